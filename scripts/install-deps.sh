@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Installs every Debian (bookworm) package dramaloc builds, tests and benchmarks with.
+# Idempotent: packages already present are left alone. Nothing is downloaded from
+# anywhere but the distribution's own package archive.
+set -euo pipefail
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
+    echo "install-deps: not root and no sudo; run as root or install sudo" >&2; exit 1
+  fi
+fi
+
+PACKAGES=(
+  # toolchain
+  build-essential cmake ninja-build pkg-config git clang libclang-rt-14-dev
+  # media: FFmpeg libraries (in-process) and the ffmpeg/ffprobe CLI used as an independent check in tests and bench
+  libavformat-dev libavcodec-dev libavutil-dev libswresample-dev libswscale-dev ffmpeg
+  # subtitles: Unicode, rendering
+  libicu-dev libass-dev libfreetype-dev libharfbuzz-dev libfribidi-dev libfontconfig-dev fonts-noto-cjk fonts-dejavu-core
+  # core
+  libxxhash-dev libtomlplusplus-dev libcli11-dev nlohmann-json3-dev
+  # speech synthesis (sample generator, dubbing)
+  libespeak-ng-dev espeak-ng-data
+  # tests and measurement
+  libgtest-dev libgmock-dev libbenchmark-dev sox time
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ "${#missing[@]}" -eq 0 ]; then
+  echo "install-deps: all ${#PACKAGES[@]} packages present"
+  exit 0
+fi
+
+echo "install-deps: installing ${#missing[@]} packages: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+echo "install-deps: done"

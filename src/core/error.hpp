@@ -1,0 +1,58 @@
+#pragma once
+// Error policy (docs/design.md, "Errors"):
+//  - Exceptions derived from dramaloc::Error end a stage or a command. Their what()
+//    is ONE line a person can act on: what is wrong, and what to do about it.
+//  - Expected outcomes (a line that does not fit, a rule violation) are return values.
+//  - Cancelled is distinct so callers can tell a user's Ctrl-C from a failure.
+//  - Thread, C-callback and HTTP boundaries catch everything and convert it.
+#include <stdexcept>
+#include <string>
+
+namespace dramaloc {
+
+enum class ErrorKind { Input, Engine, Config, Io, Cancelled, Internal };
+
+class Error : public std::runtime_error {
+public:
+    Error(ErrorKind kind, const std::string& message) : std::runtime_error(message), kind_(kind) {}
+    ErrorKind kind() const noexcept { return kind_; }
+
+private:
+    ErrorKind kind_;
+};
+
+// The user's input is unusable: corrupt media, no audio stream, malformed subtitle file.
+class InputError : public Error {
+public:
+    explicit InputError(const std::string& message) : Error(ErrorKind::Input, message) {}
+};
+
+// An engine (library or server) failed or is missing.
+class EngineError : public Error {
+public:
+    explicit EngineError(const std::string& message) : Error(ErrorKind::Engine, message) {}
+};
+
+// Configuration is invalid: bad TOML, unknown key, value out of range.
+class ConfigError : public Error {
+public:
+    explicit ConfigError(const std::string& message) : Error(ErrorKind::Config, message) {}
+};
+
+// Reading or writing our own files failed: permissions, full disk.
+class IoError : public Error {
+public:
+    explicit IoError(const std::string& message) : Error(ErrorKind::Io, message) {}
+};
+
+// The user or a supervisor asked the work to stop.
+class Cancelled : public Error {
+public:
+    Cancelled() : Error(ErrorKind::Cancelled, "cancelled") {}
+};
+
+// Exit codes used by the CLI for each kind (documented in docs/user-guide.md).
+int exit_code_for(ErrorKind kind) noexcept;
+const char* to_string(ErrorKind kind) noexcept;
+
+}  // namespace dramaloc

@@ -1,0 +1,42 @@
+#pragma once
+// Shared helpers for tests: a fresh temporary folder per test, running the CLI.
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace dramaloc::test {
+
+// A new empty folder under $DRAMALOC_TEST_TMP (or the system temp folder), removed
+// when the object dies unless DRAMALOC_KEEP_TEST_FILES is set.
+class TempDir {
+public:
+    TempDir();
+    ~TempDir();
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    const std::filesystem::path& path() const { return path_; }
+    std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+
+private:
+    std::filesystem::path path_;
+};
+
+struct CommandResult {
+    int exit_code = -1;
+    std::string out;  // stdout
+    std::string err;  // stderr
+};
+
+// Runs argv (no shell) with stdin from /dev/null and captures its output.
+CommandResult run_command(const std::vector<std::string>& argv);
+
+// Path to the dramaloc binary under test ($DRAMALOC_BIN).
+std::string dramaloc_binary();
+
+// Files in `dir` (recursively), as paths relative to it, sorted.
+std::vector<std::string> list_files(const std::filesystem::path& dir);
+
+std::string read_file(const std::filesystem::path& path);
+void write_file(const std::filesystem::path& path, const std::string& contents);
+
+}  // namespace dramaloc::test

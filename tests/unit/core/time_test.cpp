@@ -1,0 +1,34 @@
+#include <gtest/gtest.h>
+
+#include "core/time.hpp"
+
+using namespace dramaloc;
+
+TEST(Time, MsToSamplesRoundsExactly) {
+    EXPECT_EQ(ms_to_samples(1000, 48000), 48000);
+    EXPECT_EQ(ms_to_samples(1, 44100), 44);  // 44.1 -> 44
+    EXPECT_EQ(ms_to_samples(10, 44100), 441);
+    EXPECT_EQ(ms_to_samples(-1000, 16000), -16000);
+}
+
+TEST(Time, SamplesToMsRoundsHalfUp) {
+    EXPECT_EQ(samples_to_ms(48000, 48000), 1000);
+    EXPECT_EQ(samples_to_ms(24, 48000), 1);   // 0.5 ms -> 1
+    EXPECT_EQ(samples_to_ms(23, 48000), 0);
+}
+
+TEST(Time, RoundTripIsStableOverAnHour) {
+    for (TimeMs t = 0; t < 3'600'000; t += 997) EXPECT_EQ(samples_to_ms(ms_to_samples(t, 16000), 16000), t);
+}
+
+TEST(Time, FramesToMsNeverShortensAGap) {
+    FrameRate ntsc{30000, 1001};
+    EXPECT_EQ(ntsc.frames_to_ms_ceil(2), 67);  // 66.73 ms
+    FrameRate f25{25, 1};
+    EXPECT_EQ(f25.frames_to_ms_ceil(2), 80);
+}
+
+TEST(Time, FormatClock) {
+    EXPECT_EQ(format_clock(3'723'004, ','), "01:02:03,004");
+    EXPECT_EQ(format_clock(0), "00:00:00.000");
+}
