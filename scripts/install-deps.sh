@@ -17,7 +17,7 @@ PACKAGES=(
   # media: FFmpeg libraries (in-process) and the ffmpeg/ffprobe CLI used as an independent check in tests and bench
   libavformat-dev libavcodec-dev libavutil-dev libswresample-dev libswscale-dev ffmpeg
   # subtitles: Unicode, rendering
-  libicu-dev libass-dev libfreetype-dev libharfbuzz-dev libfribidi-dev libfontconfig-dev fonts-noto-cjk fonts-dejavu-core
+  libicu-dev libexpat1-dev libass-dev libfreetype-dev libharfbuzz-dev libfribidi-dev libfontconfig-dev fonts-noto-cjk fonts-dejavu-core
   # core
   libxxhash-dev libtomlplusplus-dev libcli11-dev nlohmann-json3-dev
   # speech synthesis (sample generator, dubbing)
