@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The benchmarks in one command (`make bench`). Figures are printed, nothing is pass/fail.
+#   BENCH_INPUT=path.mp4  use this episode instead of generating a 3-minute sample
+#   BENCH_WORK=dir        keep the working files there (default: a temporary folder, removed)
+#   BUILD_DIR=dir         where the release build is (default: build/release)
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BUILD="${BUILD_DIR:-$ROOT/build/release}"
+if [[ -n "${BENCH_WORK:-}" ]]; then
+  WORK="$BENCH_WORK"; mkdir -p "$WORK"
+else
+  WORK="$(mktemp -d)"; trap 'rm -rf "$WORK"' EXIT
+fi
+for tool in ffmpeg ffprobe; do
+  command -v "$tool" >/dev/null || { echo "bench: $tool is needed as the baseline (scripts/install-deps.sh)"; exit 1; }
+done
+[[ -x "$BUILD/bench/media_bench" ]] || { echo "bench: $BUILD/bench/media_bench is missing; run 'make build' first"; exit 1; }
+
+if [[ -n "${BENCH_INPUT:-}" ]]; then
+  EPISODE="$BENCH_INPUT"
+else
+  EPISODE="$WORK/episode.mp4"
+  echo "generating a 3-minute 1080x1920 sample episode…"
+  "$BUILD/src/cli/dramaloc" sample make "$EPISODE" --seconds 180
+fi
+
+# Five pre-encoded dubs (AAC in .m4a), as a TTS + mix stage would leave them.
+for i in 1 2 3 4 5; do
+  ffmpeg -v error -y -f lavfi -i "sine=frequency=$((200 + 100 * i)):sample_rate=48000" -ac 2 -t 180 \
+    -c:a aac -b:a 128k "$WORK/dub$i.m4a"
+done
+
+echo "== media =="
+"$BUILD/bench/media_bench" "$EPISODE" "$WORK"
