@@ -17,11 +17,15 @@ PACKAGES=(
   # media: FFmpeg libraries (in-process) and the ffmpeg/ffprobe CLI used as an independent check in tests and bench
   libavformat-dev libavcodec-dev libavutil-dev libswresample-dev libswscale-dev ffmpeg
   # subtitles: Unicode, rendering
-  libicu-dev libexpat1-dev libass-dev libfreetype-dev libharfbuzz-dev libfribidi-dev libfontconfig-dev fonts-noto-cjk fonts-dejavu-core
+  libicu-dev libexpat1-dev libass-dev libfreetype-dev libharfbuzz-dev libfribidi-dev libfontconfig-dev fonts-noto-core fonts-noto-cjk fonts-dejavu-core
   # core
   libxxhash-dev libtomlplusplus-dev libcli11-dev nlohmann-json3-dev
   # speech synthesis (sample generator, dubbing)
   libespeak-ng-dev espeak-ng-data
+  # speech recognition, voice activity, translation, time-stretch, loudness (the embedded engines)
+  libpocketsphinx-dev libsphinxbase-dev pocketsphinx-en-us libspeexdsp-dev
+  apertium apertium-en-es apertium-fr-es apertium-es-pt apertium-es-it apertium-es-ro apertium-es-ca apertium-es-gl
+  librubberband-dev libebur128-dev
   # tests and measurement
   libgtest-dev libgmock-dev libbenchmark-dev sox time
 )

@@ -1,0 +1,146 @@
+// SubRip (.srt).
+// Reading: blocks of [number] / "start --> end" / text lines, separated by blank lines.
+// Tolerated: CRLF or CR endings, a UTF-8 BOM, no final newline, several blank lines,
+// a missing or non-numeric number line, a missing blank line before the next block,
+// '.' instead of ',' before milliseconds, 1–3 millisecond digits, and position
+// coordinates after the end time (X1:… Y2:…), which are ignored.
+// Markup: <i> <b> <u> <s> <font …> tags and {\…} override blocks (ASS-style
+// positioning some tools put in SRT) are removed; the text is otherwise kept as is
+// (SRT has no entities). The file number is not kept: events are renumbered 1…N.
+#include <algorithm>
+
+#include "subtitles/format_util.hpp"
+#include "subtitles/text.hpp"
+
+namespace dramaloc::subtitles::detail {
+
+namespace {
+
+constexpr const char* kExpectedTiming = "expected HH:MM:SS,mmm --> HH:MM:SS,mmm";
+
+struct Timing {
+    TimeMs start = 0;
+    TimeMs end = 0;
+};
+
+std::optional<Timing> parse_timing(std::string_view line) {
+    const std::size_t arrow = line.find("-->");
+    if (arrow == std::string_view::npos) return std::nullopt;
+    const std::string_view left = trim(line.substr(0, arrow));
+    std::string_view right = trim(line.substr(arrow + 3));
+    right = right.substr(0, right.find_first_of(" \t"));
+    const auto start = parse_clock(left, ",.", false);
+    const auto end = parse_clock(right, ",.", false);
+    if (!start || !end) return std::nullopt;
+    return Timing{*start, *end};
+}
+
+bool all_digits(std::string_view s) {
+    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+bool is_formatting_tag(std::string_view tag) {
+    // tag is the text between '<' and '>'
+    std::string_view name = tag;
+    if (!name.empty() && name.front() == '/') name.remove_prefix(1);
+    name = name.substr(0, name.find_first_of(" \t="));
+    const std::string n = to_lower_ascii(name);
+    return n == "i" || n == "b" || n == "u" || n == "s" || n == "font";
+}
+
+std::string strip_srt_markup(std::string_view line) {
+    std::string out;
+    out.reserve(line.size());
+    for (std::size_t i = 0; i < line.size(); ++i) {
+        if (line[i] == '<') {
+            const std::size_t close = line.find('>', i + 1);
+            if (close != std::string_view::npos && is_formatting_tag(line.substr(i + 1, close - i - 1))) {
+                i = close;
+                continue;
+            }
+        } else if (line[i] == '{' && i + 1 < line.size() && line[i + 1] == '\\') {
+            const std::size_t close = line.find('}', i + 1);
+            if (close != std::string_view::npos) {
+                i = close;
+                continue;
+            }
+        }
+        out += line[i];
+    }
+    return out;
+}
+
+// True when the cursor is at the start of a new block: a timing line, or a number
+// line followed by a timing line. Used when the blank line between blocks is missing.
+bool at_block_start(const LineCursor& cursor) {
+    LineCursor probe = cursor;
+    auto first = probe.next();
+    if (!first) return false;
+    if (parse_timing(*first)) return true;
+    if (!all_digits(trim(*first))) return false;
+    auto second = probe.next();
+    return second && parse_timing(*second);
+}
+
+}  // namespace
+
+SubtitleDocument parse_srt(std::string_view text, const std::string& source_name) {
+    SubtitleDocument doc;
+    LineCursor cursor(text);
+    while (true) {
+        std::optional<std::string_view> line;
+        while ((line = cursor.next()) && trim(*line).empty()) {
+        }
+        if (!line) break;
+        std::string_view timing_line = *line;
+        if (timing_line.find("-->") == std::string_view::npos) {
+            // A number line (or a damaged one): the timing must follow.
+            auto following = cursor.peek();
+            if (!following || following->find("-->") == std::string_view::npos)
+                fail_at(source_name, cursor.line_number(),
+                        "expected a subtitle number or a timing line, found " + quote_excerpt(trim(timing_line)) +
+                            "; " + kExpectedTiming);
+            timing_line = *cursor.next();
+        }
+        const auto timing = parse_timing(timing_line);
+        if (!timing)
+            fail_at(source_name, cursor.line_number(),
+                    "broken timestamp " + quote_excerpt(trim(timing_line)) + "; " + kExpectedTiming);
+
+        SubtitleEvent event;
+        event.id = static_cast<int>(doc.events.size()) + 1;
+        event.start = timing->start;
+        event.end = timing->end;
+        std::vector<std::string> lines;
+        while (true) {
+            auto next = cursor.peek();
+            if (!next || trim(*next).empty() || at_block_start(cursor)) break;
+            lines.push_back(strip_srt_markup(*cursor.next()));
+        }
+        event.lines = clean_display_lines(std::move(lines));
+        doc.events.push_back(std::move(event));
+    }
+    return doc;
+}
+
+std::string write_srt(const SubtitleDocument& doc, const WriteOptions& options) {
+    const bool rtl = is_right_to_left(options.language);
+    std::string out;
+    int number = 0;
+    for (const auto& event : doc.events) {
+        out += std::to_string(++number);
+        out += '\n';
+        out += format_clock(event.start, ',');
+        out += " --> ";
+        out += format_clock(event.end, ',');
+        out += '\n';
+        for (const auto& line : display_lines_for_output(event, rtl)) {
+            out += line;
+            out += '\n';
+        }
+        out += '\n';
+    }
+    return out;
+}
+
+}  // namespace dramaloc::subtitles::detail
