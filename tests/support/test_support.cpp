@@ -21,7 +21,7 @@ namespace fs = std::filesystem;
 TempDir::TempDir() {
     static std::atomic<int> counter{0};
     const char* base = std::getenv("DRAMALOC_TEST_TMP");
-    fs::path root = base ? fs::path(base) : fs::temp_directory_path() / "dramaloc-tests";
+    fs::path root = base ? fs::path(base) : fs::path(DRAMALOC_TEST_TMP_DEFAULT);
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
     std::string name = info ? std::string(info->test_suite_name()) + "." + info->name() : "test";
     std::replace(name.begin(), name.end(), '/', '_');
@@ -81,7 +81,12 @@ CommandResult run_command(const std::vector<std::string>& argv) {
 
 std::string dramaloc_binary() {
     const char* bin = std::getenv("DRAMALOC_BIN");
-    return bin ? bin : "dramaloc";
+    return bin ? bin : DRAMALOC_BIN_DEFAULT;
+}
+
+std::filesystem::path source_dir() {
+    const char* dir = std::getenv("DRAMALOC_SOURCE_DIR");
+    return dir ? fs::path(dir) : fs::path(DRAMALOC_SOURCE_DIR_DEFAULT);
 }
 
 std::vector<std::string> list_files(const fs::path& dir) {

@@ -30,8 +30,11 @@ struct CommandResult {
 // Runs argv (no shell) with stdin from /dev/null and captures its output.
 CommandResult run_command(const std::vector<std::string>& argv);
 
-// Path to the dramaloc binary under test ($DRAMALOC_BIN).
+// Path to the dramaloc binary under test ($DRAMALOC_BIN, else the one this build made).
 std::string dramaloc_binary();
+
+// The source tree ($DRAMALOC_SOURCE_DIR, else the one this build came from).
+std::filesystem::path source_dir();
 
 // Files in `dir` (recursively), as paths relative to it, sorted.
 std::vector<std::string> list_files(const std::filesystem::path& dir);

@@ -1,4 +1,5 @@
 #include "case_file.hpp"
+#include "support/test_support.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -153,9 +154,7 @@ RuleCase read_case(const fs::path& path) {
 }
 
 std::vector<fs::path> case_files(const std::string& kind) {
-    fs::path root;
-    if (const char* env = std::getenv("DRAMALOC_SOURCE_DIR"); env && *env) root = env;
-    else root = DRAMALOC_SOURCE_DIR_AT_BUILD;
+    const fs::path root = dramaloc::test::source_dir();
     std::vector<fs::path> out;
     const fs::path dir = root / "tests" / "cases" / "subtitles" / kind;
     std::error_code ec;

@@ -1,0 +1,205 @@
+#include "engines/asr_lines.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <iterator>
+#include <string>
+
+namespace dramaloc::engines {
+namespace {
+
+char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+char ascii_upper(char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c; }
+
+std::string lowercase(std::string_view s) {
+    std::string out(s);
+    std::transform(out.begin(), out.end(), out.begin(), ascii_lower);
+    return out;
+}
+
+bool has_upper(std::string_view s) {
+    return std::any_of(s.begin(), s.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+}
+
+bool is_sentence_end(char c) { return c == '.' || c == '?' || c == '!' || c == ','; }
+
+// Openers of English yes/no and wh- questions.
+constexpr std::string_view kQuestionOpeners[] = {
+    "what",   "where",   "why",     "how",      "who",      "whom",     "whose",     "when",    "which",
+    "do",     "does",    "did",     "are",      "is",       "was",      "were",      "am",      "can",
+    "could",  "will",    "would",   "should",   "shall",    "have",     "has",       "had",     "may",
+    "might",  "must",    "isn't",   "aren't",   "don't",    "didn't",   "doesn't",   "won't",   "can't",
+    "wasn't", "weren't", "haven't", "hasn't",   "couldn't", "wouldn't", "shouldn't", "what's",  "where's",
+    "who's",  "how's",   "why's",   "when's"};
+
+bool opens_question(std::string_view word) {
+    const std::string w = lowercase(word);
+    return std::find(std::begin(kQuestionOpeners), std::end(kQuestionOpeners), w) != std::end(kQuestionOpeners);
+}
+
+// "i", "i'm", "i'll", "i've", "i'd" -> capital I; other all-lower-case words unchanged.
+std::string truecase(std::string_view word) {
+    if (word == "i" || word.starts_with("i'")) {
+        std::string out(word);
+        out[0] = 'I';
+        return out;
+    }
+    return std::string(word);
+}
+
+Line make_line(const std::vector<Word>& words, std::size_t first, std::size_t last) {
+    Line line;
+    line.origin = LineOrigin::Asr;
+    line.start = words[first].start;
+    line.end = words[last].end;
+    std::vector<std::string_view> texts;
+    for (std::size_t i = first; i <= last; ++i) {
+        line.words.push_back(words[i]);
+        line.end = std::max(line.end, words[i].end);
+        texts.push_back(words[i].text);
+    }
+    line.text = punctuate_utterance(texts);
+    return line;
+}
+
+// Splits [first, last] at its widest pause until every piece fits the limits.
+void split_long(const std::vector<Word>& words, std::size_t first, std::size_t last, const LinePolicy& policy,
+                std::vector<Line>& out) {
+    const std::size_t count = last - first + 1;
+    const TimeMs span = words[last].end - words[first].start;
+    if (count <= 1 || (count <= policy.max_line_words && span <= policy.max_line_ms)) {
+        out.push_back(make_line(words, first, last));
+        return;
+    }
+    // Widest gap; among equal gaps the one nearest the middle, so pieces stay balanced.
+    std::size_t cut = first;
+    TimeMs best_gap = -1;
+    std::size_t best_balance = count;
+    for (std::size_t i = first; i < last; ++i) {
+        const TimeMs gap = words[i + 1].start - words[i].end;
+        const std::size_t left = i - first + 1;
+        const std::size_t balance = left > count - left ? left - (count - left) : (count - left) - left;
+        if (gap > best_gap || (gap == best_gap && balance < best_balance)) {
+            best_gap = gap;
+            best_balance = balance;
+            cut = i;
+        }
+    }
+    split_long(words, first, cut, policy, out);
+    split_long(words, cut + 1, last, policy, out);
+}
+
+std::vector<std::string> normalised_tokens(std::string_view text) {
+    std::vector<std::string> tokens;
+    std::size_t i = 0;
+    while (i < text.size()) {
+        while (i < text.size() && (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r')) ++i;
+        std::size_t j = i;
+        while (j < text.size() && text[j] != ' ' && text[j] != '\t' && text[j] != '\n' && text[j] != '\r') ++j;
+        std::string token = lowercase(text.substr(i, j - i));
+        const auto is_punct = [](unsigned char c) { return c < 0x80 && !std::isalnum(c); };
+        while (!token.empty() && is_punct(static_cast<unsigned char>(token.back()))) token.pop_back();
+        std::size_t lead = 0;
+        while (lead < token.size() && is_punct(static_cast<unsigned char>(token[lead]))) ++lead;
+        token.erase(0, lead);
+        if (!token.empty()) tokens.push_back(std::move(token));
+        i = j;
+    }
+    return tokens;
+}
+
+}  // namespace
+
+std::string punctuate_utterance(const std::vector<std::string_view>& words) {
+    std::string text;
+    for (std::string_view w : words) {
+        if (w.empty()) continue;
+        if (!text.empty()) text += ' ';
+        text += has_upper(w) ? std::string(w) : truecase(w);
+    }
+    if (text.empty()) return text;
+    text[0] = ascii_upper(text[0]);
+    if (is_sentence_end(text.back()) && text.back() != ',') return text;
+    if (text.back() == ',') text.pop_back();
+    std::string_view first_word;
+    for (std::string_view w : words) {
+        if (!w.empty()) {
+            first_word = w;
+            break;
+        }
+    }
+    text += opens_question(first_word) ? '?' : '.';
+    return text;
+}
+
+std::vector<Line> words_to_lines(const std::vector<Word>& input, const LinePolicy& policy) {
+    std::vector<Word> words;
+    for (const Word& w : input) {
+        if (!w.text.empty()) words.push_back(w);
+    }
+    std::vector<Line> lines;
+    std::size_t first = 0;
+    for (std::size_t i = 0; i < words.size(); ++i) {
+        const bool last_word = i + 1 == words.size();
+        if (last_word || words[i + 1].start - words[i].end >= policy.split_pause_ms) {
+            split_long(words, first, i, policy, lines);
+            first = i + 1;
+        }
+    }
+    for (std::size_t i = 0; i < lines.size(); ++i) lines[i].id = static_cast<int>(i + 1);
+    return lines;
+}
+
+double WordErrors::rate() const {
+    if (reference_words == 0) return insertions > 0 ? 1.0 : 0.0;
+    return static_cast<double>(errors()) / static_cast<double>(reference_words);
+}
+
+WordErrors& WordErrors::operator+=(const WordErrors& other) {
+    substitutions += other.substitutions;
+    deletions += other.deletions;
+    insertions += other.insertions;
+    reference_words += other.reference_words;
+    return *this;
+}
+
+WordErrors count_word_errors(std::string_view reference, std::string_view hypothesis) {
+    const std::vector<std::string> ref = normalised_tokens(reference);
+    const std::vector<std::string> hyp = normalised_tokens(hypothesis);
+    // cost[i][j]: edits turning ref[0..i) into hyp[0..j); kept whole for the backtrace.
+    const std::size_t rows = ref.size() + 1;
+    const std::size_t cols = hyp.size() + 1;
+    std::vector<std::size_t> cost(rows * cols);
+    for (std::size_t i = 0; i < rows; ++i) cost[i * cols] = i;
+    for (std::size_t j = 0; j < cols; ++j) cost[j] = j;
+    for (std::size_t i = 1; i < rows; ++i) {
+        for (std::size_t j = 1; j < cols; ++j) {
+            const std::size_t diagonal = cost[(i - 1) * cols + j - 1] + (ref[i - 1] == hyp[j - 1] ? 0 : 1);
+            cost[i * cols + j] = std::min({diagonal, cost[(i - 1) * cols + j] + 1, cost[i * cols + j - 1] + 1});
+        }
+    }
+    WordErrors e;
+    e.reference_words = ref.size();
+    std::size_t i = ref.size();
+    std::size_t j = hyp.size();
+    while (i > 0 || j > 0) {
+        if (i > 0 && j > 0 && cost[i * cols + j] == cost[(i - 1) * cols + j - 1] + (ref[i - 1] == hyp[j - 1] ? 0 : 1)) {
+            if (ref[i - 1] != hyp[j - 1]) ++e.substitutions;
+            --i;
+            --j;
+        } else if (i > 0 && cost[i * cols + j] == cost[(i - 1) * cols + j] + 1) {
+            ++e.deletions;
+            --i;
+        } else {
+            ++e.insertions;
+            --j;
+        }
+    }
+    return e;
+}
+
+double word_error_rate(std::string_view reference, std::string_view hypothesis) {
+    return count_word_errors(reference, hypothesis).rate();
+}
+
+}  // namespace dramaloc::engines

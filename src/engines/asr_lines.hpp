@@ -1,0 +1,45 @@
+#pragma once
+// From recognised words to script lines: utterances split at pauses and length limits,
+// truecased and punctuated well enough for rule-based translation (a question mark when
+// the line opens with a question word or an auxiliary, else a full stop). Also the word
+// error rate used by tests and bench/. Pure functions; safe from any thread.
+#include <cstddef>
+#include <string_view>
+#include <vector>
+
+#include "core/script.hpp"
+
+namespace dramaloc::engines {
+
+struct LinePolicy {
+    TimeMs split_pause_ms = 350;    // a silence this long between words ends a line
+    TimeMs max_line_ms = 6000;      // longer utterances are split at their widest pause
+    std::size_t max_line_words = 20;
+};
+
+// Lines with ids 1..N, origin Asr, the words kept as recognised (text is the words
+// joined, truecased and punctuated). Words must be in time order; empty words are skipped.
+std::vector<Line> words_to_lines(const std::vector<Word>& words, const LinePolicy& policy = {});
+
+// "where are you going" -> "Where are you going?"; "i think i'm late" -> "I think I'm late.".
+// Text already carrying mixed case or final punctuation keeps it.
+std::string punctuate_utterance(const std::vector<std::string_view>& words);
+
+struct WordErrors {
+    std::size_t substitutions = 0;
+    std::size_t deletions = 0;
+    std::size_t insertions = 0;
+    std::size_t reference_words = 0;
+    std::size_t errors() const { return substitutions + deletions + insertions; }
+    // errors / reference words; for an empty reference 0 when nothing was heard, else 1.
+    double rate() const;
+    WordErrors& operator+=(const WordErrors& other);
+};
+
+// Word-level Levenshtein alignment after normalisation (ASCII lower case, punctuation
+// around words removed, apostrophes inside words kept). Sum WordErrors over a corpus and
+// take rate() for a corpus WER.
+WordErrors count_word_errors(std::string_view reference, std::string_view hypothesis);
+double word_error_rate(std::string_view reference, std::string_view hypothesis);
+
+}  // namespace dramaloc::engines

@@ -1,0 +1,209 @@
+#include "engines/pitch_speakers/pitch_speakers.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <limits>
+#include <optional>
+#include <sstream>
+
+#include "core/cancel.hpp"
+#include "core/error.hpp"
+#include "engines/pitch_speakers/voice_profile.hpp"
+
+namespace dramaloc::engines {
+namespace {
+
+struct Cluster {
+    std::vector<std::size_t> members;  // indices into the usable profiles, ascending
+    bool alive = true;
+};
+
+// Average-linkage agglomerative clustering, then clusters with too little voiced sound to
+// stand alone (one short line, whose statistics are noisy) join the nearest cluster when it
+// is within twice the threshold. Ties resolve to the lowest indices, so the result depends
+// only on the input.
+std::vector<std::vector<std::size_t>> cluster_profiles(const std::vector<VoiceProfile>& profiles,
+                                                       const PitchSpeakerSettings& settings) {
+    const std::size_t n = profiles.size();
+    std::vector<double> pair(n * n, 0.0);
+    for (std::size_t i = 0; i < n; ++i) {
+        for (std::size_t j = i + 1; j < n; ++j) pair[i * n + j] = pair[j * n + i] = voice_distance(profiles[i], profiles[j]);
+    }
+    std::vector<Cluster> clusters;
+    for (std::size_t i = 0; i < n; ++i) clusters.push_back({{i}, true});
+    const auto linkage = [&](const Cluster& a, const Cluster& b) {
+        double sum = 0.0;
+        for (std::size_t i : a.members) {
+            for (std::size_t j : b.members) sum += pair[i * n + j];
+        }
+        return sum / static_cast<double>(a.members.size() * b.members.size());
+    };
+    const auto voiced_frames = [&](const Cluster& c) {
+        std::size_t frames = 0;
+        for (std::size_t m : c.members) frames += profiles[m].f0_hz.size();
+        return frames;
+    };
+    std::vector<std::vector<std::size_t>> settled;  // small clusters with no neighbour near enough
+    const auto merge = [&](std::size_t into, std::size_t from) {
+        std::vector<std::size_t>& members = clusters[into].members;
+        members.insert(members.end(), clusters[from].members.begin(), clusters[from].members.end());
+        std::sort(members.begin(), members.end());
+        clusters[from].alive = false;
+    };
+    for (;;) {
+        throw_if_cancelled();
+        double best = std::numeric_limits<double>::infinity();
+        std::size_t best_a = 0, best_b = 0;
+        for (std::size_t a = 0; a < clusters.size(); ++a) {
+            if (!clusters[a].alive) continue;
+            for (std::size_t b = a + 1; b < clusters.size(); ++b) {
+                if (!clusters[b].alive) continue;
+                const double d = linkage(clusters[a], clusters[b]);
+                if (d < best) {
+                    best = d;
+                    best_a = a;
+                    best_b = b;
+                }
+            }
+        }
+        if (!(best <= settings.cluster_distance)) break;
+        merge(best_a, best_b);
+    }
+    // Smallest first; a small cluster may join another small one (two short lines of one voice).
+    for (;;) {
+        std::optional<std::size_t> small;
+        for (std::size_t c = 0; c < clusters.size(); ++c) {
+            if (!clusters[c].alive || voiced_frames(clusters[c]) >= settings.min_cluster_voiced_frames) continue;
+            if (!small || voiced_frames(clusters[c]) < voiced_frames(clusters[*small])) small = c;
+        }
+        if (!small) break;
+        double best = 2.0 * settings.cluster_distance;
+        std::optional<std::size_t> target;
+        for (std::size_t other = 0; other < clusters.size(); ++other) {
+            if (other == *small || !clusters[other].alive) continue;
+            const double d = linkage(clusters[*small], clusters[other]);
+            if (d < best) {
+                best = d;
+                target = other;
+            }
+        }
+        if (!target) {
+            settled.push_back(std::move(clusters[*small].members));  // a voice of its own after all
+            clusters[*small].alive = false;
+            continue;
+        }
+        merge(*target, *small);
+    }
+    std::vector<std::vector<std::size_t>> out = std::move(settled);
+    for (Cluster& c : clusters) {
+        if (c.alive) out.push_back(std::move(c.members));
+    }
+    // In order of first appearance (members are sorted, profiles are in line order).
+    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.front() < b.front(); });
+    return out;
+}
+
+// The n in "C<n>", when `id` has that form.
+std::optional<int> c_number(std::string_view id) {
+    if (id.size() < 2 || id[0] != 'C') return std::nullopt;
+    int value = 0;
+    const auto [end, ec] = std::from_chars(id.data() + 1, id.data() + id.size(), value);
+    if (ec != std::errc{} || end != id.data() + id.size()) return std::nullopt;
+    return value;
+}
+
+}  // namespace
+
+PitchSpeakerIdentifier::PitchSpeakerIdentifier(PitchSpeakerSettings settings) : settings_(settings) {}
+
+std::string PitchSpeakerIdentifier::version() const {
+    std::ostringstream out;
+    out << "pitch-speakers 2 cluster=" << settings_.cluster_distance << " known=" << settings_.known_match_semitones
+        << " low<" << settings_.low_register_below_hz << " small<" << settings_.min_cluster_voiced_frames;
+    return out.str();
+}
+
+SpeakerAssignment PitchSpeakerIdentifier::identify(const media::AudioBuffer& mono_16k, const std::vector<Line>& lines,
+                                                   const std::vector<Character>& known) {
+    if (mono_16k.sample_rate != 16000 || mono_16k.channels != 1) {
+        throw InputError("speaker identification needs mono 16 kHz audio, got " + std::to_string(mono_16k.channels) +
+                         " channel(s) at " + std::to_string(mono_16k.sample_rate) +
+                         " Hz; decode with media::decode_audio(path, 16000, 1)");
+    }
+    SpeakerAssignment result;
+    result.line_speakers.assign(lines.size(), std::string());
+
+    std::vector<VoiceProfile> profiles;
+    std::vector<std::size_t> line_of_profile;
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        throw_if_cancelled();
+        const media::AudioBuffer part = media::slice_ms(mono_16k, lines[i].start, lines[i].end);
+        VoiceProfile profile = measure_voice(part.samples);
+        if (!profile.usable()) continue;
+        profiles.push_back(std::move(profile));
+        line_of_profile.push_back(i);
+    }
+    const std::vector<std::vector<std::size_t>> clusters = cluster_profiles(profiles, settings_);
+
+    // A cluster's pitch is the median over all its voiced frames, not a median of medians.
+    std::vector<double> cluster_pitch;
+    for (const std::vector<std::size_t>& members : clusters) {
+        std::vector<double> f0s;
+        for (std::size_t m : members) f0s.insert(f0s.end(), profiles[m].f0_hz.begin(), profiles[m].f0_hz.end());
+        cluster_pitch.push_back(median_hz(std::move(f0s)));
+    }
+
+    // Greedy one-to-one matching with known characters, closest pairs first.
+    struct Candidate {
+        double semitones;
+        std::size_t cluster;
+        std::size_t character;
+    };
+    std::vector<Candidate> candidates;
+    for (std::size_t c = 0; c < clusters.size(); ++c) {
+        for (std::size_t k = 0; k < known.size(); ++k) {
+            if (known[k].median_pitch_hz <= 0.0f) continue;
+            const double st = semitones_between(cluster_pitch[c], known[k].median_pitch_hz);
+            if (st <= settings_.known_match_semitones) candidates.push_back({st, c, k});
+        }
+    }
+    std::stable_sort(candidates.begin(), candidates.end(),
+                     [](const Candidate& a, const Candidate& b) { return a.semitones < b.semitones; });
+    std::vector<std::optional<std::size_t>> known_of_cluster(clusters.size());
+    std::vector<bool> known_taken(known.size(), false);
+    for (const Candidate& cand : candidates) {
+        if (known_of_cluster[cand.cluster] || known_taken[cand.character]) continue;
+        known_of_cluster[cand.cluster] = cand.character;
+        known_taken[cand.character] = true;
+    }
+
+    int next_number = 1;
+    for (const Character& k : known) {
+        if (const std::optional<int> n = c_number(k.id)) next_number = std::max(next_number, *n + 1);
+    }
+    std::vector<std::string> cluster_ids(clusters.size());
+    std::vector<Character> fresh;
+    for (std::size_t c = 0; c < clusters.size(); ++c) {
+        if (known_of_cluster[c]) {
+            cluster_ids[c] = known[*known_of_cluster[c]].id;
+            continue;
+        }
+        Character character;
+        character.id = "C" + std::to_string(next_number++);
+        character.median_pitch_hz = static_cast<float>(cluster_pitch[c]);
+        character.voice_register =
+            cluster_pitch[c] < settings_.low_register_below_hz ? VoiceRegister::Low : VoiceRegister::High;
+        cluster_ids[c] = character.id;
+        fresh.push_back(std::move(character));
+    }
+    for (std::size_t k = 0; k < known.size(); ++k) {
+        if (known_taken[k]) result.characters.push_back(known[k]);
+    }
+    result.characters.insert(result.characters.end(), fresh.begin(), fresh.end());
+    for (std::size_t c = 0; c < clusters.size(); ++c) {
+        for (std::size_t m : clusters[c]) result.line_speakers[line_of_profile[m]] = cluster_ids[c];
+    }
+    return result;
+}
+
+}  // namespace dramaloc::engines

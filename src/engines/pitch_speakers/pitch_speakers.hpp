@@ -1,0 +1,38 @@
+#pragma once
+// Speaker identity from pitch and spectral statistics, registered as "pitch".
+//
+// Each line gets a voice profile (voice_profile.hpp); lines are clustered bottom-up
+// (average linkage) until the closest clusters are further apart than
+// `cluster_distance`, and a cluster too short to judge joins its nearest neighbour within
+// twice that; each cluster maps to the known character whose median pitch is
+// nearest, within `known_match_semitones`, each known character used at most once;
+// the others become new characters C<n> after the highest known C-number. Lines with too
+// little voiced sound, or whose "voice" is a held note or hum (no intonation, nothing
+// above 1 kHz), keep an empty speaker ("unknown"). Pitch separates men from women well,
+// two voices of the same register poorly. Deterministic.
+#include "engines/speakers.hpp"
+
+namespace dramaloc::engines {
+
+struct PitchSpeakerSettings {
+    double cluster_distance = 2.0;       // voice_distance units (≈ 6 semitones of pitch alone)
+    std::size_t min_cluster_voiced_frames = 30;  // smaller clusters (300 ms voiced) join a neighbour
+    double known_match_semitones = 3.0;  // cluster median vs a known character's median
+    double low_register_below_hz = 165.0;
+};
+
+class PitchSpeakerIdentifier final : public SpeakerIdentifier {
+public:
+    explicit PitchSpeakerIdentifier(PitchSpeakerSettings settings = {});
+
+    std::string name() const override { return "pitch"; }
+    std::string version() const override;
+    // Throws InputError unless the audio is mono 16 kHz.
+    SpeakerAssignment identify(const media::AudioBuffer& mono_16k, const std::vector<Line>& lines,
+                               const std::vector<Character>& known) override;
+
+private:
+    PitchSpeakerSettings settings_;
+};
+
+}  // namespace dramaloc::engines

@@ -1,0 +1,54 @@
+#include "dub/loudness.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "signals.hpp"
+
+namespace dramaloc::dub {
+namespace {
+
+TEST(Loudness, SineNormalisedToTargetMeasuresOnTarget) {
+    media::AudioBuffer sine = media::make_sine(1000, 3000, 48000, 2, 0.05f);
+    const NormalizeResult r = normalize_loudness(sine, -16.0, -1.0);
+    EXPECT_LT(r.before.integrated_lufs, -25.0);
+    const LoudnessMeasurement m = measure_loudness(sine);
+    EXPECT_NEAR(m.integrated_lufs, -16.0, 0.5);
+    EXPECT_LE(m.true_peak_dbtp, -1.0);
+    EXPECT_FALSE(r.limited);
+    EXPECT_NEAR(r.after.integrated_lufs, m.integrated_lufs, 1e-9);
+}
+
+TEST(Loudness, PeaksAreLimitedToTheTruePeakCeiling) {
+    // Quiet speech-like tone with sparse near-full-scale clicks: the gain to -14 LUFS would
+    // push the clicks far over the ceiling.
+    media::AudioBuffer audio = test::voiced_tone(150, 4000, 48000, 0.1f);
+    for (std::size_t i = 4800; i < audio.samples.size(); i += 24000) audio.samples[i] = 0.95f;
+    const NormalizeResult r = normalize_loudness(audio, -14.0, -1.0);
+    EXPECT_TRUE(r.limited);
+    const LoudnessMeasurement m = measure_loudness(audio);
+    EXPECT_LE(m.true_peak_dbtp, -1.0);
+    EXPECT_NEAR(m.integrated_lufs, -14.0, 1.0);
+}
+
+TEST(Loudness, LimiterRampsInsteadOfClipping) {
+    media::AudioBuffer audio = media::make_sine(200, 1000, 48000, 1, 0.9f);
+    limit_peaks(audio, 0.5);
+    float peak = 0;
+    for (const float s : audio.samples) peak = std::max(peak, std::abs(s));
+    EXPECT_LE(peak, 0.5f + 1e-6f);
+    // A 200 Hz sine of peak 0.5 moves at most 0.5 * 2π·200/48000 ≈ 0.013 per sample.
+    EXPECT_LT(test::max_step(audio), 0.025);
+}
+
+TEST(Loudness, SilenceIsLeftAlone) {
+    media::AudioBuffer silence = media::make_silence(48000, 2, 1000);
+    const NormalizeResult r = normalize_loudness(silence);
+    EXPECT_TRUE(std::isinf(r.before.integrated_lufs));
+    EXPECT_EQ(r.gain_db, 0.0);
+    for (const float s : silence.samples) ASSERT_EQ(s, 0.0f);
+}
+
+}  // namespace
+}  // namespace dramaloc::dub
