@@ -21,7 +21,7 @@ PacketPtr make_packet() {
     return packet;
 }
 
-void set_ffmpeg_log_quiet(bool quiet) { av_log_set_level(quiet ? AV_LOG_ERROR : AV_LOG_WARNING); }
+void set_ffmpeg_log_quiet(bool quiet) { av_log_set_level(quiet ? AV_LOG_QUIET : AV_LOG_WARNING); }
 
 std::string av_error_string(int error_code) {
     char text[AV_ERROR_MAX_STRING_SIZE] = {};

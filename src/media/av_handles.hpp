@@ -66,7 +66,8 @@ FramePtr make_frame();
 PacketPtr make_packet();
 
 // FFmpeg logs to stderr at "info" level by default (x264 statistics, muxer notes). Processes
-// that own the terminal (CLI, tests) call this once: quiet = errors only, else warnings too.
+// that own the terminal (CLI, tests) call this once: quiet = nothing (our own errors say what
+// went wrong, in one line), else warnings and errors too.
 void set_ffmpeg_log_quiet(bool quiet);
 
 // FFmpeg's text for an AVERROR code, e.g. "Invalid data found when processing input".

@@ -251,14 +251,19 @@ std::vector<std::size_t> code_point_offsets(std::string_view text) {
     return offsets;
 }
 
-// espeak's word spans sometimes include the punctuation after a word and sometimes not;
-// callers want the word alone.
+// The word without surrounding punctuation (empty for a token of punctuation alone).
 std::string trim_punctuation(std::string_view word) {
     constexpr std::string_view kPunctuation = ".,!?;:\"'()[]";
     const auto first = word.find_first_not_of(kPunctuation);
     if (first == std::string_view::npos) return {};
     const auto last = word.find_last_not_of(kPunctuation);
     return std::string(word.substr(first, last - first + 1));
+}
+
+bool is_space_at(std::string_view text, const std::vector<std::size_t>& offsets, std::int32_t index) {
+    const std::string_view ch = text.substr(offsets[static_cast<std::size_t>(index)],
+                                            offsets[static_cast<std::size_t>(index) + 1] - offsets[static_cast<std::size_t>(index)]);
+    return ch == " " || ch == "\t" || ch == "\n" || ch == "\r" || ch == "\u00a0";
 }
 
 // The end of a word: the last moment of sound before the next word starts (espeak
@@ -369,17 +374,31 @@ TimedSpeech EspeakSynthesizer::synthesize_with_words(std::string_view text, cons
     const std::vector<std::size_t> offsets = code_point_offsets(text);
     const auto char_count = static_cast<std::int32_t>(offsets.size() - 1);
     const TimeMs total_ms = speech.audio.duration_ms();
+    std::int32_t previous_token_first = -1;
     for (std::size_t i = 0; i < child.words.size(); ++i) {
         const WireWord& w = child.words[i];
         const std::int32_t first = w.text_position - 1;
         if (first < 0 || first >= char_count) continue;
-        const std::int32_t last = std::min(char_count, first + w.length);
-        Word word;
-        word.text = trim_punctuation(text.substr(offsets[first], offsets[last] - offsets[first]));
-        if (word.text.empty()) continue;
-        word.start = std::min<TimeMs>(w.audio_ms, total_ms);
+        // A word is the whole whitespace-delimited token espeak's event falls in, so it keeps
+        // its punctuation ("back?", "call.") the way recognizers give words: segmentation
+        // needs it to break after sentences and subtitles need it to read right.
+        std::int32_t token_first = first;
+        std::int32_t token_last = std::min(char_count, first + w.length);
+        while (token_first > 0 && !is_space_at(text, offsets, token_first - 1)) --token_first;
+        while (token_last < char_count && !is_space_at(text, offsets, token_last)) ++token_last;
+        const TimeMs start = std::min<TimeMs>(w.audio_ms, total_ms);
         const TimeMs next = i + 1 < child.words.size() ? child.words[i + 1].audio_ms : total_ms;
-        word.end = std::min(total_ms, sounding_end_ms(speech.audio.samples, rate, word.start, std::max(next, word.start)));
+        const TimeMs end = std::min(total_ms, sounding_end_ms(speech.audio.samples, rate, start, std::max(next, start)));
+        if (token_first == previous_token_first && !speech.words.empty()) {
+            speech.words.back().end = std::max(speech.words.back().end, end);  // "well-known": one token, two events
+            continue;
+        }
+        Word word;
+        word.text = std::string(text.substr(offsets[token_first], offsets[token_last] - offsets[token_first]));
+        if (trim_punctuation(word.text).empty()) continue;
+        previous_token_first = token_first;
+        word.start = start;
+        word.end = end;
         speech.words.push_back(std::move(word));
     }
     return speech;

@@ -43,13 +43,21 @@ TEST(EspeakSynthesizer, SameTextAndVoiceGiveTheSameSamplesWhateverWasSpokenBefor
     EXPECT_EQ(first.samples, again.samples);
 }
 
+TEST(EspeakSynthesizer, HyphenatedTokenIsOneWord) {
+    EspeakSynthesizer tts;
+    const TimedSpeech speech = tts.synthesize_with_words("A well-known face.", kMale);
+    std::vector<std::string> texts;
+    for (const Word& w : speech.words) texts.push_back(w.text);
+    EXPECT_EQ(texts, (std::vector<std::string>{"A", "well-known", "face."}));
+}
+
 TEST(EspeakSynthesizer, ReportsWordTimesInOrderInsideTheAudio) {
     EspeakSynthesizer tts;
     const TimedSpeech speech = tts.synthesize_with_words("Why did you come back, Chén?", kMale);
     ASSERT_EQ(speech.words.size(), 6u);
     EXPECT_EQ(speech.words[0].text, "Why");
-    EXPECT_EQ(speech.words[4].text, "back");  // punctuation trimmed
-    EXPECT_EQ(speech.words[5].text, "Chén");  // character positions mapped to UTF-8 bytes
+    EXPECT_EQ(speech.words[4].text, "back,");  // words keep their punctuation, as recognizers give them
+    EXPECT_EQ(speech.words[5].text, "Chén?");  // character positions mapped to UTF-8 bytes
     TimeMs previous_end = 0;
     for (const Word& w : speech.words) {
         EXPECT_GE(w.start, previous_end - 1) << w.text;

@@ -1,0 +1,73 @@
+#include "sample/dialogue.hpp"
+
+#include <stdexcept>
+#include <string>
+
+namespace dramaloc::sample {
+namespace {
+
+// Voices are chosen to be far apart in pitch and timbre, so that speaker clustering
+// has a fair chance: a high female voice, a low male voice and an older, slower man.
+constexpr SampleCharacter kCharacters[] = {
+    {"lin", "Lin Xia", "en+f2", 70, 160, -0.15f},
+    {"chen", "Chen Mo", "en+m3", 20, 165, 0.15f},
+    {"zhao", "Old Zhao", "en+m7", 40, 140, 0.05f},
+};
+
+// A scene in the usual short-drama register: a return, a wedding, a family secret.
+constexpr DialogueLine kLines[] = {
+    {"lin", "Why did you come back?", "你为什么回来？"},
+    {"chen", "I came back for you.", "我是为你回来的。"},
+    {"lin", "Three years, and not one call.", "三年了，一个电话都没有。"},
+    {"chen", "I could not call. My father was watching me.", "我不能打电话。我父亲一直盯着我。"},
+    {"lin", "That is not a good reason.", "这不是什么好理由。"},
+    {"chen", "I know. I am sorry.", "我知道。对不起。"},
+    {"zhao", "Miss Lin, the car is ready.", "林小姐，车准备好了。"},
+    {"lin", "Tell them to wait.", "让他们等一下。"},
+    {"chen", "Are you going somewhere?", "你要去哪里？"},
+    {"lin", "I am getting married tomorrow.", "我明天就要结婚了。"},
+    {"chen", "Who is the man?", "那个男人是谁？"},
+    {"lin", "It is not your business.", "这不关你的事。"},
+    {"chen", "It is my business. I still love you.", "这就是我的事。我还爱着你。"},
+    {"lin", "Then why did you leave me?", "那你为什么离开我？"},
+    {"chen", "My family said they would hurt you.", "我家里人说他们会伤害你。"},
+    {"lin", "You should have told me.", "你应该告诉我的。"},
+    {"chen", "I wanted to keep you safe.", "我只想保护你。"},
+    {"zhao", "Sir, your mother is on the phone.", "先生，您母亲来电话了。"},
+    {"chen", "Tell her I will call back later.", "告诉她我晚点回电话。"},
+    {"lin", "Your mother never liked me.", "你母亲从来不喜欢我。"},
+    {"chen", "She does not know you like I do.", "她不像我这样了解你。"},
+    {"lin", "Please go home, Chen.", "陈默，请回家吧。"},
+    {"chen", "Not without you.", "没有你，我不走。"},
+    {"lin", "I made a promise to another man.", "我答应了另一个男人。"},
+    {"chen", "Do you love him?", "你爱他吗？"},
+    {"lin", "That does not matter now.", "现在这已经不重要了。"},
+    {"chen", "It is the only thing that matters.", "这是唯一重要的事。"},
+    {"zhao", "Miss Lin, we are late.", "林小姐，我们要迟到了。"},
+    {"lin", "I am coming.", "我来了。"},
+    {"chen", "Wait. Take this letter.", "等等。拿着这封信。"},
+    {"lin", "What is it?", "这是什么？"},
+    {"chen", "The truth about my family.", "关于我家的真相。"},
+    {"lin", "Why now?", "为什么是现在？"},
+    {"chen", "Because tomorrow is too late.", "因为明天就太晚了。"},
+    {"lin", "I will read it tonight.", "我今晚会看的。"},
+    {"chen", "I will wait for you at the old house.", "我会在老房子等你。"},
+    {"lin", "Do not wait for me.", "不要等我。"},
+    {"chen", "I waited three years. One more night is nothing.", "我等了三年。多等一晚不算什么。"},
+    {"zhao", "Sir, it is starting to rain.", "先生，开始下雨了。"},
+    {"chen", "Let it rain.", "让它下吧。"},
+};
+
+}  // namespace
+
+std::span<const SampleCharacter> sample_characters() { return kCharacters; }
+std::span<const DialogueLine> sample_dialogue() { return kLines; }
+
+const SampleCharacter& sample_character(std::string_view id) {
+    for (const SampleCharacter& c : kCharacters) {
+        if (c.id == id) return c;
+    }
+    throw std::out_of_range("no sample character \"" + std::string(id) + "\"");
+}
+
+}  // namespace dramaloc::sample

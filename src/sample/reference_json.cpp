@@ -1,0 +1,86 @@
+#include "sample/reference_json.hpp"
+
+#include "core/error.hpp"
+#include "core/fs.hpp"
+#include "core/script_json.hpp"
+
+namespace dramaloc::sample {
+namespace {
+
+using nlohmann::json;
+
+constexpr int kReferenceVersion = 1;
+
+json rect_json(const subtitles::PixelRect& r) {
+    return json{{"x", r.x}, {"y", r.y}, {"width", r.width}, {"height", r.height}};
+}
+subtitles::PixelRect rect_from(const json& j) {
+    return {j.at("x").get<int>(), j.at("y").get<int>(), j.at("width").get<int>(), j.at("height").get<int>()};
+}
+
+}  // namespace
+
+json reference_to_json(const SampleReference& ref) {
+    json video{{"width", ref.width},
+               {"height", ref.height},
+               {"fps", {{"num", ref.fps.num}, {"den", ref.fps.den}}},
+               {"frames", ref.frames},
+               {"duration_ms", ref.duration_ms},
+               {"background", ref.background},
+               {"seed", ref.seed},
+               {"logo", rect_json(ref.logo)}};
+    json audio = nullptr;
+    if (ref.has_audio) audio = json{{"sample_rate", 48000}, {"channels", 2}, {"music_rms_dbfs", -30}};
+    json hardsubs = nullptr;
+    if (ref.hardsubs_language) {
+        hardsubs = json{{"language", *ref.hardsubs_language}, {"events", ref.hardsubs}};
+        hardsubs["area"] = ref.hardsubs_area ? rect_json(*ref.hardsubs_area) : json(nullptr);
+    }
+    json characters = json::array();
+    for (const SampleCharacterInfo& c : ref.characters) {
+        characters.push_back(json{{"id", c.id}, {"name", c.name}, {"voice", c.voice}});
+    }
+    return json{{"generator", {{"name", "dramaloc sample"}, {"version", kReferenceVersion}}},
+                {"video", video},
+                {"audio", audio},
+                {"script", ref.script},
+                {"hardsubs", hardsubs},
+                {"characters", characters}};
+}
+
+SampleReference reference_from_json(const json& j) {
+    SampleReference ref;
+    const json& video = j.at("video");
+    ref.width = video.at("width").get<int>();
+    ref.height = video.at("height").get<int>();
+    ref.fps = FrameRate{video.at("fps").at("num").get<int>(), video.at("fps").at("den").get<int>()};
+    ref.frames = video.at("frames").get<std::int64_t>();
+    ref.duration_ms = video.at("duration_ms").get<TimeMs>();
+    ref.background = video.at("background").get<std::string>();
+    ref.seed = video.at("seed").get<std::uint64_t>();
+    ref.logo = rect_from(video.at("logo"));
+    ref.has_audio = !j.at("audio").is_null();
+    ref.script = j.at("script").get<Script>();
+    const json& hardsubs = j.at("hardsubs");
+    if (!hardsubs.is_null()) {
+        ref.hardsubs_language = hardsubs.at("language").get<std::string>();
+        ref.hardsubs = hardsubs.at("events").get<std::vector<SubtitleEvent>>();
+        if (hardsubs.contains("area") && !hardsubs.at("area").is_null()) ref.hardsubs_area = rect_from(hardsubs.at("area"));
+    }
+    for (const json& c : j.at("characters")) {
+        ref.characters.push_back({c.at("id").get<std::string>(), c.at("name").get<std::string>(),
+                                  c.at("voice").get<std::string>()});
+    }
+    return ref;
+}
+
+SampleReference read_sample_reference(const std::filesystem::path& json_path) {
+    const std::string text = read_text_file(json_path);
+    try {
+        return reference_from_json(json::parse(text));
+    } catch (const json::exception& e) {
+        throw InputError(json_path.string() + ": not a dramaloc sample reference (" + e.what() + ")");
+    }
+}
+
+}  // namespace dramaloc::sample

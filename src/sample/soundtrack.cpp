@@ -1,0 +1,199 @@
+#include "sample/soundtrack.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <optional>
+#include <span>
+
+#include "core/cancel.hpp"
+#include "sample/dialogue.hpp"
+
+namespace dramaloc::sample {
+namespace {
+
+constexpr TimeMs kFirstLineMs = 400;
+constexpr TimeMs kMinPauseMs = 300;
+constexpr TimeMs kMaxPauseMs = 900;
+constexpr TimeMs kTailMs = 300;
+
+double db_to_gain(double db) { return std::pow(10.0, db / 20.0); }
+
+// [first, last) sample frames that carry sound: 5 ms blocks above -40 dBFS.
+std::pair<SampleCount, SampleCount> sounding_span(const media::AudioBuffer& mono) {
+    const SampleCount block = std::max(1, mono.sample_rate / 200);
+    const SampleCount n = mono.frames();
+    auto loud = [&](SampleCount start) {
+        double e = 0;
+        const SampleCount end = std::min(n, start + block);
+        for (SampleCount i = start; i < end; ++i) e += mono.samples[i] * mono.samples[i];
+        return std::sqrt(e / static_cast<double>(std::max<SampleCount>(1, end - start))) > 0.01;
+    };
+    SampleCount first = 0;
+    while (first < n && !loud(first)) first += block;
+    SampleCount last = n;
+    while (last > first && !loud(std::max(first, last - block))) last -= block;
+    return {std::min(first, n), std::max(std::min(last, n), std::min(first, n))};
+}
+
+double rms_of(const std::vector<float>& s) {
+    if (s.empty()) return 0;
+    const double sum = std::accumulate(s.begin(), s.end(), 0.0, [](double acc, float v) { return acc + double(v) * v; });
+    return std::sqrt(sum / static_cast<double>(s.size()));
+}
+
+// One line, ready to place: trimmed to its sound, at the timeline rate, at voice level.
+struct PreparedLine {
+    std::vector<float> mono;  // kTimelineRate
+    std::vector<Word> words;  // relative to the trimmed start
+    TimeMs duration_ms = 0;
+};
+
+PreparedLine prepare_line(engines::SpeechSynthesizer& tts, const DialogueLine& line) {
+    const SampleCharacter& who = sample_character(line.speaker);
+    const engines::VoiceSpec voice{"en", std::string(who.voice), who.rate_wpm, who.pitch};
+    engines::TimedSpeech speech = tts.synthesize_with_words(line.english, voice);
+    const auto [first, last] = sounding_span(speech.audio);
+    media::AudioBuffer trimmed;
+    trimmed.sample_rate = speech.audio.sample_rate;
+    trimmed.channels = 1;
+    trimmed.samples.assign(speech.audio.samples.begin() + first, speech.audio.samples.begin() + last);
+    media::AudioBuffer at_rate = resample(trimmed, kTimelineRate);
+    // Level every line to the same loudness, but never let a peak reach -1 dBFS.
+    float peak = 1e-6f;
+    for (const float v : at_rate.samples) peak = std::max(peak, std::abs(v));
+    const double gain = std::min(db_to_gain(kVoiceRmsDbfs) / std::max(1e-6, rms_of(at_rate.samples)),
+                                 db_to_gain(-1.0) / peak);
+    for (float& s : at_rate.samples) s = static_cast<float>(s * gain);
+
+    PreparedLine out;
+    out.duration_ms = samples_to_ms(at_rate.frames(), kTimelineRate);
+    out.mono = std::move(at_rate.samples);
+    const TimeMs offset = samples_to_ms(first, speech.audio.sample_rate);
+    for (Word w : speech.words) {
+        w.start = std::clamp<TimeMs>(w.start - offset, 0, out.duration_ms);
+        w.end = std::clamp<TimeMs>(w.end - offset, w.start, out.duration_ms);
+        if (w.end > w.start) out.words.push_back(std::move(w));
+    }
+    return out;
+}
+
+}  // namespace
+
+std::uint64_t SeededRandom::next() {
+    std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+double SeededRandom::uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
+std::int64_t SeededRandom::between(std::int64_t lo, std::int64_t hi) {
+    return lo + static_cast<std::int64_t>(next() % static_cast<std::uint64_t>(hi - lo + 1));
+}
+
+media::AudioBuffer resample(const media::AudioBuffer& in, int out_rate) {
+    if (in.sample_rate == out_rate || in.empty()) {
+        media::AudioBuffer copy = in;
+        copy.sample_rate = out_rate;
+        return copy;
+    }
+    // Output frame n sits at input position n * M / L; there are L distinct phases.
+    const int g = std::gcd(in.sample_rate, out_rate);
+    const std::int64_t L = out_rate / g;
+    const std::int64_t M = in.sample_rate / g;
+    constexpr int kHalfTaps = 16;
+    const double cutoff = std::min(1.0, static_cast<double>(out_rate) / in.sample_rate);  // anti-alias when downsampling
+    std::vector<float> table(static_cast<std::size_t>(L) * 2 * kHalfTaps);
+    for (std::int64_t phase = 0; phase < L; ++phase) {
+        const double frac = static_cast<double>(phase) / static_cast<double>(L);
+        double sum = 0;
+        for (int k = 0; k < 2 * kHalfTaps; ++k) {
+            const double x = (k - kHalfTaps + 1) - frac;  // input tap minus output position
+            const double arg = M_PI * x * cutoff;
+            const double sinc = x == 0 ? 1.0 : std::sin(arg) / arg;
+            const double window = 0.5 + 0.5 * std::cos(M_PI * x / kHalfTaps);  // Hann
+            const double w = std::abs(x) < kHalfTaps ? sinc * window : 0.0;
+            table[static_cast<std::size_t>(phase * 2 * kHalfTaps + k)] = static_cast<float>(w);
+            sum += w;
+        }
+        for (int k = 0; k < 2 * kHalfTaps; ++k) table[static_cast<std::size_t>(phase * 2 * kHalfTaps + k)] /= static_cast<float>(sum);
+    }
+    const int ch = in.channels;
+    const SampleCount in_frames = in.frames();
+    const SampleCount out_frames = (in_frames * L + M - 1) / M;
+    media::AudioBuffer out;
+    out.sample_rate = out_rate;
+    out.channels = ch;
+    out.samples.assign(static_cast<std::size_t>(out_frames * ch), 0.0f);
+    for (SampleCount n = 0; n < out_frames; ++n) {
+        const std::int64_t pos = n * M;
+        const SampleCount base = pos / L;
+        const float* taps = &table[static_cast<std::size_t>((pos % L) * 2 * kHalfTaps)];
+        for (int c = 0; c < ch; ++c) {
+            float acc = 0;
+            for (int k = 0; k < 2 * kHalfTaps; ++k) {
+                const SampleCount i = base + k - kHalfTaps + 1;
+                if (i >= 0 && i < in_frames) acc += taps[k] * in.samples[static_cast<std::size_t>(i * ch + c)];
+            }
+            out.samples[static_cast<std::size_t>(n * ch + c)] = acc;
+        }
+    }
+    return out;
+}
+
+PlacedDialogue place_dialogue(engines::SpeechSynthesizer& tts, TimeMs total_ms, std::uint64_t seed,
+                              const std::function<void(double)>& progress) {
+    const std::span<const DialogueLine> lines = sample_dialogue();
+    std::vector<std::optional<PreparedLine>> prepared(lines.size());  // each distinct line is spoken once
+    SeededRandom random(seed ^ 0xD1A106ull);
+
+    PlacedDialogue out;
+    out.script.language = "en";
+    out.voice.sample_rate = kTimelineRate;
+    out.voice.channels = kTimelineChannels;
+    out.voice.samples.assign(static_cast<std::size_t>(ms_to_samples(total_ms, kTimelineRate) * kTimelineChannels), 0.0f);
+
+    TimeMs t = kFirstLineMs;
+    for (std::size_t n = 0;; ++n) {
+        throw_if_cancelled();
+        const DialogueLine& line = lines[n % lines.size()];
+        std::optional<PreparedLine>& clip = prepared[n % lines.size()];
+        if (!clip) clip = prepare_line(tts, line);
+        if (t + clip->duration_ms + kTailMs > total_ms) break;
+
+        const SampleCharacter& who = sample_character(line.speaker);
+        const double angle = (who.pan + 1.0) * M_PI / 4.0;  // constant-power pan
+        const float left = static_cast<float>(std::cos(angle)), right = static_cast<float>(std::sin(angle));
+        const SampleCount at = ms_to_samples(t, kTimelineRate);
+        for (std::size_t i = 0; i < clip->mono.size(); ++i) {
+            const std::size_t j = static_cast<std::size_t>(at) + i;
+            if (j * 2 + 1 >= out.voice.samples.size()) break;
+            out.voice.samples[j * 2] += clip->mono[i] * left;
+            out.voice.samples[j * 2 + 1] += clip->mono[i] * right;
+        }
+        Line placed;
+        placed.id = static_cast<int>(n + 1);
+        placed.start = t;
+        placed.end = t + clip->duration_ms;
+        placed.speaker = std::string(line.speaker);
+        placed.text = std::string(line.english);
+        placed.origin = LineOrigin::Manual;
+        for (Word w : clip->words) {
+            w.start += t;
+            w.end += t;
+            placed.words.push_back(std::move(w));
+        }
+        out.script.lines.push_back(std::move(placed));
+        t += clip->duration_ms + random.between(kMinPauseMs, kMaxPauseMs);
+        if (progress) progress(std::min(1.0, static_cast<double>(t) / static_cast<double>(total_ms)));
+    }
+    return out;
+}
+
+void mix_into(media::AudioBuffer& a, const media::AudioBuffer& b) {
+    const std::size_t n = std::min(a.samples.size(), b.samples.size());
+    for (std::size_t i = 0; i < n; ++i) a.samples[i] += b.samples[i];
+    for (float& s : a.samples) s = std::clamp(s, -1.0f, 1.0f);
+}
+
+}  // namespace dramaloc::sample

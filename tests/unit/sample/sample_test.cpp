@@ -1,0 +1,203 @@
+#include "sample/sample.hpp"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "core/error.hpp"
+#include "media/audio_decode.hpp"
+#include "media/probe.hpp"
+#include "media/video_frames.hpp"
+#include "support/test_support.hpp"
+
+namespace dramaloc::sample {
+namespace {
+
+// Counts near-white pixels in a gray frame.
+int bright_pixels(const media::VideoFrame& frame) {
+    int n = 0;
+    for (const std::uint8_t v : frame.pixels) n += v > 220;
+    return n;
+}
+
+// Gray frames of `roi` whose presentation time is closest to each of `times`.
+std::vector<media::VideoFrame> frames_at(const std::filesystem::path& video, media::Rect roi,
+                                         const std::vector<TimeMs>& times) {
+    media::VideoFrameReader reader(video, media::VideoReadOptions{roi, 1, media::PixelKind::Gray, 0});
+    std::vector<media::VideoFrame> picked(times.size());
+    std::vector<TimeMs> best(times.size(), 1'000'000);
+    media::VideoFrame frame;
+    while (reader.next(frame)) {
+        for (std::size_t i = 0; i < times.size(); ++i) {
+            if (std::abs(frame.pts - times[i]) < best[i]) {
+                best[i] = std::abs(frame.pts - times[i]);
+                picked[i] = frame;
+            }
+        }
+    }
+    return picked;
+}
+
+double rms_between(const media::AudioBuffer& mono, TimeMs from, TimeMs to) {
+    return media::rms(media::slice_ms(mono, from, to));
+}
+
+TEST(SampleEpisode, SixSecondsWithChineseHardsubsMatchesItsReference) {
+    test::TempDir dir;
+    SampleOptions options;
+    options.seconds = 6;
+    options.hardsubs_language = "zh";
+    std::vector<double> progress;
+    options.on_progress = [&](double f) { progress.push_back(f); };
+    const SampleResult result = make_sample(dir / "ep.mp4", options);
+
+    // The container.
+    const media::MediaInfo info = media::probe(result.video);
+    ASSERT_NE(info.best_video(), nullptr);
+    EXPECT_EQ(info.best_video()->width, 1080);
+    EXPECT_EQ(info.best_video()->height, 1920);
+    EXPECT_EQ(info.best_video()->frame_rate.num * 1, 30 * info.best_video()->frame_rate.den);
+    ASSERT_NE(info.best_audio(), nullptr);
+    EXPECT_NEAR(static_cast<double>(info.duration_ms), 6000.0, 100.0);
+    ASSERT_FALSE(progress.empty());
+    EXPECT_DOUBLE_EQ(progress.back(), 1.0);
+    EXPECT_TRUE(std::is_sorted(progress.begin(), progress.end()));
+
+    // The reference on disk is what make_sample returned.
+    EXPECT_EQ(result.reference, dir / "ep.json");
+    const SampleReference ref = read_sample_reference(result.reference);
+    EXPECT_EQ(ref.script, result.contents.script);
+    EXPECT_EQ(ref.hardsubs, result.contents.hardsubs);
+    EXPECT_EQ(ref.duration_ms, 6000);
+    EXPECT_EQ(ref.frames, 180);
+    ASSERT_GE(ref.script.lines.size(), 2u);
+    std::set<std::string> speakers;
+    TimeMs previous_end = 0;
+    for (const Line& line : ref.script.lines) {
+        EXPECT_GE(line.start, previous_end + 300) << line.id;  // ordered, with a pause between
+        EXPECT_GT(line.end, line.start) << line.id;
+        EXPECT_LE(line.end, ref.duration_ms) << line.id;
+        EXPECT_FALSE(line.words.empty()) << line.id;
+        for (const Word& w : line.words) {
+            EXPECT_GE(w.start, line.start);
+            EXPECT_LE(w.end, line.end);
+        }
+        speakers.insert(line.speaker);
+        previous_end = line.end;
+    }
+    EXPECT_GE(speakers.size(), 2u);
+    ASSERT_EQ(ref.hardsubs.size(), ref.script.lines.size());
+    for (std::size_t i = 0; i < ref.hardsubs.size(); ++i) {
+        EXPECT_EQ(ref.hardsubs[i].start, ref.script.lines[i].start);
+        EXPECT_EQ(ref.hardsubs[i].end, ref.script.lines[i].end);
+        ASSERT_EQ(ref.hardsubs[i].lines.size(), 1u);
+    }
+    EXPECT_EQ(ref.hardsubs[0].lines[0], "你为什么回来？");
+
+    // Speech is loud where lines are; between them only the quiet music plays.
+    const media::AudioBuffer audio = media::decode_audio(result.video, 48000, 1);
+    double loudest_gap = 0.0;
+    std::vector<double> line_rms;
+    for (std::size_t i = 0; i < ref.script.lines.size(); ++i) {
+        const Line& line = ref.script.lines[i];
+        line_rms.push_back(rms_between(audio, line.start + 100, line.end - 100));
+        const TimeMs gap_start = line.end + 100;
+        const TimeMs gap_end = i + 1 < ref.script.lines.size() ? ref.script.lines[i + 1].start - 100 : ref.duration_ms - 50;
+        if (gap_end - gap_start >= 100) loudest_gap = std::max(loudest_gap, rms_between(audio, gap_start, gap_end));
+    }
+    const double music_only = rms_between(audio, 0, ref.script.lines[0].start - 50);
+    std::sort(line_rms.begin(), line_rms.end());
+    EXPECT_GT(line_rms.front(), 2.0 * loudest_gap) << line_rms.front() << " vs " << loudest_gap;  // every line: +6 dB
+    EXPECT_GT(line_rms[line_rms.size() / 2], 3.0 * loudest_gap);                                 // typical line: +9.5 dB
+    EXPECT_GT(music_only, 0.004);  // about -30 dBFS of music, not silence
+    EXPECT_LT(music_only, 0.08);
+
+    // Burned-in text: bright pixels in the lower third during each subtitle, none between.
+    const media::Rect lower_third{0, 1280, 1080, 640};
+    std::vector<TimeMs> during, between;
+    for (std::size_t i = 0; i < ref.hardsubs.size(); ++i) {
+        during.push_back((ref.hardsubs[i].start + ref.hardsubs[i].end) / 2);
+        if (i + 1 < ref.hardsubs.size()) between.push_back((ref.hardsubs[i].end + ref.hardsubs[i + 1].start) / 2);
+    }
+    between.push_back(ref.hardsubs[0].start / 2);
+    for (const media::VideoFrame& f : frames_at(result.video, lower_third, during)) {
+        EXPECT_GT(bright_pixels(f), 2000) << "at " << f.pts << " ms";
+    }
+    for (const media::VideoFrame& f : frames_at(result.video, lower_third, between)) {
+        EXPECT_EQ(bright_pixels(f), 0) << "at " << f.pts << " ms";
+    }
+
+    // The logo never changes.
+    const media::Rect logo{ref.logo.x, ref.logo.y, ref.logo.width, ref.logo.height};
+    const std::vector<media::VideoFrame> logos = frames_at(result.video, logo, {0, 1500, 3000, 5900});
+    for (const media::VideoFrame& f : logos) {
+        ASSERT_EQ(f.pixels.size(), logos[0].pixels.size());
+        double diff = 0;
+        for (std::size_t i = 0; i < f.pixels.size(); ++i) diff += std::abs(int(f.pixels[i]) - int(logos[0].pixels[i]));
+        EXPECT_LT(diff / static_cast<double>(f.pixels.size()), 2.0) << "at " << f.pts << " ms";
+    }
+    EXPECT_GT(bright_pixels(logos[0]), 0);  // its text is there
+}
+
+TEST(SampleEpisode, SameOptionsGiveIdenticalFiles) {
+    test::TempDir dir;
+    SampleOptions options;
+    options.seconds = 5;
+    options.background = Background::Busy;
+    options.hardsubs_language = "zh";
+    options.seed = 7;
+    make_sample(dir / "a.mp4", options);
+    make_sample(dir / "b.mp4", options);
+    EXPECT_TRUE(test::read_file(dir / "a.mp4") == test::read_file(dir / "b.mp4"));
+    EXPECT_EQ(test::read_file(dir / "a.json"), test::read_file(dir / "b.json"));
+}
+
+TEST(SampleEpisode, SilentSmallSampleHasNoAudioStream) {
+    test::TempDir dir;
+    SampleOptions options;
+    options.seconds = 5;
+    options.width = 360;
+    options.height = 640;
+    options.background = Background::Striped;
+    options.with_audio = false;
+    const SampleResult result = make_sample(dir / "silent.mp4", options);
+    const media::MediaInfo info = media::probe(result.video);
+    EXPECT_EQ(info.best_audio(), nullptr);
+    ASSERT_NE(info.best_video(), nullptr);
+    EXPECT_EQ(info.best_video()->width, 360);
+    EXPECT_FALSE(result.contents.has_audio);
+    EXPECT_FALSE(result.contents.script.lines.empty());  // the script still says when lines would be
+    EXPECT_FALSE(result.contents.hardsubs_language.has_value());
+}
+
+TEST(SampleEpisode, BadOptionsSayWhatIsAllowed) {
+    test::TempDir dir;
+    auto message_for = [&](const SampleOptions& o) -> std::string {
+        try {
+            make_sample(dir / "x.mp4", o);
+        } catch (const InputError& e) {
+            return e.what();
+        }
+        return "no error";
+    };
+    SampleOptions too_short;
+    too_short.seconds = 4;
+    EXPECT_NE(message_for(too_short).find("5..3600 seconds"), std::string::npos);
+    SampleOptions too_long;
+    too_long.seconds = 3601;
+    EXPECT_NE(message_for(too_long).find("5..3600 seconds"), std::string::npos);
+    SampleOptions french;
+    french.hardsubs_language = "fr";
+    EXPECT_NE(message_for(french).find("available in: zh"), std::string::npos);
+    EXPECT_TRUE(test::list_files(dir.path()).empty());
+}
+
+TEST(SampleEpisode, BackgroundNamesRoundTrip) {
+    for (const Background b : {Background::Plain, Background::Striped, Background::Busy}) {
+        EXPECT_EQ(background_from_string(to_string(b)), b);
+    }
+    EXPECT_FALSE(background_from_string("noisy").has_value());
+}
+
+}  // namespace
+}  // namespace dramaloc::sample
