@@ -5,11 +5,15 @@
 
 namespace dramaloc {
 
-// Reads a whole file. Throws InputError with a one-line reason (missing, unreadable,
-// a folder, larger than max_bytes) — the limit keeps memory bounded on garbage input.
-std::string read_text_file(const std::filesystem::path& path, std::size_t max_bytes = 64u << 20);
+enum class EmptyFile { Reject, Accept };
 
-// Throws InputError unless `path` is an existing, readable, non-empty regular file.
-void require_readable_file(const std::filesystem::path& path);
+// Reads a whole file. Throws InputError with a one-line reason (missing, unreadable,
+// a folder, larger than max_bytes, empty unless accepted) — the limit keeps memory
+// bounded on garbage input.
+std::string read_text_file(const std::filesystem::path& path, std::size_t max_bytes = 64u << 20,
+                           EmptyFile empty = EmptyFile::Reject);
+
+// Throws InputError unless `path` is an existing, readable regular file, non-empty unless accepted.
+void require_readable_file(const std::filesystem::path& path, EmptyFile empty = EmptyFile::Reject);
 
 }  // namespace dramaloc

@@ -7,7 +7,7 @@
 #include "core/cancel.hpp"
 #include "core/error.hpp"
 #include "dub/loudness.hpp"
-#include "dub/resample.hpp"
+#include "media/resample.hpp"
 
 namespace dramaloc::dub {
 namespace {
@@ -64,7 +64,7 @@ media::AudioBuffer prepare(const media::AudioBuffer& audio, int rate) {
     if (audio.channels <= 0 || audio.sample_rate <= 0) {
         throw InputError("cannot mix audio without channels or sample rate");
     }
-    return resample(audio.channels > 2 ? media::mix_to_mono(audio) : audio, rate);
+    return media::resample(audio.channels > 2 ? media::mix_to_mono(audio) : audio, rate);
 }
 
 media::AudioBuffer to_stereo(const media::AudioBuffer& audio, SampleCount frames) {

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "core/script.hpp"
+#include "engines/backend_registry.hpp"
 #include "media/audio.hpp"
 
 namespace dramaloc::engines {
@@ -51,10 +52,7 @@ public:
 };
 
 // The registry: backends compiled into this build, preferred first.
-struct SynthesizerBackend {
-    std::string_view name;
-    std::function<std::unique_ptr<SpeechSynthesizer>()> create;
-};
+using SynthesizerBackend = Backend<SpeechSynthesizer>;
 const std::vector<SynthesizerBackend>& synthesizer_backends();
 
 // Creates the backend `name`; throws EngineError naming the backends that exist and,

@@ -1,21 +1,14 @@
 #include "engines/vad.hpp"
 
-#include <functional>
-
-#include "core/error.hpp"
+#include "engines/backend_registry.hpp"
 #include "engines/spectral_vad/spectral_vad.hpp"
 
 namespace dramaloc::engines {
 namespace {
 
-struct VadBackend {
-    std::string_view name;
-    std::function<std::unique_ptr<VoiceActivityDetector>()> create;
-};
-
 // Preferred first. The spectral detector is plain C++ and always built.
-const std::vector<VadBackend>& vad_backends() {
-    static const std::vector<VadBackend> backends = {
+const std::vector<Backend<VoiceActivityDetector>>& vad_backends() {
+    static const std::vector<Backend<VoiceActivityDetector>> backends = {
         {"spectral", [] { return std::unique_ptr<VoiceActivityDetector>(new SpectralVoiceActivityDetector()); }},
     };
     return backends;
@@ -23,21 +16,10 @@ const std::vector<VadBackend>& vad_backends() {
 
 }  // namespace
 
-std::vector<std::string> voice_activity_backends() {
-    std::vector<std::string> names;
-    for (const VadBackend& backend : vad_backends()) names.emplace_back(backend.name);
-    return names;
-}
+std::vector<std::string> voice_activity_backends() { return backend_names(vad_backends()); }
 
 std::unique_ptr<VoiceActivityDetector> make_voice_activity_detector(std::string_view name) {
-    for (const VadBackend& backend : vad_backends()) {
-        if (backend.name == name) return backend.create();
-    }
-    std::string available;
-    for (const VadBackend& backend : vad_backends()) {
-        available += (available.empty() ? "" : ", ") + std::string(backend.name);
-    }
-    throw EngineError("unknown voice activity detector \"" + std::string(name) + "\"; available: " + available);
+    return create_backend("voice activity detector", name, vad_backends());
 }
 
 }  // namespace dramaloc::engines

@@ -2,11 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
-#include <numeric>
 #include <optional>
 #include <span>
 
 #include "core/cancel.hpp"
+#include "media/resample.hpp"
 #include "sample/dialogue.hpp"
 
 namespace dramaloc::sample {
@@ -36,12 +36,6 @@ std::pair<SampleCount, SampleCount> sounding_span(const media::AudioBuffer& mono
     return {std::min(first, n), std::max(std::min(last, n), std::min(first, n))};
 }
 
-double rms_of(const std::vector<float>& s) {
-    if (s.empty()) return 0;
-    const double sum = std::accumulate(s.begin(), s.end(), 0.0, [](double acc, float v) { return acc + double(v) * v; });
-    return std::sqrt(sum / static_cast<double>(s.size()));
-}
-
 // One line, ready to place: trimmed to its sound, at the timeline rate, at voice level.
 struct PreparedLine {
     std::vector<float> mono;  // kTimelineRate
@@ -58,11 +52,11 @@ PreparedLine prepare_line(engines::SpeechSynthesizer& tts, const DialogueLine& l
     trimmed.sample_rate = speech.audio.sample_rate;
     trimmed.channels = 1;
     trimmed.samples.assign(speech.audio.samples.begin() + first, speech.audio.samples.begin() + last);
-    media::AudioBuffer at_rate = resample(trimmed, kTimelineRate);
+    media::AudioBuffer at_rate = media::resample(trimmed, kTimelineRate);
     // Level every line to the same loudness, but never let a peak reach -1 dBFS.
     float peak = 1e-6f;
     for (const float v : at_rate.samples) peak = std::max(peak, std::abs(v));
-    const double gain = std::min(db_to_gain(kVoiceRmsDbfs) / std::max(1e-6, rms_of(at_rate.samples)),
+    const double gain = std::min(db_to_gain(kVoiceRmsDbfs) / std::max(1e-6, media::rms(at_rate)),
                                  db_to_gain(-1.0) / peak);
     for (float& s : at_rate.samples) s = static_cast<float>(s * gain);
 
@@ -89,56 +83,6 @@ std::uint64_t SeededRandom::next() {
 double SeededRandom::uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
 std::int64_t SeededRandom::between(std::int64_t lo, std::int64_t hi) {
     return lo + static_cast<std::int64_t>(next() % static_cast<std::uint64_t>(hi - lo + 1));
-}
-
-media::AudioBuffer resample(const media::AudioBuffer& in, int out_rate) {
-    if (in.sample_rate == out_rate || in.empty()) {
-        media::AudioBuffer copy = in;
-        copy.sample_rate = out_rate;
-        return copy;
-    }
-    // Output frame n sits at input position n * M / L; there are L distinct phases.
-    const int g = std::gcd(in.sample_rate, out_rate);
-    const std::int64_t L = out_rate / g;
-    const std::int64_t M = in.sample_rate / g;
-    constexpr int kHalfTaps = 16;
-    const double cutoff = std::min(1.0, static_cast<double>(out_rate) / in.sample_rate);  // anti-alias when downsampling
-    std::vector<float> table(static_cast<std::size_t>(L) * 2 * kHalfTaps);
-    for (std::int64_t phase = 0; phase < L; ++phase) {
-        const double frac = static_cast<double>(phase) / static_cast<double>(L);
-        double sum = 0;
-        for (int k = 0; k < 2 * kHalfTaps; ++k) {
-            const double x = (k - kHalfTaps + 1) - frac;  // input tap minus output position
-            const double arg = M_PI * x * cutoff;
-            const double sinc = x == 0 ? 1.0 : std::sin(arg) / arg;
-            const double window = 0.5 + 0.5 * std::cos(M_PI * x / kHalfTaps);  // Hann
-            const double w = std::abs(x) < kHalfTaps ? sinc * window : 0.0;
-            table[static_cast<std::size_t>(phase * 2 * kHalfTaps + k)] = static_cast<float>(w);
-            sum += w;
-        }
-        for (int k = 0; k < 2 * kHalfTaps; ++k) table[static_cast<std::size_t>(phase * 2 * kHalfTaps + k)] /= static_cast<float>(sum);
-    }
-    const int ch = in.channels;
-    const SampleCount in_frames = in.frames();
-    const SampleCount out_frames = (in_frames * L + M - 1) / M;
-    media::AudioBuffer out;
-    out.sample_rate = out_rate;
-    out.channels = ch;
-    out.samples.assign(static_cast<std::size_t>(out_frames * ch), 0.0f);
-    for (SampleCount n = 0; n < out_frames; ++n) {
-        const std::int64_t pos = n * M;
-        const SampleCount base = pos / L;
-        const float* taps = &table[static_cast<std::size_t>((pos % L) * 2 * kHalfTaps)];
-        for (int c = 0; c < ch; ++c) {
-            float acc = 0;
-            for (int k = 0; k < 2 * kHalfTaps; ++k) {
-                const SampleCount i = base + k - kHalfTaps + 1;
-                if (i >= 0 && i < in_frames) acc += taps[k] * in.samples[static_cast<std::size_t>(i * ch + c)];
-            }
-            out.samples[static_cast<std::size_t>(n * ch + c)] = acc;
-        }
-    }
-    return out;
 }
 
 PlacedDialogue place_dialogue(engines::SpeechSynthesizer& tts, TimeMs total_ms, std::uint64_t seed,

@@ -30,9 +30,6 @@ private:
     std::uint64_t state_;
 };
 
-// Band-limited resampling (windowed sinc, polyphase); mono or interleaved.
-media::AudioBuffer resample(const media::AudioBuffer& in, int out_rate);
-
 // `frames` frames of stereo background music at kTimelineRate, about kMusicRmsDbfs RMS:
 // soft chord pads and a plucked arpeggio, panned wide, looping seamlessly.
 media::AudioBuffer make_background_music(SampleCount frames, std::uint64_t seed);

@@ -61,7 +61,8 @@ SubtitleDocument parse_subtitles(std::string_view text, SubtitleFormat format, c
 
 SubtitleDocument read_subtitles(const std::filesystem::path& path) {
     const SubtitleFormat format = format_from_path(path);
-    const std::string text = read_text_file(path, kMaxSubtitleFileBytes);
+    // An empty file is a valid file with no subtitles (an episode without dialogue).
+    const std::string text = read_text_file(path, kMaxSubtitleFileBytes, EmptyFile::Accept);
     return parse_subtitles(text, format, path.string());
 }
 

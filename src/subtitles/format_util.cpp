@@ -100,6 +100,27 @@ std::optional<TimeMs> parse_clock(std::string_view s, std::string_view separator
     return ((*hours * 60 + *minutes) * 60 + *seconds) * 1000 + *frac;
 }
 
+std::optional<CueTiming> parse_cue_timing(std::string_view line, bool hours_optional) {
+    const std::size_t arrow = line.find("-->");
+    if (arrow == std::string_view::npos) return std::nullopt;
+    const std::string_view left = trim(line.substr(0, arrow));
+    std::string_view right = trim(line.substr(arrow + 3));
+    right = right.substr(0, right.find_first_of(" \t"));  // SRT coordinates or WebVTT cue settings follow
+    const auto start = parse_clock(left, ",.", hours_optional);
+    const auto end = parse_clock(right, ",.", hours_optional);
+    if (!start || !end) return std::nullopt;
+    return CueTiming{*start, *end};
+}
+
+void append_cue_head(std::string& out, int number, const SubtitleEvent& event, char ms_separator) {
+    out += std::to_string(number);
+    out += '\n';
+    out += format_clock(event.start, ms_separator);
+    out += " --> ";
+    out += format_clock(event.end, ms_separator);
+    out += '\n';
+}
+
 namespace {
 void append_utf8(std::string& out, char32_t c) {
     if (c < 0x80) {

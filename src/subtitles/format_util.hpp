@@ -46,7 +46,19 @@ std::string quote_excerpt(std::string_view s, std::size_t max_bytes = 60);
 // hours may be omitted when `hours_optional`. Any of `separators` is accepted.
 std::optional<TimeMs> parse_clock(std::string_view s, std::string_view separators, bool hours_optional);
 
-// Decodes the HTML-style entities used by WebVTT and SRT (&amp; &lt; &gt; &quot;
+// The timing line of an SRT or WebVTT block, "start --> end" with anything after the end
+// time (SRT coordinates, WebVTT cue settings) ignored; either ',' or '.' before the
+// milliseconds. nullopt when there is no arrow or a time does not parse.
+struct CueTiming {
+    TimeMs start = 0;
+    TimeMs end = 0;
+};
+std::optional<CueTiming> parse_cue_timing(std::string_view line, bool hours_optional);
+
+// Writers: the "N\nstart --> end\n" head of an SRT or WebVTT block.
+void append_cue_head(std::string& out, int number, const SubtitleEvent& event, char ms_separator);
+
+// Decodes the HTML-style entities used by WebVTT (&amp; &lt; &gt; &quot;
 // &apos; &nbsp; &lrm; &rlm; and numeric &#NN; / &#xHH;). Unknown ones stay as text.
 std::string decode_entities(std::string_view s);
 

@@ -18,22 +18,8 @@ namespace {
 
 constexpr const char* kExpectedTiming = "expected HH:MM:SS,mmm --> HH:MM:SS,mmm";
 
-struct Timing {
-    TimeMs start = 0;
-    TimeMs end = 0;
-};
-
-std::optional<Timing> parse_timing(std::string_view line) {
-    const std::size_t arrow = line.find("-->");
-    if (arrow == std::string_view::npos) return std::nullopt;
-    const std::string_view left = trim(line.substr(0, arrow));
-    std::string_view right = trim(line.substr(arrow + 3));
-    right = right.substr(0, right.find_first_of(" \t"));
-    const auto start = parse_clock(left, ",.", false);
-    const auto end = parse_clock(right, ",.", false);
-    if (!start || !end) return std::nullopt;
-    return Timing{*start, *end};
-}
+// SRT always writes hours.
+std::optional<CueTiming> parse_timing(std::string_view line) { return parse_cue_timing(line, false); }
 
 bool all_digits(std::string_view s) {
     return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
@@ -128,12 +114,7 @@ std::string write_srt(const SubtitleDocument& doc, const WriteOptions& options) 
     std::string out;
     int number = 0;
     for (const auto& event : doc.events) {
-        out += std::to_string(++number);
-        out += '\n';
-        out += format_clock(event.start, ',');
-        out += " --> ";
-        out += format_clock(event.end, ',');
-        out += '\n';
+        append_cue_head(out, ++number, event, ',');
         for (const auto& line : display_lines_for_output(event, rtl)) {
             out += line;
             out += '\n';

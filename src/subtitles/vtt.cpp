@@ -14,23 +14,6 @@ namespace {
 
 constexpr const char* kExpectedTiming = "expected [HH:]MM:SS.mmm --> [HH:]MM:SS.mmm";
 
-struct Timing {
-    TimeMs start = 0;
-    TimeMs end = 0;
-};
-
-std::optional<Timing> parse_timing(std::string_view line) {
-    const std::size_t arrow = line.find("-->");
-    if (arrow == std::string_view::npos) return std::nullopt;
-    const std::string_view left = trim(line.substr(0, arrow));
-    std::string_view right = trim(line.substr(arrow + 3));
-    right = right.substr(0, right.find_first_of(" \t"));  // cue settings follow
-    const auto start = parse_clock(left, ".,", true);
-    const auto end = parse_clock(right, ".,", true);
-    if (!start || !end) return std::nullopt;
-    return Timing{*start, *end};
-}
-
 bool starts_block_keyword(std::string_view line, std::string_view keyword) {
     if (line.substr(0, keyword.size()) != keyword) return false;
     return line.size() == keyword.size() || line[keyword.size()] == ' ' || line[keyword.size()] == '\t';
@@ -93,7 +76,7 @@ SubtitleDocument parse_vtt(std::string_view text, const std::string& source_name
                             kExpectedTiming);
             timing_line = *cursor.next();
         }
-        const auto timing = parse_timing(timing_line);
+        const auto timing = parse_cue_timing(timing_line, true);  // hours are optional
         if (!timing)
             fail_at(source_name, cursor.line_number(),
                     "broken timestamp " + quote_excerpt(trim(timing_line)) + "; " + kExpectedTiming);
@@ -118,12 +101,7 @@ std::string write_vtt(const SubtitleDocument& doc, const WriteOptions& options) 
     std::string out = "WEBVTT\n\n";
     int number = 0;
     for (const auto& event : doc.events) {
-        out += std::to_string(++number);
-        out += '\n';
-        out += format_clock(event.start, '.');
-        out += " --> ";
-        out += format_clock(event.end, '.');
-        out += '\n';
+        append_cue_head(out, ++number, event, '.');
         const auto lines = display_lines_for_output(event, rtl);
         for (std::size_t i = 0; i < lines.size(); ++i) {
             if (i == 0 && !event.speaker.empty()) out += "<v " + escape_markup(event.speaker) + ">";

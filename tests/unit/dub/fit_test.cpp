@@ -6,7 +6,7 @@
 
 #include "core/error.hpp"
 #include "engines/tts.hpp"
-#include "signals.hpp"
+#include "support/signals.hpp"
 
 namespace dramaloc::dub {
 namespace {

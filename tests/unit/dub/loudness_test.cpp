@@ -4,7 +4,7 @@
 
 #include <cmath>
 
-#include "signals.hpp"
+#include "support/signals.hpp"
 
 namespace dramaloc::dub {
 namespace {

@@ -5,7 +5,7 @@
 #include <cmath>
 
 #include "dub/loudness.hpp"
-#include "signals.hpp"
+#include "support/signals.hpp"
 
 namespace dramaloc::dub {
 namespace {

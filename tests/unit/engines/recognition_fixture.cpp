@@ -6,9 +6,8 @@
 #include <mutex>
 #include <numbers>
 
-#include "media/audio_decode.hpp"
-#include "media/wav.hpp"
-#include "support/test_support.hpp"
+#include "media/resample.hpp"
+#include "support/signals.hpp"
 
 namespace dramaloc::test {
 namespace {
@@ -44,10 +43,7 @@ media::AudioBuffer speak_16k(const std::string& text, const engines::VoiceSpec& 
     auto found = cache.find(key);
     if (found == cache.end()) {
         const media::AudioBuffer native = engines::make_synthesizer("espeak")->synthesize(text, voice);
-        // Resample through the real decoder (libswresample) rather than a test-only resampler.
-        TempDir dir;
-        media::write_wav(dir / "line.wav", native, media::WavSampleFormat::Float32);
-        media::AudioBuffer audio = media::decode_audio(dir / "line.wav", kRate, 1);
+        media::AudioBuffer audio = media::resample(native, kRate);
         const auto [first, last] = audible_extent(audio.samples);
         audio.samples = std::vector<float>(audio.samples.begin() + static_cast<std::ptrdiff_t>(first),
                                            audio.samples.begin() + static_cast<std::ptrdiff_t>(last));
@@ -66,12 +62,7 @@ media::AudioBuffer make_music_16k(TimeMs ms, double rms_dbfs) {
                                          {87.31, 174.61, 220.00, 261.63},
                                          {98.00, 196.00, 246.94, 293.66}};
     constexpr double kChordSeconds = 2.0;
-    media::AudioBuffer music;
-    music.sample_rate = kRate;
-    music.channels = 1;
-    const auto frames = static_cast<std::size_t>(ms_to_samples(ms, kRate));
-    music.samples.resize(frames);
-    for (std::size_t i = 0; i < frames; ++i) {
+    media::AudioBuffer music = mono_signal(ms, kRate, [&](std::size_t i) {
         const double t = static_cast<double>(i) / kRate;
         const auto chord = static_cast<std::size_t>(t / kChordSeconds) % 4;
         const double in_chord = std::fmod(t, kChordSeconds);
@@ -85,8 +76,8 @@ media::AudioBuffer make_music_16k(TimeMs ms, double rms_dbfs) {
         const double pluck = std::min(1.0, note_t / 0.01) * std::exp(-note_t / 0.3);
         double m = 0.0;
         for (int h = 1; h <= 3; ++h) m += std::sin(2.0 * std::numbers::pi * f * h * t) / h;
-        music.samples[i] = static_cast<float>(v * envelope + 0.35 * m * pluck);
-    }
+        return v * envelope + 0.35 * m * pluck;
+    });
     const double gain = db_to_amplitude(rms_dbfs) / std::max(1e-9, media::rms(music));
     for (float& s : music.samples) s = static_cast<float>(s * gain);
     return music;

@@ -9,6 +9,7 @@
 #include "media/mux.hpp"
 #include "media/probe.hpp"
 #include "media_test_support.hpp"
+#include "support/subtitle_event.hpp"
 #include "support/test_support.hpp"
 
 using namespace dramaloc;
@@ -16,14 +17,7 @@ using namespace dramaloc::media;
 
 namespace {
 
-SubtitleEvent event(int id, TimeMs start, TimeMs end, std::vector<std::string> lines) {
-    SubtitleEvent e;
-    e.id = id;
-    e.start = start;
-    e.end = end;
-    e.lines = std::move(lines);
-    return e;
-}
+using test::event;
 
 class Mux : public ::testing::Test {
 protected:

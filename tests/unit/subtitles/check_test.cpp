@@ -3,20 +3,12 @@
 #include <nlohmann/json.hpp>
 
 #include "subtitles/check.hpp"
+#include "support/subtitle_event.hpp"
 
 using namespace dramaloc;
 using namespace dramaloc::subtitles;
 
-namespace {
-SubtitleEvent event(int id, TimeMs start, TimeMs end, std::vector<std::string> lines) {
-    SubtitleEvent e;
-    e.id = id;
-    e.start = start;
-    e.end = end;
-    e.lines = std::move(lines);
-    return e;
-}
-}  // namespace
+using test::event;
 
 TEST(Check, ValuesLimitsAndSeverity) {
     const auto rules = rules_for_language("en");

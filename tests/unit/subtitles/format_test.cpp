@@ -7,6 +7,7 @@
 #include "core/error.hpp"
 #include "subtitles/format.hpp"
 #include "subtitles/ttml_time.hpp"
+#include "support/subtitle_event.hpp"
 #include "support/test_support.hpp"
 
 using namespace dramaloc;
@@ -14,15 +15,7 @@ using namespace dramaloc::subtitles;
 
 namespace {
 
-SubtitleEvent event(int id, TimeMs start, TimeMs end, std::vector<std::string> lines, std::string speaker = {}) {
-    SubtitleEvent e;
-    e.id = id;
-    e.start = start;
-    e.end = end;
-    e.lines = std::move(lines);
-    e.speaker = std::move(speaker);
-    return e;
-}
+using test::event;
 
 SubtitleDocument sample_document() {
     SubtitleDocument doc;
@@ -313,6 +306,16 @@ TEST(Files, WriteAndReadBack) {
         EXPECT_EQ(back.events.size(), doc.events.size()) << name;
     }
     EXPECT_EQ(test::list_files(dir.path()).size(), 4u) << "no temporaries left behind";
-    test::write_file(dir / "empty.srt", "");
-    EXPECT_THROW((void)read_subtitles(dir / "empty.srt"), InputError);
+}
+
+// An episode without dialogue has no subtitles: every writer must produce a file that
+// reads back as zero events (SRT writes 0 bytes, the others their headers).
+TEST(Files, NoEventsRoundTripInEveryFormat) {
+    test::TempDir dir;
+    for (const char* name : {"none.srt", "none.vtt", "none.ass", "none.ttml"}) {
+        write_subtitles(dir / name, SubtitleDocument{});
+        EXPECT_TRUE(read_subtitles(dir / name).events.empty()) << name;
+    }
+    EXPECT_EQ(test::read_file(dir / "none.srt"), "");
+    EXPECT_THROW((void)read_subtitles(dir / "missing.srt"), InputError);
 }

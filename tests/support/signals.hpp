@@ -1,43 +1,45 @@
 #pragma once
-// Generated signals and measurements for the dub tests.
+// Generated signals and measurements shared by the audio tests (dub, media, engines).
+// Header-only; the tests that include it link the media library themselves.
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <numbers>
 #include <vector>
 
 #include "media/audio.hpp"
 
-namespace dramaloc::dub::test {
+namespace dramaloc::test {
+
+// `ms` of mono audio at `rate` whose sample i is sample_at(i) (a double, stored as float).
+template <typename SampleAt>
+media::AudioBuffer mono_signal(TimeMs ms, int rate, SampleAt sample_at) {
+    media::AudioBuffer a;
+    a.sample_rate = rate;
+    a.channels = 1;
+    const auto n = static_cast<std::size_t>(ms_to_samples(ms, rate));
+    a.samples.resize(n);
+    for (std::size_t i = 0; i < n; ++i) a.samples[i] = static_cast<float>(sample_at(i));
+    return a;
+}
 
 // A voiced-speech stand-in: F0 plus 7 harmonics falling 6 dB/octave, gently amplitude-modulated
 // like syllables (4 Hz, never silent), peak about `amplitude`.
 inline media::AudioBuffer voiced_tone(double f0, TimeMs ms, int rate, float amplitude = 0.5f) {
-    media::AudioBuffer a;
-    a.sample_rate = rate;
-    a.channels = 1;
-    const auto n = static_cast<std::size_t>(ms_to_samples(ms, rate));
-    a.samples.resize(n);
-    for (std::size_t i = 0; i < n; ++i) {
+    return mono_signal(ms, rate, [&](std::size_t i) {
         const double t = static_cast<double>(i) / rate;
         double v = 0;
         for (int h = 1; h <= 8; ++h) v += std::sin(2 * std::numbers::pi * f0 * h * t) / h;
         const double envelope = 0.75 + 0.25 * std::sin(2 * std::numbers::pi * 4 * t);
-        a.samples[i] = static_cast<float>(amplitude * 0.55 * envelope * v);
-    }
-    return a;
+        return amplitude * 0.55 * envelope * v;
+    });
 }
 
 // Sine starting at its peak (cosine), so its first sample is its onset.
 inline media::AudioBuffer cosine(double hz, TimeMs ms, int rate, float amplitude) {
-    media::AudioBuffer a;
-    a.sample_rate = rate;
-    a.channels = 1;
-    const auto n = static_cast<std::size_t>(ms_to_samples(ms, rate));
-    a.samples.resize(n);
-    for (std::size_t i = 0; i < n; ++i) {
-        a.samples[i] = static_cast<float>(amplitude * std::cos(2 * std::numbers::pi * hz * static_cast<double>(i) / rate));
-    }
-    return a;
+    return mono_signal(ms, rate, [&](std::size_t i) {
+        return amplitude * std::cos(2 * std::numbers::pi * hz * static_cast<double>(i) / rate);
+    });
 }
 
 // RMS of channel `channel` over frames [first, last).
@@ -110,4 +112,4 @@ inline double median_f0(const media::AudioBuffer& a, double min_hz = 60, double 
     return f0s[f0s.size() / 2];
 }
 
-}  // namespace dramaloc::dub::test
+}  // namespace dramaloc::test

@@ -1,10 +1,10 @@
-#include "dub/resample.hpp"
+#include "media/resample.hpp"
 
 #include <gtest/gtest.h>
 
-#include "signals.hpp"
+#include "support/signals.hpp"
 
-namespace dramaloc::dub {
+namespace dramaloc::media {
 namespace {
 
 int zero_crossings(const media::AudioBuffer& a) {
@@ -40,4 +40,4 @@ TEST(Resample, StereoChannelsStayApartAndSameRateIsACopy) {
 }
 
 }  // namespace
-}  // namespace dramaloc::dub
+}  // namespace dramaloc::media

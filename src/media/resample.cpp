@@ -1,4 +1,4 @@
-#include "dub/resample.hpp"
+#include "media/resample.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -7,7 +7,7 @@
 
 #include "core/error.hpp"
 
-namespace dramaloc::dub {
+namespace dramaloc::media {
 namespace {
 
 constexpr int kZeroCrossings = 16;  // half the filter length, in zero crossings of its sinc
@@ -54,7 +54,7 @@ double kernel(double u) {
 
 }  // namespace
 
-media::AudioBuffer resample(const media::AudioBuffer& audio, int sample_rate) {
+AudioBuffer resample(const AudioBuffer& audio, int sample_rate) {
     if (sample_rate <= 0 || audio.sample_rate <= 0 || audio.channels <= 0) {
         throw InputError("cannot resample audio at " + std::to_string(audio.sample_rate) + " Hz to " +
                          std::to_string(sample_rate) + " Hz; both rates must be positive");
@@ -71,7 +71,7 @@ media::AudioBuffer resample(const media::AudioBuffer& audio, int sample_rate) {
     const double scale = 2.0 * cutoff;                            // input samples → zero crossings
     const double half_width = kZeroCrossings / scale;             // in input samples
 
-    media::AudioBuffer out;
+    AudioBuffer out;
     out.sample_rate = sample_rate;
     out.channels = channels;
     out.samples.assign(static_cast<std::size_t>(out_frames * channels), 0.0f);
@@ -94,4 +94,4 @@ media::AudioBuffer resample(const media::AudioBuffer& audio, int sample_rate) {
     return out;
 }
 
-}  // namespace dramaloc::dub
+}  // namespace dramaloc::media
