@@ -1,58 +1,39 @@
-// `dramaloc demo`: what a newcomer runs first. Today it generates a sample episode and
-// writes its source subtitles in every format; the localization pipeline extends it.
-#include <fstream>
+// `dramaloc demo`: what a newcomer runs first. It generates a sample episode (two
+// characters, quiet music, burned-in Chinese) and localizes it en → es, fr with the
+// embedded engines, then prints where everything went.
 #include <iostream>
 
 #include "cli/commands.hpp"
 #include "cli/progress.hpp"
-#include "core/error.hpp"
+#include "pipeline/localize.hpp"
 #include "sample/sample.hpp"
-#include "subtitles/check.hpp"
-#include "subtitles/format.hpp"
-#include "subtitles/rules.hpp"
-#include "subtitles/segment.hpp"
 
 namespace dramaloc::cli {
 
 namespace fs = std::filesystem;
 
+int run_localize(const std::vector<std::string>& episodes, pipeline::LocalizeOptions options, bool quiet);
+
 namespace {
 
 void run_demo(const fs::path& out_dir, int seconds, bool quiet) {
     const fs::path video = out_dir / "sample.mp4";
-    sample::SampleOptions options;
-    options.seconds = seconds;
-    options.hardsubs_language = "zh";
+    sample::SampleOptions sample_options;
+    sample_options.seconds = seconds;
+    sample_options.hardsubs_language = "zh";
     Progress progress("generating sample episode", quiet);
-    options.on_progress = [&progress](double f) { progress.update(f); };
-    const auto result = sample::make_sample(video, options);
+    sample_options.on_progress = [&progress](double f) { progress.update(f); };
+    const auto sample = sample::make_sample(video, sample_options);
     progress.done();
+    std::cout << "sample episode: " << sample.video.string() << " (reference script " << sample.reference.string() << ")\n";
 
-    const Script& script = result.contents.script;
-    const FrameRate fps = options.fps;
-    const auto rules = subtitles::rules_for_language(script.language);
-    subtitles::SubtitleDocument doc;
-    doc.language = script.language;
-    doc.events = subtitles::segment_script(script, rules, fps);
-
-    std::vector<fs::path> written{result.video, result.reference};
-    subtitles::WriteOptions write_options;
-    write_options.language = script.language;
-    write_options.frame_rate = fps;
-    for (auto format : {subtitles::SubtitleFormat::Srt, subtitles::SubtitleFormat::WebVtt,
-                        subtitles::SubtitleFormat::Ass, subtitles::SubtitleFormat::Ttml}) {
-        const fs::path path = out_dir / ("sample." + script.language + subtitles::file_extension(format));
-        subtitles::write_subtitles(path, doc, write_options);
-        written.push_back(path);
-    }
-    const auto violations = subtitles::check_events(doc.events, rules, fps);
-
-    std::cout << "dramaloc demo: a " << seconds << " s episode and its " << script.language << " subtitles ("
-              << doc.events.size() << " events, " << violations.size() << " rule findings)\n";
-    for (const auto& p : written) std::cout << "  " << p.string() << "\n";
-    std::cout << "Try: dramaloc probe " << result.video.string() << "\n"
-              << "     dramaloc subs check " << (out_dir / ("sample." + script.language + ".srt")).string()
-              << " --lang " << script.language << "\n";
+    pipeline::LocalizeOptions options;
+    options.source_language = "en";
+    options.target_languages = {"es", "fr"};
+    options.out_dir = out_dir;
+    g_command_exit_code = run_localize({video.string()}, options, quiet);
+    std::cout << "Try: dramaloc probe " << (out_dir / "sample" / "sample.localized.mp4").string() << "\n"
+              << "     dramaloc subs check " << (out_dir / "sample" / "sample.es.srt").string() << " --lang es\n";
 }
 
 }  // namespace
@@ -64,7 +45,7 @@ void register_demo_command(CLI::App& app) {
         bool quiet = false;
     };
     auto a = std::make_shared<DemoArgs>();
-    auto* cmd = app.add_subcommand("demo", "Generate a sample episode and write its subtitles in every format");
+    auto* cmd = app.add_subcommand("demo", "Generate a sample episode and localize it from English into Spanish and French");
     cmd->add_option("--out", a->out, "output folder")->capture_default_str();
     cmd->add_option("--seconds", a->seconds, "length of the sample episode")->capture_default_str();
     cmd->add_flag("--quiet,-q", a->quiet, "no progress output");

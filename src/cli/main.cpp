@@ -39,6 +39,7 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
     app.fallthrough();
 
+    dramaloc::cli::register_localize_command(app);
     dramaloc::cli::register_probe_command(app);
     dramaloc::cli::register_subs_commands(app);
     dramaloc::cli::register_sample_commands(app);

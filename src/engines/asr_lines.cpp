@@ -59,6 +59,16 @@ Line make_line(const std::vector<Word>& words, std::size_t first, std::size_t la
         texts.push_back(words[i].text);
     }
     line.text = punctuate_utterance(texts);
+    // The words carry the same corrections as the text ("I", the capital, the final mark),
+    // because subtitles are built from word times and must read like the line.
+    std::vector<std::string> tokens;
+    for (std::size_t pos = 0; pos < line.text.size();) {
+        const std::size_t end = std::min(line.text.find(' ', pos), line.text.size());
+        if (end > pos) tokens.push_back(line.text.substr(pos, end - pos));
+        pos = end + 1;
+    }
+    if (tokens.size() == line.words.size())
+        for (std::size_t i = 0; i < tokens.size(); ++i) line.words[i].text = tokens[i];
     return line;
 }
 

@@ -17,8 +17,8 @@ struct LinePolicy {
     std::size_t max_line_words = 20;
 };
 
-// Lines with ids 1..N, origin Asr, the words kept as recognised (text is the words
-// joined, truecased and punctuated). Words must be in time order; empty words are skipped.
+// Lines with ids 1..N, origin Asr: text is the words joined, truecased and punctuated,
+// and each word carries the same correction (times kept as recognised). Words must be in time order; empty words are skipped.
 std::vector<Line> words_to_lines(const std::vector<Word>& words, const LinePolicy& policy = {});
 
 // "where are you going" -> "Where are you going?"; "i think i'm late" -> "I think I'm late.".

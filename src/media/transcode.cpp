@@ -21,7 +21,10 @@ namespace {
 class PaintPipeline {
 public:
     PaintPipeline(int width, int height)
-        : width_(width), height_(height), rgb_(static_cast<std::size_t>(width) * height * 3), yuv_(make_frame()) {
+        // swscale's SIMD paths read and write whole vectors past a row's last pixel: rows are
+        // aligned to 64 bytes and the buffer has a spare row, as FFmpeg's own buffers do.
+        : width_(width), height_(height), rgb_stride_((width * 3 + 63) / 64 * 64),
+          rgb_(static_cast<std::size_t>(rgb_stride_) * (height + 1)), yuv_(make_frame()) {
         yuv_->format = AV_PIX_FMT_YUV420P;
         yuv_->width = width;
         yuv_->height = height;
@@ -40,9 +43,9 @@ public:
         to_rgb_owner_.release();
         to_rgb_owner_.reset(to_rgb_);
         std::uint8_t* rgb_planes[1] = {rgb_.data()};
-        const int rgb_stride[1] = {width_ * 3};
+        const int rgb_stride[1] = {rgb_stride_};
         sws_scale(to_rgb_, decoded->data, decoded->linesize, 0, decoded->height, rgb_planes, rgb_stride);
-        VideoFrameRgb view{width_, height_, width_ * 3, rgb_.data(), index};
+        VideoFrameRgb view{width_, height_, rgb_stride_, rgb_.data(), index};
         painter(view, pts);
         detail::check_av(av_frame_make_writable(yuv_.get()), "video frame");
         const std::uint8_t* src[1] = {rgb_.data()};
@@ -53,6 +56,7 @@ public:
 private:
     int width_;
     int height_;
+    int rgb_stride_;
     std::vector<std::uint8_t> rgb_;
     FramePtr yuv_;
     SwsPtr from_rgb_;

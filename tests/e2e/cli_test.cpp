@@ -242,15 +242,21 @@ TEST(Cli, InterruptLeavesNoPartialOutputs) {
     EXPECT_TRUE(list_files(dir.path()).empty()) << "left behind: " << list_files(dir.path()).front();
 }
 
-TEST(Cli, DemoWritesSampleAndSourceSubtitles) {
+TEST(Cli, DemoLocalizesASampleIntoSpanishAndFrench) {
     TempDir dir;
-    auto r = run_dramaloc({"demo", "--out", (dir / "demo").string(), "--seconds", "8"});
+    auto r = run_dramaloc({"demo", "--out", (dir / "demo").string(), "--seconds", "8", "-q"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    for (const char* name : {"sample.mp4", "sample.json", "sample.en.srt", "sample.en.vtt", "sample.en.ass", "sample.en.ttml"}) {
-        EXPECT_TRUE(fs::exists(dir / "demo" / name)) << name;
-        EXPECT_NE(r.out.find(name), std::string::npos) << "demo should print the path of " << name;
+    EXPECT_TRUE(fs::exists(dir / "demo" / "sample.mp4"));
+    EXPECT_TRUE(fs::exists(dir / "demo" / "sample.json"));
+    for (const char* name : {"sample.en.srt", "sample.es.srt", "sample.fr.vtt", "sample.es.dub.wav", "sample.fr.dub.wav",
+                             "sample.localized.mp4", "qc.json", "manifest.json"}) {
+        const fs::path p = dir / "demo" / "sample" / name;
+        EXPECT_TRUE(fs::exists(p)) << name;
+        EXPECT_NE(r.out.find(p.string()), std::string::npos) << "demo should print the path of " << name;
     }
-    // The source subtitles it wrote obey the rules.
-    r = run_dramaloc({"subs", "check", (dir / "demo" / "sample.en.srt").string(), "--lang", "en"});
-    EXPECT_EQ(r.exit_code, 0) << r.out;
+    // The subtitles it wrote obey the rules.
+    for (const char* lang : {"en", "es", "fr"}) {
+        r = run_dramaloc({"subs", "check", (dir / "demo" / "sample" / (std::string("sample.") + lang + ".srt")).string(), "--lang", lang});
+        EXPECT_EQ(r.exit_code, 0) << lang << "\n" << r.out;
+    }
 }

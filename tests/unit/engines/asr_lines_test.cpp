@@ -37,8 +37,19 @@ TEST(WordsToLines, SplitsAtPausesAndKeepsWordsAndTimes) {
     EXPECT_EQ(lines[0].start, 1000);
     EXPECT_EQ(lines[0].end, first.back().end);
     EXPECT_EQ(lines[1].start, second.front().start);
-    EXPECT_EQ(lines[0].words, first);
-    EXPECT_EQ(lines[1].words, second);
+    // Words keep their times; their text carries the line's corrections.
+    ASSERT_EQ(lines[0].words.size(), first.size());
+    ASSERT_EQ(lines[1].words.size(), second.size());
+    for (std::size_t i = 0; i < first.size(); ++i) {
+        EXPECT_EQ(lines[0].words[i].start, first[i].start);
+        EXPECT_EQ(lines[0].words[i].end, first[i].end);
+    }
+    for (std::size_t i = 0; i < second.size(); ++i) EXPECT_EQ(lines[1].words[i].start, second[i].start);
+    std::vector<std::string> texts0, texts1;
+    for (const auto& w : lines[0].words) texts0.push_back(w.text);
+    for (const auto& w : lines[1].words) texts1.push_back(w.text);
+    EXPECT_EQ(texts0, (std::vector<std::string>{"Where", "are", "you", "going", "tonight?"}));
+    EXPECT_EQ(texts1, (std::vector<std::string>{"I", "am", "going", "home."}));
     EXPECT_EQ(lines[0].origin, LineOrigin::Asr);
     EXPECT_TRUE(lines[0].speaker.empty());
 }

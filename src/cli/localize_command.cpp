@@ -1,0 +1,94 @@
+// `dramaloc localize EPISODE... --from en --to es,fr --out DIR`
+#include <iostream>
+#include <mutex>
+
+#include "cli/commands.hpp"
+#include "core/cancel.hpp"
+#include "core/config.hpp"
+#include "core/error.hpp"
+#include "pipeline/localize.hpp"
+
+namespace dramaloc::cli {
+
+namespace {
+
+std::vector<std::string> split_list(const std::string& s) {
+    std::vector<std::string> out;
+    std::string item;
+    for (char c : s + ",") {
+        if (c == ',') {
+            if (!item.empty()) out.push_back(item);
+            item.clear();
+        } else if (c != ' ') {
+            item.push_back(c);
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+int run_localize(const std::vector<std::string>& episodes, pipeline::LocalizeOptions options, bool quiet) {
+    pipeline::validate(options);  // a missing pair or voice fails before any work
+    int failed = 0;
+    for (const auto& episode : episodes) {
+        const std::string name = std::filesystem::path(episode).filename().string();
+        options.on_stage = [&](const std::string& what) {
+            if (!quiet) std::cerr << name << ": " << what << "\n";
+        };
+        try {
+            const auto result = pipeline::localize_episode(episode, options);
+            std::cout << name << ": " << result.stages_computed << " stages computed, " << result.stages_reused
+                      << " reused\n";
+            for (const auto& f : result.files) std::cout << "  " << f.string() << "\n";
+        } catch (const Cancelled&) {
+            throw;
+        } catch (const Error& e) {
+            // One episode's bad input must not stop the batch.
+            std::cerr << "dramaloc: " << e.what() << "\n";
+            ++failed;
+        }
+    }
+    if (failed > 0 && episodes.size() > 1)
+        std::cerr << "dramaloc: " << failed << " of " << episodes.size() << " episodes failed\n";
+    return failed == 0 ? 0 : 3;
+}
+
+void register_localize_command(CLI::App& app) {
+    struct Args {
+        std::vector<std::string> episodes;
+        std::string from = "en", to, burn_in, out = "out", config, background, store;
+        int jobs = 0;
+        bool quiet = false;
+    };
+    auto a = std::make_shared<Args>();
+    auto* cmd = app.add_subcommand("localize", "Subtitle and dub episodes into other languages");
+    cmd->add_option("EPISODE", a->episodes, "episode video files")->required();
+    cmd->add_option("--from", a->from, "language spoken in the episodes")->capture_default_str();
+    cmd->add_option("--to", a->to, "target languages, comma-separated (e.g. es,fr)")->required();
+    cmd->add_option("--out", a->out, "output folder; each episode gets OUT/NAME/")->capture_default_str();
+    cmd->add_option("--burn-in", a->burn_in, "also render NAME.LANG.burned.mp4 with these languages' subtitles burned in");
+    cmd->add_option("--config", a->config, "TOML settings (docs/configuration.md)");
+    cmd->add_option("--background", a->background, "music-and-effects stem (WAV) to mix under the dub instead of ducking");
+    cmd->add_option("--store", a->store, "artifact store folder (default OUT/.dramaloc-store)");
+    cmd->add_option("--jobs,-j", a->jobs, "parallel workers (default: number of cores)");
+    cmd->add_flag("--quiet,-q", a->quiet, "no progress output");
+    cmd->callback([a] {
+        pipeline::LocalizeOptions options;
+        if (!a->config.empty()) {
+            auto config = std::make_shared<Config>(Config::load(a->config));
+            pipeline::apply_config(options, *config);
+            options.config = config;
+        }
+        options.source_language = a->from;
+        options.target_languages = split_list(a->to);
+        options.burn_in_languages = split_list(a->burn_in);
+        options.out_dir = a->out;
+        options.store_dir = a->store;
+        if (!a->background.empty()) options.background_stem = a->background;
+        options.jobs = a->jobs;
+        g_command_exit_code = run_localize(a->episodes, options, a->quiet);
+    });
+}
+
+}  // namespace dramaloc::cli

@@ -1,0 +1,242 @@
+#include "pipeline/language_stages.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <optional>
+#include <thread>
+
+#include "core/hash.hpp"
+#include "core/language.hpp"
+#include "core/script_json.hpp"
+#include "dub/fit.hpp"
+#include "dub/loudness.hpp"
+#include "dub/mix.hpp"
+#include "engines/translate.hpp"
+#include "engines/tts.hpp"
+#include "media/wav.hpp"
+#include "pipeline/artifact_json.hpp"
+#include "pipeline/parallel.hpp"
+#include "pipeline/voices.hpp"
+#include "subtitles/check.hpp"
+#include "subtitles/segment.hpp"
+
+namespace dramaloc::pipeline {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+// Clips are kept this far apart when one has to move to avoid overlapping another.
+constexpr TimeMs kClipGapMs = 40;
+
+std::string rules_parameters(const subtitles::SubtitleRules& r, FrameRate fps) {
+    return json{r.max_lines, r.max_chars_per_line, r.max_chars_per_second, r.min_duration, r.max_duration,
+                r.min_gap_frames, fps.num, fps.den}
+        .dump();
+}
+
+std::string lowercase_letters(const std::string& s) {
+    std::string out;
+    for (unsigned char c : s)
+        if (std::isalnum(c) || c >= 0x80) out.push_back(static_cast<char>(std::tolower(c)));
+    return out;
+}
+
+// A line whose translation is its source text (apertium passes unknown sentences through).
+bool looks_untranslated(const std::string& source, const std::string& target) {
+    const std::string a = lowercase_letters(source), b = lowercase_letters(target);
+    return !a.empty() && (b.empty() || (a == b && a.size() > 3));
+}
+
+int worker_count(const LocalizeOptions& options) {
+    if (options.jobs > 0) return options.jobs;
+    return std::max(1u, std::thread::hardware_concurrency());
+}
+
+json finding(const std::string& rule, const std::string& severity, int line_id, double value, double limit,
+             const std::string& message) {
+    return {{"rule", rule}, {"severity", severity}, {"line_id", line_id}, {"value", value}, {"limit", limit}, {"message", message}};
+}
+
+}  // namespace
+
+std::vector<SubtitleEvent> segment_stage(StageContext& context, const Script& script, const std::string& script_key,
+                                         const subtitles::SubtitleRules& rules, FrameRate fps, std::string& key_out) {
+    key_out = stage_key("subtitles", 1, "", {script_key}, rules_parameters(rules, fps));
+    const fs::path dir = run_stage(context, {"subtitles", script.language, "", key_out}, [&](const fs::path& d) {
+        write_json(d / "events.json", json(subtitles::segment_script(script, rules, fps)));
+    });
+    return read_json(dir / "events.json").get<std::vector<SubtitleEvent>>();
+}
+
+LanguageResult localize_language(StageContext& context, const SourceAnalysis& source, const std::string& language,
+                                 const LocalizeOptions& options, const subtitles::SubtitleRules& rules, FrameRate fps) {
+    LanguageResult out;
+    out.language = language;
+    if (options.on_stage) options.on_stage(language + ": translate " + std::to_string(source.script.lines.size()) + " lines");
+
+    // 1. Translate, keeping ids, times and speakers.
+    auto translator = engines::make_translator(options.engines.translate);
+    const std::string translate_key =
+        stage_key("translate", 1, translator->version(), {source.script_key}, source.script.language + ">" + language);
+    const fs::path translate_dir =
+        run_stage(context, {"translate", language, translator->version(), translate_key}, [&](const fs::path& dir) {
+            std::vector<std::string> texts;
+            for (const auto& line : source.script.lines) texts.push_back(line.text);
+            const auto translated = translator->translate(texts, source.script.language, language);
+            Script target{language, {}};
+            for (std::size_t i = 0; i < source.script.lines.size(); ++i) {
+                Line line = source.script.lines[i];
+                line.text = translated.at(i);
+                line.words.clear();
+                line.origin = LineOrigin::Translation;
+                target.lines.push_back(std::move(line));
+            }
+            write_script_json(dir / "script.json", target);
+        });
+    out.script = read_script_json(translate_dir / "script.json");
+
+    // 2. Subtitles.
+    out.events = segment_stage(context, out.script, translate_key, rules, fps, out.subtitles_key);
+
+    // 3. Synthesize and fit each line; lines run in parallel (the engine serialises what it must).
+    auto tts = engines::make_synthesizer(options.engines.tts);
+    const auto voices = assign_voices(source.characters, language, *tts);
+    const auto& lines = out.script.lines;
+    const std::string fit_parameters = json{options.fit.min_speed, options.fit.max_speed, options.fit.fill_slot}.dump();
+    struct Fitted {
+        std::string key;
+        media::AudioBuffer audio;
+        json result;
+    };
+    std::vector<Fitted> fitted(lines.size());
+    if (options.on_stage) options.on_stage(language + ": synthesize and fit " + std::to_string(lines.size()) + " lines");
+    parallel_for(lines.size(), worker_count(options), [&](std::size_t, std::size_t i) {
+        const Line& line = lines[i];
+        const std::string scope = language + "/line " + std::to_string(line.id);
+        const std::string voice = voices.count(line.speaker) ? voices.at(line.speaker) : voices.at("");
+        const std::string synth_key = stage_key("synthesize", 1, tts->version(), {}, json{voice, line.text}.dump());
+        const fs::path clip_dir = run_stage(context, {"synthesize", scope, tts->version(), synth_key}, [&](const fs::path& dir) {
+            engines::VoiceSpec spec;
+            spec.language = language;
+            spec.voice = voice;
+            media::write_wav(dir / "clip.wav", tts->synthesize(line.text, spec), media::WavSampleFormat::Float32);
+        });
+        const TimeMs next_start = i + 1 < lines.size() ? lines[i + 1].start : source.duration_ms;
+        const TimeMs available_after = std::max<TimeMs>(0, next_start - line.end - kClipGapMs);
+        fitted[i].key = stage_key("fit", 1, "rubberband-r3", {synth_key},
+                                  json{line.duration(), available_after, fit_parameters}.dump());
+        const fs::path fit_dir = run_stage(context, {"fit", scope, "rubberband-r3", fitted[i].key}, [&](const fs::path& dir) {
+            const auto clip = media::read_wav(clip_dir / "clip.wav");
+            const auto result = dub::fit_clip_to_slot(clip, line.duration(), available_after, options.fit);
+            media::write_wav(dir / "fitted.wav", result.audio, media::WavSampleFormat::Float32);
+            write_json(dir / "fit.json", {{"speed", result.speed}, {"overflow_ms", result.overflow_ms},
+                                          {"borrowed_ms", result.borrowed_ms}, {"fits", result.fits}});
+        });
+        fitted[i].audio = media::read_wav(fit_dir / "fitted.wav");
+        fitted[i].result = read_json(fit_dir / "fit.json");
+    });
+
+    // 4. Place: each clip at its line's start, pushed later only if the previous clip
+    //    overflowed into it (clips never overlap).
+    std::vector<dub::ClipPlacement> placements;
+    std::vector<TimeMs> shifted(lines.size(), 0);
+    TimeMs previous_end = 0;
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        TimeMs start = lines[i].start;
+        if (!placements.empty() && start < previous_end + kClipGapMs) {
+            shifted[i] = previous_end + kClipGapMs - start;
+            start += shifted[i];
+        }
+        placements.push_back({start, &fitted[i].audio});
+        previous_end = start + fitted[i].audio.duration_ms();
+    }
+
+    // 5. Mix.
+    if (options.on_stage) options.on_stage(language + ": mix");
+    std::string placement_parameters;
+    for (std::size_t i = 0; i < lines.size(); ++i) placement_parameters += fitted[i].key + "@" + std::to_string(placements[i].start) + ";";
+    const auto& m = options.mix;
+    const std::string stem_key = options.background_stem ? hash_file_hex(*options.background_stem) : "";
+    out.dub_key = stage_key("mix", 1, "dramaloc-mix", {source.audio_key, source.regions_key, stem_key},
+                            placement_parameters + json{m.duck_db, m.attack_ms, m.release_ms, m.centre_removal_for_stereo,
+                                                        m.target_lufs, m.max_true_peak, m.sample_rate}.dump());
+    const fs::path mix_dir = run_stage(context, {"mix", language, "dramaloc-mix", out.dub_key}, [&](const fs::path& dir) {
+        std::vector<dub::SpeechRegionMs> speech;
+        for (const auto& r : source.regions) speech.push_back({r.start, r.end});
+        std::optional<media::AudioBuffer> stem;
+        if (options.background_stem) stem = media::read_wav(*options.background_stem);
+        const auto mix = dub::mix_dub(source.original, speech, placements, stem ? &*stem : nullptr, options.mix);
+        media::write_wav(dir / "dub.wav", mix, media::WavSampleFormat::Pcm16);
+    });
+    out.dub_wav = mix_dir / "dub.wav";
+
+    // 6. QC: subtitle rules, fit, loudness of the final mix as written, untranslated lines.
+    json findings = json::array();
+    for (const auto& v : subtitles::check_events(out.events, rules, fps)) {
+        json f = finding(v.rule, subtitles::to_string(v.severity), 0, v.value, v.limit, v.message);
+        f.erase("line_id");
+        f["event_id"] = v.event_id;
+        findings.push_back(f);
+    }
+    int fitting = 0;
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        const json& r = fitted[i].result;
+        const int id = lines[i].id;
+        if (r.at("fits").get<bool>()) ++fitting;
+        else
+            findings.push_back(finding("fit_overflow", "warning", id, r.at("overflow_ms").get<double>(), 0,
+                                       "line " + std::to_string(id) + ": dub runs " + std::to_string(r.at("overflow_ms").get<TimeMs>()) +
+                                           " ms past its slot even at " + std::to_string(options.fit.max_speed) + "x"));
+        if (r.at("speed").get<double>() > 1.0 + 1e-6)
+            findings.push_back(finding("fit_speed", "info", id, r.at("speed").get<double>(), options.fit.max_speed,
+                                       "line " + std::to_string(id) + ": sped up to fit its slot"));
+        if (shifted[i] > 0)
+            findings.push_back(finding("clip_shifted", "warning", id, static_cast<double>(shifted[i]), 0,
+                                       "line " + std::to_string(id) + ": dub starts " + std::to_string(shifted[i]) +
+                                           " ms late because the previous line overflowed"));
+        if (looks_untranslated(source.script.lines[i].text, lines[i].text))
+            findings.push_back(finding("untranslated", "warning", id, 1, 0,
+                                       "line " + std::to_string(id) + " was left untranslated: \"" + lines[i].text + "\""));
+    }
+    const auto loudness = dub::measure_loudness(media::read_wav(out.dub_wav));
+    const bool silent = !std::isfinite(loudness.integrated_lufs);
+    if (!silent && std::abs(loudness.integrated_lufs - m.target_lufs) > 1.0)
+        findings.push_back(finding("loudness", "error", 0, loudness.integrated_lufs, m.target_lufs,
+                                   "integrated loudness is off target by more than 1 LU"));
+    if (!silent && loudness.true_peak_dbtp > m.max_true_peak + 0.1)
+        findings.push_back(finding("true_peak", "error", 0, loudness.true_peak_dbtp, m.max_true_peak, "true peak above the limit"));
+    json clips = json::array();
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        const json& r = fitted[i].result;
+        clips.push_back({{"line_id", lines[i].id},
+                         {"line_start_ms", lines[i].start},
+                         {"line_end_ms", lines[i].end},
+                         {"start_ms", placements[i].start},
+                         {"end_ms", placements[i].start + fitted[i].audio.duration_ms()},
+                         {"speed", r.at("speed")},
+                         {"borrowed_ms", r.at("borrowed_ms")},
+                         {"overflow_ms", r.at("overflow_ms")},
+                         {"shifted_ms", shifted[i]}});
+    }
+    int errors = 0, warnings = 0;
+    for (const auto& f : findings) {
+        errors += f["severity"] == "error";
+        warnings += f["severity"] == "warning";
+    }
+    out.qc = {{"findings", findings},
+              {"clips", clips},
+              {"summary",
+               {{"lines", lines.size()},
+                {"events", out.events.size()},
+                {"lines_fitting", fitting},
+                {"integrated_lufs", silent ? json(nullptr) : json(loudness.integrated_lufs)},
+                {"true_peak_dbtp", silent ? json(nullptr) : json(loudness.true_peak_dbtp)},
+                {"errors", errors},
+                {"warnings", warnings}}}};
+    return out;
+}
+
+}  // namespace dramaloc::pipeline

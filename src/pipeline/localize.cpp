@@ -1,0 +1,269 @@
+#include "pipeline/localize.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <set>
+#include <system_error>
+#include <thread>
+
+#include "core/atomic_file.hpp"
+#include "core/config.hpp"
+#include "core/error.hpp"
+#include "core/fs.hpp"
+#include "core/language.hpp"
+#include "engines/asr.hpp"
+#include "engines/translate.hpp"
+#include "engines/tts.hpp"
+#include "media/mux.hpp"
+#include "media/probe.hpp"
+#include "media/video_encode.hpp"
+#include "media/wav.hpp"
+#include "pipeline/artifact_json.hpp"
+#include "pipeline/language_stages.hpp"
+#include "pipeline/parallel.hpp"
+#include "pipeline/source_stages.hpp"
+#include "pipeline/voices.hpp"
+#include "subtitles/format.hpp"
+#include "subtitles/render/ass_renderer.hpp"
+#include "subtitles/rules.hpp"
+
+namespace dramaloc::pipeline {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+void apply_config(LocalizeOptions& o, const Config& c) {
+    o.engines.vad = c.get_string_or("engines.vad.backend", o.engines.vad);
+    o.engines.asr = c.get_string_or("engines.asr.backend", o.engines.asr);
+    o.engines.speakers = c.get_string_or("engines.speakers.backend", o.engines.speakers);
+    o.engines.translate = c.get_string_or("engines.translate.backend", o.engines.translate);
+    o.engines.tts = c.get_string_or("engines.tts.backend", o.engines.tts);
+    o.fit.min_speed = c.get_double_or("fit.min_speed", o.fit.min_speed);
+    o.fit.max_speed = c.get_double_or("fit.max_speed", o.fit.max_speed);
+    o.fit.fill_slot = c.get_bool_or("fit.fill_slot", o.fit.fill_slot);
+    o.mix.duck_db = c.get_double_or("mix.duck_db", o.mix.duck_db);
+    o.mix.attack_ms = c.get_int_or("mix.attack_ms", o.mix.attack_ms);
+    o.mix.release_ms = c.get_int_or("mix.release_ms", o.mix.release_ms);
+    o.mix.centre_removal_for_stereo = c.get_bool_or("mix.centre_removal", o.mix.centre_removal_for_stereo);
+    o.mix.target_lufs = c.get_double_or("mix.target_lufs", o.mix.target_lufs);
+    o.mix.max_true_peak = c.get_double_or("mix.max_true_peak_dbtp", o.mix.max_true_peak);
+    if (o.fit.min_speed <= 0.3 || o.fit.min_speed > 1.0 || o.fit.max_speed < 1.0 || o.fit.max_speed > 3.0)
+        throw ConfigError(c.source_name() + ": fit.min_speed must be in (0.3, 1] and fit.max_speed in [1, 3]");
+    if (o.mix.duck_db > 0 || o.mix.duck_db < -60) throw ConfigError(c.source_name() + ": mix.duck_db must be in [-60, 0]");
+    if (o.mix.target_lufs > -5 || o.mix.target_lufs < -40)
+        throw ConfigError(c.source_name() + ": mix.target_lufs must be in [-40, -5]");
+}
+
+void validate(const LocalizeOptions& options) {
+    language_or_throw(options.source_language);
+    for (const auto& l : options.target_languages) language_or_throw(l);
+    if (options.target_languages.empty()) throw InputError("no target language; pass --to, e.g. --to es,fr");
+    for (const auto& b : options.burn_in_languages) {
+        if (b != options.source_language &&
+            std::find(options.target_languages.begin(), options.target_languages.end(), b) == options.target_languages.end())
+            throw InputError("--burn-in " + b + " is not among the target languages (--to) nor the source language");
+    }
+    auto recognizer = engines::make_speech_recognizer(options.engines.asr);
+    const auto asr_languages = recognizer->languages();
+    if (std::find(asr_languages.begin(), asr_languages.end(), options.source_language) == asr_languages.end()) {
+        std::string list;
+        for (const auto& l : asr_languages) list += (list.empty() ? "" : ", ") + l;
+        throw EngineError("the " + options.engines.asr + " speech recognizer cannot do \"" + options.source_language +
+                          "\" (it has: " + list + "); configure another [engines.asr] backend");
+    }
+    auto translator = engines::make_translator(options.engines.translate);
+    for (const auto& target : options.target_languages) {
+        if (target == options.source_language) continue;
+        if (!translator->supports(options.source_language, target)) translator->translate({"check"}, options.source_language, target);  // throws the engine's own message
+    }
+    auto tts = engines::make_synthesizer(options.engines.tts);
+    for (const auto& target : options.target_languages) assign_voices({}, target, *tts);
+    if (options.background_stem) require_readable_file(*options.background_stem);
+}
+
+namespace {
+
+std::string language_title(const std::string& tag, const char* what) {
+    const auto info = find_language(tag);
+    return (info ? info->english_name : tag) + " " + what;
+}
+
+// Copies an artifact file to its output name atomically.
+void publish(const fs::path& from, const fs::path& to) {
+    AtomicFile out(to);
+    std::error_code ec;
+    fs::copy_file(from, out.temp_path(), fs::copy_options::overwrite_existing, ec);
+    if (ec) throw IoError("cannot write " + to.string() + ": " + ec.message());
+    out.commit();
+}
+
+subtitles::RenderStyle burn_style(const media::MediaInfo& info, const std::string& language) {
+    const auto* video = info.best_video();
+    const int width = video ? video->width : 1080;
+    subtitles::RenderStyle style;
+    subtitles::WriteOptions w;
+    w.language = language;
+    w.video_width = width;
+    w.video_height = video ? video->height : 1920;
+    style.font = subtitles::resolved_font_name(w);
+    style.font_size_px = subtitles::resolved_font_size(w);
+    style.margin_bottom_px = (video ? video->height : 1920) * 12 / 100;
+    return style;
+}
+
+}  // namespace
+
+EpisodeOutputs localize_episode(const fs::path& episode, const LocalizeOptions& options) {
+    const auto started = std::chrono::steady_clock::now();
+    require_readable_file(episode);
+    const std::string name = episode.stem().string();
+    EpisodeOutputs result;
+    result.folder = options.out_dir / name;
+    ArtifactStore store(options.store_dir.empty() ? options.out_dir / ".dramaloc-store" : options.store_dir);
+    RunLog log;
+    StageContext context{store, log};
+
+    const media::MediaInfo info = media::probe(episode);
+    const auto* video = info.best_video();
+    if (!video) throw InputError(episode.string() + ": has no video stream");
+    const FrameRate fps = video->frame_rate.num > 0 ? video->frame_rate : FrameRate{30, 1};
+
+    const SourceAnalysis source = analyse_source(context, episode, options);
+    const auto rules_for = [&](const std::string& lang) {
+        auto rules = subtitles::rules_for_language(lang);
+        if (options.config) subtitles::apply_overrides(rules, *options.config, lang);
+        return rules;
+    };
+
+    std::string source_events_key;
+    const auto source_events = segment_stage(context, source.script, source.script_key, rules_for(source.script.language), fps,
+                                             source_events_key);
+
+    std::vector<LanguageResult> languages(options.target_languages.size());
+    // Languages in parallel, lines in parallel inside each: split the workers between them.
+    const int jobs = options.jobs > 0 ? options.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    LocalizeOptions per_language = options;
+    per_language.jobs = std::max(1, jobs / static_cast<int>(std::max<std::size_t>(1, languages.size())));
+    parallel_for(languages.size(), jobs, [&](std::size_t, std::size_t i) {
+        const auto& lang = options.target_languages[i];
+        languages[i] = localize_language(context, source, lang, per_language, rules_for(lang), fps);
+    });
+
+    // Mux: the input video copied, the original audio, one dub and one subtitle track per language.
+    if (options.on_stage) options.on_stage("mux");
+    std::vector<media::AudioBuffer> dubs;
+    dubs.reserve(languages.size());
+    std::string mux_parameters;
+    for (const auto& l : languages) mux_parameters += l.dub_key + "," + l.subtitles_key + ";";
+    const std::string mux_key = stage_key("mux", 1, "ffmpeg", {source.input_key, source_events_key}, mux_parameters);
+    const fs::path mux_dir = run_stage(context, {"mux", "episode", "ffmpeg", mux_key}, [&](const fs::path& dir) {
+        std::vector<media::AudioTrackSpec> audio;
+        std::vector<media::SubtitleTrackSpec> subs;
+        subs.push_back({source_events, source.script.language, language_title(source.script.language, "(original)")});
+        for (const auto& l : languages) dubs.push_back(media::read_wav(l.dub_wav));
+        for (std::size_t i = 0; i < languages.size(); ++i) {
+            media::AudioTrackSpec track;
+            track.audio = &dubs[i];
+            track.language = languages[i].language;
+            track.title = language_title(languages[i].language, "dub");
+            track.is_default = i == 0;
+            audio.push_back(track);
+            subs.push_back({languages[i].events, languages[i].language, language_title(languages[i].language, "subtitles")});
+        }
+        media::MuxOptions mux_options;
+        mux_options.original_audio_title = language_title(source.script.language, "(original)");
+        media::mux_localized_mp4(episode, dir / "localized.mp4", audio, subs, mux_options);
+    });
+
+    // Burned-in versions: subtitles painted with libass, H.264 re-encoded, that language's dub.
+    std::vector<std::pair<std::string, fs::path>> burned;
+    for (const auto& lang : options.burn_in_languages) {
+        const bool is_source = lang == source.script.language;
+        const LanguageResult* l = nullptr;
+        for (const auto& r : languages) if (r.language == lang) l = &r;
+        const auto& events = l ? l->events : source_events;
+        const std::string burn_key = stage_key("burn-in", 1, "libass+x264", {source.input_key, l ? l->subtitles_key : source_events_key,
+                                                                               l ? l->dub_key : ""});
+        if (options.on_stage) options.on_stage(lang + ": burn in subtitles");
+        const fs::path dir = run_stage(context, {"burn-in", lang, "libass+x264", burn_key}, [&](const fs::path& d) {
+            subtitles::SubtitleRenderer renderer(video->width, video->height, burn_style(info, lang));
+            renderer.set_events(events, lang);
+            const fs::path painted = d / "painted.mp4";
+            media::transcode_video(episode, painted, [&](media::VideoFrameRgb& frame, TimeMs pts) {
+                renderer.render(pts, frame.pixels, frame.stride);
+            });
+            if (is_source) {
+                fs::rename(painted, d / "burned.mp4");
+                return;
+            }
+            const auto dub = media::read_wav(l->dub_wav);
+            media::AudioTrackSpec track;
+            track.audio = &dub;
+            track.language = lang;
+            track.title = language_title(lang, "dub");
+            track.is_default = true;
+            media::MuxOptions o;
+            o.keep_original_audio = false;
+            media::mux_localized_mp4(painted, d / "burned.mp4", {track}, {}, o);
+            fs::remove(painted);
+        });
+        burned.emplace_back(lang, dir / "burned.mp4");
+    }
+
+    // Publish: subtitle files, dubs, videos, QC and manifest under DIR/NAME/.
+    fs::create_directories(result.folder);
+    const auto out = [&](const std::string& suffix) { return result.folder / (name + "." + suffix); };
+    const auto write_subs = [&](const std::vector<SubtitleEvent>& events, const std::string& lang) {
+        subtitles::SubtitleDocument doc{events, lang, video->width, video->height};
+        subtitles::WriteOptions w;
+        w.language = lang;
+        w.video_width = video->width;
+        w.video_height = video->height;
+        w.frame_rate = fps;
+        for (auto f : {subtitles::SubtitleFormat::Srt, subtitles::SubtitleFormat::WebVtt, subtitles::SubtitleFormat::Ass,
+                       subtitles::SubtitleFormat::Ttml}) {
+            const fs::path path = out(lang + subtitles::file_extension(f));
+            subtitles::write_subtitles(path, doc, w);
+            result.files.push_back(path);
+        }
+    };
+    write_subs(source_events, source.script.language);
+    json qc = {{"episode", episode.string()}, {"languages", json::object()}};
+    for (const auto& l : languages) {
+        write_subs(l.events, l.language);
+        publish(l.dub_wav, out(l.language + ".dub.wav"));
+        result.files.push_back(out(l.language + ".dub.wav"));
+        qc["languages"][l.language] = l.qc;
+    }
+    publish(mux_dir / "localized.mp4", out("localized.mp4"));
+    result.files.push_back(out("localized.mp4"));
+    for (const auto& [lang, path] : burned) {
+        publish(path, out(lang + ".burned.mp4"));
+        result.files.push_back(out(lang + ".burned.mp4"));
+    }
+    write_json(result.folder / "qc.json", qc);
+    result.files.push_back(result.folder / "qc.json");
+
+    json engines_json = {{"vad", options.engines.vad}, {"asr", options.engines.asr}, {"speakers", options.engines.speakers},
+                         {"translate", options.engines.translate}, {"tts", options.engines.tts}};
+    json outputs = json::array();
+    for (const auto& f : result.files) outputs.push_back(fs::relative(f, result.folder).string());
+    outputs.push_back("manifest.json");
+    json manifest = {{"dramaloc_version", "0.1.0"},
+                     {"episode", episode.string()},
+                     {"input_key", source.input_key},
+                     {"source_language", source.script.language},
+                     {"target_languages", options.target_languages},
+                     {"engines", engines_json},
+                     {"characters", characters_to_json(source.characters)},
+                     {"outputs", outputs},
+                     {"run", log.to_json()},
+                     {"wall_seconds", seconds_since(started)}};
+    write_json(result.folder / "manifest.json", manifest);
+    result.files.push_back(result.folder / "manifest.json");
+    result.stages_computed = log.computed_count();
+    result.stages_reused = static_cast<int>(log.records().size()) - result.stages_computed;
+    return result;
+}
+
+}  // namespace dramaloc::pipeline

@@ -1,0 +1,67 @@
+#pragma once
+// `dramaloc localize`: one episode in, subtitled and dubbed versions out, as a graph of
+// stages over the artifact store (docs/pipeline.md).
+//
+//   decode (once) ─► speech regions ─► transcribe ─► speakers ─► source script
+//   per target language, in parallel:
+//     translate ─► segment (subtitles) ─► per line: synthesize ─► fit ─► mix ─► QC
+//   mux (video copied + dubs + subtitle tracks), burn-in, manifest
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "dub/fit.hpp"
+#include "dub/mix.hpp"
+
+namespace dramaloc {
+class Config;
+}
+
+namespace dramaloc::pipeline {
+
+struct EngineChoice {
+    std::string vad = "spectral";
+    std::string asr = "pocketsphinx";
+    std::string speakers = "pitch";
+    std::string translate = "apertium";
+    std::string tts = "espeak";
+};
+
+struct LocalizeOptions {
+    std::string source_language = "en";
+    std::vector<std::string> target_languages;
+    std::vector<std::string> burn_in_languages;   // each must also be a target (or the source)
+    std::filesystem::path out_dir;                // outputs go to out_dir/NAME/
+    std::filesystem::path store_dir;              // artifact store; default out_dir/.dramaloc-store
+    std::optional<std::filesystem::path> background_stem;  // music-and-effects stem replacing ducking
+    int jobs = 0;                                 // 0 = number of cores
+    EngineChoice engines;
+    dub::FitBounds fit;
+    dub::MixOptions mix;
+    std::shared_ptr<const Config> config;         // [subtitles.rules.*] overrides, when given
+    // Called with a short description of what starts ("transcribe", "es: synthesize 12 lines").
+    std::function<void(const std::string&)> on_stage;
+};
+
+// Reads [localize], [fit], [mix] and [engines.*].backend from a config file (docs/configuration.md).
+void apply_config(LocalizeOptions& options, const Config& config);
+
+// Fails before any work when a pair, a voice or an engine is missing (EngineError naming
+// the Debian package), or a language is unknown (InputError).
+void validate(const LocalizeOptions& options);
+
+struct EpisodeOutputs {
+    std::filesystem::path folder;
+    std::vector<std::filesystem::path> files;  // everything written, in a stable order
+    int stages_computed = 0;                   // 0 on a re-run of an unchanged episode
+    int stages_reused = 0;
+};
+
+// Localizes one episode. Throws InputError/EngineError/IoError/Cancelled; on any failure
+// no output of this episode is left half-written (each file appears complete or not at all).
+EpisodeOutputs localize_episode(const std::filesystem::path& episode, const LocalizeOptions& options);
+
+}  // namespace dramaloc::pipeline
