@@ -50,11 +50,6 @@ bool looks_untranslated(const std::string& source, const std::string& target) {
     return !a.empty() && (b.empty() || (a == b && a.size() > 3));
 }
 
-int worker_count(const LocalizeOptions& options) {
-    if (options.jobs > 0) return options.jobs;
-    return std::max(1u, std::thread::hardware_concurrency());
-}
-
 json finding(const std::string& rule, const std::string& severity, int line_id, double value, double limit,
              const std::string& message) {
     return {{"rule", rule}, {"severity", severity}, {"line_id", line_id}, {"value", value}, {"limit", limit}, {"message", message}};
@@ -113,7 +108,7 @@ LanguageResult localize_language(StageContext& context, const SourceAnalysis& so
     };
     std::vector<Fitted> fitted(lines.size());
     if (options.on_stage) options.on_stage(language + ": synthesize and fit " + std::to_string(lines.size()) + " lines");
-    parallel_for(lines.size(), worker_count(options), [&](std::size_t, std::size_t i) {
+    parallel_for(lines.size(), resolve_jobs(options.jobs), [&](std::size_t, std::size_t i) {
         const Line& line = lines[i];
         const std::string scope = language + "/line " + std::to_string(line.id);
         const std::string voice = voices.count(line.speaker) ? voices.at(line.speaker) : voices.at("");

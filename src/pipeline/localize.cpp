@@ -141,7 +141,7 @@ EpisodeOutputs localize_episode(const fs::path& episode, const LocalizeOptions& 
 
     std::vector<LanguageResult> languages(options.target_languages.size());
     // Languages in parallel, lines in parallel inside each: split the workers between them.
-    const int jobs = options.jobs > 0 ? options.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    const int jobs = resolve_jobs(options.jobs);
     LocalizeOptions per_language = options;
     per_language.jobs = std::max(1, jobs / static_cast<int>(std::max<std::size_t>(1, languages.size())));
     parallel_for(languages.size(), jobs, [&](std::size_t, std::size_t i) {

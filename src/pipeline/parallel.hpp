@@ -14,6 +14,11 @@
 
 namespace dramaloc::pipeline {
 
+// The number of workers for a `--jobs` value: itself when positive, else the core count.
+inline int resolve_jobs(int jobs) {
+    return jobs > 0 ? jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
+
 // Calls body(worker_index, item_index) for every item in [0, count), on at most `jobs`
 // threads. Workers are numbered 0..jobs-1 so callers can keep one engine per worker.
 template <typename Body>

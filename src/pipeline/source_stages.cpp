@@ -27,11 +27,6 @@ namespace {
 constexpr int kSpeechRate = 16000;
 constexpr int kMixRate = 48000;
 
-int worker_count(const LocalizeOptions& options) {
-    if (options.jobs > 0) return options.jobs;
-    return std::max(1u, std::thread::hardware_concurrency());
-}
-
 void announce(const LocalizeOptions& options, const std::string& what) {
     if (options.on_stage) options.on_stage(what);
 }
@@ -91,7 +86,7 @@ SourceAnalysis analyse_source(StageContext& context, const fs::path& episode, co
     announce(options, "transcribe " + std::to_string(chunks.size()) + " chunks");
     const std::string words_key = stage_key("transcribe", 1, asr_identity, {out.regions_key, out.audio_key}, options.source_language);
     const fs::path words_dir = run_stage(context, {"transcribe", "episode", asr_identity, words_key}, [&](const fs::path& dir) {
-        const int jobs = std::min<int>(worker_count(options), static_cast<int>(std::max<std::size_t>(1, chunks.size())));
+        const int jobs = std::min<int>(resolve_jobs(options.jobs), static_cast<int>(std::max<std::size_t>(1, chunks.size())));
         std::vector<std::unique_ptr<engines::SpeechRecognizer>> recognizers(static_cast<std::size_t>(jobs));
         recognizers[0] = std::move(probe_recognizer);
         std::vector<std::vector<Word>> per_chunk(chunks.size());

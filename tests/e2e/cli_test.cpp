@@ -22,17 +22,6 @@ using nlohmann::json;
 
 namespace {
 
-CommandResult run_dramaloc(std::vector<std::string> args) {
-    args.insert(args.begin(), dramaloc_binary());
-    return run_command(args);
-}
-
-int count_lines(const std::string& s) {
-    int n = 0;
-    for (char c : s) n += c == '\n';
-    return n;
-}
-
 // One short sample shared by the tests of this file (generated once).
 const fs::path& shared_sample() {
     static std::unique_ptr<TempDir> dir;  // removed at exit

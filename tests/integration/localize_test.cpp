@@ -30,13 +30,6 @@ using nlohmann::json;
 
 namespace {
 
-CommandResult run_dramaloc(std::vector<std::string> args) {
-    args.insert(args.begin(), dramaloc_binary());
-    return run_command(args);
-}
-
-int count_lines(const std::string& s) { return static_cast<int>(std::count(s.begin(), s.end(), '\n')); }
-
 // One 20-second sample localized en → es, fr with Spanish burned in.
 struct Localized {
     std::unique_ptr<TempDir> dir;

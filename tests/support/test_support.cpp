@@ -79,6 +79,13 @@ CommandResult run_command(const std::vector<std::string>& argv) {
     return r;
 }
 
+CommandResult run_dramaloc(std::vector<std::string> args) {
+    args.insert(args.begin(), dramaloc_binary());
+    return run_command(args);
+}
+
+int count_lines(const std::string& s) { return static_cast<int>(std::count(s.begin(), s.end(), '\n')); }
+
 std::string dramaloc_binary() {
     const char* bin = std::getenv("DRAMALOC_BIN");
     return bin ? bin : DRAMALOC_BIN_DEFAULT;

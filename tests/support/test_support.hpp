@@ -30,6 +30,12 @@ struct CommandResult {
 // Runs argv (no shell) with stdin from /dev/null and captures its output.
 CommandResult run_command(const std::vector<std::string>& argv);
 
+// Runs the dramaloc binary under test with `args`.
+CommandResult run_dramaloc(std::vector<std::string> args);
+
+// Number of '\n' in `s` (a one-line error message has exactly one).
+int count_lines(const std::string& s);
+
 // Path to the dramaloc binary under test ($DRAMALOC_BIN, else the one this build made).
 std::string dramaloc_binary();
 
