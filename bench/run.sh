@@ -1,11 +1,19 @@
 #!/usr/bin/env bash
 # The benchmarks in one command (`make bench`). Figures are printed, nothing is pass/fail.
+#   ./bench/run.sh [all|media|localize]   which benchmarks (default all); localize is
+#                                         bench/localize_bench.sh (its own variables there)
 #   BENCH_INPUT=path.mp4  use this episode instead of generating a 3-minute sample
 #   BENCH_WORK=dir        keep the working files there (default: a temporary folder, removed)
 #   BUILD_DIR=dir         where the release build is (default: build/release)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD="${BUILD_DIR:-$ROOT/build/release}"
+WHICH="${1:-all}"
+case "$WHICH" in
+  all|media) ;;
+  localize) exec env BUILD_DIR="$BUILD" "$ROOT/bench/localize_bench.sh" ;;
+  *) echo "usage: bench/run.sh [all|media|localize]"; exit 2 ;;
+esac
 if [[ -n "${BENCH_WORK:-}" ]]; then
   WORK="$BENCH_WORK"; mkdir -p "$WORK"
 else
@@ -32,3 +40,9 @@ done
 
 echo "== media =="
 "$BUILD/bench/media_bench" "$EPISODE" "$WORK"
+
+if [[ "$WHICH" == all ]]; then
+  echo
+  # A working folder of its own under ours, so BENCH_WORK keeps both and the trap removes both.
+  BENCH_WORK="$WORK/localize" BUILD_DIR="$BUILD" "$ROOT/bench/localize_bench.sh"
+fi
