@@ -26,6 +26,10 @@ PACKAGES=(
   libpocketsphinx-dev libsphinxbase-dev pocketsphinx-en-us libspeexdsp-dev
   apertium apertium-en-es apertium-fr-es apertium-es-pt apertium-es-it apertium-es-ro apertium-es-ca apertium-es-gl
   librubberband-dev libebur128-dev
+  # burned-in subtitles: OCR (tesseract + Chinese and English models), removal (OpenCV inpainting;
+  # only the three modules used, not libopencv-dev, which pulls in ~140 packages including Qt and GDAL)
+  libtesseract-dev libleptonica-dev tesseract-ocr-chi-sim tesseract-ocr-eng
+  libopencv-core-dev libopencv-imgproc-dev libopencv-photo-dev
   # tests and measurement
   libgtest-dev libgmock-dev libbenchmark-dev sox time
 )

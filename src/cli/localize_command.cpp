@@ -57,15 +57,18 @@ int run_localize(const std::vector<std::string>& episodes, pipeline::LocalizeOpt
 void register_localize_command(CLI::App& app) {
     struct Args {
         std::vector<std::string> episodes;
-        std::string from = "en", to, burn_in, out = "out", config, background, store;
+        std::string from = "en", to, burn_in, out = "out", config, background, store, source = "auto", band;
         int jobs = 0;
-        bool quiet = false;
+        bool quiet = false, remove_hardsubs = false;
     };
     auto a = std::make_shared<Args>();
     auto* cmd = app.add_subcommand("localize", "Subtitle and dub episodes into other languages");
     cmd->add_option("EPISODE", a->episodes, "episode video files")->required();
     cmd->add_option("--from", a->from, "language spoken in the episodes")->capture_default_str();
-    cmd->add_option("--to", a->to, "target languages, comma-separated (e.g. es,fr)")->required();
+    cmd->add_option("--to", a->to, "target languages, comma-separated (e.g. es,fr); without it, only the source script and its subtitles");
+    cmd->add_option("--source", a->source, "where the source script comes from: auto, asr, ocr, both or srt:FILE")->capture_default_str();
+    cmd->add_option("--subtitle-band", a->band, "rows y0:y1 of the burned-in subtitles (default: found automatically)");
+    cmd->add_flag("--remove-hardsubs", a->remove_hardsubs, "remove the burned-in subtitles from the --burn-in videos first");
     cmd->add_option("--out", a->out, "output folder; each episode gets OUT/NAME/")->capture_default_str();
     cmd->add_option("--burn-in", a->burn_in, "also render NAME.LANG.burned.mp4 with these languages' subtitles burned in");
     cmd->add_option("--config", a->config, "TOML settings (docs/configuration.md)");
@@ -81,6 +84,9 @@ void register_localize_command(CLI::App& app) {
             options.config = config;
         }
         options.source_language = a->from;
+        options.source = pipeline::parse_source_choice(a->source);
+        if (!a->band.empty()) options.subtitle_band = hardsubs::parse_band(a->band);
+        options.remove_hardsubs = a->remove_hardsubs;
         options.target_languages = split_list(a->to);
         options.burn_in_languages = split_list(a->burn_in);
         options.out_dir = a->out;

@@ -33,6 +33,7 @@ struct VideoFrameReader::Impl {
     int out_width = 0;
     int out_height = 0;
     std::int64_t decoded = 0;  // frames out of the decoder so far
+    std::vector<std::uint8_t> scratch;  // swscale's output, rows aligned
     bool demux_done = false;
 
     // Decodes the next frame into `frame`; false at the end of the stream.
@@ -93,9 +94,17 @@ struct VideoFrameReader::Impl {
         out.height = out_height;
         out.stride = out_width * (gray ? 1 : 3);
         out.pixels.resize(static_cast<std::size_t>(out.stride) * static_cast<std::size_t>(out_height));
-        std::uint8_t* dst[1] = {out.pixels.data()};
-        const int dst_stride[1] = {out.stride};
+        // swscale's SIMD paths write whole vectors past a row's last pixel: convert into rows
+        // aligned to 64 bytes with a spare row (as FFmpeg's own buffers are), then pack them.
+        const int aligned_stride = (out.stride + 63) / 64 * 64;
+        scratch.resize(static_cast<std::size_t>(aligned_stride) * static_cast<std::size_t>(out_height + 1));
+        std::uint8_t* dst[1] = {scratch.data()};
+        const int dst_stride[1] = {aligned_stride};
         sws_scale(converter, frame->data, frame->linesize, 0, frame->height, dst, dst_stride);
+        for (int y = 0; y < out_height; ++y)
+            std::memcpy(out.pixels.data() + static_cast<std::size_t>(y) * static_cast<std::size_t>(out.stride),
+                        scratch.data() + static_cast<std::size_t>(y) * static_cast<std::size_t>(aligned_stride),
+                        static_cast<std::size_t>(out.stride));
     }
 };
 
@@ -137,6 +146,7 @@ VideoFrameReader::VideoFrameReader(const std::filesystem::path& path, VideoReadO
                        ? std::max(1, static_cast<int>((static_cast<std::int64_t>(r.height) * m.out_width + r.width / 2) / r.width))
                        : r.height;
     m.decoder = detail::open_decoder(stream, path, 0);
+    if (options.keyframes_only) m.decoder->skip_frame = AVDISCARD_NONKEY;
 }
 
 VideoFrameReader::~VideoFrameReader() = default;

@@ -29,6 +29,9 @@ struct VideoReadOptions {
     int frame_step = 1;       // convert frames 0, step, 2*step, …
     PixelKind kind = PixelKind::Gray;
     int output_width = 0;     // 0 = the region's width; otherwise scaled, keeping the aspect ratio
+    // Decode key frames only (the decoder skips every other frame, so a sparse look over a
+    // whole episode costs a fraction of a full decode). `index` then counts key frames.
+    bool keyframes_only = false;
 };
 
 struct VideoFrame {

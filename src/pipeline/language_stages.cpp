@@ -16,7 +16,7 @@
 #include "engines/tts.hpp"
 #include "media/wav.hpp"
 #include "pipeline/artifact_json.hpp"
-#include "pipeline/parallel.hpp"
+#include "core/parallel.hpp"
 #include "pipeline/voices.hpp"
 #include "subtitles/check.hpp"
 #include "subtitles/segment.hpp"

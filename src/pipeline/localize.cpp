@@ -12,6 +12,7 @@
 #include "core/fs.hpp"
 #include "core/language.hpp"
 #include "engines/asr.hpp"
+#include "engines/ocr.hpp"
 #include "engines/translate.hpp"
 #include "engines/tts.hpp"
 #include "media/mux.hpp"
@@ -20,7 +21,7 @@
 #include "media/wav.hpp"
 #include "pipeline/artifact_json.hpp"
 #include "pipeline/language_stages.hpp"
-#include "pipeline/parallel.hpp"
+#include "core/parallel.hpp"
 #include "pipeline/source_stages.hpp"
 #include "pipeline/voices.hpp"
 #include "subtitles/format.hpp"
@@ -38,6 +39,12 @@ void apply_config(LocalizeOptions& o, const Config& c) {
     o.engines.speakers = c.get_string_or("engines.speakers.backend", o.engines.speakers);
     o.engines.translate = c.get_string_or("engines.translate.backend", o.engines.translate);
     o.engines.tts = c.get_string_or("engines.tts.backend", o.engines.tts);
+    o.engines.ocr = c.get_string_or("engines.ocr.backend", o.engines.ocr);
+    o.removal.method = hardsubs::removal_method_from_string(c.get_string_or("hardsubs.removal", hardsubs::to_string(o.removal.method)));
+    o.removal.inpaint_budget_ms = c.get_double_or("hardsubs.inpaint_budget_ms", o.removal.inpaint_budget_ms);
+    o.removal.inpaint_radius = static_cast<int>(c.get_int_or("hardsubs.inpaint_radius", o.removal.inpaint_radius));
+    if (o.removal.inpaint_radius < 1 || o.removal.inpaint_radius > 20)
+        throw ConfigError(c.source_name() + ": hardsubs.inpaint_radius must be in [1, 20]");
     o.fit.min_speed = c.get_double_or("fit.min_speed", o.fit.min_speed);
     o.fit.max_speed = c.get_double_or("fit.max_speed", o.fit.max_speed);
     o.fit.fill_slot = c.get_bool_or("fit.fill_slot", o.fit.fill_slot);
@@ -54,30 +61,73 @@ void apply_config(LocalizeOptions& o, const Config& c) {
         throw ConfigError(c.source_name() + ": mix.target_lufs must be in [-40, -5]");
 }
 
+const char* to_string(SourceMode mode) noexcept {
+    switch (mode) {
+        case SourceMode::Auto: return "auto";
+        case SourceMode::Asr: return "asr";
+        case SourceMode::Ocr: return "ocr";
+        case SourceMode::Both: return "both";
+        case SourceMode::Import: return "import";
+    }
+    return "auto";
+}
+
+SourceChoice parse_source_choice(const std::string& text) {
+    if (text == "auto" || text.empty()) return {SourceMode::Auto, {}};
+    if (text == "asr") return {SourceMode::Asr, {}};
+    if (text == "ocr") return {SourceMode::Ocr, {}};
+    if (text == "both") return {SourceMode::Both, {}};
+    if (text.rfind("srt:", 0) == 0 && text.size() > 4) return {SourceMode::Import, text.substr(4)};
+    throw InputError("--source " + text + ": use asr, ocr, both, auto, or srt:FILE (a .srt, .vtt, .ass or .ttml script)");
+}
+
 void validate(const LocalizeOptions& options) {
     language_or_throw(options.source_language);
     for (const auto& l : options.target_languages) language_or_throw(l);
-    if (options.target_languages.empty()) throw InputError("no target language; pass --to, e.g. --to es,fr");
     for (const auto& b : options.burn_in_languages) {
         if (b != options.source_language &&
             std::find(options.target_languages.begin(), options.target_languages.end(), b) == options.target_languages.end())
             throw InputError("--burn-in " + b + " is not among the target languages (--to) nor the source language");
     }
-    auto recognizer = engines::make_speech_recognizer(options.engines.asr);
-    const auto asr_languages = recognizer->languages();
-    if (std::find(asr_languages.begin(), asr_languages.end(), options.source_language) == asr_languages.end()) {
-        std::string list;
-        for (const auto& l : asr_languages) list += (list.empty() ? "" : ", ") + l;
-        throw EngineError("the " + options.engines.asr + " speech recognizer cannot do \"" + options.source_language +
-                          "\" (it has: " + list + "); configure another [engines.asr] backend");
+    if (options.remove_hardsubs && options.burn_in_languages.empty())
+        throw InputError("--remove-hardsubs cleans the picture of the --burn-in videos; add --burn-in LANG");
+    const SourceMode mode = options.source.mode;
+    if (options.remove_hardsubs && (mode == SourceMode::Asr || mode == SourceMode::Import))
+        throw InputError("--remove-hardsubs needs the burned-in subtitles read: use --source ocr, both or auto");
+    if (options.subtitle_band && (mode == SourceMode::Asr || mode == SourceMode::Import))
+        throw InputError("--subtitle-band has no effect with --source " + std::string(to_string(mode)) +
+                         "; use --source ocr, both or auto to read the burned-in subtitles");
+    const bool ocr_possible = ocr_unavailable_reason(options).empty();
+    if (mode == SourceMode::Asr || (mode == SourceMode::Auto && !ocr_possible)) {
+        // Speech is certainly (asr) or surely-if-anything (auto without OCR) the source: check it now.
+        auto recognizer = engines::make_speech_recognizer(options.engines.asr);
+        require_recognizer_language(*recognizer, options);
     }
+    if (options.remove_hardsubs && !ocr_possible)
+        engines::make_text_recognizer(options.engines.ocr)->require_language(options.source_language);  // throws why
+    if (options.source.mode == SourceMode::Import) {
+        require_readable_file(options.source.import_file);
+        subtitles::read_subtitles(options.source.import_file);  // a malformed script fails before any work
+    }
+    if (mode == SourceMode::Ocr || mode == SourceMode::Both)
+        engines::make_text_recognizer(options.engines.ocr)->require_language(options.source_language);
     auto translator = engines::make_translator(options.engines.translate);
     for (const auto& target : options.target_languages) {
-        if (target == options.source_language) continue;
-        if (!translator->supports(options.source_language, target)) translator->translate({"check"}, options.source_language, target);  // throws the engine's own message
+        if (target == options.source_language || translator->supports(options.source_language, target)) continue;
+        try {
+            translator->translate({"check"}, options.source_language, target);  // throws the engine's own message
+        } catch (const EngineError& e) {
+            if (script_class(options.source_language) != ScriptClass::Cjk || options.engines.translate != "apertium") throw;
+            throw EngineError("the embedded apertium translator has no pairs from " + find_language(options.source_language)->english_name +
+                              " (" + options.source_language + " -> " + target + "); translating it needs an LLM translator: " +
+                              "configure [engines.translate] backend = \"openai\" (production engines, docs/configuration.md), " +
+                              "or run without --to to get the " + options.source_language + " script and subtitles");
+        }
     }
-    auto tts = engines::make_synthesizer(options.engines.tts);
-    for (const auto& target : options.target_languages) assign_voices({}, target, *tts);
+    if (!options.target_languages.empty()) {
+        auto tts = engines::make_synthesizer(options.engines.tts);
+        for (const auto& target : options.target_languages) assign_voices({}, target, *tts);
+    }
     if (options.background_stem) require_readable_file(*options.background_stem);
 }
 
@@ -129,6 +179,10 @@ EpisodeOutputs localize_episode(const fs::path& episode, const LocalizeOptions& 
     const FrameRate fps = video->frame_rate.num > 0 ? video->frame_rate : FrameRate{30, 1};
 
     const SourceAnalysis source = analyse_source(context, episode, options);
+    if (options.remove_hardsubs && !source.hardsubs)
+        throw InputError(episode.string() + ": --remove-hardsubs, but " +
+                         (source.mode_note.empty() ? std::string("no burned-in subtitles were read") : source.mode_note) +
+                         "; give --subtitle-band y0:y1 where they are, or drop --remove-hardsubs");
     const auto rules_for = [&](const std::string& lang) {
         auto rules = subtitles::rules_for_language(lang);
         if (options.config) subtitles::apply_overrides(rules, *options.config, lang);
@@ -149,14 +203,16 @@ EpisodeOutputs localize_episode(const fs::path& episode, const LocalizeOptions& 
         languages[i] = localize_language(context, source, lang, per_language, rules_for(lang), fps);
     });
 
-    // Mux: the input video copied, the original audio, one dub and one subtitle track per language.
-    if (options.on_stage) options.on_stage("mux");
+    // Mux: the input video copied, the original audio, one dub and one subtitle track per language
+    // (nothing to mux when only the source script was asked for).
+    if (options.on_stage && !languages.empty()) options.on_stage("mux");
     std::vector<media::AudioBuffer> dubs;
     dubs.reserve(languages.size());
     std::string mux_parameters;
     for (const auto& l : languages) mux_parameters += l.dub_key + "," + l.subtitles_key + ";";
     const std::string mux_key = stage_key("mux", 1, "ffmpeg", {source.input_key, source_events_key}, mux_parameters);
-    const fs::path mux_dir = run_stage(context, {"mux", "episode", "ffmpeg", mux_key}, [&](const fs::path& dir) {
+    fs::path mux_dir;
+    if (!languages.empty()) mux_dir = run_stage(context, {"mux", "episode", "ffmpeg", mux_key}, [&](const fs::path& dir) {
         std::vector<media::AudioTrackSpec> audio;
         std::vector<media::SubtitleTrackSpec> subs;
         subs.push_back({source_events, source.script.language, language_title(source.script.language, "(original)")});
@@ -177,21 +233,37 @@ EpisodeOutputs localize_episode(const fs::path& episode, const LocalizeOptions& 
 
     // Burned-in versions: subtitles painted with libass, H.264 re-encoded, that language's dub.
     std::vector<std::pair<std::string, fs::path>> burned;
+    json removals = json::object();
     for (const auto& lang : options.burn_in_languages) {
         const bool is_source = lang == source.script.language;
         const LanguageResult* l = nullptr;
         for (const auto& r : languages) if (r.language == lang) l = &r;
         const auto& events = l ? l->events : source_events;
-        const std::string burn_key = stage_key("burn-in", 1, "libass+x264", {source.input_key, l ? l->subtitles_key : source_events_key,
-                                                                               l ? l->dub_key : ""});
+        const bool remove = options.remove_hardsubs;
+        const std::string removal_parameters =
+            remove ? std::string(hardsubs::to_string(options.removal.method)) + "/" + std::to_string(options.removal.inpaint_radius) + "/" +
+                         std::to_string(options.removal.inpaint_budget_ms)
+                   : "";
+        const std::string burn_key = stage_key("burn-in", 2, "libass+x264", {source.input_key, l ? l->subtitles_key : source_events_key,
+                                                                               l ? l->dub_key : "", remove ? source.hardsubs_key : ""},
+                                               removal_parameters);
         if (options.on_stage) options.on_stage(lang + ": burn in subtitles");
         const fs::path dir = run_stage(context, {"burn-in", lang, "libass+x264", burn_key}, [&](const fs::path& d) {
             subtitles::SubtitleRenderer renderer(video->width, video->height, burn_style(info, lang));
             renderer.set_events(events, lang);
             const fs::path painted = d / "painted.mp4";
+            std::optional<hardsubs::HardsubRemover> remover;
+            if (remove) remover.emplace(source.hardsubs->band, source.hardsubs->segments, options.removal);
             media::transcode_video(episode, painted, [&](media::VideoFrameRgb& frame, TimeMs pts) {
+                if (remover) remover->clean(frame.pixels, frame.width, frame.height, frame.stride, frame.index);
                 renderer.render(pts, frame.pixels, frame.stride);
             });
+            if (remover) {
+                const auto& r = remover->report();
+                write_json(d / "removal.json", {{"method", r.method}, {"frames", r.frames_seen}, {"frames_cleaned", r.frames_cleaned},
+                                                {"inpaint_ms_per_frame", r.inpaint_ms_per_frame},
+                                                {"blur_ms_per_frame", r.blur_ms_per_frame}});
+            }
             if (is_source) {
                 fs::rename(painted, d / "burned.mp4");
                 return;
@@ -208,6 +280,7 @@ EpisodeOutputs localize_episode(const fs::path& episode, const LocalizeOptions& 
             fs::remove(painted);
         });
         burned.emplace_back(lang, dir / "burned.mp4");
+        if (fs::exists(dir / "removal.json")) removals[lang] = read_json(dir / "removal.json");
     }
 
     // Publish: subtitle files, dubs, videos, QC and manifest under DIR/NAME/.
@@ -228,15 +301,26 @@ EpisodeOutputs localize_episode(const fs::path& episode, const LocalizeOptions& 
         }
     };
     write_subs(source_events, source.script.language);
-    json qc = {{"episode", episode.string()}, {"languages", json::object()}};
+    json source_json = {{"mode", to_string(source.mode)}, {"requested", to_string(options.source.mode)},
+                        {"note", source.mode_note}, {"lines", source.script.lines.size()}};
+    if (source.hardsubs) {
+        const auto& x = *source.hardsubs;
+        source_json["hardsubs"] = {{"band", hardsubs::to_string(x.band)}, {"frames", x.frames}, {"segments", x.segments.size()},
+                                   {"subtitles", x.subtitles.size()}, {"ocr_calls", x.ocr_calls}, {"ocr_failures", x.ocr_failures},
+                                   {"dropped_noise", x.dropped_noise}, {"dropped_short", x.dropped_short}, {"engine", x.engine}};
+    }
+    if (!removals.empty()) source_json["hardsub_removal"] = removals;
+    json qc = {{"episode", episode.string()}, {"source", source_json}, {"languages", json::object()}};
     for (const auto& l : languages) {
         write_subs(l.events, l.language);
         publish(l.dub_wav, out(l.language + ".dub.wav"));
         result.files.push_back(out(l.language + ".dub.wav"));
         qc["languages"][l.language] = l.qc;
     }
-    publish(mux_dir / "localized.mp4", out("localized.mp4"));
-    result.files.push_back(out("localized.mp4"));
+    if (!mux_dir.empty()) {
+        publish(mux_dir / "localized.mp4", out("localized.mp4"));
+        result.files.push_back(out("localized.mp4"));
+    }
     for (const auto& [lang, path] : burned) {
         publish(path, out(lang + ".burned.mp4"));
         result.files.push_back(out(lang + ".burned.mp4"));
@@ -245,7 +329,7 @@ EpisodeOutputs localize_episode(const fs::path& episode, const LocalizeOptions& 
     result.files.push_back(result.folder / "qc.json");
 
     json engines_json = {{"vad", options.engines.vad}, {"asr", options.engines.asr}, {"speakers", options.engines.speakers},
-                         {"translate", options.engines.translate}, {"tts", options.engines.tts}};
+                         {"translate", options.engines.translate}, {"tts", options.engines.tts}, {"ocr", options.engines.ocr}};
     json outputs = json::array();
     for (const auto& f : result.files) outputs.push_back(fs::relative(f, result.folder).string());
     outputs.push_back("manifest.json");
@@ -255,6 +339,7 @@ EpisodeOutputs localize_episode(const fs::path& episode, const LocalizeOptions& 
                      {"source_language", source.script.language},
                      {"target_languages", options.target_languages},
                      {"engines", engines_json},
+                     {"source", source_json},
                      {"characters", characters_to_json(source.characters)},
                      {"outputs", outputs},
                      {"run", log.to_json()},

@@ -15,6 +15,8 @@
 
 #include "dub/fit.hpp"
 #include "dub/mix.hpp"
+#include "hardsubs/band.hpp"
+#include "hardsubs/remove.hpp"
 
 namespace dramaloc {
 class Config;
@@ -28,11 +30,32 @@ struct EngineChoice {
     std::string speakers = "pitch";
     std::string translate = "apertium";
     std::string tts = "espeak";
+    std::string ocr = "tesseract";
 };
+
+// Where the source script comes from (--source).
+//   asr     speech recognition of the soundtrack
+//   ocr     the burned-in subtitles (text and timing), speakers from the soundtrack if any
+//   both    text from the burned-in subtitles, timing refined and speakers from the speech
+//   auto    both when a subtitle band is found, else asr (the default)
+//   import  a subtitle file (srt:FILE; any of .srt .vtt .ass .ttml)
+enum class SourceMode { Auto, Asr, Ocr, Both, Import };
+const char* to_string(SourceMode mode) noexcept;
+
+struct SourceChoice {
+    SourceMode mode = SourceMode::Auto;
+    std::filesystem::path import_file;  // for Import
+};
+// "auto", "asr", "ocr", "both", "srt:FILE"; throws InputError otherwise.
+SourceChoice parse_source_choice(const std::string& text);
 
 struct LocalizeOptions {
     std::string source_language = "en";
-    std::vector<std::string> target_languages;
+    std::vector<std::string> target_languages;    // empty: the source script and its subtitles only
+    SourceChoice source;
+    std::optional<hardsubs::SubtitleBand> subtitle_band;  // --subtitle-band; default: detected
+    bool remove_hardsubs = false;                 // clean the burned-in subtitles out of --burn-in videos
+    hardsubs::RemovalOptions removal;
     std::vector<std::string> burn_in_languages;   // each must also be a target (or the source)
     std::filesystem::path out_dir;                // outputs go to out_dir/NAME/
     std::filesystem::path store_dir;              // artifact store; default out_dir/.dramaloc-store

@@ -1,6 +1,8 @@
 #include "pipeline/source_stages.hpp"
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <thread>
 
@@ -10,12 +12,14 @@
 #include "media/resample.hpp"
 #include "engines/asr.hpp"
 #include "engines/asr_lines.hpp"
+#include "engines/ocr.hpp"
 #include "engines/speakers.hpp"
 #include "media/audio_decode.hpp"
 #include "media/probe.hpp"
 #include "media/wav.hpp"
+#include "subtitles/format.hpp"
 #include "pipeline/artifact_json.hpp"
-#include "pipeline/parallel.hpp"
+#include "core/parallel.hpp"
 
 namespace dramaloc::pipeline {
 
@@ -26,6 +30,7 @@ namespace {
 
 constexpr int kSpeechRate = 16000;
 constexpr int kMixRate = 48000;
+constexpr double kMinAutoOcrConfidence = 0.6;
 
 void announce(const LocalizeOptions& options, const std::string& what) {
     if (options.on_stage) options.on_stage(what);
@@ -52,64 +57,262 @@ std::vector<engines::SpeechRegion> asr_chunks(const std::vector<engines::SpeechR
     return chunks;
 }
 
+void refine_with_speech(std::vector<Line>& lines, const std::vector<engines::SpeechRegion>& regions, TimeMs tolerance_ms) {
+    for (Line& line : lines) {
+        const TimeMs start = line.start, end = line.end;
+        TimeMs new_start = start, new_end = end;
+        for (const auto& r : regions) {
+            // Only speech that overlaps the line (or nearly) moves its edges, each edge onto
+            // the like edge of that speech.
+            if (r.end <= start - tolerance_ms || r.start >= end + tolerance_ms) continue;
+            if (r.start < end && std::abs(r.start - start) <= tolerance_ms && new_start == start) new_start = r.start;
+            if (r.end > start && std::abs(r.end - end) <= tolerance_ms) new_end = r.end;
+        }
+        if (new_start < new_end) line.start = new_start, line.end = new_end;
+    }
+    // Moving edges must not make neighbours overlap: the later line starts where the earlier ends.
+    for (std::size_t i = 1; i < lines.size(); ++i) {
+        if (lines[i].start >= lines[i - 1].end) continue;
+        const TimeMs moved = lines[i - 1].end;
+        if (moved < lines[i].end) lines[i].start = moved;
+        else lines[i - 1].end = lines[i].start;  // the earlier line gives way instead
+    }
+}
+
+namespace {
+
+json extraction_to_json(const hardsubs::HardsubExtraction& x) {
+    json segments = json::array();
+    for (const auto& s : x.segments) segments.push_back({s.first_frame, s.end_frame, s.start, s.end});
+    json subtitles = json::array();
+    for (const auto& s : x.subtitles)
+        subtitles.push_back({{"start_ms", s.start}, {"end_ms", s.end}, {"text", s.text}, {"confidence", s.confidence},
+                             {"segments", s.segments}});
+    return {{"band", {x.band.y0, x.band.y1}}, {"segments", segments}, {"subtitles", subtitles}, {"frames", x.frames},
+            {"ocr_calls", x.ocr_calls}, {"ocr_failures", x.ocr_failures}, {"dropped_noise", x.dropped_noise},
+            {"dropped_short", x.dropped_short}, {"engine", x.engine}};
+}
+
+hardsubs::HardsubExtraction extraction_from_json(const json& j) {
+    hardsubs::HardsubExtraction x;
+    x.band = {j.at("band").at(0).get<int>(), j.at("band").at(1).get<int>()};
+    for (const auto& s : j.at("segments"))
+        x.segments.push_back({s.at(0).get<std::int64_t>(), s.at(1).get<std::int64_t>(), s.at(2).get<TimeMs>(), s.at(3).get<TimeMs>()});
+    for (const auto& s : j.at("subtitles"))
+        x.subtitles.push_back({s.at("start_ms").get<TimeMs>(), s.at("end_ms").get<TimeMs>(), s.at("text").get<std::string>(),
+                               s.at("confidence").get<float>(), s.at("segments").get<int>()});
+    x.frames = j.at("frames").get<std::int64_t>();
+    x.ocr_calls = j.at("ocr_calls").get<int>();
+    x.ocr_failures = j.at("ocr_failures").get<int>();
+    x.dropped_noise = j.at("dropped_noise").get<int>();
+    x.dropped_short = j.at("dropped_short").get<int>();
+    x.engine = j.at("engine").get<std::string>();
+    return x;
+}
+
+// The burned-in subtitles: band (given or detected), then extraction. nullopt when there are none.
+std::optional<hardsubs::HardsubExtraction> read_hardsubs(StageContext& context, const fs::path& episode,
+                                                         const LocalizeOptions& options, SourceAnalysis& out) {
+    hardsubs::SubtitleBand band;
+    std::string band_key;
+    if (options.subtitle_band) {
+        const auto info = media::probe(episode);
+        const auto* video = info.best_video();
+        if (!video) throw InputError(episode.string() + ": has no video stream");
+        hardsubs::check_band_inside(*options.subtitle_band, video->width, video->height, episode.string());
+        band = *options.subtitle_band;
+        band_key = stage_key("subtitle-band", 1, "given", {out.input_key}, hardsubs::to_string(band));
+    } else {
+        announce(options, "find the burned-in subtitle band");
+        band_key = stage_key("subtitle-band", 1, "keyframe-text-mask", {out.input_key});
+        const fs::path dir = run_stage(context, {"subtitle-band", "episode", "keyframe-text-mask", band_key}, [&](const fs::path& d) {
+            const auto found = hardsubs::detect_subtitle_band(episode);
+            json j = {{"frames_examined", found.frames_examined}, {"frames_with_text", found.frames_with_text},
+                      {"keyframes_only", found.keyframes_only}, {"band", nullptr}};
+            if (found.band) j["band"] = {found.band->y0, found.band->y1};
+            write_json(d / "band.json", j);
+        });
+        const json j = read_json(dir / "band.json");
+        if (j.at("band").is_null()) return std::nullopt;
+        band = {j.at("band").at(0).get<int>(), j.at("band").at(1).get<int>()};
+    }
+
+    auto probe_ocr = engines::make_text_recognizer(options.engines.ocr);
+    const std::string ocr_identity = probe_ocr->version();
+    const std::string language = options.source_language;
+    out.hardsubs_key = stage_key("hardsub-extract", 1, ocr_identity, {out.input_key, band_key}, hardsubs::to_string(band) + "/" + language);
+    announce(options, "read the burned-in subtitles (band " + hardsubs::to_string(band) + ")");
+    const fs::path dir = run_stage(context, {"hardsub-extract", "episode", ocr_identity, out.hardsubs_key}, [&](const fs::path& d) {
+        hardsubs::ExtractOptions x;
+        x.language = language;
+        x.ocr_backend = options.engines.ocr;
+        x.jobs = options.jobs;
+        write_json(d / "extraction.json", extraction_to_json(hardsubs::extract_hardsubs(episode, band, x)));
+    });
+    return extraction_from_json(read_json(dir / "extraction.json"));
+}
+
+std::vector<Line> lines_from_hardsubs(const hardsubs::HardsubExtraction& x) {
+    std::vector<Line> lines;
+    for (const auto& s : x.subtitles) {
+        Line line;
+        line.id = static_cast<int>(lines.size()) + 1;
+        line.start = s.start;
+        line.end = s.end;
+        line.text = s.text;
+        line.origin = LineOrigin::Ocr;
+        lines.push_back(std::move(line));
+    }
+    return lines;
+}
+
+std::vector<Line> lines_from_file(const fs::path& file) {
+    const auto doc = subtitles::read_subtitles(file);
+    std::vector<Line> lines;
+    for (const auto& e : doc.events) {
+        Line line;
+        line.id = static_cast<int>(lines.size()) + 1;
+        line.start = e.start;
+        line.end = e.end;
+        line.speaker = e.speaker;
+        std::string text;
+        for (const auto& l : e.lines) text += (text.empty() ? "" : " ") + l;
+        line.text = text;
+        line.origin = LineOrigin::Import;
+        if (!line.text.empty()) lines.push_back(std::move(line));
+    }
+    std::stable_sort(lines.begin(), lines.end(), [](const Line& a, const Line& b) { return a.start < b.start; });
+    for (std::size_t i = 0; i < lines.size(); ++i) lines[i].id = static_cast<int>(i) + 1;
+    return lines;
+}
+
+}  // namespace
+
 SourceAnalysis analyse_source(StageContext& context, const fs::path& episode, const LocalizeOptions& options) {
     SourceAnalysis out;
     const media::MediaInfo info = media::probe(episode);
     const auto* audio_stream = info.best_audio();
-    if (!audio_stream)
-        throw InputError(episode.string() + ": has no audio stream; dramaloc needs the episode's soundtrack");
-    const int channels = std::min(2, std::max(1, audio_stream->channels));
+    out.has_audio = audio_stream != nullptr;
+    if (!audio_stream && !options.target_languages.empty())
+        throw InputError(episode.string() + ": has no audio stream; dramaloc needs the episode's soundtrack to dub it");
+    const int channels = audio_stream ? std::min(2, std::max(1, audio_stream->channels)) : 1;
     out.input_key = hash_file_hex(episode);
 
+    // 0. Which source: burned-in subtitles first when asked for or when auto finds them.
+    out.mode = options.source.mode;
+    if (out.mode == SourceMode::Auto) {
+        if (const std::string why = ocr_unavailable_reason(options); !why.empty()) {
+            out.mode = SourceMode::Asr;
+            out.mode_note = "burned-in subtitles were not looked for (" + why + ")";
+        }
+    }
+    if (out.mode == SourceMode::Auto || out.mode == SourceMode::Ocr || out.mode == SourceMode::Both) {
+        out.hardsubs = read_hardsubs(context, episode, options, out);
+        bool usable = out.hardsubs && !out.hardsubs->subtitles.empty();
+        std::string why = out.hardsubs ? "the subtitle band " + hardsubs::to_string(out.hardsubs->band) + " held no readable text"
+                                       : "no burned-in subtitles were found";
+        if (usable && out.mode == SourceMode::Auto) {
+            // Burned-in text in another language than the one spoken (Chinese subtitles over
+            // English speech) reads as nonsense with the source language's model, at a low
+            // confidence; the right model reads real subtitles at 0.8 and above.
+            double sum = 0;
+            for (const auto& s : out.hardsubs->subtitles) sum += s.confidence;
+            const double mean = sum / static_cast<double>(out.hardsubs->subtitles.size());
+            if (mean < kMinAutoOcrConfidence) {
+                usable = false;
+                char buf[32];
+                std::snprintf(buf, sizeof buf, "%.2f", mean);
+                why = "the burned-in subtitles do not read as " + options.source_language + " (mean OCR confidence " + buf +
+                      "; they are probably in another language)";
+            }
+        }
+        if (!usable) {
+            if (out.mode == SourceMode::Ocr)
+                throw InputError(episode.string() + ": --source ocr, but " + why +
+                                 "; use --source asr, or give --subtitle-band y0:y1 where they are");
+            out.mode_note = why + "; the source script comes from speech recognition (--source ocr forces the subtitles)";
+            out.mode = SourceMode::Asr;  // the extraction is kept: its text segments still guide removal
+            if (!out.has_audio)
+                throw InputError(episode.string() + ": " + why + " and there is no audio stream to recognise speech in");
+        } else if (out.mode == SourceMode::Auto) {
+            out.mode = out.has_audio ? SourceMode::Both : SourceMode::Ocr;
+            out.mode_note = "burned-in subtitles found in band " + hardsubs::to_string(out.hardsubs->band);
+        }
+    }
+
+    if (!out.mode_note.empty()) announce(options, std::string("source script from ") + to_string(out.mode) + ": " + out.mode_note);
+
     // 1. Decode once: the 48 kHz soundtrack for the mix; 16 kHz mono for analysis derives from it.
-    announce(options, "decode audio");
-    out.audio_key = stage_key("decode", 1, "ffmpeg", {out.input_key}, std::to_string(channels));
-    const fs::path audio_dir = run_stage(context, {"decode", "episode", "ffmpeg", out.audio_key}, [&](const fs::path& dir) {
-        media::write_wav(dir / "original.wav", media::decode_audio(episode, kMixRate, channels), media::WavSampleFormat::Float32);
-    });
-    out.original = media::read_wav(audio_dir / "original.wav");
-    out.duration_ms = out.original.duration_ms();
-    const media::AudioBuffer speech = media::resample(media::mix_to_mono(out.original), kSpeechRate);
-
-    // 2. Speech regions.
-    announce(options, "find speech");
-    auto vad = engines::make_voice_activity_detector(options.engines.vad);
-    out.regions_key = stage_key("speech-regions", 1, vad->version(), {out.audio_key});
-    const fs::path regions_dir = run_stage(context, {"speech-regions", "episode", vad->version(), out.regions_key},
-                                           [&](const fs::path& dir) { write_json(dir / "regions.json", regions_to_json(vad->detect(speech))); });
-    out.regions = regions_from_json(read_json(regions_dir / "regions.json"));
-
-    // 3. Transcribe: chunks in parallel, one recognizer per worker (decoders keep state).
-    auto probe_recognizer = engines::make_speech_recognizer(options.engines.asr);
-    const std::string asr_identity = probe_recognizer->version();
-    const auto chunks = asr_chunks(out.regions, out.duration_ms);
-    announce(options, "transcribe " + std::to_string(chunks.size()) + " chunks");
-    const std::string words_key = stage_key("transcribe", 1, asr_identity, {out.regions_key, out.audio_key}, options.source_language);
-    const fs::path words_dir = run_stage(context, {"transcribe", "episode", asr_identity, words_key}, [&](const fs::path& dir) {
-        const int jobs = std::min<int>(resolve_jobs(options.jobs), static_cast<int>(std::max<std::size_t>(1, chunks.size())));
-        std::vector<std::unique_ptr<engines::SpeechRecognizer>> recognizers(static_cast<std::size_t>(jobs));
-        recognizers[0] = std::move(probe_recognizer);
-        std::vector<std::vector<Word>> per_chunk(chunks.size());
-        parallel_for(chunks.size(), jobs, [&](std::size_t worker, std::size_t i) {
-            auto& recognizer = recognizers[worker];
-            if (!recognizer) recognizer = engines::make_speech_recognizer(options.engines.asr);
-            const media::AudioBuffer piece = media::slice_ms(speech, chunks[i].start, chunks[i].end);
-            per_chunk[i] = recognizer->recognize(piece, chunks[i].start, options.source_language);
+    media::AudioBuffer speech;
+    if (out.has_audio) {
+        announce(options, "decode audio");
+        out.audio_key = stage_key("decode", 1, "ffmpeg", {out.input_key}, std::to_string(channels));
+        const fs::path audio_dir = run_stage(context, {"decode", "episode", "ffmpeg", out.audio_key}, [&](const fs::path& dir) {
+            media::write_wav(dir / "original.wav", media::decode_audio(episode, kMixRate, channels), media::WavSampleFormat::Float32);
         });
-        std::vector<Word> words;
-        for (auto& w : per_chunk) words.insert(words.end(), w.begin(), w.end());
-        write_json(dir / "words.json", json(words));
-    });
-    const auto words = read_json(words_dir / "words.json").get<std::vector<Word>>();
+        out.original = media::read_wav(audio_dir / "original.wav");
+        out.duration_ms = out.original.duration_ms();
+        speech = media::resample(media::mix_to_mono(out.original), kSpeechRate);
 
-    // 4. Lines and speakers.
+        // 2. Speech regions.
+        announce(options, "find speech");
+        auto vad = engines::make_voice_activity_detector(options.engines.vad);
+        out.regions_key = stage_key("speech-regions", 1, vad->version(), {out.audio_key});
+        const fs::path regions_dir = run_stage(context, {"speech-regions", "episode", vad->version(), out.regions_key},
+                                               [&](const fs::path& dir) { write_json(dir / "regions.json", regions_to_json(vad->detect(speech))); });
+        out.regions = regions_from_json(read_json(regions_dir / "regions.json"));
+    } else {
+        out.duration_ms = info.duration_ms;
+    }
+
+    // 3. The lines: transcribed, read off the picture, or imported.
+    std::vector<Line> lines;
+    std::string lines_key;
+    if (out.mode == SourceMode::Asr) {
+        auto probe_recognizer = engines::make_speech_recognizer(options.engines.asr);
+        require_recognizer_language(*probe_recognizer, options);
+        const std::string asr_identity = probe_recognizer->version();
+        const auto chunks = asr_chunks(out.regions, out.duration_ms);
+        announce(options, "transcribe " + std::to_string(chunks.size()) + " chunks");
+        lines_key = stage_key("transcribe", 1, asr_identity, {out.regions_key, out.audio_key}, options.source_language);
+        const fs::path words_dir = run_stage(context, {"transcribe", "episode", asr_identity, lines_key}, [&](const fs::path& dir) {
+            const int jobs = std::min<int>(resolve_jobs(options.jobs), static_cast<int>(std::max<std::size_t>(1, chunks.size())));
+            std::vector<std::unique_ptr<engines::SpeechRecognizer>> recognizers(static_cast<std::size_t>(jobs));
+            recognizers[0] = std::move(probe_recognizer);
+            std::vector<std::vector<Word>> per_chunk(chunks.size());
+            parallel_for(chunks.size(), jobs, [&](std::size_t worker, std::size_t i) {
+                auto& recognizer = recognizers[worker];
+                if (!recognizer) recognizer = engines::make_speech_recognizer(options.engines.asr);
+                const media::AudioBuffer piece = media::slice_ms(speech, chunks[i].start, chunks[i].end);
+                per_chunk[i] = recognizer->recognize(piece, chunks[i].start, options.source_language);
+            });
+            std::vector<Word> words;
+            for (auto& w : per_chunk) words.insert(words.end(), w.begin(), w.end());
+            write_json(dir / "words.json", json(words));
+        });
+        lines = engines::words_to_lines(read_json(words_dir / "words.json").get<std::vector<Word>>());
+    } else if (out.mode == SourceMode::Import) {
+        lines_key = stage_key("import", 1, "", {hash_file_hex(options.source.import_file)});
+        lines = lines_from_file(options.source.import_file);
+    } else {
+        lines = lines_from_hardsubs(*out.hardsubs);
+        lines_key = out.hardsubs_key;
+        if (out.mode == SourceMode::Both) {
+            refine_with_speech(lines, out.regions);
+            lines_key = stage_key("refine-timing", 1, "speech-regions", {out.hardsubs_key, out.regions_key});
+        }
+    }
+
+    // 4. Speakers, from the voices (when there is a soundtrack).
     announce(options, "identify speakers");
     auto speakers = engines::make_speaker_identifier(options.engines.speakers);
-    out.script_key = stage_key("source-script", 1, speakers->version(), {words_key, out.audio_key});
+    out.script_key = stage_key("source-script", 2, speakers->version(), {lines_key, out.audio_key},
+                               std::string(to_string(out.mode)) + "/" + options.source_language);
     const fs::path script_dir = run_stage(context, {"source-script", "episode", speakers->version(), out.script_key},
                                           [&](const fs::path& dir) {
-        Script script{options.source_language, engines::words_to_lines(words)};
-        const auto assignment = speakers->identify(speech, script.lines, {});
+        Script script{options.source_language, lines};
+        engines::SpeakerAssignment assignment;
+        if (out.has_audio && !script.lines.empty()) assignment = speakers->identify(speech, script.lines, {});
         for (std::size_t i = 0; i < script.lines.size() && i < assignment.line_speakers.size(); ++i)
             script.lines[i].speaker = assignment.line_speakers[i];
         write_script_json(dir / "script.json", script);
@@ -118,6 +321,25 @@ SourceAnalysis analyse_source(StageContext& context, const fs::path& episode, co
     out.script = read_script_json(script_dir / "script.json");
     out.characters = characters_from_json(read_json(script_dir / "characters.json"));
     return out;
+}
+
+std::string ocr_unavailable_reason(const LocalizeOptions& options) {
+    try {
+        engines::make_text_recognizer(options.engines.ocr)->require_language(options.source_language);
+        return {};
+    } catch (const EngineError& e) {
+        return e.what();
+    }
+}
+
+void require_recognizer_language(engines::SpeechRecognizer& recognizer, const LocalizeOptions& options) {
+    const auto languages = recognizer.languages();
+    if (std::find(languages.begin(), languages.end(), options.source_language) != languages.end()) return;
+    std::string list;
+    for (const auto& l : languages) list += (list.empty() ? "" : ", ") + l;
+    throw EngineError("the " + options.engines.asr + " speech recognizer cannot do \"" + options.source_language +
+                      "\" (it has: " + list + "); configure another [engines.asr] backend" +
+                      (options.source.mode == SourceMode::Asr ? "" : ", or use --source ocr or srt:FILE"));
 }
 
 }  // namespace dramaloc::pipeline

@@ -2,11 +2,14 @@
 // The stages that turn an episode into its source script: decode the audio once, find
 // speech, transcribe it in parallel chunks, attribute lines to characters.
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "core/script.hpp"
+#include "engines/asr.hpp"
 #include "engines/vad.hpp"
+#include "hardsubs/extract.hpp"
 #include "media/audio.hpp"
 #include "pipeline/localize.hpp"
 #include "pipeline/stage.hpp"
@@ -15,6 +18,13 @@ namespace dramaloc::pipeline {
 
 struct SourceAnalysis {
     std::string input_key;      // content hash of the episode file
+    SourceMode mode = SourceMode::Asr;  // the mode used (auto resolved)
+    std::string mode_note;      // why, when auto or a fallback chose it
+    bool has_audio = true;
+    std::string hardsubs_key;   // extraction artifact, when the burned-in subtitles were read
+    // The burned-in subtitles, when read: the script's text when `mode` is ocr/both; kept even
+    // when auto fell back to asr (subtitles in another language), for removal.
+    std::optional<hardsubs::HardsubExtraction> hardsubs;
     std::string audio_key;
     std::string regions_key;
     std::string script_key;     // the source script with speakers
@@ -27,6 +37,19 @@ struct SourceAnalysis {
 
 SourceAnalysis analyse_source(StageContext& context, const std::filesystem::path& episode,
                               const LocalizeOptions& options);
+
+// Why the burned-in subtitles cannot be read with these options (no OCR backend in this build,
+// no model for the source language), or empty when they can.
+std::string ocr_unavailable_reason(const LocalizeOptions& options);
+
+// Throws EngineError when the recognizer cannot do the source language (naming the ways out).
+void require_recognizer_language(engines::SpeechRecognizer& recognizer, const LocalizeOptions& options);
+
+// Moves each line's start and end onto the edge of the speech region it overlaps when that
+// edge is within `tolerance_ms` (burned-in subtitles often appear a little before the voice
+// and linger after it; the dub's slot is the speech). Lines never overlap afterwards.
+void refine_with_speech(std::vector<Line>& lines, const std::vector<engines::SpeechRegion>& regions,
+                        TimeMs tolerance_ms = 300);
 
 // ASR chunks: speech regions grouped into pieces of at most `max_ms`, padded a little so
 // words at the edges are not clipped. Exposed for tests.

@@ -12,7 +12,7 @@
 
 #include "core/cancel.hpp"
 
-namespace dramaloc::pipeline {
+namespace dramaloc {
 
 // The number of workers for a `--jobs` value: itself when positive, else the core count.
 inline int resolve_jobs(int jobs) {
@@ -54,4 +54,4 @@ void parallel_for(std::size_t count, int jobs, Body&& body) {
     if (error) std::rethrow_exception(error);
 }
 
-}  // namespace dramaloc::pipeline
+}  // namespace dramaloc

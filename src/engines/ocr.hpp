@@ -1,0 +1,48 @@
+#pragma once
+// Text recognition (OCR) of one prepared image: a burned-in subtitle's text mask, dark
+// text on a white background, one or two lines.
+//
+// Contract
+//  - recognize() never throws for what it finds in the image: an engine that fails on
+//    an image (tesseract was seen to die with SIGFPE on some bands) returns a result
+//    with `failed` set and a reason, and the object stays usable. It throws EngineError
+//    only when the engine cannot work at all (a missing model), Cancelled never.
+//  - Languages are BCP-47 tags ("zh", "en"); a backend maps them to its models.
+//  - Threading: one object per thread; objects are independent.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace dramaloc::engines {
+
+// 8-bit gray, `width` bytes per row, 0 = ink, 255 = paper.
+struct GrayImage {
+    int width = 0;
+    int height = 0;
+    std::vector<std::uint8_t> pixels;
+};
+
+struct OcrResult {
+    std::string text;          // UTF-8, lines joined with '\n', trimmed
+    float confidence = 0.0f;   // 0..1, the engine's mean word confidence
+    bool failed = false;       // the engine failed on this image; `error` says how
+    std::string error;
+};
+
+class TextRecognizer {
+public:
+    virtual ~TextRecognizer() = default;
+    virtual std::string name() const = 0;
+    // Identity for artifact keys: backend, library version, models.
+    virtual std::string version() const = 0;
+    // Throws EngineError naming the Debian package when the model for `language` is missing.
+    virtual void require_language(std::string_view language) = 0;
+    virtual OcrResult recognize(const GrayImage& image, std::string_view language) = 0;
+};
+
+// Backends by name ("tesseract"); throws EngineError listing those that exist.
+std::unique_ptr<TextRecognizer> make_text_recognizer(std::string_view name);
+
+}  // namespace dramaloc::engines

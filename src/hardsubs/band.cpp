@@ -1,0 +1,178 @@
+#include "hardsubs/band.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <vector>
+
+#include "core/error.hpp"
+#include "hardsubs/text_mask.hpp"
+#include "media/probe.hpp"
+#include "media/video_frames.hpp"
+
+namespace dramaloc::hardsubs {
+namespace {
+
+constexpr int kMinKeyframes = 8;
+constexpr double kStaticShare = 0.8;  // set in this share of the frames: a logo, not a subtitle
+
+int parse_int(std::string_view s, std::string_view whole) {
+    int v = 0;
+    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc{} || end != s.data() + s.size() || s.empty())
+        throw InputError("--subtitle-band \"" + std::string(whole) + "\": expected two row numbers y0:y1, e.g. 1400:1650");
+    return v;
+}
+
+constexpr int kMaxSamples = 240;  // frames looked at, at most (spread over the episode)
+
+// What the sampled frames add up to, accumulated as they arrive (memory does not grow with
+// the number of frames): how often each pixel was text, and each frame's text pixels per row.
+struct Sampled {
+    int width = 0;   // of the analysed (half-size) picture
+    int height = 0;
+    int source_height = 0;
+    std::vector<std::uint32_t> count;               // per pixel: frames in which it was text
+    std::vector<std::vector<std::uint16_t>> rows;  // per frame: text pixels in each row
+    std::size_t frames() const { return rows.size(); }
+};
+
+Sampled sample_masks(const std::filesystem::path& episode, bool keyframes_only, int frame_step) {
+    media::VideoReadOptions o;
+    o.kind = media::PixelKind::Rgb24;
+    o.keyframes_only = keyframes_only;
+    o.frame_step = frame_step;
+    media::VideoFrameReader probe_reader(episode, {});
+    const int width = probe_reader.source_width();
+    o.output_width = std::max(2, width / 2);
+    // An all-intra or short-GOP encode has many key frames: take at most kMaxSamples, evenly.
+    const TimeMs duration = media::probe(episode).duration_ms;
+    const TimeMs spacing = duration > 0 ? duration / kMaxSamples : 0;
+    media::VideoFrameReader reader(episode, o);
+    Sampled s;
+    s.source_height = probe_reader.source_height();
+    TextMaskOptions mask_options;
+    mask_options.outline_radius = std::max(1, outline_radius_for_width(width) / 2);
+    media::VideoFrame frame;
+    TimeMs next_pts = 0;
+    while (reader.next(frame)) {
+        if (frame.pts < next_pts) continue;
+        next_pts = frame.pts + spacing;
+        const Mask m = text_mask({frame.pixels.data(), frame.width, frame.height, frame.stride}, mask_options);
+        if (s.count.empty()) {
+            s.width = m.width;
+            s.height = m.height;
+            s.count.assign(m.bits.size(), 0);
+        }
+        std::vector<std::uint16_t> per_row(static_cast<std::size_t>(m.height), 0);
+        for (int y = 0; y < m.height; ++y)
+            for (int x = 0; x < m.width; ++x) {
+                const std::size_t i = static_cast<std::size_t>(y) * static_cast<std::size_t>(m.width) + static_cast<std::size_t>(x);
+                s.count[i] += m.bits[i];
+                per_row[static_cast<std::size_t>(y)] = static_cast<std::uint16_t>(per_row[static_cast<std::size_t>(y)] + m.bits[i]);
+            }
+        s.rows.push_back(std::move(per_row));
+    }
+    return s;
+}
+
+}  // namespace
+
+std::string to_string(const SubtitleBand& band) { return std::to_string(band.y0) + ":" + std::to_string(band.y1); }
+
+SubtitleBand parse_band(std::string_view text) {
+    const auto colon = text.find(':');
+    if (colon == std::string_view::npos)
+        throw InputError("--subtitle-band \"" + std::string(text) + "\": expected two row numbers y0:y1, e.g. 1400:1650");
+    SubtitleBand band{parse_int(text.substr(0, colon), text), parse_int(text.substr(colon + 1), text)};
+    if (band.y0 < 0 || band.y1 <= band.y0)
+        throw InputError("--subtitle-band " + std::string(text) + ": y0 must be at least 0 and less than y1");
+    return band;
+}
+
+void check_band_inside(const SubtitleBand& band, int frame_width, int frame_height, const std::string& what) {
+    if (band.y0 < 0 || band.y1 > frame_height || band.y0 >= band.y1)
+        throw InputError(what + ": subtitle band " + to_string(band) + " is outside the " + std::to_string(frame_width) + "x" +
+                         std::to_string(frame_height) + " frame; give rows between 0 and " + std::to_string(frame_height));
+}
+
+BandDetection detect_subtitle_band(const std::filesystem::path& episode) {
+    BandDetection result;
+    Sampled s = sample_masks(episode, true, 1);
+    if (static_cast<int>(s.frames()) < kMinKeyframes) {
+        // Few key frames (an intra-refresh or very long GOP encode): look at two frames a second.
+        media::VideoFrameReader probe_reader(episode, {});
+        const double fps = probe_reader.frame_rate().num > 0 ? probe_reader.frame_rate().fps() : 30.0;
+        s = sample_masks(episode, false, std::max(1, static_cast<int>(fps / 2)));
+        result.keyframes_only = false;
+    }
+    result.frames_examined = static_cast<int>(s.frames());
+    if (s.frames() == 0) return result;
+
+    const int w = s.width, h = s.height;
+    const std::vector<std::uint32_t>& count = s.count;
+    const auto n = static_cast<double>(s.frames());
+    const auto is_static = [&](std::size_t i) { return n >= 4 && count[i] >= kStaticShare * n; };
+
+    // Row activity: how often subtitle-like pixels that come and go were seen in each row.
+    std::vector<double> activity(static_cast<std::size_t>(h), 0.0);
+    for (int y = 0; y < h; ++y)
+        for (int x = 0; x < w; ++x) {
+            const std::size_t i = static_cast<std::size_t>(y) * static_cast<std::size_t>(w) + static_cast<std::size_t>(x);
+            if (!is_static(i)) activity[static_cast<std::size_t>(y)] += count[i];
+        }
+    const double peak = *std::max_element(activity.begin(), activity.end());
+    if (peak <= 0) return result;
+
+    // Runs of active rows (small gaps, such as between two subtitle lines, bridged); the
+    // run with the most activity is the band.
+    const double threshold = 0.05 * peak;
+    const int max_gap = std::max(2, h / 64);
+    int best_y0 = -1, best_y1 = -1;
+    double best_sum = 0;
+    for (int y = 0; y < h;) {
+        if (activity[static_cast<std::size_t>(y)] < threshold) {
+            ++y;
+            continue;
+        }
+        int end = y, gap = 0;
+        double sum = 0;
+        for (int z = y; z < h; ++z) {
+            if (activity[static_cast<std::size_t>(z)] >= threshold) {
+                end = z + 1;
+                gap = 0;
+                sum += activity[static_cast<std::size_t>(z)];
+            } else if (++gap > max_gap) {
+                break;
+            }
+        }
+        if (sum > best_sum) best_sum = sum, best_y0 = y, best_y1 = end;
+        y = end + 1;
+    }
+    if (best_y0 < 0) return result;
+
+    // Evidence: subtitle-like text in the run in at least two examined frames, and enough of it
+    // (static pixels, set in nearly every frame, are taken off each frame's count).
+    const int run_height = best_y1 - best_y0;
+    std::size_t static_in_run = 0;
+    for (int y = best_y0; y < best_y1; ++y)
+        for (int x = 0; x < w; ++x)
+            static_in_run += is_static(static_cast<std::size_t>(y) * static_cast<std::size_t>(w) + static_cast<std::size_t>(x));
+    for (const auto& per_row : s.rows) {
+        std::size_t in_run = 0;
+        for (int y = best_y0; y < best_y1; ++y) in_run += per_row[static_cast<std::size_t>(y)];
+        in_run = in_run > static_in_run ? in_run - static_in_run : 0;
+        if (in_run >= static_cast<std::size_t>(std::max(20, w / 20))) ++result.frames_with_text;
+    }
+    if (result.frames_with_text < 2) return result;
+
+    // Full-size rows, padded: one and a half line heights above (a two-line subtitle grows upwards from a
+    // fixed bottom margin) and half of one below (the outline and descenders).
+    const int full_h = s.source_height;
+    const auto to_full = [&](int y) { return static_cast<int>(static_cast<long long>(y) * full_h / h); };
+    const int y0 = std::max(0, to_full(best_y0 - std::max(6, run_height * 3 / 2)));
+    const int y1 = std::min(full_h, to_full(best_y1 + std::max(8, run_height / 2)));
+    result.band = SubtitleBand{y0 & ~1, std::min(full_h, (y1 + 1) & ~1)};
+    return result;
+}
+
+}  // namespace dramaloc::hardsubs
