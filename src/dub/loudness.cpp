@@ -7,17 +7,14 @@
 #include <deque>
 #include <limits>
 #include <memory>
+#include <optional>
+#include <span>
 #include <vector>
 
 #include "core/error.hpp"
 
 namespace dramaloc::dub {
 namespace {
-
-struct Ebur128Deleter {
-    void operator()(ebur128_state* state) const noexcept { ebur128_destroy(&state); }
-};
-using Ebur128Ptr = std::unique_ptr<ebur128_state, Ebur128Deleter>;
 
 constexpr double kMinusInfinity = -std::numeric_limits<double>::infinity();
 
@@ -35,67 +32,118 @@ void apply_gain(media::AudioBuffer& audio, double gain) {
 }  // namespace
 
 LoudnessMeasurement measure_loudness(const media::AudioBuffer& audio) {
-    if (audio.channels <= 0 || audio.sample_rate <= 0) {
-        throw InputError("cannot measure loudness of audio without channels or sample rate");
+    LoudnessMeter meter(audio.channels, audio.sample_rate);
+    meter.add(audio.samples);
+    return meter.result();
+}
+
+PeakLimiter::PeakLimiter(int channels, int sample_rate, double ceiling, double lookahead_ms, double release_ms)
+    : channels_(static_cast<std::size_t>(std::max(1, channels))), ceiling_(ceiling),
+      look_(static_cast<std::size_t>(std::max(1.0, lookahead_ms * sample_rate / 1000.0))),
+      recover_(1.0 - std::exp(-1.0 / std::max(1.0, release_ms * sample_rate / 1000.0))) {}
+
+// Frames are numbered from 0. need[k] is the gain frame k needs on its own; minimum[i] =
+// min(need[i .. i+look]) (a monotone deque over the newest look+1 frames); a moving average
+// of minimum over [i-look, i] is a linear-ramp gain that is <= need at every peak. Frame i
+// goes out once frame i+look has come in (or at the end, where missing frames need 1).
+void PeakLimiter::push(std::span<const float> interleaved, std::vector<float>& out) {
+    const std::size_t frames = interleaved.size() / channels_;
+    for (std::size_t f = 0; f < frames; ++f) {
+        double peak = 0.0;
+        for (std::size_t c = 0; c < channels_; ++c) {
+            const float v = interleaved[f * channels_ + c];
+            peak = std::max(peak, static_cast<double>(std::abs(v)));
+            delayed_.push_back(v);
+        }
+        const double need = ceiling_ > 0.0 && peak > ceiling_ ? ceiling_ / peak : 1.0;
+        const std::size_t k = pushed_++;
+        while (!window_.empty() && window_.back().second >= need) window_.pop_back();
+        window_.emplace_back(k, need);
+        if (k >= look_) {
+            const std::size_t i = k - look_;
+            while (window_.front().first < i) window_.pop_front();
+            emit(window_.front().second, out);
+        }
     }
+}
+
+void PeakLimiter::flush(std::vector<float>& out) {
+    while (emitted_ < pushed_) {
+        const std::size_t i = emitted_;
+        while (window_.front().first < i) window_.pop_front();
+        emit(window_.front().second, out);
+    }
+}
+
+void PeakLimiter::emit(double minimum, std::vector<float>& out) {
+    const std::size_t i = emitted_++;
+    if (i == 0) first_minimum_ = minimum;
+    sum_ += minimum;
+    minima_.push_back(minimum);
+    if (minima_.size() > look_ + 1) {
+        sum_ -= minima_.front();
+        minima_.pop_front();
+    }
+    const double count = static_cast<double>(std::min(i + 1, look_ + 1));
+    // Frames before the start count as minimum[0], so a peak in the first `look` frames is covered too.
+    const double smoothed = (sum_ + (static_cast<double>(look_ + 1) - count) * first_minimum_) / static_cast<double>(look_ + 1);
+    gain_ = std::min(smoothed, gain_ + (1.0 - gain_) * recover_);
+    if (gain_ < 1.0) limited_ = true;
+    for (std::size_t c = 0; c < channels_; ++c) {
+        out.push_back(static_cast<float>(delayed_.front() * gain_));
+        delayed_.pop_front();
+    }
+}
+
+void limit_peaks(media::AudioBuffer& audio, double ceiling, double lookahead_ms, double release_ms) {
+    if (audio.frames() == 0 || ceiling <= 0.0) return;
+    PeakLimiter limiter(audio.channels, audio.sample_rate, ceiling, lookahead_ms, release_ms);
+    std::vector<float> out;
+    out.reserve(audio.samples.size());
+    limiter.push(audio.samples, out);
+    limiter.flush(out);
+    audio.samples = std::move(out);
+}
+
+struct LoudnessMeter::State {
+    ebur128_state* handle = nullptr;
+    ~State() {
+        if (handle) ebur128_destroy(&handle);
+    }
+};
+
+LoudnessMeter::LoudnessMeter(int channels, int sample_rate, bool true_peak)
+    : channels_(channels), true_peak_(true_peak), state_(std::make_unique<State>()) {
+    if (channels <= 0 || sample_rate <= 0) throw InputError("cannot measure loudness of audio without channels or sample rate");
+    state_->handle = ebur128_init(static_cast<unsigned>(channels), static_cast<unsigned long>(sample_rate),
+                                  true_peak ? EBUR128_MODE_I | EBUR128_MODE_TRUE_PEAK : EBUR128_MODE_I);
+    if (!state_->handle) throw EngineError("libebur128 could not start (out of memory or unsupported format)");
+}
+
+LoudnessMeter::~LoudnessMeter() = default;
+
+void LoudnessMeter::add(std::span<const float> interleaved) {
+    const std::size_t frames = interleaved.size() / static_cast<std::size_t>(channels_);
+    if (frames == 0) return;
+    check(ebur128_add_frames_float(state_->handle, interleaved.data(), frames), "add_frames");
+    frames_ += static_cast<SampleCount>(frames);
+}
+
+LoudnessMeasurement LoudnessMeter::result() const {
     LoudnessMeasurement m{kMinusInfinity, kMinusInfinity};
-    if (audio.empty()) return m;
-    Ebur128Ptr state(ebur128_init(static_cast<unsigned>(audio.channels), static_cast<unsigned long>(audio.sample_rate),
-                                  EBUR128_MODE_I | EBUR128_MODE_TRUE_PEAK));
-    if (!state) throw EngineError("libebur128 could not start (out of memory or unsupported format)");
-    check(ebur128_add_frames_float(state.get(), audio.samples.data(), static_cast<std::size_t>(audio.frames())),
-          "add_frames");
+    if (frames_ == 0) return m;
     double lufs = 0.0;
-    check(ebur128_loudness_global(state.get(), &lufs), "loudness_global");
+    check(ebur128_loudness_global(state_->handle, &lufs), "loudness_global");
     m.integrated_lufs = std::isfinite(lufs) ? lufs : kMinusInfinity;
+    if (!true_peak_) return m;
     double peak = 0.0;
-    for (unsigned c = 0; c < static_cast<unsigned>(audio.channels); ++c) {
+    for (unsigned c = 0; c < static_cast<unsigned>(channels_); ++c) {
         double channel_peak = 0.0;
-        check(ebur128_true_peak(state.get(), c, &channel_peak), "true_peak");
+        check(ebur128_true_peak(state_->handle, c, &channel_peak), "true_peak");
         peak = std::max(peak, channel_peak);
     }
     m.true_peak_dbtp = to_db(peak);
     return m;
-}
-
-void limit_peaks(media::AudioBuffer& audio, double ceiling, double lookahead_ms, double release_ms) {
-    const SampleCount frames = audio.frames();
-    if (frames == 0 || ceiling <= 0.0) return;
-    const auto channels = static_cast<std::size_t>(audio.channels);
-    const auto n = static_cast<std::size_t>(frames);
-    // Gain each frame needs on its own.
-    std::vector<double> need(n, 1.0);
-    for (std::size_t i = 0; i < n; ++i) {
-        double peak = 0.0;
-        for (std::size_t c = 0; c < channels; ++c) peak = std::max(peak, static_cast<double>(std::abs(audio.samples[i * channels + c])));
-        if (peak > ceiling) need[i] = ceiling / peak;
-    }
-    const auto look = static_cast<std::size_t>(std::max(1.0, lookahead_ms * audio.sample_rate / 1000.0));
-    // m[i] = min(need[i .. i+look]) (sliding minimum, monotone deque); then a moving average of
-    // m over [i-look, i] is a linear-ramp gain that is <= need at every peak.
-    std::vector<double> minimum(n);
-    std::deque<std::size_t> window;
-    for (std::size_t j = n; j-- > 0;) {
-        while (!window.empty() && need[window.back()] >= need[j]) window.pop_back();
-        window.push_back(j);
-        while (window.front() > j + look) window.pop_front();
-        minimum[j] = need[window.front()];
-    }
-    const double recover = 1.0 - std::exp(-1.0 / std::max(1.0, release_ms * audio.sample_rate / 1000.0));
-    double sum = 0.0;
-    double gain = 1.0;
-    for (std::size_t i = 0; i < n; ++i) {
-        sum += minimum[i];
-        if (i >= look + 1) sum -= minimum[i - look - 1];
-        const double count = static_cast<double>(std::min(i + 1, look + 1));
-        // Frames before the start count as minimum[0], so a peak in the first `look` frames is covered too.
-        const double smoothed = (sum + (static_cast<double>(look + 1) - count) * minimum[0]) / static_cast<double>(look + 1);
-        gain = std::min(smoothed, gain + (1.0 - gain) * recover);
-        for (std::size_t c = 0; c < channels; ++c) {
-            float& s = audio.samples[i * channels + c];
-            s = static_cast<float>(s * gain);
-        }
-    }
 }
 
 namespace {
@@ -145,6 +193,100 @@ NormalizeResult normalize_loudness(media::AudioBuffer& audio, double target_lufs
         gain += shortfall;
     }
     audio = std::move(out);
+    return result;
+}
+
+namespace {
+
+// One pass of the streaming normalisation: gain, then (when limiting) the limiter, then a
+// final plain gain; measured, and written to a fresh output.
+struct PassResult {
+    LoudnessMeasurement after;
+    bool limited = false;
+    std::unique_ptr<StreamOutput> output;
+};
+
+PassResult stream_pass(int channels, int rate, const std::function<void(const BlockSink&)>& replay,
+                       const std::function<std::unique_ptr<StreamOutput>()>& open_output, double gain_db,
+                       std::optional<double> ceiling_db, double post_gain_db) {
+    PassResult r;
+    r.output = open_output();
+    LoudnessMeter meter(channels, rate);
+    std::optional<PeakLimiter> limiter;
+    if (ceiling_db) limiter.emplace(channels, rate, from_db(*ceiling_db));
+    const double gain = from_db(gain_db);
+    const double post = from_db(post_gain_db);
+    std::vector<float> gained, limited;
+    auto deliver = [&](std::vector<float>& block) {
+        if (post_gain_db != 0.0)
+            for (float& v : block) v = static_cast<float>(v * post);
+        meter.add(block);
+        r.output->write(block);
+    };
+    replay([&](std::span<const float> block) {
+        gained.assign(block.begin(), block.end());
+        if (gain_db != 0.0)
+            for (float& v : gained) v = static_cast<float>(v * gain);
+        if (limiter) {
+            limited.clear();
+            limiter->push(gained, limited);
+            deliver(limited);
+        } else {
+            deliver(gained);
+        }
+    });
+    if (limiter) {
+        limited.clear();
+        limiter->flush(limited);
+        deliver(limited);
+        r.limited = limiter->limited();
+    }
+    r.after = meter.result();
+    return r;
+}
+
+}  // namespace
+
+NormalizeResult normalize_loudness_streaming(int channels, int sample_rate, const std::function<void(const BlockSink&)>& replay,
+                                             const std::function<std::unique_ptr<StreamOutput>()>& open_output,
+                                             double target_lufs, double max_true_peak_dbtp) {
+    NormalizeResult result;
+    {
+        LoudnessMeter meter(channels, sample_rate, false);  // the gain needs the integrated loudness only
+        replay([&](std::span<const float> block) { meter.add(block); });
+        result.before = meter.result();
+    }
+    if (!std::isfinite(result.before.integrated_lufs)) {
+        // Silence or too short to measure: written as it is.
+        PassResult r = stream_pass(channels, sample_rate, replay, open_output, 0.0, std::nullopt, 0.0);
+        result.after = r.after;
+        r.output->keep();
+        return result;
+    }
+    // The rounds of normalize_loudness (gain and limit, then make-up gain), one pass each. The
+    // limiter runs from the first pass: below its ceiling it changes nothing, so a signal that
+    // needs no limiting comes out exactly as plain gain would make it, one pass sooner.
+    const double base_gain = target_lufs - result.before.integrated_lufs;
+    double gain = base_gain;
+    PassResult last;
+    for (int round = 0; round < 3; ++round) {
+        double ceiling_db = max_true_peak_dbtp;
+        last = stream_pass(channels, sample_rate, replay, open_output, gain, ceiling_db, 0.0);
+        for (int pass = 0; pass < 3 && last.after.true_peak_dbtp > max_true_peak_dbtp; ++pass) {
+            ceiling_db -= std::max(0.0, last.after.true_peak_dbtp - max_true_peak_dbtp) + 0.02;
+            last = stream_pass(channels, sample_rate, replay, open_output, gain, ceiling_db, 0.0);
+        }
+        if (last.after.true_peak_dbtp > max_true_peak_dbtp)
+            last = stream_pass(channels, sample_rate, replay, open_output, gain, ceiling_db,
+                               max_true_peak_dbtp - last.after.true_peak_dbtp - 0.01);
+        result.limited = last.limited;
+        result.after = last.after;
+        result.gain_db = gain;
+        const double shortfall = target_lufs - result.after.integrated_lufs;
+        if (!result.limited || std::abs(shortfall) < 0.1 || gain + shortfall > base_gain + 6.0) break;
+        gain += shortfall;
+    }
+    last.output->keep();
     return result;
 }
 

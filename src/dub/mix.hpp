@@ -7,9 +7,11 @@
 // region, so no clicks) inside the source speech regions and under every clip. For stereo
 // the centre (mid) is attenuated and the sides kept, so music and effects mixed wide stay
 // at full level. A provided music-and-effects stem replaces all of that.
+#include <filesystem>
 #include <vector>
 
 #include "core/time.hpp"
+#include "dub/loudness.hpp"
 #include "media/audio.hpp"
 
 namespace dramaloc::dub {
@@ -50,5 +52,12 @@ media::AudioBuffer duck_background(const media::AudioBuffer& original, const std
 media::AudioBuffer mix_dub(const media::AudioBuffer& original, const std::vector<SpeechRegionMs>& source_speech,
                            const std::vector<ClipPlacement>& clips, const media::AudioBuffer* background_stem,
                            const MixOptions& options = {});
+
+// mix_dub for long episodes: the original (and a stem) are read from WAV files a block at a
+// time and the normalised mix is written to `output` (16-bit WAV, atomically), so memory does
+// not grow with the episode. The same mix as mix_dub; returns the loudness before and after.
+NormalizeResult mix_dub_to_wav(const std::filesystem::path& original_wav, const std::vector<SpeechRegionMs>& source_speech,
+                               const std::vector<ClipPlacement>& clips, const std::filesystem::path* background_stem_wav,
+                               const MixOptions& options, const std::filesystem::path& output);
 
 }  // namespace dramaloc::dub

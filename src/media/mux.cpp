@@ -1,3 +1,4 @@
+#include "media/wav.hpp"
 #include "media/mux.hpp"
 
 #include <cstring>
@@ -91,6 +92,32 @@ private:
     SampleCount position_ = 0;
 };
 
+// Encodes a WAV file to AAC a second at a time, without holding it.
+class WavEncodeSource : public PacketSource {
+public:
+    WavEncodeSource(const fs::path& wav, std::unique_ptr<detail::AacEncoder> encoder, AVStream* out)
+        : reader_(wav), encoder_(std::move(encoder)), out_(out),
+          block_(static_cast<std::size_t>(reader_.sample_rate()) * static_cast<std::size_t>(reader_.channels())) {}
+
+    PendingPacket next() override {
+        while (true) {
+            if (PacketPtr packet = encoder_->pop()) return {std::move(packet), encoder_->context()->time_base, out_};
+            if (encoder_->finished()) return {};
+            if (const SampleCount n = reader_.read(block_); n > 0) {
+                encoder_->push(block_.data(), n, reader_.sample_rate(), reader_.channels());
+            } else {
+                encoder_->finish();
+            }
+        }
+    }
+
+private:
+    WavReader reader_;
+    std::unique_ptr<detail::AacEncoder> encoder_;
+    AVStream* out_;
+    std::vector<float> block_;
+};
+
 // mov_text samples of one subtitle track, in milliseconds.
 class SubtitleSource : public PacketSource {
 public:
@@ -142,12 +169,15 @@ int aac_sample_rate(int rate) {
     return 48000;
 }
 
+std::string which_track(const AudioTrackSpec& spec) { return "the " + spec.language + " audio track"; }
+
 void validate(const std::vector<AudioTrackSpec>& audio) {
     for (std::size_t i = 0; i < audio.size(); ++i) {
         const AudioTrackSpec& spec = audio[i];
         const std::string which = "audio track " + std::to_string(i + 1) + " (" + spec.language + ")";
-        if ((spec.audio != nullptr) == !spec.encoded_file.empty())
-            throw InputError(which + " needs exactly one source: an AudioBuffer to encode or an encoded file to copy");
+        const int sources = (spec.audio != nullptr) + !spec.wav_file.empty() + !spec.encoded_file.empty();
+        if (sources != 1)
+            throw InputError(which + " needs exactly one source: audio to encode, a WAV file to encode or an encoded file to copy");
         if (spec.audio && (spec.audio->empty() || spec.audio->channels < 1 || spec.audio->channels > 8))
             throw InputError(which + " has no usable audio (empty or " + std::to_string(spec.audio->channels) +
                              " channels)");
@@ -197,6 +227,18 @@ void mux_localized_mp4(const fs::path& input, const fs::path& output, const std:
                              "copying encoder parameters");
             stream->time_base = encoder->context()->time_base;
             sources.push_back(std::make_unique<EncodeSource>(*spec.audio, std::move(encoder), stream));
+        } else if (!spec.wav_file.empty()) {
+            const WavReader probe(spec.wav_file);
+            if (probe.channels() < 1 || probe.channels() > 8 || probe.frames() == 0)
+                throw InputError(which_track(spec) + " (" + spec.wav_file.string() + ") has no usable audio");
+            auto encoder = std::make_unique<detail::AacEncoder>(aac_sample_rate(probe.sample_rate()), probe.channels(),
+                                                                spec.bitrate, true);
+            stream = avformat_new_stream(out.get(), nullptr);
+            if (!stream) throw std::bad_alloc();
+            detail::check_av(avcodec_parameters_from_context(stream->codecpar, encoder->context()),
+                             "copying encoder parameters");
+            stream->time_base = encoder->context()->time_base;
+            sources.push_back(std::make_unique<WavEncodeSource>(spec.wav_file, std::move(encoder), stream));
         } else {
             auto dub = std::make_unique<DemuxSource>(detail::open_input(spec.encoded_file), spec.encoded_file);
             const int index = detail::best_stream(dub->input(), AVMEDIA_TYPE_AUDIO);

@@ -14,6 +14,7 @@ namespace dramaloc::media {
 
 struct AudioTrackSpec {
     const AudioBuffer* audio = nullptr;   // encode this as AAC…
+    std::filesystem::path wav_file;       // …or this WAV, read a second at a time (long dubs)…
     std::filesystem::path encoded_file;   // …or copy the first audio stream of this file (e.g. .m4a) as is
     std::string language;                 // BCP-47 ("es", "zh-Hans"); written as ISO 639-2/T ("spa")
     std::string title;                    // e.g. "Español (doblaje)"

@@ -89,118 +89,196 @@ float decode_sample(const unsigned char* p, const WavFormat& f) {
 
 }  // namespace
 
-AudioBuffer read_wav(const fs::path& path) {
-    require_readable_file(path);
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw InputError(path.string() + ": cannot open it");
-    unsigned char riff[12];
-    if (!in.read(reinterpret_cast<char*>(riff), sizeof riff)) not_wav(path, "shorter than a RIFF header");
-    if (std::memcmp(riff, "RIFF", 4) != 0 || std::memcmp(riff + 8, "WAVE", 4) != 0)
-        not_wav(path, "no RIFF/WAVE header");
+struct WavReader::Impl {
+    fs::path path;
+    std::ifstream in;
+    WavFormat format;
+    std::uint64_t data_bytes = 0;   // whole frames only
+    std::uint64_t consumed = 0;
+    std::size_t frame_bytes = 0;
+    std::string raw;
 
-    std::optional<WavFormat> format;
-    while (true) {
-        unsigned char header[8];
-        if (!in.read(reinterpret_cast<char*>(header), sizeof header))
-            not_wav(path, format ? "truncated: no data chunk" : "truncated: no fmt chunk");
-        const std::uint32_t size = le32(header + 4);
-        if (std::memcmp(header, "fmt ", 4) == 0) {
-            if (size > kMaxFmtChunk) not_wav(path, "its fmt chunk is damaged");
-            std::string chunk(size, '\0');
-            if (!in.read(chunk.data(), size)) not_wav(path, "truncated inside the fmt chunk");
-            format = parse_fmt(path, chunk);
-            if (size % 2) in.ignore(1);
-        } else if (std::memcmp(header, "data", 4) == 0) {
-            if (!format) not_wav(path, "data comes before the fmt chunk");
-            const std::size_t frame_bytes = static_cast<std::size_t>(format->channels * format->bits / 8);
-            // Streaming writers leave 0 or 0xFFFFFFFF as the size: read to the end then.
-            const auto here = in.tellg();
-            in.seekg(0, std::ios::end);
-            const auto available = static_cast<std::uint64_t>(in.tellg() - here);
-            in.seekg(here);
-            std::uint64_t bytes = size;
-            if (size == 0 || size == 0xFFFFFFFFu) bytes = available;
-            if (bytes > available)
-                not_wav(path, "truncated: the data chunk says " + std::to_string(bytes) + " bytes but " +
-                                  std::to_string(available) + " remain");
-            bytes -= bytes % frame_bytes;
-            std::string raw(static_cast<std::size_t>(bytes), '\0');
-            if (!in.read(raw.data(), static_cast<std::streamsize>(bytes))) not_wav(path, "truncated data chunk");
-            AudioBuffer out;
-            out.sample_rate = format->sample_rate;
-            out.channels = format->channels;
-            const std::size_t sample_bytes = static_cast<std::size_t>(format->bits / 8);
-            out.samples.resize(raw.size() / sample_bytes);
-            const auto* p = reinterpret_cast<const unsigned char*>(raw.data());
-            if (format->bits == 24) {
-                // Place the 3 bytes in the top of an int32, then shift back down: sign-extends.
-                for (std::size_t i = 0; i < out.samples.size(); ++i) {
-                    const unsigned char* s = p + i * 3;
-                    const std::int32_t v =
-                        static_cast<std::int32_t>((static_cast<std::uint32_t>(s[0]) << 8) |
-                                                  (static_cast<std::uint32_t>(s[1]) << 16) |
-                                                  (static_cast<std::uint32_t>(s[2]) << 24)) / 256;
-                    out.samples[i] = static_cast<float>(v) / 8388608.0f;
-                }
+    void open(const fs::path& p) {
+        path = p;
+        require_readable_file(path);
+        in.open(path, std::ios::binary);
+        if (!in) throw InputError(path.string() + ": cannot open it");
+        unsigned char riff[12];
+        if (!in.read(reinterpret_cast<char*>(riff), sizeof riff)) not_wav(path, "shorter than a RIFF header");
+        if (std::memcmp(riff, "RIFF", 4) != 0 || std::memcmp(riff + 8, "WAVE", 4) != 0) not_wav(path, "no RIFF/WAVE header");
+        std::optional<WavFormat> found;
+        while (true) {
+            unsigned char header[8];
+            if (!in.read(reinterpret_cast<char*>(header), sizeof header))
+                not_wav(path, found ? "truncated: no data chunk" : "truncated: no fmt chunk");
+            const std::uint32_t size = le32(header + 4);
+            if (std::memcmp(header, "fmt ", 4) == 0) {
+                if (size > kMaxFmtChunk) not_wav(path, "its fmt chunk is damaged");
+                std::string chunk(size, '\0');
+                if (!in.read(chunk.data(), size)) not_wav(path, "truncated inside the fmt chunk");
+                found = parse_fmt(path, chunk);
+                if (size % 2) in.ignore(1);
+            } else if (std::memcmp(header, "data", 4) == 0) {
+                if (!found) not_wav(path, "data comes before the fmt chunk");
+                format = *found;
+                frame_bytes = static_cast<std::size_t>(format.channels * format.bits / 8);
+                // Streaming writers leave 0 or 0xFFFFFFFF as the size: read to the end then.
+                const auto here = in.tellg();
+                in.seekg(0, std::ios::end);
+                const auto available = static_cast<std::uint64_t>(in.tellg() - here);
+                in.seekg(here);
+                std::uint64_t bytes = size;
+                if (size == 0 || size == 0xFFFFFFFFu) bytes = available;
+                if (bytes > available)
+                    not_wav(path, "truncated: the data chunk says " + std::to_string(bytes) + " bytes but " +
+                                      std::to_string(available) + " remain");
+                data_bytes = bytes - bytes % frame_bytes;
+                return;
             } else {
-                for (std::size_t i = 0; i < out.samples.size(); ++i)
-                    out.samples[i] = decode_sample(p + i * sample_bytes, *format);
+                in.seekg(static_cast<std::streamoff>(size) + (size % 2), std::ios::cur);  // skip LIST, fact, …
+                if (!in) not_wav(path, "truncated inside a chunk");
             }
-            return out;
-        } else {
-            in.seekg(static_cast<std::streamoff>(size) + (size % 2), std::ios::cur);  // skip LIST, fact, …
-            if (!in) not_wav(path, "truncated inside a chunk");
         }
     }
+
+    SampleCount read(std::span<float> out) {
+        const std::size_t channels = static_cast<std::size_t>(format.channels);
+        const std::uint64_t wanted_frames = out.size() / channels;
+        const std::uint64_t left_frames = (data_bytes - consumed) / frame_bytes;
+        const std::uint64_t frames = std::min(wanted_frames, left_frames);
+        if (frames == 0) return 0;
+        raw.resize(static_cast<std::size_t>(frames * frame_bytes));
+        if (!in.read(raw.data(), static_cast<std::streamsize>(raw.size()))) not_wav(path, "truncated data chunk");
+        consumed += raw.size();
+        const std::size_t sample_bytes = static_cast<std::size_t>(format.bits / 8);
+        const std::size_t samples = raw.size() / sample_bytes;
+        const auto* p = reinterpret_cast<const unsigned char*>(raw.data());
+        if (format.bits == 24) {
+            // Place the 3 bytes in the top of an int32, then shift back down: sign-extends.
+            for (std::size_t i = 0; i < samples; ++i) {
+                const unsigned char* b = p + i * 3;
+                const std::int32_t v = static_cast<std::int32_t>((static_cast<std::uint32_t>(b[0]) << 8) |
+                                                                 (static_cast<std::uint32_t>(b[1]) << 16) |
+                                                                 (static_cast<std::uint32_t>(b[2]) << 24)) / 256;
+                out[i] = static_cast<float>(v) / 8388608.0f;
+            }
+        } else if (format.encoding == kFormatFloat && format.bits == 32) {
+            std::memcpy(out.data(), p, samples * sizeof(float));
+        } else {
+            for (std::size_t i = 0; i < samples; ++i) out[i] = decode_sample(p + i * sample_bytes, format);
+        }
+        return static_cast<SampleCount>(frames);
+    }
+};
+
+WavReader::WavReader(const fs::path& path) : impl_(std::make_unique<Impl>()) { impl_->open(path); }
+WavReader::~WavReader() = default;
+WavReader::WavReader(WavReader&&) noexcept = default;
+WavReader& WavReader::operator=(WavReader&&) noexcept = default;
+int WavReader::sample_rate() const { return impl_->format.sample_rate; }
+int WavReader::channels() const { return impl_->format.channels; }
+SampleCount WavReader::frames() const { return static_cast<SampleCount>(impl_->data_bytes / impl_->frame_bytes); }
+SampleCount WavReader::position() const { return static_cast<SampleCount>(impl_->consumed / impl_->frame_bytes); }
+SampleCount WavReader::read(std::span<float> out) { return impl_->read(out); }
+
+AudioBuffer read_wav(const fs::path& path) {
+    WavReader reader(path);
+    AudioBuffer out;
+    out.sample_rate = reader.sample_rate();
+    out.channels = reader.channels();
+    out.samples.resize(static_cast<std::size_t>(reader.frames()) * static_cast<std::size_t>(reader.channels()));
+    reader.read(out.samples);
+    return out;
+}
+
+namespace {
+
+void put16(std::string& out, std::uint32_t v) {
+    out.push_back(static_cast<char>(v & 0xFF));
+    out.push_back(static_cast<char>((v >> 8) & 0xFF));
+}
+void put32(std::string& out, std::uint32_t v) {
+    put16(out, v & 0xFFFF);
+    put16(out, v >> 16);
+}
+
+std::string wav_header(int channels, int sample_rate, WavSampleFormat format, std::uint64_t data_bytes) {
+    const bool is_float = format == WavSampleFormat::Float32;
+    const std::uint32_t bits = is_float ? 32 : 16;
+    const auto ch = static_cast<std::uint32_t>(channels);
+    const auto rate = static_cast<std::uint32_t>(sample_rate);
+    const std::uint32_t block = ch * (bits / 8);
+    std::string out;
+    out += "RIFF";
+    put32(out, static_cast<std::uint32_t>(36 + data_bytes));
+    out += "WAVEfmt ";
+    put32(out, 16);
+    put16(out, is_float ? kFormatFloat : kFormatPcm);
+    put16(out, ch);
+    put32(out, rate);
+    put32(out, rate * block);
+    put16(out, block);
+    put16(out, bits);
+    out += "data";
+    put32(out, static_cast<std::uint32_t>(data_bytes));
+    return out;
+}
+
+}  // namespace
+
+WavWriter::WavWriter(const fs::path& path, int sample_rate, int channels, WavSampleFormat format)
+    : path_(path), file_(path), channels_(channels), format_(format) {
+    if (channels < 1 || sample_rate < 1)
+        throw InputError("cannot write " + path.string() + ": audio has " + std::to_string(channels) + " channels at " +
+                         std::to_string(sample_rate) + " Hz");
+    out_.open(file_.temp_path(), std::ios::binary | std::ios::trunc);
+    if (!out_) throw IoError("cannot write " + path.string() + ": cannot create " + file_.temp_path().string());
+    const std::string header = wav_header(channels, sample_rate, format, 0);  // sizes patched by finish()
+    out_.write(header.data(), static_cast<std::streamsize>(header.size()));
+    sample_rate_ = sample_rate;
+}
+
+WavWriter::~WavWriter() = default;  // AtomicFile removes the temporary unless committed
+
+void WavWriter::write(std::span<const float> samples) {
+    buffer_.clear();
+    if (format_ == WavSampleFormat::Float32) {
+        buffer_.resize(samples.size() * sizeof(float));
+        std::memcpy(buffer_.data(), samples.data(), buffer_.size());
+    } else {
+        buffer_.reserve(samples.size() * 2);
+        for (const float s : samples) {
+            const float clipped = std::isnan(s) ? 0.0f : std::clamp(s, -1.0f, 1.0f);
+            put16(buffer_, static_cast<std::uint16_t>(static_cast<std::int16_t>(std::lround(clipped * 32767.0f))));
+        }
+    }
+    const std::uint64_t bytes_per_sample = format_ == WavSampleFormat::Float32 ? 4 : 2;
+    if ((static_cast<std::uint64_t>(frames_) * static_cast<std::uint64_t>(channels_) + samples.size()) * bytes_per_sample >
+        std::numeric_limits<std::uint32_t>::max() - 64)
+        throw InputError("cannot write " + path_.string() + ": more than 4 GB of audio does not fit in a WAV file");
+    out_.write(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
+    if (!out_) throw IoError("cannot write " + path_.string() + " (disk full?)");
+    frames_ += static_cast<SampleCount>(samples.size() / static_cast<std::size_t>(channels_));
+}
+
+void WavWriter::finish() {
+    const std::uint64_t bytes_per_sample = format_ == WavSampleFormat::Float32 ? 4 : 2;
+    const std::uint64_t data_bytes = static_cast<std::uint64_t>(frames_) * static_cast<std::uint64_t>(channels_) * bytes_per_sample;
+    const std::string header = wav_header(channels_, sample_rate_, format_, data_bytes);
+    out_.seekp(0);
+    out_.write(header.data(), static_cast<std::streamsize>(header.size()));
+    out_.close();
+    if (!out_) throw IoError("cannot write " + path_.string() + " (disk full?)");
+    file_.commit();
 }
 
 void write_wav(const fs::path& path, const AudioBuffer& audio, WavSampleFormat format) {
     if (audio.channels < 1 || audio.sample_rate < 1)
         throw InputError("cannot write " + path.string() + ": audio has " + std::to_string(audio.channels) +
                          " channels at " + std::to_string(audio.sample_rate) + " Hz");
-    const bool is_float = format == WavSampleFormat::Float32;
-    const int bits = is_float ? 32 : 16;
-    const std::uint64_t data_bytes = static_cast<std::uint64_t>(audio.samples.size()) * static_cast<unsigned>(bits / 8);
-    if (data_bytes > std::numeric_limits<std::uint32_t>::max() - 64)
-        throw InputError("cannot write " + path.string() + ": more than 4 GB of audio does not fit in a WAV file");
-
-    std::string out;
-    out.reserve(static_cast<std::size_t>(data_bytes) + 44);
-    auto put16 = [&out](std::uint32_t v) {
-        out.push_back(static_cast<char>(v & 0xFF));
-        out.push_back(static_cast<char>((v >> 8) & 0xFF));
-    };
-    auto put32 = [&](std::uint32_t v) {
-        put16(v & 0xFFFF);
-        put16(v >> 16);
-    };
-    const auto channels = static_cast<std::uint32_t>(audio.channels);
-    const auto rate = static_cast<std::uint32_t>(audio.sample_rate);
-    const std::uint32_t block = channels * static_cast<std::uint32_t>(bits / 8);
-    out += "RIFF";
-    put32(static_cast<std::uint32_t>(36 + data_bytes));
-    out += "WAVEfmt ";
-    put32(16);
-    put16(is_float ? kFormatFloat : kFormatPcm);
-    put16(channels);
-    put32(rate);
-    put32(rate * block);
-    put16(block);
-    put16(static_cast<std::uint32_t>(bits));
-    out += "data";
-    put32(static_cast<std::uint32_t>(data_bytes));
-    if (is_float) {
-        const std::size_t at = out.size();
-        out.resize(at + audio.samples.size() * sizeof(float));
-        std::memcpy(out.data() + at, audio.samples.data(), audio.samples.size() * sizeof(float));
-    } else {
-        for (const float s : audio.samples) {
-            const float clipped = std::isnan(s) ? 0.0f : std::clamp(s, -1.0f, 1.0f);
-            const auto v = static_cast<std::int16_t>(std::lround(clipped * 32767.0f));
-            put16(static_cast<std::uint16_t>(v));
-        }
-    }
-    write_file_atomically(path, out);
+    WavWriter writer(path, audio.sample_rate, audio.channels, format);
+    writer.write(audio.samples);
+    writer.finish();
 }
 
 }  // namespace dramaloc::media

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <limits>
 #include <optional>
 #include <thread>
 
@@ -155,18 +156,22 @@ LanguageResult localize_language(StageContext& context, const SourceAnalysis& so
     for (std::size_t i = 0; i < lines.size(); ++i) placement_parameters += fitted[i].key + "@" + std::to_string(placements[i].start) + ";";
     const auto& m = options.mix;
     const std::string stem_key = options.background_stem ? hash_file_hex(*options.background_stem) : "";
-    out.dub_key = stage_key("mix", 1, "dramaloc-mix", {source.audio_key, source.regions_key, stem_key},
+    out.dub_key = stage_key("mix", 2, "dramaloc-mix", {source.audio_key, source.regions_key, stem_key},
                             placement_parameters + json{m.duck_db, m.attack_ms, m.release_ms, m.centre_removal_for_stereo,
                                                         m.target_lufs, m.max_true_peak, m.sample_rate}.dump());
     const fs::path mix_dir = run_stage(context, {"mix", language, "dramaloc-mix", out.dub_key}, [&](const fs::path& dir) {
         std::vector<dub::SpeechRegionMs> speech;
         for (const auto& r : source.regions) speech.push_back({r.start, r.end});
-        std::optional<media::AudioBuffer> stem;
-        if (options.background_stem) stem = media::read_wav(*options.background_stem);
-        const auto mix = dub::mix_dub(source.original, speech, placements, stem ? &*stem : nullptr, options.mix);
-        media::write_wav(dir / "dub.wav", mix, media::WavSampleFormat::Pcm16);
+        const fs::path* stem = options.background_stem ? &*options.background_stem : nullptr;
+        const auto result = dub::mix_dub_to_wav(source.original_wav, speech, placements, stem, options.mix, dir / "dub.wav");
+        // The loudness of the mix as written, for QC (measured while it was written).
+        const auto finite_or_null = [](double v) { return std::isfinite(v) ? json(v) : json(nullptr); };
+        write_json(dir / "mix.json", {{"integrated_lufs", finite_or_null(result.after.integrated_lufs)},
+                                      {"true_peak_dbtp", finite_or_null(result.after.true_peak_dbtp)},
+                                      {"gain_db", result.gain_db}, {"limited", result.limited}});
     });
     out.dub_wav = mix_dir / "dub.wav";
+    const json mix_report = read_json(mix_dir / "mix.json");
 
     // 6. QC: subtitle rules, fit, loudness of the final mix as written, untranslated lines.
     json findings = json::array();
@@ -196,7 +201,9 @@ LanguageResult localize_language(StageContext& context, const SourceAnalysis& so
             findings.push_back(finding("untranslated", "warning", id, 1, 0,
                                        "line " + std::to_string(id) + " was left untranslated: \"" + lines[i].text + "\""));
     }
-    const auto loudness = dub::measure_loudness(media::read_wav(out.dub_wav));
+    dub::LoudnessMeasurement loudness{-std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity()};
+    if (!mix_report.at("integrated_lufs").is_null()) loudness.integrated_lufs = mix_report.at("integrated_lufs").get<double>();
+    if (!mix_report.at("true_peak_dbtp").is_null()) loudness.true_peak_dbtp = mix_report.at("true_peak_dbtp").get<double>();
     const bool silent = !std::isfinite(loudness.integrated_lufs);
     if (!silent && std::abs(loudness.integrated_lufs - m.target_lufs) > 1.0)
         findings.push_back(finding("loudness", "error", 0, loudness.integrated_lufs, m.target_lufs,

@@ -206,8 +206,6 @@ EpisodeOutputs localize_episode(const fs::path& episode, const LocalizeOptions& 
     // Mux: the input video copied, the original audio, one dub and one subtitle track per language
     // (nothing to mux when only the source script was asked for).
     if (options.on_stage && !languages.empty()) options.on_stage("mux");
-    std::vector<media::AudioBuffer> dubs;
-    dubs.reserve(languages.size());
     std::string mux_parameters;
     for (const auto& l : languages) mux_parameters += l.dub_key + "," + l.subtitles_key + ";";
     const std::string mux_key = stage_key("mux", 1, "ffmpeg", {source.input_key, source_events_key}, mux_parameters);
@@ -216,10 +214,9 @@ EpisodeOutputs localize_episode(const fs::path& episode, const LocalizeOptions& 
         std::vector<media::AudioTrackSpec> audio;
         std::vector<media::SubtitleTrackSpec> subs;
         subs.push_back({source_events, source.script.language, language_title(source.script.language, "(original)")});
-        for (const auto& l : languages) dubs.push_back(media::read_wav(l.dub_wav));
         for (std::size_t i = 0; i < languages.size(); ++i) {
             media::AudioTrackSpec track;
-            track.audio = &dubs[i];
+            track.wav_file = languages[i].dub_wav;  // encoded a second at a time
             track.language = languages[i].language;
             track.title = language_title(languages[i].language, "dub");
             track.is_default = i == 0;
@@ -268,9 +265,8 @@ EpisodeOutputs localize_episode(const fs::path& episode, const LocalizeOptions& 
                 fs::rename(painted, d / "burned.mp4");
                 return;
             }
-            const auto dub = media::read_wav(l->dub_wav);
             media::AudioTrackSpec track;
-            track.audio = &dub;
+            track.wav_file = l->dub_wav;
             track.language = lang;
             track.title = language_title(lang, "dub");
             track.is_default = true;

@@ -246,13 +246,27 @@ SourceAnalysis analyse_source(StageContext& context, const fs::path& episode, co
     media::AudioBuffer speech;
     if (out.has_audio) {
         announce(options, "decode audio");
-        out.audio_key = stage_key("decode", 1, "ffmpeg", {out.input_key}, std::to_string(channels));
+        out.audio_key = stage_key("decode", 2, "ffmpeg", {out.input_key}, std::to_string(channels));
         const fs::path audio_dir = run_stage(context, {"decode", "episode", "ffmpeg", out.audio_key}, [&](const fs::path& dir) {
-            media::write_wav(dir / "original.wav", media::decode_audio(episode, kMixRate, channels), media::WavSampleFormat::Float32);
+            // The 48 kHz original for the mix, and what analysis listens to: 16 kHz mono (a
+            // fraction of the size). A second at a time: memory does not grow with the episode.
+            const auto decode_to = [&](const fs::path& wav, int rate, int ch) {
+                media::AudioDecoder decoder(episode, rate, ch);
+                media::WavWriter writer(wav, rate, ch, media::WavSampleFormat::Float32);
+                std::vector<float> block(static_cast<std::size_t>(rate) * static_cast<std::size_t>(ch));
+                while (const SampleCount n = decoder.read(block))
+                    writer.write(std::span<const float>(block.data(), static_cast<std::size_t>(n) * static_cast<std::size_t>(ch)));
+                writer.finish();
+            };
+            decode_to(dir / "original.wav", kMixRate, channels);
+            decode_to(dir / "speech.wav", kSpeechRate, 1);
         });
-        out.original = media::read_wav(audio_dir / "original.wav");
-        out.duration_ms = out.original.duration_ms();
-        speech = media::resample(media::mix_to_mono(out.original), kSpeechRate);
+        out.original_wav = audio_dir / "original.wav";
+        {
+            const media::WavReader original(out.original_wav);
+            out.duration_ms = samples_to_ms(original.frames(), original.sample_rate());
+        }
+        speech = media::read_wav(audio_dir / "speech.wav");
 
         // 2. Speech regions.
         announce(options, "find speech");

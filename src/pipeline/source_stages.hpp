@@ -28,7 +28,7 @@ struct SourceAnalysis {
     std::string audio_key;
     std::string regions_key;
     std::string script_key;     // the source script with speakers
-    media::AudioBuffer original;  // 48 kHz, the episode's channels (mono or stereo)
+    std::filesystem::path original_wav;  // artifact: 48 kHz float, the episode's channels (mono or stereo)
     std::vector<engines::SpeechRegion> regions;
     Script script;
     std::vector<Character> characters;

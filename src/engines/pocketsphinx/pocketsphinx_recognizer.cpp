@@ -129,8 +129,18 @@ std::string normalise_pocketsphinx_token(std::string_view token) {
 
 struct PocketsphinxRecognizer::Impl {
     ConfigPtr config;
-    DecoderPtr decoder;
+    DecoderPtr decoder;  // loaded by the first recognize()
     std::string identity;
+    std::string hmm;
+
+    void load() {
+        if (decoder) return;
+        decoder.reset(ps_init(config.get()));
+        if (!decoder) {
+            throw EngineError("pocketsphinx could not load the model at " + hmm +
+                              "; reinstall pocketsphinx-en-us (apt install --reinstall pocketsphinx-en-us)");
+        }
+    }
 };
 
 PocketsphinxRecognizer::PocketsphinxRecognizer() : PocketsphinxRecognizer(PocketsphinxModel::from_environment()) {}
@@ -146,11 +156,9 @@ PocketsphinxRecognizer::PocketsphinxRecognizer(const PocketsphinxModel& model) :
                                     lm.c_str(), "-logfn", "/dev/null", "-remove_silence", "no", "-samprate", "16000",
                                     nullptr));
     if (!impl_->config) throw EngineError("pocketsphinx rejected its configuration for the model at " + hmm);
-    impl_->decoder.reset(ps_init(impl_->config.get()));
-    if (!impl_->decoder) {
-        throw EngineError("pocketsphinx could not load the model at " + hmm +
-                          "; reinstall pocketsphinx-en-us (apt install --reinstall pocketsphinx-en-us)");
-    }
+    // The model is loaded on first use: asking for the identity or the languages (the engine
+    // checks before a run, a re-run whose transcript is stored) costs no model load.
+    impl_->hmm = hmm;
     impl_->identity = "pocketsphinx 5prealpha " + model.acoustic_model.filename().string() + " model " +
                       model_identity(model);
 }
@@ -177,6 +185,7 @@ std::vector<Word> PocketsphinxRecognizer::recognize(const media::AudioBuffer& mo
     if (silent) return {};
 
     throw_if_cancelled();
+    impl_->load();
     ps_decoder_t* ps = impl_->decoder.get();
     // Each chunk is decoded as if the decoder were new, so the words depend only on the
     // chunk (artifact keys rely on that): a new stream resets the front end's noise

@@ -4,8 +4,13 @@
 
 #include <cmath>
 
+#include "core/error.hpp"
 #include "dub/loudness.hpp"
+#include "media/wav.hpp"
 #include "support/signals.hpp"
+#include "support/test_support.hpp"
+
+namespace fs = std::filesystem;
 
 namespace dramaloc::dub {
 namespace {
@@ -116,6 +121,70 @@ TEST(Mix, BackgroundStemReplacesTheDucking) {
     const media::AudioBuffer out = mix_dub(original, {{1000, 2000}}, {}, &stem, {});
     ASSERT_EQ(out.frames(), original.frames());
     EXPECT_NEAR(db(rms_ms(out, 1100, 1900) / rms_ms(out, 100, 900)), 0.0, 0.1);  // not ducked
+}
+
+}  // namespace
+}  // namespace dramaloc::dub
+
+namespace dramaloc::dub {
+namespace {
+
+TEST(StreamingMix, WritesTheSameMixAsTheInMemoryOneAndReportsItsLoudness) {
+    // A stereo original with loud peaks (so the limiter works), speech regions and two clips.
+    media::AudioBuffer centre = media::make_sine(220, 9000, kRate, 1, 0.3f);
+    const media::AudioBuffer side = media::make_sine(3000, 9000, kRate, 1, 0.05f);
+    for (int burst = 0; burst < 5; ++burst)
+        for (SampleCount i = 0; i < 200; ++i) centre.samples[static_cast<std::size_t>(kRate + burst * 70000 + i)] = 0.99f;
+    const media::AudioBuffer original = stereo_of(centre, side);
+    const media::AudioBuffer clip1 = media::make_sine(600, 1500, 22050, 1, 0.4f);
+    const media::AudioBuffer clip2 = media::make_sine(900, 800, 22050, 1, 0.2f);
+    const std::vector<ClipPlacement> clips = {{1000, &clip1}, {5000, &clip2}};
+    const std::vector<SpeechRegionMs> speech = {{900, 2600}, {4900, 6000}};
+
+    test::TempDir dir;
+    media::write_wav(dir / "original.wav", original, media::WavSampleFormat::Float32);
+    const auto result = mix_dub_to_wav(dir / "original.wav", speech, clips, nullptr, {}, dir / "dub.wav");
+    const media::AudioBuffer streamed = media::read_wav(dir / "dub.wav");
+    const media::AudioBuffer in_memory = mix_dub(original, speech, clips, nullptr, {});
+    ASSERT_EQ(streamed.frames(), in_memory.frames());
+    ASSERT_EQ(streamed.channels, 2);
+    double worst = 0;
+    for (std::size_t i = 0; i < streamed.samples.size(); ++i)
+        worst = std::max(worst, static_cast<double>(std::abs(streamed.samples[i] - in_memory.samples[i])));
+    EXPECT_LT(worst, 2.0 / 32768.0);  // 16-bit rounding only
+
+    // What it reports is what an independent measurement of the file says.
+    const auto measured = measure_loudness(streamed);
+    EXPECT_NEAR(result.after.integrated_lufs, measured.integrated_lufs, 0.05);
+    EXPECT_NEAR(result.after.true_peak_dbtp, measured.true_peak_dbtp, 0.05);
+    EXPECT_NEAR(measured.integrated_lufs, -16.0, 1.0);
+    EXPECT_LE(measured.true_peak_dbtp, -1.0 + 0.1);
+    EXPECT_EQ(test::list_files(dir.path()).size(), 2u) << "a pass left a temporary behind";
+}
+
+TEST(StreamingMix, AMissingOriginalIsAClearErrorAndWritesNothing) {
+    test::TempDir dir;
+    EXPECT_THROW(mix_dub_to_wav(dir / "none.wav", {}, {}, nullptr, {}, dir / "dub.wav"), InputError);
+    EXPECT_TRUE(test::list_files(dir.path()).empty());
+}
+
+TEST(PeakLimiter, BlockByBlockIsExactlyTheWholeBuffer) {
+    media::AudioBuffer audio = media::make_sine(440, 2000, kRate, 2, 0.5f);
+    for (std::size_t i = 1000; i < audio.samples.size(); i += 9973) audio.samples[i] = (i % 2 ? 1.4f : -1.2f);
+    media::AudioBuffer whole = audio;
+    limit_peaks(whole, 0.8);
+    PeakLimiter limiter(2, kRate, 0.8);
+    std::vector<float> out;
+    for (std::size_t at = 0; at < audio.samples.size();) {
+        const std::size_t n = std::min<std::size_t>(2 * (1 + at % 997), audio.samples.size() - at);  // uneven blocks
+        limiter.push(std::span<const float>(audio.samples.data() + at, n), out);
+        at += n;
+    }
+    limiter.flush(out);
+    ASSERT_EQ(out.size(), whole.samples.size());
+    EXPECT_EQ(out, whole.samples);
+    EXPECT_TRUE(limiter.limited());
+    for (float v : out) EXPECT_LE(std::abs(v), 0.8f + 1e-6f);
 }
 
 }  // namespace

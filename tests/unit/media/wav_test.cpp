@@ -94,3 +94,36 @@ TEST(Wav, CorruptFilesNameTheFileAndTheProblem) {
     test::write_file(dir / "adpcm.wav", adpcm);
     EXPECT_NE(message("adpcm.wav").find("compressed"), std::string::npos) << message("adpcm.wav");
 }
+
+TEST(Wav, StreamingWriterAndReaderMatchTheWholeFileFunctions) {
+    dramaloc::test::TempDir dir;
+    media::AudioBuffer audio = media::make_sine(330, 1500, 48000, 2, 0.5f);
+    media::write_wav(dir / "whole.wav", audio, media::WavSampleFormat::Pcm16);
+    {
+        media::WavWriter writer(dir / "blocks.wav", 48000, 2, media::WavSampleFormat::Pcm16);
+        for (std::size_t at = 0; at < audio.samples.size(); at += 2 * 1000)
+            writer.write(std::span<const float>(audio.samples.data() + at, std::min<std::size_t>(2000, audio.samples.size() - at)));
+        EXPECT_FALSE(std::filesystem::exists(dir / "blocks.wav"));  // not before finish()
+        writer.finish();
+        EXPECT_EQ(writer.frames_written(), audio.frames());
+    }
+    EXPECT_EQ(dramaloc::test::read_file(dir / "blocks.wav"), dramaloc::test::read_file(dir / "whole.wav"));
+
+    media::WavReader reader(dir / "blocks.wav");
+    EXPECT_EQ(reader.frames(), audio.frames());
+    EXPECT_EQ(reader.channels(), 2);
+    std::vector<float> block(2 * 777), all;
+    while (const auto n = reader.read(block)) all.insert(all.end(), block.begin(), block.begin() + 2 * n);
+    EXPECT_EQ(all, media::read_wav(dir / "whole.wav").samples);
+    EXPECT_EQ(reader.read(block), 0);
+}
+
+TEST(Wav, AnUnfinishedStreamingWriterLeavesNothing) {
+    dramaloc::test::TempDir dir;
+    {
+        media::WavWriter writer(dir / "part.wav", 16000, 1, media::WavSampleFormat::Float32);
+        const std::vector<float> some(1000, 0.25f);
+        writer.write(some);
+    }  // destroyed without finish(): an exception or Ctrl-C on the way
+    EXPECT_TRUE(dramaloc::test::list_files(dir.path()).empty());
+}
