@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_report.hpp"
 #include "core/error.hpp"
 #include "hardsubs/band.hpp"
 #include "hardsubs/extract.hpp"
@@ -25,29 +26,9 @@
 using namespace dramaloc;
 namespace fs = std::filesystem;
 
+using namespace dramaloc::bench;
+
 namespace {
-
-double seconds_of(const std::function<void()>& work) {
-    const auto start = std::chrono::steady_clock::now();
-    work();
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
-void row(const std::string& figure, const std::string& value, const std::string& notes = {}) {
-    std::printf("%-46s %14s   %s\n", figure.c_str(), value.c_str(), notes.c_str());
-}
-
-std::string fmt(const char* format, double v) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, format, v);
-    return buf;
-}
-
-std::string quote(const std::string& s) {
-    std::string out = "'";
-    for (const char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return out + "'";
-}
 
 std::vector<char32_t> without_spaces(const std::string& s) {
     auto cps = hardsubs::code_points(s);

@@ -24,6 +24,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bench_report.hpp"
 #include "core/error.hpp"
 #include "core/script.hpp"
 #include "core/script_json.hpp"
@@ -32,6 +33,8 @@
 using namespace dramaloc;
 using nlohmann::json;
 namespace fs = std::filesystem;
+
+using namespace dramaloc::bench;
 
 namespace {
 
@@ -43,16 +46,6 @@ json read_json_file(const fs::path& path) {
     } catch (const json::exception& e) {
         throw InputError(path.string() + ": " + e.what());
     }
-}
-
-void row(const std::string& figure, const std::string& value, const std::string& notes = {}) {
-    std::printf("%-46s %14s   %s\n", figure.c_str(), value.c_str(), notes.c_str());
-}
-
-std::string fmt(const char* format, double v) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, format, v);
-    return buf;
 }
 
 std::vector<Line> in_time_order(std::vector<Line> lines) {

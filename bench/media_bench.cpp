@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_report.hpp"
 #include "core/error.hpp"
 #include "core/hash.hpp"
 #include "media/audio_decode.hpp"
@@ -21,28 +22,12 @@ using namespace dramaloc;
 using namespace dramaloc::media;
 namespace fs = std::filesystem;
 
+using namespace dramaloc::bench;
+
 namespace {
 
 constexpr int kDubs = 5;
 const char* const kLanguages[kDubs] = {"es", "fr", "pt", "de", "zh"};
-
-double seconds_of(const std::function<void()>& work) {
-    const auto start = std::chrono::steady_clock::now();
-    work();
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
-double best_of(int runs, const std::function<void()>& work) {
-    double best = 1e30;
-    for (int i = 0; i < runs; ++i) best = std::min(best, seconds_of(work));
-    return best;
-}
-
-std::string quote(const std::string& s) {
-    std::string out = "'";
-    for (const char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return out + "'";
-}
 
 void run_shell(const std::string& command) {
     if (std::system(command.c_str()) != 0) throw EngineError("baseline command failed: " + command);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The benchmarks in one command (`make bench`). Figures are printed, nothing is pass/fail.
-#   ./bench/run.sh [all|media|localize]   which benchmarks (default all); localize is
-#                                         bench/localize_bench.sh (its own variables there)
+#   ./bench/run.sh [all|media|localize|hardsubs]   which benchmarks (default all); localize is
+#                                         bench/localize_bench.sh (its own variables there);
+#                                         hardsubs is build/.../bench/hardsubs_bench (HARDSUBS_SECONDS)
 #   BENCH_INPUT=path.mp4  use this episode instead of generating a 3-minute sample
 #   BENCH_WORK=dir        keep the working files there (default: a temporary folder, removed)
 #   BUILD_DIR=dir         where the release build is (default: build/release)
@@ -10,15 +11,22 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD="${BUILD_DIR:-$ROOT/build/release}"
 WHICH="${1:-all}"
 case "$WHICH" in
-  all|media) ;;
+  all|media|hardsubs) ;;
   localize) exec env BUILD_DIR="$BUILD" "$ROOT/bench/localize_bench.sh" ;;
-  *) echo "usage: bench/run.sh [all|media|localize]"; exit 2 ;;
+  *) echo "usage: bench/run.sh [all|media|localize|hardsubs]"; exit 2 ;;
 esac
 if [[ -n "${BENCH_WORK:-}" ]]; then
   WORK="$BENCH_WORK"; mkdir -p "$WORK"
 else
   WORK="$(mktemp -d)"; trap 'rm -rf "$WORK"' EXIT
 fi
+run_hardsubs() {
+  [[ -x "$BUILD/bench/hardsubs_bench" ]] || { echo "bench: $BUILD/bench/hardsubs_bench is missing; run 'make build' first"; exit 1; }
+  echo "== burned-in subtitles (${HARDSUBS_SECONDS:-120} s episodes) =="
+  "$BUILD/bench/hardsubs_bench" "$WORK/hardsubs" "${HARDSUBS_SECONDS:-120}"
+}
+if [[ "$WHICH" == hardsubs ]]; then run_hardsubs; exit 0; fi
+
 for tool in ffmpeg ffprobe; do
   command -v "$tool" >/dev/null || { echo "bench: $tool is needed as the baseline (scripts/install-deps.sh)"; exit 1; }
 done
@@ -45,4 +53,6 @@ if [[ "$WHICH" == all ]]; then
   echo
   # A working folder of its own under ours, so BENCH_WORK keeps both and the trap removes both.
   BENCH_WORK="$WORK/localize" BUILD_DIR="$BUILD" "$ROOT/bench/localize_bench.sh"
+  echo
+  run_hardsubs
 fi
