@@ -30,6 +30,8 @@ PACKAGES=(
   # only the three modules used, not libopencv-dev, which pulls in ~140 packages including Qt and GDAL)
   libtesseract-dev libleptonica-dev tesseract-ocr-chi-sim tesseract-ocr-eng
   libopencv-core-dev libopencv-imgproc-dev libopencv-photo-dev
+  # production engines: HTTP client (libcurl); the tests' local OpenAI-compatible server (cpp-httplib)
+  libcurl4-openssl-dev libcpp-httplib-dev
   # tests and measurement
   libgtest-dev libgmock-dev libbenchmark-dev sox time
 )

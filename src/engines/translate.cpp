@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/error.hpp"
 #include "engines/backend_registry.hpp"
+#include "engines/openai/openai_translator.hpp"
 
 #ifdef DRAMALOC_WITH_APERTIUM
 #include "engines/apertium/apertium_translator.hpp"
@@ -38,11 +40,19 @@ std::string primary(std::string_view tag) {
 bool Translator::supports(std::string_view from, std::string_view to) const {
     const LanguagePair wanted{primary(from), primary(to)};
     const std::vector<LanguagePair> all = pairs();
+    if (std::find(all.begin(), all.end(), LanguagePair{"*", "*"}) != all.end()) return true;
     return std::find(all.begin(), all.end(), wanted) != all.end();
 }
 
 std::unique_ptr<Translator> make_translator(std::string_view name) {
+    if (name == "openai")
+        throw ConfigError("the openai translator needs its endpoint: set url (and model) in [engines.translate]");
     return create_backend("translator", name, translator_backends(), kKnownBackends);
+}
+
+std::unique_ptr<Translator> make_translator(const EngineSettings& settings) {
+    if (settings.backend == "openai") return std::make_unique<OpenAiTranslator>(settings);
+    return make_translator(settings.backend);
 }
 
 }  // namespace dramaloc::engines

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "core/script.hpp"
+#include "engines/engine_settings.hpp"
 
 namespace dramaloc::engines {
 
@@ -28,6 +29,7 @@ struct LanguagePair {
 struct TranslationContext {
     const Series* series = nullptr;   // glossary, synopsis, cast (may be null)
     std::vector<std::string> speakers; // speaker id per text, parallel to the texts (may be empty)
+    std::vector<TimeMs> durations;     // each text's slot, for length budgets (may be empty)
 };
 
 class Translator {
@@ -35,7 +37,7 @@ public:
     virtual ~Translator() = default;
     virtual std::string name() const = 0;
     virtual std::string version() const = 0;  // identity for artifact keys
-    // Pairs this engine can do, including pivots it performs itself.
+    // Pairs this engine can do, including pivots it performs itself; {"*", "*"}: any pair.
     virtual std::vector<LanguagePair> pairs() const = 0;
     bool supports(std::string_view from, std::string_view to) const;
     virtual std::vector<std::string> translate(const std::vector<std::string>& texts, std::string_view from,
@@ -44,5 +46,7 @@ public:
 
 // Backends by name ("apertium", …); throws EngineError listing the ones that exist.
 std::unique_ptr<Translator> make_translator(std::string_view name);
+// The backend [engines.translate] describes: "openai" (network) or an embedded one by name.
+std::unique_ptr<Translator> make_translator(const EngineSettings& settings);
 
 }  // namespace dramaloc::engines

@@ -67,6 +67,17 @@ std::vector<SubtitleEvent> segment_stage(StageContext& context, const Script& sc
     return read_json(dir / "events.json").get<std::vector<SubtitleEvent>>();
 }
 
+// The glossary renderings for `language` (part of the translate key: a new rendering must
+// translate again). Empty without a glossary, so keys stay as they were for embedded runs.
+std::string glossary_parameters(const LocalizeOptions& options, const std::string& language) {
+    if (!options.series) return {};
+    std::string out;
+    for (const auto& e : options.series->glossary)
+        if (const auto it = e.rendering.find(language); it != e.rendering.end()) out += "|" + e.source + "=" + it->second;
+    if (!options.series->synopsis.empty()) out += "|synopsis=" + options.series->synopsis;
+    return out;
+}
+
 LanguageResult localize_language(StageContext& context, const SourceAnalysis& source, const std::string& language,
                                  const LocalizeOptions& options, const subtitles::SubtitleRules& rules, FrameRate fps) {
     LanguageResult out;
@@ -74,14 +85,20 @@ LanguageResult localize_language(StageContext& context, const SourceAnalysis& so
     if (options.on_stage) options.on_stage(language + ": translate " + std::to_string(source.script.lines.size()) + " lines");
 
     // 1. Translate, keeping ids, times and speakers.
-    auto translator = engines::make_translator(options.engines.translate);
+    auto translator = engines::make_translator(options.translate_engine);
     const std::string translate_key =
-        stage_key("translate", 1, translator->version(), {source.script_key}, source.script.language + ">" + language);
+        stage_key("translate", 1, translator->version(), {source.script_key}, source.script.language + ">" + language + glossary_parameters(options, language));
     const fs::path translate_dir =
         run_stage(context, {"translate", language, translator->version(), translate_key}, [&](const fs::path& dir) {
             std::vector<std::string> texts;
             for (const auto& line : source.script.lines) texts.push_back(line.text);
-            const auto translated = translator->translate(texts, source.script.language, language);
+            engines::TranslationContext translation_context;
+            translation_context.series = options.series.get();
+            for (const auto& line : source.script.lines) {
+                translation_context.speakers.push_back(line.speaker);
+                translation_context.durations.push_back(line.duration());
+            }
+            const auto translated = translator->translate(texts, source.script.language, language, translation_context);
             Script target{language, {}};
             for (std::size_t i = 0; i < source.script.lines.size(); ++i) {
                 Line line = source.script.lines[i];

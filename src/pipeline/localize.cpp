@@ -37,7 +37,20 @@ void apply_config(LocalizeOptions& o, const Config& c) {
     o.engines.vad = c.get_string_or("engines.vad.backend", o.engines.vad);
     o.engines.asr = c.get_string_or("engines.asr.backend", o.engines.asr);
     o.engines.speakers = c.get_string_or("engines.speakers.backend", o.engines.speakers);
-    o.engines.translate = c.get_string_or("engines.translate.backend", o.engines.translate);
+    o.translate_engine = engines::engine_settings(c, "translate", o.engines.translate);
+    o.engines.translate = o.translate_engine.backend;
+    // [glossary."林小姐"] en = "Miss Lin": the rendering each target language requires.
+    if (const auto terms = c.keys("glossary"); !terms.empty()) {
+        auto series = std::make_shared<Series>(o.series ? *o.series : Series{});
+        for (const auto& term : terms) {
+            GlossaryEntry entry;
+            entry.source = term;
+            for (const auto& language : c.keys("glossary." + term))
+                if (auto rendering = c.get_string("glossary." + term + "." + language)) entry.rendering[language] = *rendering;
+            series->glossary.push_back(std::move(entry));
+        }
+        o.series = series;
+    }
     o.engines.tts = c.get_string_or("engines.tts.backend", o.engines.tts);
     o.engines.ocr = c.get_string_or("engines.ocr.backend", o.engines.ocr);
     o.removal.method = hardsubs::removal_method_from_string(c.get_string_or("hardsubs.removal", hardsubs::to_string(o.removal.method)));
@@ -111,7 +124,7 @@ void validate(const LocalizeOptions& options) {
     }
     if (mode == SourceMode::Ocr || mode == SourceMode::Both)
         engines::make_text_recognizer(options.engines.ocr)->require_language(options.source_language);
-    auto translator = engines::make_translator(options.engines.translate);
+    auto translator = engines::make_translator(options.translate_engine);
     for (const auto& target : options.target_languages) {
         if (target == options.source_language || translator->supports(options.source_language, target)) continue;
         try {

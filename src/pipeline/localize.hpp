@@ -13,7 +13,9 @@
 #include <string>
 #include <vector>
 
+#include "core/script.hpp"
 #include "dub/fit.hpp"
+#include "engines/engine_settings.hpp"
 #include "dub/mix.hpp"
 #include "hardsubs/band.hpp"
 #include "hardsubs/remove.hpp"
@@ -62,6 +64,8 @@ struct LocalizeOptions {
     std::optional<std::filesystem::path> background_stem;  // music-and-effects stem replacing ducking
     int jobs = 0;                                 // 0 = number of cores
     EngineChoice engines;
+    engines::EngineSettings translate_engine;      // [engines.translate] in full (backend apertium)
+    std::shared_ptr<const Series> series;          // glossary and synopsis for the translator (may be null)
     dub::FitBounds fit;
     dub::MixOptions mix;
     std::shared_ptr<const Config> config;         // [subtitles.rules.*] overrides, when given
@@ -69,7 +73,8 @@ struct LocalizeOptions {
     std::function<void(const std::string&)> on_stage;
 };
 
-// Reads [localize], [fit], [mix] and [engines.*].backend from a config file (docs/configuration.md).
+// Reads [localize], [fit], [mix], [hardsubs], [engines.*] and [glossary] from a config file
+// (docs/configuration.md).
 void apply_config(LocalizeOptions& options, const Config& config);
 
 // Fails before any work when a pair, a voice or an engine is missing (EngineError naming

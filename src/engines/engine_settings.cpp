@@ -1,0 +1,44 @@
+#include "engines/engine_settings.hpp"
+
+#include <cstdlib>
+
+#include "core/config.hpp"
+#include "core/error.hpp"
+
+namespace dramaloc::engines {
+
+std::string EngineSettings::api_key() const {
+    if (api_key_env.empty()) return {};
+    const char* value = std::getenv(api_key_env.c_str());
+    if (!value || !*value)
+        throw ConfigError("the " + backend + " engine at " + url + " takes its key from $" + api_key_env +
+                          ", which is not set; export it or remove api_key_env from the config");
+    return value;
+}
+
+EngineSettings engine_settings(const Config& c, std::string_view stage, std::string default_backend) {
+    const std::string at = "engines." + std::string(stage) + ".";
+    EngineSettings s;
+    s.backend = c.get_string_or(at + "backend", std::move(default_backend));
+    s.url = c.get_string_or(at + "url", "");
+    while (!s.url.empty() && s.url.back() == '/') s.url.pop_back();
+    s.model = c.get_string_or(at + "model", "");
+    s.api_key_env = c.get_string_or(at + "api_key_env", "");
+    s.timeout_s = c.get_double_or(at + "timeout_s", s.timeout_s);
+    s.max_retries = static_cast<int>(c.get_int_or(at + "max_retries", s.max_retries));
+    s.max_concurrency = static_cast<int>(c.get_int_or(at + "max_concurrency", s.max_concurrency));
+    s.batch_lines = static_cast<int>(c.get_int_or(at + "batch_lines", s.batch_lines));
+    s.structured_output = c.get_bool_or(at + "structured_output", s.structured_output);
+    const std::string where = c.source_name() + ": [engines." + std::string(stage) + "] ";
+    if (s.timeout_s <= 0 || s.timeout_s > 3600) throw ConfigError(where + "timeout_s must be in (0, 3600]");
+    if (s.max_retries < 0 || s.max_retries > 20) throw ConfigError(where + "max_retries must be in [0, 20]");
+    if (s.max_concurrency < 1 || s.max_concurrency > 256) throw ConfigError(where + "max_concurrency must be in [1, 256]");
+    if (s.batch_lines < 1 || s.batch_lines > 200) throw ConfigError(where + "batch_lines must be in [1, 200]");
+    if (s.backend == "openai" && s.url.empty())
+        throw ConfigError(where + "backend \"openai\" needs url = \"http://HOST:PORT/v1\" (the server's OpenAI-compatible API)");
+    if (s.backend == "openai" && s.url.rfind("http://", 0) != 0 && s.url.rfind("https://", 0) != 0)
+        throw ConfigError(where + "url \"" + s.url + "\" must start with http:// or https://");
+    return s;
+}
+
+}  // namespace dramaloc::engines

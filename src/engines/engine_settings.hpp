@@ -1,0 +1,43 @@
+#pragma once
+// How one stage's engine is chosen and reached: the [engines.STAGE] table of a config file.
+//
+//   [engines.translate]          # likewise [engines.asr], [engines.tts]
+//   backend = "openai"           # or the embedded one: "apertium", "pocketsphinx", "espeak"
+//   url = "http://127.0.0.1:8080/v1"
+//   model = "qwen2.5-7b-instruct"
+//   api_key_env = "DRAMALOC_TRANSLATE_KEY"   # optional: the variable holding the key
+//   timeout_s = 120                          # per request
+//   max_retries = 4                          # on 429, 5xx, timeouts and refused connections
+//   max_concurrency = 4                      # requests in flight to this endpoint
+//   batch_lines = 12                         # lines per translation request
+//   structured_output = true                 # send a JSON schema in response_format
+#include <string>
+#include <string_view>
+
+namespace dramaloc {
+class Config;
+}
+
+namespace dramaloc::engines {
+
+struct EngineSettings {
+    std::string backend = "apertium";
+    std::string url;           // base URL, ".../v1"
+    std::string model;
+    std::string api_key_env;   // empty: no key
+    double timeout_s = 120;
+    int max_retries = 4;
+    int max_concurrency = 4;
+    int batch_lines = 12;
+    bool structured_output = true;
+
+    // The key from the environment ("" when api_key_env is empty); ConfigError when the
+    // variable is named but not set.
+    std::string api_key() const;
+};
+
+// [engines.<stage>] of `config`, `default_backend` when it names none. Throws ConfigError for
+// values out of range or a network backend without a url.
+EngineSettings engine_settings(const Config& config, std::string_view stage, std::string default_backend);
+
+}  // namespace dramaloc::engines

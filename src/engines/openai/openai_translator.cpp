@@ -1,0 +1,193 @@
+#include "engines/openai/openai_translator.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+
+#include "core/error.hpp"
+#include "core/language.hpp"
+#include "core/parallel.hpp"
+
+namespace dramaloc::engines {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr int kAnswersPerBatch = 2;  // tries with one batch before it is split
+constexpr int kContextLines = 2;
+
+std::string language_name(std::string_view tag) {
+    const auto info = find_language(tag);
+    return info ? info->english_name + " (" + std::string(tag) + ")" : std::string(tag);
+}
+
+// The model's message content: JSON, possibly inside a ``` fence or after some words.
+std::optional<json> parse_content(const std::string& content) {
+    const auto first = content.find('{');
+    const auto last = content.rfind('}');
+    if (first == std::string::npos || last == std::string::npos || last < first) return std::nullopt;
+    try {
+        return json::parse(content.substr(first, last - first + 1));
+    } catch (const json::exception&) {
+        return std::nullopt;
+    }
+}
+
+}  // namespace
+
+int length_budget(TimeMs slot_ms, std::string_view language) {
+    // Dubbing speaking rates, characters per second: CJK packs a syllable in a character.
+    const ScriptClass script = script_class(language);
+    const double per_second = script == ScriptClass::Cjk ? 6.0 : script == ScriptClass::Thai ? 12.0 : 15.0;
+    return std::max(4, static_cast<int>(std::lround(static_cast<double>(slot_ms) / 1000.0 * per_second)));
+}
+
+struct OpenAiTranslator::Batch {
+    std::vector<std::size_t> lines;  // indices into the texts, consecutive
+    const std::vector<std::string>* texts;
+    const TranslationContext* context;
+    std::string from, to;
+    std::vector<std::pair<std::string, std::string>> glossary;  // source term -> required rendering
+};
+
+OpenAiTranslator::OpenAiTranslator(EngineSettings settings)
+    : settings_(std::move(settings)),
+      client_(HttpEndpoint{settings_.url, settings_.api_key(), settings_.timeout_s, settings_.max_retries,
+                           settings_.max_concurrency}),
+      structured_(settings_.structured_output) {}
+
+std::string OpenAiTranslator::version() const { return "openai-chat/1 " + settings_.url + " model " + settings_.model; }
+
+std::vector<LanguagePair> OpenAiTranslator::pairs() const { return {{"*", "*"}}; }
+
+TranslationStats OpenAiTranslator::stats() const { return {requests_.load(), rejected_.load(), splits_.load(), kept_.load()}; }
+
+bool OpenAiTranslator::try_batch(const Batch& b, std::vector<std::string>& out) {
+    const auto& texts = *b.texts;
+    const auto& ctx = *b.context;
+    const auto speaker = [&](std::size_t i) { return i < ctx.speakers.size() ? ctx.speakers[i] : std::string(); };
+    json before = json::array(), after = json::array(), lines = json::array();
+    const std::size_t first = b.lines.front(), last = b.lines.back();
+    for (std::size_t i = first >= kContextLines ? first - kContextLines : 0; i < first; ++i)
+        before.push_back({{"speaker", speaker(i)}, {"text", texts[i]}});
+    for (std::size_t i = last + 1; i < texts.size() && i <= last + kContextLines; ++i)
+        after.push_back({{"speaker", speaker(i)}, {"text", texts[i]}});
+    for (std::size_t i : b.lines) {
+        json line = {{"id", static_cast<int>(i) + 1}, {"speaker", speaker(i)}, {"text", texts[i]}};
+        if (i < ctx.durations.size()) line["max_chars"] = length_budget(ctx.durations[i], b.to);
+        lines.push_back(line);
+    }
+    std::string glossary_text;
+    for (const auto& [term, rendering] : b.glossary) glossary_text += "\n- " + term + " -> " + rendering;
+    const std::string system =
+        "You translate the dialogue of a short drama from " + language_name(b.from) + " to " + language_name(b.to) +
+        " for subtitles and dubbing. Translate every line under \"translate\", keeping its meaning, tone and "
+        "register, as natural spoken " + language_name(b.to) + ". Keep each translation within its \"max_chars\": "
+        "it must be spoken in the time of the original line. Lines under \"before\" and \"after\" are context only: do "
+        "not translate them." +
+        (glossary_text.empty() ? std::string() : "\nAlways render these names and phrases exactly so:" + glossary_text) +
+        "\nAnswer with JSON only: {\"lines\": [{\"id\": <id>, \"text\": \"<translation>\"}]}, one entry per line to "
+        "translate, with the same ids.";
+    json user = {{"before", before}, {"translate", lines}, {"after", after}};
+    if (ctx.series && !ctx.series->synopsis.empty()) user["synopsis"] = ctx.series->synopsis;
+    json request = {{"model", settings_.model},
+                    {"temperature", 0},
+                    {"messages", json::array({{{"role", "system"}, {"content", system}}, {{"role", "user"}, {"content", user.dump()}}})}};
+    if (structured_) {
+        const json schema = {
+            {"type", "object"},
+            {"properties",
+             {{"lines",
+               {{"type", "array"},
+                {"items",
+                 {{"type", "object"},
+                  {"properties", {{"id", {{"type", "integer"}}}, {"text", {{"type", "string"}}}}},
+                  {"required", json::array({"id", "text"})},
+                  {"additionalProperties", false}}}}}}},
+            {"required", json::array({"lines"})},
+            {"additionalProperties", false}};
+        request["response_format"] = {{"type", "json_schema"}, {"json_schema", {{"name", "translation"}, {"strict", true}, {"schema", schema}}}};
+    }
+
+    const HttpResponse response = client_.post_json("/chat/completions", request);
+    if (response.status == 400 && structured_) {
+        // Servers without structured output reject the schema: go on without it.
+        structured_ = false;
+        return false;
+    }
+    if (response.status < 200 || response.status > 299)
+        throw EngineError("the translator at " + settings_.url + "/chat/completions answered HTTP " + std::to_string(response.status) +
+                          ": " + response.body.substr(0, 200) + "; check [engines.translate] url, model and key");
+    ++requests_;
+    // Validate: JSON, exactly the ids asked for, non-empty texts, glossary renderings present.
+    std::optional<json> answer;
+    try {
+        const json body = json::parse(response.body);
+        answer = parse_content(body.at("choices").at(0).at("message").at("content").get<std::string>());
+    } catch (const json::exception&) {
+        answer.reset();
+    }
+    std::map<int, std::string> got;
+    if (answer && answer->contains("lines") && (*answer)["lines"].is_array()) {
+        for (const auto& l : (*answer)["lines"]) {
+            if (!l.is_object() || !l.contains("id") || !l["id"].is_number_integer() || !l.contains("text") || !l["text"].is_string())
+                continue;
+            got[l["id"].get<int>()] = l["text"].get<std::string>();
+        }
+    }
+    std::set<int> wanted;
+    for (std::size_t i : b.lines) wanted.insert(static_cast<int>(i) + 1);
+    bool valid = answer.has_value() && got.size() == wanted.size();
+    for (int id : wanted) valid = valid && got.count(id) && !got[id].empty();
+    for (std::size_t i : b.lines) {
+        if (!valid) break;
+        for (const auto& [term, rendering] : b.glossary)
+            if (texts[i].find(term) != std::string::npos && got[static_cast<int>(i) + 1].find(rendering) == std::string::npos) valid = false;
+    }
+    if (!valid) {
+        ++rejected_;
+        return false;
+    }
+    for (std::size_t i : b.lines) out[i] = got[static_cast<int>(i) + 1];
+    return true;
+}
+
+void OpenAiTranslator::translate_batch(const Batch& b, std::vector<std::string>& out) {
+    for (int answer = 0; answer < kAnswersPerBatch; ++answer)
+        if (try_batch(b, out)) return;
+    if (b.lines.size() == 1) {
+        ++kept_;
+        out[b.lines.front()] = (*b.texts)[b.lines.front()];  // QC flags it as untranslated
+        return;
+    }
+    ++splits_;
+    Batch half = b;
+    const std::size_t middle = b.lines.size() / 2;
+    half.lines.assign(b.lines.begin(), b.lines.begin() + static_cast<std::ptrdiff_t>(middle));
+    translate_batch(half, out);
+    half.lines.assign(b.lines.begin() + static_cast<std::ptrdiff_t>(middle), b.lines.end());
+    translate_batch(half, out);
+}
+
+std::vector<std::string> OpenAiTranslator::translate(const std::vector<std::string>& texts, std::string_view from,
+                                                     std::string_view to, const TranslationContext& context) {
+    std::vector<std::string> out(texts.size());
+    std::vector<std::pair<std::string, std::string>> glossary;
+    if (context.series)
+        for (const auto& entry : context.series->glossary)
+            if (const auto it = entry.rendering.find(std::string(to)); it != entry.rendering.end())
+                glossary.emplace_back(entry.source, it->second);
+    std::vector<Batch> batches;
+    const auto per = static_cast<std::size_t>(settings_.batch_lines);
+    for (std::size_t first = 0; first < texts.size(); first += per) {
+        Batch b{{}, &texts, &context, std::string(from), std::string(to), glossary};
+        for (std::size_t i = first; i < std::min(texts.size(), first + per); ++i) b.lines.push_back(i);
+        batches.push_back(std::move(b));
+    }
+    parallel_for(batches.size(), settings_.max_concurrency, [&](std::size_t, std::size_t i) { translate_batch(batches[i], out); });
+    return out;
+}
+
+}  // namespace dramaloc::engines

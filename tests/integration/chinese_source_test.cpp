@@ -1,0 +1,64 @@
+// A Chinese-source episode (burned-in subtitles, read by OCR) localized zh → en, es end to
+// end by the dramaloc command, translating through an OpenAI-compatible server on 127.0.0.1
+// (tests/support/fake_openai_server.hpp; its table holds the sample's own English lines), with
+// the series glossary rendered as required.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "sample/sample.hpp"
+#include "subtitles/format.hpp"
+#include "support/fake_openai_server.hpp"
+#include "support/test_support.hpp"
+
+using namespace dramaloc;
+using namespace dramaloc::test;
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+TEST(ChineseSource, LocalizesThroughTheTranslationServerWithTheGlossary) {
+    TempDir dir;
+    sample::SampleOptions o;
+    o.seconds = 16;  // line 7, "林小姐，车准备好了。", starts at 13.6 s
+    o.hardsubs_language = "zh";
+    const auto sample = sample::make_sample(dir / "ep.mp4", o);
+    const auto& ref = sample.contents;
+
+    FakeOpenAiServer server;
+    bool has_name = false;
+    for (std::size_t i = 0; i < ref.hardsubs.size(); ++i) {
+        const std::string zh = ref.hardsubs[i].lines.at(0);
+        const std::string en = ref.script.lines.at(i).text;
+        has_name = has_name || zh.find("林小姐") != std::string::npos;
+        server.translate("en", zh, en);
+        server.translate("es", zh, "(es) " + en);
+    }
+    ASSERT_TRUE(has_name) << "the sample no longer has the glossary name in its first 16 s";
+    // The glossary requires "Señorita Lin" in Spanish; the line that has the name gets it.
+    server.translate("es", "林小姐，车准备好了。", "Señorita Lin, el coche está listo.");
+    write_file(dir / "series.toml",
+               "[engines.translate]\nbackend = \"openai\"\nurl = \"" + server.base_url() +
+                   "\"\nmodel = \"test-model\"\nbatch_lines = 4\n\n"
+                   "[glossary.\"林小姐\"]\nen = \"Miss Lin\"\nes = \"Señorita Lin\"\n");
+
+    const auto r = run_dramaloc({"localize", (dir / "ep.mp4").string(), "--from", "zh", "--to", "en,es", "--config",
+                                 (dir / "series.toml").string(), "--out", (dir / "out").string(), "-q"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const fs::path folder = dir / "out" / "ep";
+    for (const char* f : {"ep.zh.srt", "ep.en.srt", "ep.es.srt", "ep.en.dub.wav", "ep.es.dub.wav", "ep.localized.mp4"})
+        EXPECT_TRUE(fs::exists(folder / f)) << f;
+    const auto qc = json::parse(read_file(folder / "qc.json"));
+    EXPECT_EQ(qc["source"]["mode"], "both");
+    EXPECT_EQ(qc["languages"]["en"]["summary"]["lines"].get<std::size_t>(), ref.hardsubs.size());
+
+    // The English subtitles are the server's translations of what OCR read, in order.
+    const auto en = subtitles::read_subtitles(folder / "ep.en.srt");
+    std::string en_text;
+    for (const auto& e : en.events) en_text += e.joined(" ") + "\n";
+    EXPECT_NE(en_text.find("Miss Lin"), std::string::npos) << en_text;
+    EXPECT_NE(en_text.find(ref.script.lines.at(0).text.substr(0, 10)), std::string::npos) << en_text;
+    const std::string es = read_file(folder / "ep.es.srt");
+    EXPECT_NE(es.find("Señorita Lin"), std::string::npos) << es;
+    EXPECT_GE(server.requests(), 2);
+    for (const auto& request : server.received()) EXPECT_EQ(request["model"], "test-model");
+}

@@ -1,0 +1,147 @@
+#include "support/fake_openai_server.hpp"
+
+#include <httplib.h>
+
+#include <chrono>
+#include <regex>
+
+namespace dramaloc::test {
+
+using nlohmann::json;
+
+FakeOpenAiServer::FakeOpenAiServer() : server_(std::make_unique<httplib::Server>()) {
+    server_->Post("/v1/chat/completions", [this](const httplib::Request& req, httplib::Response& res) {
+        const int now = ++in_flight_;
+        for (int seen = max_in_flight_.load(); now > seen && !max_in_flight_.compare_exchange_weak(seen, now);) {
+        }
+        std::optional<Fault> fault;
+        json request;
+        int latency = 0, slow = 0;
+        std::string retry_after;
+        try {
+            request = json::parse(req.body);
+        } catch (const json::exception&) {
+            --in_flight_;
+            res.status = 400;
+            res.set_content(R"({"error":{"message":"body is not JSON"}})", "application/json");
+            return;
+        }
+        {
+            std::lock_guard lock(mutex_);
+            received_.push_back(request);
+            authorization_.push_back(req.get_header_value("Authorization"));
+            if (!queued_.empty()) {
+                fault = queued_.front();
+                queued_.pop_front();
+            } else if (persistent_) {
+                const auto user = json::parse(request["messages"][1]["content"].get<std::string>());
+                if (user["translate"].size() > persistent_->first) fault = persistent_->second;
+            }
+            latency = latency_ms_;
+            slow = slow_ms_;
+            retry_after = retry_after_;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(latency));
+        if (fault == Fault::Slow) std::this_thread::sleep_for(std::chrono::milliseconds(slow));
+        if (fault == Fault::TooManyRequests) {
+            res.status = 429;
+            res.set_header("Retry-After", retry_after);
+            res.set_content(R"({"error":{"message":"rate limited"}})", "application/json");
+        } else if (fault == Fault::ServerError) {
+            res.status = 500;
+            res.set_content(R"({"error":{"message":"internal"}})", "application/json");
+        } else if (fault == Fault::RejectSchema && request.contains("response_format")) {
+            res.status = 400;
+            res.set_content(R"({"error":{"message":"response_format json_schema is not supported"}})", "application/json");
+        } else {
+            res.set_content(answer(request, fault).dump(), "application/json");
+        }
+        --in_flight_;
+    });
+    port_ = server_->bind_to_any_port("127.0.0.1");
+    thread_ = std::thread([this] { server_->listen_after_bind(); });
+    // The socket listens from bind_to_any_port on; wait until the accept loop runs too.
+    while (!server_->is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+}
+
+FakeOpenAiServer::~FakeOpenAiServer() {
+    server_->stop();
+    if (thread_.joinable()) thread_.join();
+}
+
+std::string FakeOpenAiServer::base_url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/v1"; }
+
+void FakeOpenAiServer::translate(const std::string& to, const std::string& source, const std::string& target) {
+    std::lock_guard lock(mutex_);
+    table_[{to, source}] = target;
+}
+
+void FakeOpenAiServer::queue(std::vector<Fault> faults) {
+    std::lock_guard lock(mutex_);
+    queued_.insert(queued_.end(), faults.begin(), faults.end());
+}
+
+void FakeOpenAiServer::always_for_batches_over(std::size_t lines, Fault fault) {
+    std::lock_guard lock(mutex_);
+    persistent_ = {lines, fault};
+}
+
+void FakeOpenAiServer::set_latency_ms(int ms) {
+    std::lock_guard lock(mutex_);
+    latency_ms_ = ms;
+}
+void FakeOpenAiServer::set_slow_ms(int ms) {
+    std::lock_guard lock(mutex_);
+    slow_ms_ = ms;
+}
+void FakeOpenAiServer::set_retry_after(std::string v) {
+    std::lock_guard lock(mutex_);
+    retry_after_ = std::move(v);
+}
+int FakeOpenAiServer::requests() const {
+    std::lock_guard lock(mutex_);
+    return static_cast<int>(received_.size());
+}
+int FakeOpenAiServer::max_in_flight() const { return max_in_flight_.load(); }
+std::vector<json> FakeOpenAiServer::received() const {
+    std::lock_guard lock(mutex_);
+    return received_;
+}
+std::vector<std::string> FakeOpenAiServer::authorization_headers() const {
+    std::lock_guard lock(mutex_);
+    return authorization_;
+}
+
+json FakeOpenAiServer::answer(const json& request, std::optional<Fault> fault) const {
+    // The target language is the tag in "... to Spanish (es) for subtitles" of the system prompt.
+    const std::string system = request["messages"][0]["content"].get<std::string>();
+    std::smatch m;
+    std::string to = "?";
+    if (std::regex_search(system, m, std::regex(R"( to [^(]*\(([A-Za-z-]+)\) for subtitles)"))) to = m[1].str();
+    const json user = json::parse(request["messages"][1]["content"].get<std::string>());
+    json lines = json::array();
+    {
+        std::lock_guard lock(mutex_);
+        for (const auto& l : user["translate"]) {
+            const std::string text = l["text"].get<std::string>();
+            const auto it = table_.find({to, text});
+            lines.push_back({{"id", l["id"]}, {"text", it != table_.end() ? it->second : "[" + to + "] " + text}});
+        }
+    }
+    std::string content;
+    if (fault == Fault::Malformed) {
+        content = "Sure! Here are the lines: {\"lines\": [{\"id\": 1, \"text\": ";  // cut off
+    } else {
+        if (fault == Fault::MissingId && !lines.empty()) lines.erase(lines.size() - 1);
+        if (fault == Fault::ExtraLine) lines.push_back({{"id", 9999}, {"text", "an extra line"}});
+        if (fault == Fault::GlossaryMiss)  // an answer that ignores the required renderings
+            for (std::size_t i = 0; i < lines.size(); ++i) lines[i]["text"] = "untranslated name: " + user["translate"][i]["text"].get<std::string>();
+        content = "```json\n" + json{{"lines", lines}}.dump() + "\n```";
+    }
+    return {{"id", "chatcmpl-test"},
+            {"object", "chat.completion"},
+            {"model", request.value("model", "")},
+            {"choices", json::array({{{"index", 0}, {"finish_reason", "stop"}, {"message", {{"role", "assistant"}, {"content", content}}}}})}};
+}
+
+}  // namespace dramaloc::test

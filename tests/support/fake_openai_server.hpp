@@ -1,0 +1,70 @@
+#pragma once
+// A small OpenAI-compatible server for protocol tests, on 127.0.0.1 and a free port, in a
+// thread of the test. /v1/chat/completions answers dramaloc's translation requests from a
+// table (deterministically), and can be told to misbehave: slow answers, 429 with
+// Retry-After, 500, malformed JSON, missing ids, a wrong line count, a glossary miss, or
+// rejecting response_format. It records what it received. This is a double for an external
+// service's protocol, not for any part of dramaloc.
+#include <atomic>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace httplib {
+class Server;
+}
+
+namespace dramaloc::test {
+
+enum class Fault { Slow, TooManyRequests, ServerError, Malformed, MissingId, ExtraLine, GlossaryMiss, RejectSchema };
+
+class FakeOpenAiServer {
+public:
+    FakeOpenAiServer();
+    ~FakeOpenAiServer();
+    FakeOpenAiServer(const FakeOpenAiServer&) = delete;
+    FakeOpenAiServer& operator=(const FakeOpenAiServer&) = delete;
+
+    std::string base_url() const;  // "http://127.0.0.1:PORT/v1"
+
+    // source text -> translation, per target language tag; unknown texts become "[to] text".
+    void translate(const std::string& to, const std::string& source, const std::string& target);
+    // Faults for the next requests, one each, in order.
+    void queue(std::vector<Fault> faults);
+    // A fault for every request that asks for more than `lines` lines.
+    void always_for_batches_over(std::size_t lines, Fault fault);
+    void set_latency_ms(int ms);          // added to every answer
+    void set_slow_ms(int ms);             // what Fault::Slow waits (default 3000)
+    void set_retry_after(std::string v);  // Retry-After of Fault::TooManyRequests (default "1")
+
+    int requests() const;
+    int max_in_flight() const;
+    std::vector<nlohmann::json> received() const;          // request bodies, in order of arrival
+    std::vector<std::string> authorization_headers() const;
+
+private:
+    nlohmann::json answer(const nlohmann::json& request, std::optional<Fault> fault) const;
+
+    std::unique_ptr<httplib::Server> server_;
+    std::thread thread_;
+    int port_ = 0;
+    mutable std::mutex mutex_;
+    std::map<std::pair<std::string, std::string>, std::string> table_;
+    std::deque<Fault> queued_;
+    std::optional<std::pair<std::size_t, Fault>> persistent_;
+    int latency_ms_ = 0;
+    int slow_ms_ = 3000;
+    std::string retry_after_ = "1";
+    std::vector<nlohmann::json> received_;
+    std::vector<std::string> authorization_;
+    std::atomic<int> in_flight_{0};
+    std::atomic<int> max_in_flight_{0};
+};
+
+}  // namespace dramaloc::test
