@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The benchmarks in one command (`make bench`). Figures are printed, nothing is pass/fail.
-#   ./bench/run.sh [all|media|localize|hardsubs]   which benchmarks (default all); localize is
+#   ./bench/run.sh [all|media|localize|hardsubs|translate]   which benchmarks (default all); localize is
 #                                         bench/localize_bench.sh (its own variables there);
 #                                         hardsubs is build/.../bench/hardsubs_bench (HARDSUBS_SECONDS)
 #   BENCH_INPUT=path.mp4  use this episode instead of generating a 3-minute sample
@@ -11,9 +11,9 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD="${BUILD_DIR:-$ROOT/build/release}"
 WHICH="${1:-all}"
 case "$WHICH" in
-  all|media|hardsubs) ;;
+  all|media|hardsubs|translate) ;;
   localize) exec env BUILD_DIR="$BUILD" "$ROOT/bench/localize_bench.sh" ;;
-  *) echo "usage: bench/run.sh [all|media|localize|hardsubs]"; exit 2 ;;
+  *) echo "usage: bench/run.sh [all|media|localize|hardsubs|translate]"; exit 2 ;;
 esac
 if [[ -n "${BENCH_WORK:-}" ]]; then
   WORK="$BENCH_WORK"; mkdir -p "$WORK"
@@ -25,7 +25,12 @@ run_hardsubs() {
   echo "== burned-in subtitles (${HARDSUBS_SECONDS:-120} s episodes) =="
   "$BUILD/bench/hardsubs_bench" "$WORK/hardsubs" "${HARDSUBS_SECONDS:-120}"
 }
+run_translate() {
+  if [[ -x "$BUILD/bench/translate_bench" ]]; then "$BUILD/bench/translate_bench"; else
+    echo "bench: $BUILD/bench/translate_bench is missing (it is built with the tests: DRAMALOC_BUILD_TESTS=ON)"; fi
+}
 if [[ "$WHICH" == hardsubs ]]; then run_hardsubs; exit 0; fi
+if [[ "$WHICH" == translate ]]; then run_translate; exit 0; fi
 
 for tool in ffmpeg ffprobe; do
   command -v "$tool" >/dev/null || { echo "bench: $tool is needed as the baseline (scripts/install-deps.sh)"; exit 1; }
@@ -55,4 +60,6 @@ if [[ "$WHICH" == all ]]; then
   BENCH_WORK="$WORK/localize" BUILD_DIR="$BUILD" "$ROOT/bench/localize_bench.sh"
   echo
   run_hardsubs
+  echo
+  run_translate
 fi

@@ -1,6 +1,8 @@
 #include "engines/asr.hpp"
 
+#include "core/error.hpp"
 #include "engines/backend_registry.hpp"
+#include "engines/openai/openai_recognizer.hpp"
 
 #ifdef DRAMALOC_WITH_POCKETSPHINX
 #include "engines/pocketsphinx/pocketsphinx_recognizer.hpp"
@@ -26,7 +28,13 @@ const std::vector<Backend<SpeechRecognizer>>& recognizer_backends() {
 }  // namespace
 
 std::unique_ptr<SpeechRecognizer> make_speech_recognizer(std::string_view name) {
+    if (name == "openai") throw ConfigError("the openai recognizer needs its endpoint: set url (and model) in [engines.asr]");
     return create_backend("speech recognizer", name, recognizer_backends(), kKnownBackends);
+}
+
+std::unique_ptr<SpeechRecognizer> make_speech_recognizer(const EngineSettings& settings) {
+    if (settings.backend == "openai") return std::make_unique<OpenAiRecognizer>(settings);
+    return make_speech_recognizer(settings.backend);
 }
 
 }  // namespace dramaloc::engines

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "core/script.hpp"
+#include "engines/engine_settings.hpp"
 #include "media/audio.hpp"
 
 namespace dramaloc::engines {
@@ -26,12 +27,14 @@ public:
     virtual ~SpeechRecognizer() = default;
     virtual std::string name() const = 0;
     virtual std::string version() const = 0;  // backend + model identity for artifact keys
-    virtual std::vector<std::string> languages() const = 0;
+    virtual std::vector<std::string> languages() const = 0;  // {"*"}: any the model knows
     virtual std::vector<Word> recognize(const media::AudioBuffer& mono_16k, TimeMs offset,
                                         std::string_view language) = 0;
 };
 
 // Backends by name ("pocketsphinx", …); throws EngineError listing the ones that exist.
 std::unique_ptr<SpeechRecognizer> make_speech_recognizer(std::string_view name);
+// The backend [engines.asr] describes: "openai" (network) or an embedded one by name.
+std::unique_ptr<SpeechRecognizer> make_speech_recognizer(const EngineSettings& settings);
 
 }  // namespace dramaloc::engines

@@ -36,6 +36,13 @@ struct EngineSettings {
     std::string api_key() const;
 };
 
+// Settings for an embedded backend (no endpoint).
+inline EngineSettings embedded_engine(std::string backend) {
+    EngineSettings s;
+    s.backend = std::move(backend);
+    return s;
+}
+
 // [engines.<stage>] of `config`, `default_backend` when it names none. Throws ConfigError for
 // values out of range or a network backend without a url.
 EngineSettings engine_settings(const Config& config, std::string_view stage, std::string default_backend);

@@ -272,6 +272,24 @@ void WavWriter::finish() {
     file_.commit();
 }
 
+std::string encode_wav(const AudioBuffer& audio, WavSampleFormat format) {
+    if (audio.channels < 1 || audio.sample_rate < 1) throw InputError("cannot encode audio without channels or sample rate");
+    const bool is_float = format == WavSampleFormat::Float32;
+    std::string out = wav_header(audio.channels, audio.sample_rate, format,
+                                 static_cast<std::uint64_t>(audio.samples.size()) * (is_float ? 4u : 2u));
+    if (is_float) {
+        const std::size_t at = out.size();
+        out.resize(at + audio.samples.size() * sizeof(float));
+        std::memcpy(out.data() + at, audio.samples.data(), audio.samples.size() * sizeof(float));
+    } else {
+        for (const float s : audio.samples) {
+            const float clipped = std::isnan(s) ? 0.0f : std::clamp(s, -1.0f, 1.0f);
+            put16(out, static_cast<std::uint16_t>(static_cast<std::int16_t>(std::lround(clipped * 32767.0f))));
+        }
+    }
+    return out;
+}
+
 void write_wav(const fs::path& path, const AudioBuffer& audio, WavSampleFormat format) {
     if (audio.channels < 1 || audio.sample_rate < 1)
         throw InputError("cannot write " + path.string() + ": audio has " + std::to_string(audio.channels) +

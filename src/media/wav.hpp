@@ -6,6 +6,7 @@
 #include <fstream>
 #include <memory>
 #include <span>
+#include <string>
 
 #include "core/atomic_file.hpp"
 #include "media/audio.hpp"
@@ -64,6 +65,9 @@ private:
 // WAVE_FORMAT_EXTENSIBLE. Throws InputError naming the file when it is missing, not a WAV,
 // truncated, or uses an encoding other than PCM/float.
 AudioBuffer read_wav(const std::filesystem::path& path);
+
+// The bytes of a WAV file holding `audio` (for sending audio to a server).
+std::string encode_wav(const AudioBuffer& audio, WavSampleFormat format = WavSampleFormat::Pcm16);
 
 // Writes `audio` atomically (temporary name, renamed when complete; core AtomicFile).
 // Pcm16 clips samples to [-1, 1]. Throws IoError on write failure.

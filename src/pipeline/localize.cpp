@@ -35,7 +35,8 @@ using nlohmann::json;
 
 void apply_config(LocalizeOptions& o, const Config& c) {
     o.engines.vad = c.get_string_or("engines.vad.backend", o.engines.vad);
-    o.engines.asr = c.get_string_or("engines.asr.backend", o.engines.asr);
+    o.asr_engine = engines::engine_settings(c, "asr", o.engines.asr);
+    o.engines.asr = o.asr_engine.backend;
     o.engines.speakers = c.get_string_or("engines.speakers.backend", o.engines.speakers);
     o.translate_engine = engines::engine_settings(c, "translate", o.engines.translate);
     o.engines.translate = o.translate_engine.backend;
@@ -113,7 +114,7 @@ void validate(const LocalizeOptions& options) {
     const bool ocr_possible = ocr_unavailable_reason(options).empty();
     if (mode == SourceMode::Asr || (mode == SourceMode::Auto && !ocr_possible)) {
         // Speech is certainly (asr) or surely-if-anything (auto without OCR) the source: check it now.
-        auto recognizer = engines::make_speech_recognizer(options.engines.asr);
+        auto recognizer = engines::make_speech_recognizer(options.asr_engine);
         require_recognizer_language(*recognizer, options);
     }
     if (options.remove_hardsubs && !ocr_possible)

@@ -64,7 +64,8 @@ struct LocalizeOptions {
     std::optional<std::filesystem::path> background_stem;  // music-and-effects stem replacing ducking
     int jobs = 0;                                 // 0 = number of cores
     EngineChoice engines;
-    engines::EngineSettings translate_engine;      // [engines.translate] in full (backend apertium)
+    engines::EngineSettings translate_engine = engines::embedded_engine("apertium");  // [engines.translate] in full
+    engines::EngineSettings asr_engine = engines::embedded_engine("pocketsphinx");    // [engines.asr] in full
     std::shared_ptr<const Series> series;          // glossary and synopsis for the translator (may be null)
     dub::FitBounds fit;
     dub::MixOptions mix;

@@ -283,7 +283,7 @@ SourceAnalysis analyse_source(StageContext& context, const fs::path& episode, co
     std::vector<Line> lines;
     std::string lines_key;
     if (out.mode == SourceMode::Asr) {
-        auto probe_recognizer = engines::make_speech_recognizer(options.engines.asr);
+        auto probe_recognizer = engines::make_speech_recognizer(options.asr_engine);
         require_recognizer_language(*probe_recognizer, options);
         const std::string asr_identity = probe_recognizer->version();
         const auto chunks = asr_chunks(out.regions, out.duration_ms);
@@ -296,7 +296,7 @@ SourceAnalysis analyse_source(StageContext& context, const fs::path& episode, co
             std::vector<std::vector<Word>> per_chunk(chunks.size());
             parallel_for(chunks.size(), jobs, [&](std::size_t worker, std::size_t i) {
                 auto& recognizer = recognizers[worker];
-                if (!recognizer) recognizer = engines::make_speech_recognizer(options.engines.asr);
+                if (!recognizer) recognizer = engines::make_speech_recognizer(options.asr_engine);
                 const media::AudioBuffer piece = media::slice_ms(speech, chunks[i].start, chunks[i].end);
                 per_chunk[i] = recognizer->recognize(piece, chunks[i].start, options.source_language);
             });
@@ -349,6 +349,7 @@ std::string ocr_unavailable_reason(const LocalizeOptions& options) {
 void require_recognizer_language(engines::SpeechRecognizer& recognizer, const LocalizeOptions& options) {
     const auto languages = recognizer.languages();
     if (std::find(languages.begin(), languages.end(), options.source_language) != languages.end()) return;
+    if (std::find(languages.begin(), languages.end(), "*") != languages.end()) return;  // a model that knows many
     std::string list;
     for (const auto& l : languages) list += (list.empty() ? "" : ", ") + l;
     throw EngineError("the " + options.engines.asr + " speech recognizer cannot do \"" + options.source_language +

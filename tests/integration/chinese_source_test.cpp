@@ -62,3 +62,27 @@ TEST(ChineseSource, LocalizesThroughTheTranslationServerWithTheGlossary) {
     EXPECT_GE(server.requests(), 2);
     for (const auto& request : server.received()) EXPECT_EQ(request["model"], "test-model");
 }
+
+TEST(ChineseSource, SpeechRecognitionThroughTheServerFeedsTheScript) {
+    TempDir dir;
+    sample::SampleOptions o;
+    o.seconds = 8;
+    sample::make_sample(dir / "ep.mp4", o);
+    FakeOpenAiServer server;
+    server.set_transcript({"你", "为什么", "回来？"});
+    write_file(dir / "engines.toml", "[engines.asr]\nbackend = \"openai\"\nurl = \"" + server.base_url() +
+                                         "\"\nmodel = \"whisper-1\"\n\n[engines.translate]\nbackend = \"openai\"\nurl = \"" +
+                                         server.base_url() + "\"\nmodel = \"llm\"\n");
+    const auto r = run_dramaloc({"localize", (dir / "ep.mp4").string(), "--from", "zh", "--source", "asr", "--to", "en",
+                                 "--config", (dir / "engines.toml").string(), "--out", (dir / "out").string(), "-q"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const std::string zh = read_file(dir / "out" / "ep" / "ep.zh.srt");
+    EXPECT_NE(zh.find("为什么"), std::string::npos) << zh;
+    const std::string en = read_file(dir / "out" / "ep" / "ep.en.srt");
+    EXPECT_NE(en.find("[en] "), std::string::npos) << en;  // the table-less translation of the transcript
+    ASSERT_FALSE(server.uploads().empty());
+    for (const auto& u : server.uploads()) {
+        EXPECT_EQ(u.fields.find("language")->second, "zh");
+        EXPECT_LE(u.seconds, 21.0);  // chunks stay under the server's limit
+    }
+}

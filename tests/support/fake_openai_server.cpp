@@ -58,6 +58,55 @@ FakeOpenAiServer::FakeOpenAiServer() : server_(std::make_unique<httplib::Server>
         }
         --in_flight_;
     });
+    server_->Post("/v1/audio/transcriptions", [this](const httplib::Request& req, httplib::Response& res) {
+        std::optional<Fault> fault;
+        Upload upload;
+        std::vector<std::string> words;
+        {
+            std::lock_guard lock(mutex_);
+            authorization_.push_back(req.get_header_value("Authorization"));
+            received_.push_back(json::object());
+            if (!queued_.empty()) {
+                fault = queued_.front();
+                queued_.pop_front();
+            }
+            words = transcript_;
+        }
+        for (const auto& [name, part] : req.files) {
+            if (name == "file") {
+                upload.file_name = part.filename;
+                upload.content_type = part.content_type;
+                // A 44-byte header, then 16-bit mono samples.
+                upload.seconds = part.content.size() > 44 ? static_cast<double>(part.content.size() - 44) / (2.0 * 16000.0) : 0;
+            } else {
+                upload.fields.emplace(name, part.content);
+            }
+        }
+        {
+            std::lock_guard lock(mutex_);
+            uploads_.push_back(upload);
+        }
+        if (fault == Fault::ServerError) {
+            res.status = 500;
+            res.set_content(R"({"error":{"message":"internal"}})", "application/json");
+            return;
+        }
+        if (fault == Fault::Malformed) {
+            res.set_content("{\"text\": \"cut", "application/json");
+            return;
+        }
+        json out_words = json::array();
+        std::string text;
+        const double step = words.empty() ? 0 : upload.seconds / static_cast<double>(words.size());
+        for (std::size_t i = 0; i < words.size(); ++i) {
+            out_words.push_back({{"word", " " + words[i]}, {"start", step * static_cast<double>(i)}, {"end", step * (static_cast<double>(i) + 0.8)}});
+            text += (text.empty() ? "" : " ") + words[i];
+        }
+        json answer = {{"task", "transcribe"}, {"duration", upload.seconds}, {"text", text}, {"words", out_words},
+                       {"segments", json::array({{{"id", 0}, {"start", 0.0}, {"end", upload.seconds}, {"text", text}}})}};
+        if (upload.fields.count("language")) answer["language"] = upload.fields.find("language")->second;
+        res.set_content(answer.dump(), "application/json");
+    });
     port_ = server_->bind_to_any_port("127.0.0.1");
     thread_ = std::thread([this] { server_->listen_after_bind(); });
     // The socket listens from bind_to_any_port on; wait until the accept loop runs too.
@@ -97,6 +146,14 @@ void FakeOpenAiServer::set_slow_ms(int ms) {
 void FakeOpenAiServer::set_retry_after(std::string v) {
     std::lock_guard lock(mutex_);
     retry_after_ = std::move(v);
+}
+void FakeOpenAiServer::set_transcript(std::vector<std::string> words) {
+    std::lock_guard lock(mutex_);
+    transcript_ = std::move(words);
+}
+std::vector<FakeOpenAiServer::Upload> FakeOpenAiServer::uploads() const {
+    std::lock_guard lock(mutex_);
+    return uploads_;
 }
 int FakeOpenAiServer::requests() const {
     std::lock_guard lock(mutex_);

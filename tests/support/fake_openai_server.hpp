@@ -8,6 +8,7 @@
 #include <atomic>
 #include <deque>
 #include <map>
+#include <optional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -43,6 +44,15 @@ public:
     void set_slow_ms(int ms);             // what Fault::Slow waits (default 3000)
     void set_retry_after(std::string v);  // Retry-After of Fault::TooManyRequests (default "1")
 
+    // /v1/audio/transcriptions: these words, spread evenly over each uploaded chunk.
+    void set_transcript(std::vector<std::string> words);
+    struct Upload {
+        std::multimap<std::string, std::string> fields;  // form fields (not the file)
+        std::string file_name, content_type;
+        double seconds = 0;  // of the WAV file sent (16-bit mono 16 kHz expected)
+    };
+    std::vector<Upload> uploads() const;
+
     int requests() const;
     int max_in_flight() const;
     std::vector<nlohmann::json> received() const;          // request bodies, in order of arrival
@@ -62,6 +72,8 @@ private:
     int slow_ms_ = 3000;
     std::string retry_after_ = "1";
     std::vector<nlohmann::json> received_;
+    std::vector<std::string> transcript_;
+    std::vector<Upload> uploads_;
     std::vector<std::string> authorization_;
     std::atomic<int> in_flight_{0};
     std::atomic<int> max_in_flight_{0};

@@ -102,20 +102,53 @@ std::size_t on_header(char* data, std::size_t size, std::size_t n, void* user) {
     return size * n;
 }
 
-Exchange exchange_once(const HttpEndpoint& e, const std::string& url, const std::string& payload) {
+struct MimeDeleter {
+    void operator()(curl_mime* m) const noexcept { curl_mime_free(m); }
+};
+using MimePtr = std::unique_ptr<curl_mime, MimeDeleter>;
+
+}  // namespace
+
+struct HttpClient::Body {
+    std::string json;  // a JSON body, or:
+    const std::vector<std::pair<std::string, std::string>>* fields = nullptr;
+    const FilePart* file = nullptr;
+    std::size_t size() const { return file ? file->bytes.size() : json.size(); }
+};
+
+namespace {
+
+Exchange exchange_once(const HttpEndpoint& e, const std::string& url, const std::string& payload,
+                       const std::vector<std::pair<std::string, std::string>>* fields, const HttpClient::FilePart* file) {
     init_curl_once();
     Exchange x;
     CurlPtr curl(curl_easy_init());
     if (!curl) throw EngineError("libcurl could not start (out of memory?)");
-    SlistPtr headers(curl_slist_append(nullptr, "Content-Type: application/json"));
+    SlistPtr headers(file ? nullptr : curl_slist_append(nullptr, "Content-Type: application/json"));
     if (!e.api_key.empty()) headers.reset(curl_slist_append(headers.release(), ("Authorization: Bearer " + e.api_key).c_str()));
     char error[CURL_ERROR_SIZE] = {0};
     CURL* c = curl.get();
     curl_easy_setopt(c, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(c, CURLOPT_POST, 1L);
-    curl_easy_setopt(c, CURLOPT_POSTFIELDS, payload.data());
-    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(payload.size()));
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
+    MimePtr mime;
+    if (file) {
+        mime.reset(curl_mime_init(c));
+        for (const auto& [name, value] : *fields) {
+            curl_mimepart* part = curl_mime_addpart(mime.get());
+            curl_mime_name(part, name.c_str());
+            curl_mime_data(part, value.data(), value.size());
+        }
+        curl_mimepart* part = curl_mime_addpart(mime.get());
+        curl_mime_name(part, file->field.c_str());
+        curl_mime_filename(part, file->file_name.c_str());
+        curl_mime_type(part, file->content_type.c_str());
+        curl_mime_data(part, file->bytes.data(), file->bytes.size());
+        curl_easy_setopt(c, CURLOPT_MIMEPOST, mime.get());
+    } else {
+        curl_easy_setopt(c, CURLOPT_POST, 1L);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, payload.data());
+        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(payload.size()));
+    }
+    if (headers) curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
     curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(e.timeout_s * 1000));
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(std::min(e.timeout_s, 10.0) * 1000));
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);  // threads: no SIGALRM for timeouts
@@ -162,8 +195,22 @@ std::string redacted(std::string text, std::string_view secret) {
 HttpClient::HttpClient(HttpEndpoint endpoint) : endpoint_(std::move(endpoint)) {}
 
 HttpResponse HttpClient::post_json(std::string_view path, const nlohmann::json& body) const {
+    Body b;
+    b.json = body.dump();
+    return post(path, b);
+}
+
+HttpResponse HttpClient::post_multipart(std::string_view path, const std::vector<std::pair<std::string, std::string>>& fields,
+                                        const FilePart& file) const {
+    Body b;
+    b.fields = &fields;
+    b.file = &file;
+    return post(path, b);
+}
+
+HttpResponse HttpClient::post(std::string_view path, const Body& body) const {
     const std::string url = endpoint_.base_url + std::string(path);
-    const std::string payload = body.dump();
+    const std::string& payload = body.json;
     Gate& gate = Gate::for_endpoint(endpoint_.base_url, endpoint_.max_concurrency);
     thread_local std::mt19937 jitter_source(std::random_device{}());
     HttpResponse response;
@@ -174,7 +221,7 @@ HttpResponse HttpClient::post_json(std::string_view path, const nlohmann::json& 
         const auto started = std::chrono::steady_clock::now();
         Exchange x;
         try {
-            x = exchange_once(endpoint_, url, payload);
+            x = exchange_once(endpoint_, url, payload, body.fields, body.file);
         } catch (...) {
             gate.leave();
             throw;
@@ -183,7 +230,7 @@ HttpResponse HttpClient::post_json(std::string_view path, const nlohmann::json& 
         ++response.attempts;
         if (debug_logging()) {
             const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-            std::cerr << "dramaloc: http POST " << url << " (" << payload.size() << " bytes) -> "
+            std::cerr << "dramaloc: http POST " << url << " (" << body.size() << " bytes) -> "
                       << (x.code == CURLE_OK ? std::to_string(x.status) : x.error) << " in " << static_cast<long>(ms)
                       << " ms: " << redacted(x.body.substr(0, 400), endpoint_.api_key) << "\n";
         }

@@ -9,6 +9,8 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -39,9 +41,22 @@ public:
     // Cancelled when the user interrupts a wait.
     HttpResponse post_json(std::string_view path, const nlohmann::json& body) const;
 
+    // POSTs a multipart/form-data body: text `fields` (a name may repeat) and one file part.
+    // Same retries and errors as post_json.
+    struct FilePart {
+        std::string field;         // "file"
+        std::string file_name;     // "chunk.wav"
+        std::string content_type;  // "audio/wav"
+        std::string bytes;
+    };
+    HttpResponse post_multipart(std::string_view path, const std::vector<std::pair<std::string, std::string>>& fields,
+                                const FilePart& file) const;
+
     const HttpEndpoint& endpoint() const { return endpoint_; }
 
 private:
+    struct Body;  // what one request sends (JSON or multipart)
+    HttpResponse post(std::string_view path, const Body& body) const;
     HttpEndpoint endpoint_;
 };
 
