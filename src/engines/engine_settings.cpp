@@ -29,11 +29,14 @@ EngineSettings engine_settings(const Config& c, std::string_view stage, std::str
     s.max_concurrency = static_cast<int>(c.get_int_or(at + "max_concurrency", s.max_concurrency));
     s.batch_lines = static_cast<int>(c.get_int_or(at + "batch_lines", s.batch_lines));
     s.structured_output = c.get_bool_or(at + "structured_output", s.structured_output);
+    if (auto v = c.get_strings(at + "low_voices")) s.low_voices = *v;
+    if (auto v = c.get_strings(at + "high_voices")) s.high_voices = *v;
     const std::string where = c.source_name() + ": [engines." + std::string(stage) + "] ";
     if (s.timeout_s <= 0 || s.timeout_s > 3600) throw ConfigError(where + "timeout_s must be in (0, 3600]");
     if (s.max_retries < 0 || s.max_retries > 20) throw ConfigError(where + "max_retries must be in [0, 20]");
     if (s.max_concurrency < 1 || s.max_concurrency > 256) throw ConfigError(where + "max_concurrency must be in [1, 256]");
     if (s.batch_lines < 1 || s.batch_lines > 200) throw ConfigError(where + "batch_lines must be in [1, 200]");
+    if (s.low_voices.empty() || s.high_voices.empty()) throw ConfigError(where + "low_voices and high_voices need a voice each at least");
     if (s.backend == "openai" && s.url.empty())
         throw ConfigError(where + "backend \"openai\" needs url = \"http://HOST:PORT/v1\" (the server's OpenAI-compatible API)");
     if (s.backend == "openai" && s.url.rfind("http://", 0) != 0 && s.url.rfind("https://", 0) != 0)

@@ -11,8 +11,11 @@
 //   max_concurrency = 4                      # requests in flight to this endpoint
 //   batch_lines = 12                         # lines per translation request
 //   structured_output = true                 # send a JSON schema in response_format
+//   low_voices = ["onyx", "echo"]            # [engines.tts]: voices for low / high registers
+//   high_voices = ["nova", "shimmer"]
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace dramaloc {
 class Config;
@@ -30,6 +33,10 @@ struct EngineSettings {
     int max_concurrency = 4;
     int batch_lines = 12;
     bool structured_output = true;
+    // [engines.tts] of the openai backend: voices for low- and high-pitched characters, given
+    // out in order (one character, one voice, in every language).
+    std::vector<std::string> low_voices = {"onyx", "echo", "ash"};
+    std::vector<std::string> high_voices = {"nova", "shimmer", "coral"};
 
     // The key from the environment ("" when api_key_env is empty); ConfigError when the
     // variable is named but not set.

@@ -11,6 +11,7 @@
 //    InputError for text the backend cannot take (e.g. not UTF-8). Never returns partial
 //    audio silently.
 #include <functional>
+#include <iterator>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -18,6 +19,7 @@
 
 #include "core/script.hpp"
 #include "engines/backend_registry.hpp"
+#include "engines/engine_settings.hpp"
 #include "media/audio.hpp"
 
 namespace dramaloc::engines {
@@ -49,6 +51,18 @@ public:
     }
     // Voice names usable in VoiceSpec::voice for `language` (all voices when empty).
     virtual std::vector<std::string> voices(std::string_view language) const = 0;
+    // The voice for the `index`-th character (0, 1, …) of a voice register in `language`:
+    // distinct characters of one register get distinct voices while there are enough, and a
+    // character gets the same voice in every language. The default: espeak-ng variants
+    // ("es+m3", "es+f2", …).
+    // (Inline: backends live in libraries linked after this one, and a key function here would
+    // make them depend back on it.)
+    virtual std::string voice_for(std::string_view language, VoiceRegister voice_register, std::size_t index) const {
+        static constexpr const char* kLow[] = {"m3", "m1", "m7", "m2", "m4"};  // espeak-ng variants, most natural first
+        static constexpr const char* kHigh[] = {"f2", "f1", "f3", "f4", "f5"};
+        const bool high = voice_register == VoiceRegister::High;
+        return std::string(language) + "+" + (high ? kHigh[index % std::size(kHigh)] : kLow[index % std::size(kLow)]);
+    }
 };
 
 // The registry: backends compiled into this build, preferred first.
@@ -58,5 +72,7 @@ const std::vector<SynthesizerBackend>& synthesizer_backends();
 // Creates the backend `name`; throws EngineError naming the backends that exist and,
 // for known-but-not-built ones, the build option that enables them.
 std::unique_ptr<SpeechSynthesizer> make_synthesizer(std::string_view name);
+// The backend [engines.tts] describes: "openai" (network) or an embedded one by name.
+std::unique_ptr<SpeechSynthesizer> make_synthesizer(const EngineSettings& settings);
 
 }  // namespace dramaloc::engines

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <limits>
 #include <optional>
+#include <sstream>
 #include <string>
 
 #include "core/atomic_file.hpp"
@@ -91,7 +92,7 @@ float decode_sample(const unsigned char* p, const WavFormat& f) {
 
 struct WavReader::Impl {
     fs::path path;
-    std::ifstream in;
+    std::unique_ptr<std::istream> stream;  // the file, or the bytes given
     WavFormat format;
     std::uint64_t data_bytes = 0;   // whole frames only
     std::uint64_t consumed = 0;
@@ -101,8 +102,20 @@ struct WavReader::Impl {
     void open(const fs::path& p) {
         path = p;
         require_readable_file(path);
-        in.open(path, std::ios::binary);
-        if (!in) throw InputError(path.string() + ": cannot open it");
+        auto file = std::make_unique<std::ifstream>(path, std::ios::binary);
+        if (!*file) throw InputError(path.string() + ": cannot open it");
+        stream = std::move(file);
+        parse_header();
+    }
+
+    void open_bytes(std::string bytes, const std::string& name) {
+        path = name;
+        stream = std::make_unique<std::istringstream>(std::move(bytes), std::ios::binary);
+        parse_header();
+    }
+
+    void parse_header() {
+        std::istream& in = *stream;
         unsigned char riff[12];
         if (!in.read(reinterpret_cast<char*>(riff), sizeof riff)) not_wav(path, "shorter than a RIFF header");
         if (std::memcmp(riff, "RIFF", 4) != 0 || std::memcmp(riff + 8, "WAVE", 4) != 0) not_wav(path, "no RIFF/WAVE header");
@@ -142,6 +155,7 @@ struct WavReader::Impl {
     }
 
     SampleCount read(std::span<float> out) {
+        std::istream& in = *stream;
         const std::size_t channels = static_cast<std::size_t>(format.channels);
         const std::uint64_t wanted_frames = out.size() / channels;
         const std::uint64_t left_frames = (data_bytes - consumed) / frame_bytes;
@@ -172,6 +186,19 @@ struct WavReader::Impl {
 };
 
 WavReader::WavReader(const fs::path& path) : impl_(std::make_unique<Impl>()) { impl_->open(path); }
+
+AudioBuffer decode_wav(std::string bytes, const std::string& source_name) {
+    WavReader reader(std::make_unique<WavReader::Impl>());
+    reader.impl_->open_bytes(std::move(bytes), source_name);
+    AudioBuffer out;
+    out.sample_rate = reader.sample_rate();
+    out.channels = reader.channels();
+    out.samples.resize(static_cast<std::size_t>(reader.frames()) * static_cast<std::size_t>(reader.channels()));
+    reader.read(out.samples);
+    return out;
+}
+
+WavReader::WavReader(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 WavReader::~WavReader() = default;
 WavReader::WavReader(WavReader&&) noexcept = default;
 WavReader& WavReader::operator=(WavReader&&) noexcept = default;

@@ -34,8 +34,13 @@ public:
 
 private:
     struct Impl;
+    explicit WavReader(std::unique_ptr<Impl> impl);
+    friend AudioBuffer decode_wav(std::string bytes, const std::string& source_name);
     std::unique_ptr<Impl> impl_;
 };
+
+// A whole WAV file given as bytes (a server's answer); errors name `source_name`.
+AudioBuffer decode_wav(std::string bytes, const std::string& source_name);
 
 // Writes a WAV file a block at a time, atomically: the file appears at `path` only when
 // finish() succeeds; destroyed without it, nothing is left. Pcm16 clips to [-1, 1].

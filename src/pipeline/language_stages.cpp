@@ -115,7 +115,7 @@ LanguageResult localize_language(StageContext& context, const SourceAnalysis& so
     out.events = segment_stage(context, out.script, translate_key, rules, fps, out.subtitles_key);
 
     // 3. Synthesize and fit each line; lines run in parallel (the engine serialises what it must).
-    auto tts = engines::make_synthesizer(options.engines.tts);
+    auto tts = engines::make_synthesizer(options.tts_engine);
     const auto voices = assign_voices(source.characters, language, *tts);
     const auto& lines = out.script.lines;
     const std::string fit_parameters = json{options.fit.min_speed, options.fit.max_speed, options.fit.fill_slot}.dump();

@@ -52,7 +52,8 @@ void apply_config(LocalizeOptions& o, const Config& c) {
         }
         o.series = series;
     }
-    o.engines.tts = c.get_string_or("engines.tts.backend", o.engines.tts);
+    o.tts_engine = engines::engine_settings(c, "tts", o.engines.tts);
+    o.engines.tts = o.tts_engine.backend;
     o.engines.ocr = c.get_string_or("engines.ocr.backend", o.engines.ocr);
     o.removal.method = hardsubs::removal_method_from_string(c.get_string_or("hardsubs.removal", hardsubs::to_string(o.removal.method)));
     o.removal.inpaint_budget_ms = c.get_double_or("hardsubs.inpaint_budget_ms", o.removal.inpaint_budget_ms);
@@ -139,7 +140,7 @@ void validate(const LocalizeOptions& options) {
         }
     }
     if (!options.target_languages.empty()) {
-        auto tts = engines::make_synthesizer(options.engines.tts);
+        auto tts = engines::make_synthesizer(options.tts_engine);
         for (const auto& target : options.target_languages) assign_voices({}, target, *tts);
     }
     if (options.background_stem) require_readable_file(*options.background_stem);

@@ -66,6 +66,7 @@ struct LocalizeOptions {
     EngineChoice engines;
     engines::EngineSettings translate_engine = engines::embedded_engine("apertium");  // [engines.translate] in full
     engines::EngineSettings asr_engine = engines::embedded_engine("pocketsphinx");    // [engines.asr] in full
+    engines::EngineSettings tts_engine = engines::embedded_engine("espeak");          // [engines.tts] in full
     std::shared_ptr<const Series> series;          // glossary and synopsis for the translator (may be null)
     dub::FitBounds fit;
     dub::MixOptions mix;

@@ -7,19 +7,13 @@
 
 namespace dramaloc::pipeline {
 
-namespace {
-// espeak-ng variants, most natural first; distinct characters of one register get distinct ones.
-constexpr std::array<const char*, 5> kLowVariants{"m3", "m1", "m7", "m2", "m4"};
-constexpr std::array<const char*, 5> kHighVariants{"f2", "f1", "f3", "f4", "f5"};
-}  // namespace
-
 std::map<std::string, std::string> assign_voices(const std::vector<Character>& characters, const std::string& language,
                                                  const engines::SpeechSynthesizer& tts) {
     const auto available = tts.voices(language);
     if (available.empty())
         throw EngineError(tts.name() + " has no voice for language \"" + language +
                           "\"; install espeak-ng-data (apt install espeak-ng-data) or configure an HTTP speech engine "
-                          "([engines.tts] in the config)");
+                          "([engines.tts] backend = \"openai\", docs/engines.md)");
     const auto has = [&](const std::string& v) { return std::find(available.begin(), available.end(), v) != available.end(); };
 
     std::vector<const Character*> sorted;
@@ -34,11 +28,11 @@ std::map<std::string, std::string> assign_voices(const std::vector<Character>& c
             continue;
         }
         const bool is_high = c->voice_register == VoiceRegister::High;
-        const char* variant = is_high ? kHighVariants[high++ % kHighVariants.size()] : kLowVariants[low++ % kLowVariants.size()];
-        const std::string name = language + "+" + variant;
+        const std::string name = tts.voice_for(language, is_high ? VoiceRegister::High : VoiceRegister::Low, is_high ? high++ : low++);
         voices[c->id] = has(name) ? name : language;
     }
-    voices[""] = has(language + "+m3") ? language + "+m3" : language;
+    const std::string fallback = tts.voice_for(language, VoiceRegister::Low, 0);
+    voices[""] = has(fallback) ? fallback : language;
     return voices;
 }
 

@@ -4,6 +4,8 @@
 // the series glossary rendered as required.
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include <nlohmann/json.hpp>
 
 #include "sample/sample.hpp"
@@ -85,4 +87,51 @@ TEST(ChineseSource, SpeechRecognitionThroughTheServerFeedsTheScript) {
         EXPECT_EQ(u.fields.find("language")->second, "zh");
         EXPECT_LE(u.seconds, 21.0);  // chunks stay under the server's limit
     }
+}
+
+TEST(ChineseSource, ArabicAndThaiSubtitlesAndDubsThroughTheServers) {
+    TempDir dir;
+    sample::SampleOptions o;
+    o.seconds = 10;
+    o.hardsubs_language = "zh";
+    const auto sample = sample::make_sample(dir / "ep.mp4", o);
+    FakeOpenAiServer server;
+    const std::string arabic = "لماذا عدت إلى هنا؟";
+    const std::string thai = "ทำไมคุณถึงกลับมาที่นี่";
+    for (const auto& e : sample.contents.hardsubs) {
+        server.translate("ar", e.lines.at(0), arabic);
+        server.translate("th", e.lines.at(0), thai);
+    }
+    const std::string url = server.base_url();
+    write_file(dir / "engines.toml", "[engines.translate]\nbackend = \"openai\"\nurl = \"" + url + "\"\nmodel = \"llm\"\n\n"
+                                     "[engines.tts]\nbackend = \"openai\"\nurl = \"" + url + "\"\nmodel = \"tts-1\"\n");
+    const auto r = run_dramaloc({"localize", (dir / "ep.mp4").string(), "--from", "zh", "--to", "ar,th", "--config",
+                                 (dir / "engines.toml").string(), "--out", (dir / "out").string(), "-q"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const fs::path folder = dir / "out" / "ep";
+    for (const char* f : {"ep.ar.srt", "ep.ar.vtt", "ep.ar.ass", "ep.ar.ttml", "ep.th.srt", "ep.th.ttml", "ep.ar.dub.wav",
+                          "ep.th.dub.wav", "ep.localized.mp4"})
+        EXPECT_TRUE(fs::exists(folder / f)) << f;
+    // Right-to-left in every format; Thai text intact.
+    EXPECT_NE(read_file(folder / "ep.ar.srt").find("\u202B"), std::string::npos);
+    EXPECT_NE(read_file(folder / "ep.ar.ttml").find("tts:direction=\"rtl\""), std::string::npos);
+    EXPECT_NE(read_file(folder / "ep.ar.srt").find(arabic), std::string::npos);
+    const auto th = subtitles::read_subtitles(folder / "ep.th.srt");
+    std::string th_text;
+    for (const auto& e : th.events) th_text += e.joined("");
+    EXPECT_NE(th_text.find("ทำไม"), std::string::npos) << th_text;
+    // The dubs were made by the speech server, one voice per character, and mixed on target.
+    const auto qc = json::parse(read_file(folder / "qc.json"));
+    for (const char* l : {"ar", "th"}) {
+        const auto& summary = qc["languages"][l]["summary"];
+        EXPECT_NEAR(summary["integrated_lufs"].get<double>(), -16.0, 1.0) << l;
+    }
+    // (A line is synthesized once per voice and text: the same text in the same voice is reused.)
+    int speech_requests = 0;
+    std::set<std::string> voices;
+    for (const auto& request : server.received())
+        if (request.contains("input")) ++speech_requests, voices.insert(request["voice"].get<std::string>());
+    EXPECT_GE(speech_requests, 2);
+    const std::set<std::string> configured = {"onyx", "echo", "ash", "nova", "shimmer", "coral"};
+    for (const auto& v : voices) EXPECT_TRUE(configured.count(v)) << v;
 }

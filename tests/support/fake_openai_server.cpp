@@ -3,6 +3,8 @@
 #include <httplib.h>
 
 #include <chrono>
+#include <cmath>
+#include <functional>
 #include <regex>
 
 namespace dramaloc::test {
@@ -106,6 +108,51 @@ FakeOpenAiServer::FakeOpenAiServer() : server_(std::make_unique<httplib::Server>
                        {"segments", json::array({{{"id", 0}, {"start", 0.0}, {"end", upload.seconds}, {"text", text}}})}};
         if (upload.fields.count("language")) answer["language"] = upload.fields.find("language")->second;
         res.set_content(answer.dump(), "application/json");
+    });
+    server_->Post("/v1/audio/speech", [this](const httplib::Request& req, httplib::Response& res) {
+        std::optional<Fault> fault;
+        json request;
+        try {
+            request = json::parse(req.body);
+        } catch (const json::exception&) {
+            res.status = 400;
+            return;
+        }
+        {
+            std::lock_guard lock(mutex_);
+            received_.push_back(request);
+            authorization_.push_back(req.get_header_value("Authorization"));
+            if (!queued_.empty()) {
+                fault = queued_.front();
+                queued_.pop_front();
+            }
+        }
+        if (fault == Fault::ServerError) {
+            res.status = 500;
+            res.set_content(R"({"error":{"message":"internal"}})", "application/json");
+            return;
+        }
+        // A tone as long as the text (300 ms + 60 ms a character), its pitch set by the voice.
+        const std::string text = request.value("input", "");
+        std::size_t characters = 0;
+        for (unsigned char c : text) characters += (c & 0xC0) != 0x80;
+        const std::string voice = request.value("voice", "");
+        const double frequency = 150.0 + static_cast<double>(std::hash<std::string>{}(voice) % 300);
+        const int rate = 24000;
+        const auto frames = static_cast<std::size_t>(rate * (0.3 + 0.06 * static_cast<double>(characters)));
+        std::string wav;
+        const auto put = [&wav](std::uint32_t v, int bytes) {
+            for (int i = 0; i < bytes; ++i) wav.push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
+        };
+        wav += "RIFF";
+        put(static_cast<std::uint32_t>(36 + frames * 2), 4);
+        wav += "WAVEfmt ";
+        put(16, 4), put(1, 2), put(1, 2), put(rate, 4), put(rate * 2, 4), put(2, 2), put(16, 2);
+        wav += "data";
+        put(static_cast<std::uint32_t>(frames * 2), 4);
+        for (std::size_t i = 0; i < frames; ++i)
+            put(static_cast<std::uint16_t>(static_cast<std::int16_t>(8000.0 * std::sin(2.0 * 3.14159265358979 * frequency * static_cast<double>(i) / rate))), 2);
+        res.set_content(wav, "audio/wav");
     });
     port_ = server_->bind_to_any_port("127.0.0.1");
     thread_ = std::thread([this] { server_->listen_after_bind(); });

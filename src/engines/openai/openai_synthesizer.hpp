@@ -1,0 +1,30 @@
+#pragma once
+// Speech synthesis behind an OpenAI-compatible /v1/audio/speech endpoint (hosted APIs,
+// Kokoro/Orpheus/XTTS servers that speak the same protocol). A character keeps its voice in
+// every language: voices are given out from [engines.tts] low_voices / high_voices by the
+// character's pitch register. The answer is asked for as WAV and decoded in memory.
+// Voice cloning from a reference clip is not sent yet.
+#include <string>
+#include <vector>
+
+#include "engines/engine_settings.hpp"
+#include "engines/http/http_client.hpp"
+#include "engines/tts.hpp"
+
+namespace dramaloc::engines {
+
+class OpenAiSynthesizer : public SpeechSynthesizer {
+public:
+    explicit OpenAiSynthesizer(EngineSettings settings);
+    std::string name() const override { return "openai"; }
+    std::string version() const override;
+    media::AudioBuffer synthesize(std::string_view text, const VoiceSpec& voice) override;
+    std::vector<std::string> voices(std::string_view language) const override;
+    std::string voice_for(std::string_view language, VoiceRegister voice_register, std::size_t index) const override;
+
+private:
+    EngineSettings settings_;
+    HttpClient client_;
+};
+
+}  // namespace dramaloc::engines
