@@ -26,7 +26,11 @@ run_hardsubs() {
   "$BUILD/bench/hardsubs_bench" "$WORK/hardsubs" "${HARDSUBS_SECONDS:-120}"
 }
 run_translate() {
-  if [[ -x "$BUILD/bench/translate_bench" ]]; then "$BUILD/bench/translate_bench"; else
+  if [[ -x "$BUILD/bench/translate_bench" ]]; then
+    "$BUILD/bench/translate_bench"
+    echo
+    "$BUILD/bench/fit_loop_bench" "$BUILD/src/cli/dramaloc" "$WORK/fit" "${FIT_SECONDS:-60}"
+  else
     echo "bench: $BUILD/bench/translate_bench is missing (it is built with the tests: DRAMALOC_BUILD_TESTS=ON)"; fi
 }
 if [[ "$WHICH" == hardsubs ]]; then run_hardsubs; exit 0; fi

@@ -15,6 +15,9 @@ struct FitBounds {
     // Slow a short clip down (not below min_speed) so it ends with its slot, for lines
     // whose timing must match the picture. Off: a short clip keeps its natural pace.
     bool fill_slot = false;
+    // Rounds of "shorten this line" asked of the translator for a dub that still does not fit
+    // (engines that cannot shorten skip them).
+    int shorten_rounds = 2;
 };
 
 struct FitResult {

@@ -11,6 +11,7 @@
 //  - Errors: EngineError when the engine or a language pair is missing, naming the
 //    Debian package to install (e.g. apertium-en-es).
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -42,6 +43,13 @@ public:
     bool supports(std::string_view from, std::string_view to) const;
     virtual std::vector<std::string> translate(const std::vector<std::string>& texts, std::string_view from,
                                                std::string_view to, const TranslationContext& context = {}) = 0;
+    // A shorter wording of `text` (already in `language`) of at most `max_chars` characters,
+    // for a dub that does not fit its slot; nullopt when the engine cannot shorten (the
+    // embedded ones) or gave no usable answer.
+    virtual std::optional<std::string> shorten(std::string_view /*text*/, std::string_view /*language*/, int /*max_chars*/) {
+        return std::nullopt;
+    }
+    virtual bool can_shorten() const { return false; }
 };
 
 // Backends by name ("apertium", …); throws EngineError listing the ones that exist.

@@ -111,46 +111,82 @@ LanguageResult localize_language(StageContext& context, const SourceAnalysis& so
         });
     out.script = read_script_json(translate_dir / "script.json");
 
-    // 2. Subtitles.
-    out.events = segment_stage(context, out.script, translate_key, rules, fps, out.subtitles_key);
-
-    // 3. Synthesize and fit each line; lines run in parallel (the engine serialises what it must).
+    // 2. Synthesize and fit each line; lines run in parallel (the engine serialises what it
+    //    must). A dub that does not fit even at the speed bound has its line shortened by the
+    //    translator, when it can, and is made again (fit.shorten_rounds rounds at most).
     auto tts = engines::make_synthesizer(options.tts_engine);
     const auto voices = assign_voices(source.characters, language, *tts);
-    const auto& lines = out.script.lines;
+    const std::size_t count = out.script.lines.size();
     const std::string fit_parameters = json{options.fit.min_speed, options.fit.max_speed, options.fit.fill_slot}.dump();
     struct Fitted {
         std::string key;
         media::AudioBuffer audio;
         json result;
+        std::string text;           // what was spoken: the translation, or its shortened form
+        std::string shorten_key;    // the last shortening's key, when there was one
+        json rounds = json::array();
     };
-    std::vector<Fitted> fitted(lines.size());
-    if (options.on_stage) options.on_stage(language + ": synthesize and fit " + std::to_string(lines.size()) + " lines");
-    parallel_for(lines.size(), resolve_jobs(options.jobs), [&](std::size_t, std::size_t i) {
-        const Line& line = lines[i];
+    std::vector<Fitted> fitted(count);
+    const int rounds = translator->can_shorten() ? options.fit.shorten_rounds : 0;
+    if (options.on_stage) options.on_stage(language + ": synthesize and fit " + std::to_string(count) + " lines");
+    parallel_for(count, resolve_jobs(options.jobs), [&](std::size_t, std::size_t i) {
+        const Line& line = out.script.lines[i];
         const std::string scope = language + "/line " + std::to_string(line.id);
         const std::string voice = voices.count(line.speaker) ? voices.at(line.speaker) : voices.at("");
-        const std::string synth_key = stage_key("synthesize", 1, tts->version(), {}, json{voice, line.text}.dump());
-        const fs::path clip_dir = run_stage(context, {"synthesize", scope, tts->version(), synth_key}, [&](const fs::path& dir) {
-            engines::VoiceSpec spec;
-            spec.language = language;
-            spec.voice = voice;
-            media::write_wav(dir / "clip.wav", tts->synthesize(line.text, spec), media::WavSampleFormat::Float32);
-        });
-        const TimeMs next_start = i + 1 < lines.size() ? lines[i + 1].start : source.duration_ms;
+        const TimeMs next_start = i + 1 < count ? out.script.lines[i + 1].start : source.duration_ms;
         const TimeMs available_after = std::max<TimeMs>(0, next_start - line.end - kClipGapMs);
-        fitted[i].key = stage_key("fit", 1, "rubberband-r3", {synth_key},
-                                  json{line.duration(), available_after, fit_parameters}.dump());
-        const fs::path fit_dir = run_stage(context, {"fit", scope, "rubberband-r3", fitted[i].key}, [&](const fs::path& dir) {
-            const auto clip = media::read_wav(clip_dir / "clip.wav");
-            const auto result = dub::fit_clip_to_slot(clip, line.duration(), available_after, options.fit);
-            media::write_wav(dir / "fitted.wav", result.audio, media::WavSampleFormat::Float32);
-            write_json(dir / "fit.json", {{"speed", result.speed}, {"overflow_ms", result.overflow_ms},
-                                          {"borrowed_ms", result.borrowed_ms}, {"fits", result.fits}});
-        });
-        fitted[i].audio = media::read_wav(fit_dir / "fitted.wav");
-        fitted[i].result = read_json(fit_dir / "fit.json");
+        const auto synthesize_and_fit = [&](const std::string& text, Fitted& f) {
+            const std::string synth_key = stage_key("synthesize", 1, tts->version(), {}, json{voice, text}.dump());
+            const fs::path clip_dir = run_stage(context, {"synthesize", scope, tts->version(), synth_key}, [&](const fs::path& dir) {
+                engines::VoiceSpec spec;
+                spec.language = language;
+                spec.voice = voice;
+                media::write_wav(dir / "clip.wav", tts->synthesize(text, spec), media::WavSampleFormat::Float32);
+            });
+            f.key = stage_key("fit", 1, "rubberband-r3", {synth_key}, json{line.duration(), available_after, fit_parameters}.dump());
+            const fs::path fit_dir = run_stage(context, {"fit", scope, "rubberband-r3", f.key}, [&](const fs::path& dir) {
+                const auto clip = media::read_wav(clip_dir / "clip.wav");
+                const auto result = dub::fit_clip_to_slot(clip, line.duration(), available_after, options.fit);
+                media::write_wav(dir / "fitted.wav", result.audio, media::WavSampleFormat::Float32);
+                write_json(dir / "fit.json", {{"speed", result.speed}, {"overflow_ms", result.overflow_ms},
+                                              {"borrowed_ms", result.borrowed_ms}, {"fits", result.fits}});
+            });
+            f.audio = media::read_wav(fit_dir / "fitted.wav");
+            f.result = read_json(fit_dir / "fit.json");
+            f.text = text;
+        };
+        Fitted& f = fitted[i];
+        synthesize_and_fit(line.text, f);
+        for (int round = 1; round <= rounds && !f.result.at("fits").get<bool>(); ++round) {
+            // The clip at the speed bound overruns by overflow_ms: ask for that much less text.
+            const auto room = static_cast<double>(line.duration() + available_after);
+            const double share = room / (room + f.result.at("overflow_ms").get<double>());
+            const auto characters = static_cast<double>(std::count_if(f.text.begin(), f.text.end(), [](char c) { return (c & 0xC0) != 0x80; }));
+            const int target = std::max(4, static_cast<int>(characters * share * 0.9));
+            const std::string key = stage_key("shorten", 1, translator->version(), {translate_key}, json{line.id, f.text, target}.dump());
+            const fs::path dir = run_stage(context, {"shorten", scope, translator->version(), key}, [&](const fs::path& d) {
+                const auto shorter = translator->shorten(f.text, language, target);
+                write_json(d / "shorten.json", {{"text", shorter ? json(*shorter) : json(nullptr)}});
+            });
+            const json answer = read_json(dir / "shorten.json").at("text");
+            if (answer.is_null()) break;  // the engine had nothing usable: QC reports the overflow
+            const std::string before = f.text;
+            synthesize_and_fit(answer.get<std::string>(), f);
+            f.shorten_key = key;
+            f.rounds.push_back({{"round", round}, {"max_chars", target}, {"from", before}, {"text", f.text},
+                                {"fits", f.result.at("fits")}, {"overflow_ms", f.result.at("overflow_ms")}});
+        }
     });
+
+    // 3. Subtitles, of what is spoken (shortened lines included).
+    std::string spoken_key = translate_key;
+    for (std::size_t i = 0; i < count; ++i) {
+        if (fitted[i].shorten_key.empty()) continue;
+        out.script.lines[i].text = fitted[i].text;
+        spoken_key = stage_key("spoken-script", 1, "", {spoken_key, fitted[i].shorten_key});
+    }
+    out.events = segment_stage(context, out.script, spoken_key, rules, fps, out.subtitles_key);
+    const auto& lines = out.script.lines;
 
     // 4. Place: each clip at its line's start, pushed later only if the previous clip
     //    overflowed into it (clips never overlap).
@@ -210,6 +246,10 @@ LanguageResult localize_language(StageContext& context, const SourceAnalysis& so
         if (r.at("speed").get<double>() > 1.0 + 1e-6)
             findings.push_back(finding("fit_speed", "info", id, r.at("speed").get<double>(), options.fit.max_speed,
                                        "line " + std::to_string(id) + ": sped up to fit its slot"));
+        if (!fitted[i].rounds.empty())
+            findings.push_back(finding("fit_shortened", "info", id, static_cast<double>(fitted[i].rounds.size()), rounds,
+                                       "line " + std::to_string(id) + ": shortened in " + std::to_string(fitted[i].rounds.size()) +
+                                           " round(s) to fit its slot: \"" + fitted[i].text + "\""));
         if (shifted[i] > 0)
             findings.push_back(finding("clip_shifted", "warning", id, static_cast<double>(shifted[i]), 0,
                                        "line " + std::to_string(id) + ": dub starts " + std::to_string(shifted[i]) +
@@ -238,7 +278,8 @@ LanguageResult localize_language(StageContext& context, const SourceAnalysis& so
                          {"speed", r.at("speed")},
                          {"borrowed_ms", r.at("borrowed_ms")},
                          {"overflow_ms", r.at("overflow_ms")},
-                         {"shifted_ms", shifted[i]}});
+                         {"shifted_ms", shifted[i]},
+                         {"shorten_rounds", fitted[i].rounds}});
     }
     int errors = 0, warnings = 0;
     for (const auto& f : findings) {

@@ -63,6 +63,8 @@ void apply_config(LocalizeOptions& o, const Config& c) {
     o.fit.min_speed = c.get_double_or("fit.min_speed", o.fit.min_speed);
     o.fit.max_speed = c.get_double_or("fit.max_speed", o.fit.max_speed);
     o.fit.fill_slot = c.get_bool_or("fit.fill_slot", o.fit.fill_slot);
+    o.fit.shorten_rounds = static_cast<int>(c.get_int_or("fit.shorten_rounds", o.fit.shorten_rounds));
+    if (o.fit.shorten_rounds < 0 || o.fit.shorten_rounds > 5) throw ConfigError(c.source_name() + ": fit.shorten_rounds must be in [0, 5]");
     o.mix.duck_db = c.get_double_or("mix.duck_db", o.mix.duck_db);
     o.mix.attack_ms = c.get_int_or("mix.attack_ms", o.mix.attack_ms);
     o.mix.release_ms = c.get_int_or("mix.release_ms", o.mix.release_ms);

@@ -135,3 +135,45 @@ TEST(ChineseSource, ArabicAndThaiSubtitlesAndDubsThroughTheServers) {
     const std::set<std::string> configured = {"onyx", "echo", "ash", "nova", "shimmer", "coral"};
     for (const auto& v : voices) EXPECT_TRUE(configured.count(v)) << v;
 }
+
+TEST(ChineseSource, DubsThatDoNotFitAreShortenedByTheTranslatorAndMadeAgain) {
+    TempDir dir;
+    sample::SampleOptions o;
+    o.seconds = 12;
+    o.hardsubs_language = "zh";
+    const auto sample = sample::make_sample(dir / "ep.mp4", o);
+    FakeOpenAiServer server;
+    // Translations far too long for their slots (the embedded espeak-ng voice speaks them).
+    for (const auto& e : sample.contents.hardsubs)
+        server.translate("en", e.lines.at(0),
+                         "Well, you know, as I was saying before, and I really do mean it from the bottom of my heart, this is it");
+    const std::string engines = "[engines.translate]\nbackend = \"openai\"\nurl = \"" + server.base_url() + "\"\nmodel = \"llm\"\n";
+    write_file(dir / "no-loop.toml", engines + "\n[fit]\nshorten_rounds = 0\n");
+    write_file(dir / "loop.toml", engines);
+    const auto run = [&](const char* config, const char* out) {
+        const auto r = run_dramaloc({"localize", (dir / "ep.mp4").string(), "--from", "zh", "--to", "en", "--config",
+                                     (dir / config).string(), "--out", (dir / out).string(), "-q"});
+        EXPECT_EQ(r.exit_code, 0) << r.err;
+        return json::parse(read_file(dir / out / "ep" / "qc.json"))["languages"]["en"];
+    };
+    const json without = run("no-loop.toml", "a");
+    const json with = run("loop.toml", "b");
+    const int lines = with["summary"]["lines"].get<int>();
+    const int fit_without = without["summary"]["lines_fitting"].get<int>();
+    const int fit_with = with["summary"]["lines_fitting"].get<int>();
+    EXPECT_LT(fit_without, lines) << "the translations were meant not to fit";
+    EXPECT_GT(fit_with, fit_without);
+    int shortened = 0;
+    for (const auto& f : with["findings"]) shortened += f["rule"] == "fit_shortened";
+    EXPECT_GT(shortened, 0);
+    // Each round is recorded, and the subtitles show what is spoken: the shorter line.
+    bool recorded = false;
+    for (const auto& c : with["clips"])
+        if (!c["shorten_rounds"].empty()) {
+            recorded = true;
+            EXPECT_LT(c["shorten_rounds"].back()["text"].get<std::string>().size(), c["shorten_rounds"][0]["from"].get<std::string>().size());
+        }
+    EXPECT_TRUE(recorded);
+    const std::string srt = read_file(dir / "b" / "ep" / "ep.en.srt");
+    EXPECT_EQ(srt.find("from the bottom of my heart, this is it"), std::string::npos) << srt;
+}

@@ -217,8 +217,30 @@ std::vector<std::string> FakeOpenAiServer::authorization_headers() const {
 }
 
 json FakeOpenAiServer::answer(const json& request, std::optional<Fault> fault) const {
-    // The target language is the tag in "... to Spanish (es) for subtitles" of the system prompt.
     const std::string system = request["messages"][0]["content"].get<std::string>();
+    const auto chat_answer = [&](const std::string& content) {
+        return json{{"id", "chatcmpl-test"},
+                    {"object", "chat.completion"},
+                    {"model", request.value("model", "")},
+                    {"choices", json::array({{{"index", 0}, {"finish_reason", "stop"}, {"message", {{"role", "assistant"}, {"content", content}}}}})}};
+    };
+    if (system.rfind("You shorten", 0) == 0) {
+        // "Shorten": the words of the line that fit in max_chars characters (counted in code points).
+        const json user = json::parse(request["messages"][1]["content"].get<std::string>());
+        const std::string text = user["text"].get<std::string>();
+        const auto limit = user["max_chars"].get<std::size_t>();
+        std::string out;
+        std::size_t characters = 0, last_space = 0;
+        for (std::size_t i = 0; i < text.size(); ++i) {
+            const bool starts = (static_cast<unsigned char>(text[i]) & 0xC0) != 0x80;
+            if (starts && ++characters > limit) break;
+            if (text[i] == ' ') last_space = out.size();
+            out += text[i];
+        }
+        if (characters > limit && last_space > 0) out.resize(last_space);
+        return chat_answer(json{{"text", out}}.dump());
+    }
+    // The target language is the tag in "... to Spanish (es) for subtitles" of the system prompt.
     std::smatch m;
     std::string to = "?";
     if (std::regex_search(system, m, std::regex(R"( to [^(]*\(([A-Za-z-]+)\) for subtitles)"))) to = m[1].str();

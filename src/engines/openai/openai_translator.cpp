@@ -171,6 +171,34 @@ void OpenAiTranslator::translate_batch(const Batch& b, std::vector<std::string>&
     translate_batch(half, out);
 }
 
+std::optional<std::string> OpenAiTranslator::shorten(std::string_view text, std::string_view language, int max_chars) {
+    const std::string system =
+        "You shorten a line of dubbed dialogue in " + language_name(language) +
+        " so it can be spoken in its time slot. Keep its meaning, its names and its tone; drop what is least needed. "
+        "The new line must have at most " + std::to_string(max_chars) +
+        " characters. Answer with JSON only: {\"text\": \"<the shorter line>\"}.";
+    const json user = {{"text", std::string(text)}, {"max_chars", max_chars}};
+    json request = {{"model", settings_.model},
+                    {"temperature", 0},
+                    {"messages", json::array({{{"role", "system"}, {"content", system}}, {{"role", "user"}, {"content", user.dump()}}})}};
+    for (int attempt = 0; attempt < kAnswersPerBatch; ++attempt) {
+        const HttpResponse response = client_.post_json("/chat/completions", request);
+        if (response.status < 200 || response.status > 299) return std::nullopt;
+        ++requests_;
+        try {
+            const auto answer = parse_content(json::parse(response.body).at("choices").at(0).at("message").at("content").get<std::string>());
+            if (answer && answer->contains("text") && (*answer)["text"].is_string()) {
+                const std::string shorter = (*answer)["text"].get<std::string>();
+                const auto length = static_cast<int>(std::count_if(shorter.begin(), shorter.end(), [](char c) { return (c & 0xC0) != 0x80; }));
+                if (!shorter.empty() && length <= max_chars + max_chars / 10) return shorter;
+            }
+        } catch (const json::exception&) {
+        }
+        ++rejected_;
+    }
+    return std::nullopt;
+}
+
 std::vector<std::string> OpenAiTranslator::translate(const std::vector<std::string>& texts, std::string_view from,
                                                      std::string_view to, const TranslationContext& context) {
     std::vector<std::string> out(texts.size());

@@ -36,6 +36,8 @@ public:
     std::vector<LanguagePair> pairs() const override;  // any to any: {"*", "*"}
     std::vector<std::string> translate(const std::vector<std::string>& texts, std::string_view from, std::string_view to,
                                        const TranslationContext& context = {}) override;
+    std::optional<std::string> shorten(std::string_view text, std::string_view language, int max_chars) override;
+    bool can_shorten() const override { return true; }
     TranslationStats stats() const;
 
 private:
