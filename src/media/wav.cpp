@@ -187,15 +187,23 @@ struct WavReader::Impl {
 
 WavReader::WavReader(const fs::path& path) : impl_(std::make_unique<Impl>()) { impl_->open(path); }
 
-AudioBuffer decode_wav(std::string bytes, const std::string& source_name) {
-    WavReader reader(std::make_unique<WavReader::Impl>());
-    reader.impl_->open_bytes(std::move(bytes), source_name);
+namespace {
+
+AudioBuffer read_all(WavReader& reader) {
     AudioBuffer out;
     out.sample_rate = reader.sample_rate();
     out.channels = reader.channels();
     out.samples.resize(static_cast<std::size_t>(reader.frames()) * static_cast<std::size_t>(reader.channels()));
     reader.read(out.samples);
     return out;
+}
+
+}  // namespace
+
+AudioBuffer decode_wav(std::string bytes, const std::string& source_name) {
+    WavReader reader(std::make_unique<WavReader::Impl>());
+    reader.impl_->open_bytes(std::move(bytes), source_name);
+    return read_all(reader);
 }
 
 WavReader::WavReader(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -210,12 +218,7 @@ SampleCount WavReader::read(std::span<float> out) { return impl_->read(out); }
 
 AudioBuffer read_wav(const fs::path& path) {
     WavReader reader(path);
-    AudioBuffer out;
-    out.sample_rate = reader.sample_rate();
-    out.channels = reader.channels();
-    out.samples.resize(static_cast<std::size_t>(reader.frames()) * static_cast<std::size_t>(reader.channels()));
-    reader.read(out.samples);
-    return out;
+    return read_all(reader);
 }
 
 namespace {

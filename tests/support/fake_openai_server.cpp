@@ -30,12 +30,8 @@ FakeOpenAiServer::FakeOpenAiServer() : server_(std::make_unique<httplib::Server>
         }
         {
             std::lock_guard lock(mutex_);
-            received_.push_back(request);
-            authorization_.push_back(req.get_header_value("Authorization"));
-            if (!queued_.empty()) {
-                fault = queued_.front();
-                queued_.pop_front();
-            } else if (persistent_) {
+            fault = record(request, req.get_header_value("Authorization"));
+            if (!fault && persistent_) {
                 const auto user = json::parse(request["messages"][1]["content"].get<std::string>());
                 if (user["translate"].size() > persistent_->first) fault = persistent_->second;
             }
@@ -66,12 +62,7 @@ FakeOpenAiServer::FakeOpenAiServer() : server_(std::make_unique<httplib::Server>
         std::vector<std::string> words;
         {
             std::lock_guard lock(mutex_);
-            authorization_.push_back(req.get_header_value("Authorization"));
-            received_.push_back(json::object());
-            if (!queued_.empty()) {
-                fault = queued_.front();
-                queued_.pop_front();
-            }
+            fault = record(json::object(), req.get_header_value("Authorization"));
             words = transcript_;
         }
         for (const auto& [name, part] : req.files) {
@@ -120,12 +111,7 @@ FakeOpenAiServer::FakeOpenAiServer() : server_(std::make_unique<httplib::Server>
         }
         {
             std::lock_guard lock(mutex_);
-            received_.push_back(request);
-            authorization_.push_back(req.get_header_value("Authorization"));
-            if (!queued_.empty()) {
-                fault = queued_.front();
-                queued_.pop_front();
-            }
+            fault = record(request, req.get_header_value("Authorization"));
         }
         if (fault == Fault::ServerError) {
             res.status = 500;
@@ -158,6 +144,15 @@ FakeOpenAiServer::FakeOpenAiServer() : server_(std::make_unique<httplib::Server>
     thread_ = std::thread([this] { server_->listen_after_bind(); });
     // The socket listens from bind_to_any_port on; wait until the accept loop runs too.
     while (!server_->is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+}
+
+std::optional<Fault> FakeOpenAiServer::record(const json& request, const std::string& authorization) {
+    received_.push_back(request);
+    authorization_.push_back(authorization);
+    if (queued_.empty()) return std::nullopt;
+    const Fault next = queued_.front();
+    queued_.pop_front();
+    return next;
 }
 
 FakeOpenAiServer::~FakeOpenAiServer() {

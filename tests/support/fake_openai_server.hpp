@@ -60,6 +60,8 @@ public:
 
 private:
     nlohmann::json answer(const nlohmann::json& request, std::optional<Fault> fault) const;
+    // Keeps what came in and takes the next queued fault; the caller holds mutex_.
+    std::optional<Fault> record(const nlohmann::json& request, const std::string& authorization);
 
     std::unique_ptr<httplib::Server> server_;
     std::thread thread_;
