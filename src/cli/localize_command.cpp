@@ -38,6 +38,8 @@ int run_localize(const std::vector<std::string>& episodes, pipeline::LocalizeOpt
         };
         try {
             const auto result = pipeline::localize_episode(episode, options);
+            // Characters are series-wide: the next episodes know who was heard in this one.
+            pipeline::remember_characters(options.known_characters, result.characters);
             std::cout << name << ": " << result.stages_computed << " stages computed, " << result.stages_reused
                       << " reused\n";
             for (const auto& f : result.files) std::cout << "  " << f.string() << "\n";

@@ -40,6 +40,23 @@ void apply_config(LocalizeOptions& o, const Config& c) {
     o.engines.speakers = c.get_string_or("engines.speakers.backend", o.engines.speakers);
     o.translate_engine = engines::engine_settings(c, "translate", o.engines.translate);
     o.engines.translate = o.translate_engine.backend;
+    // [cast.lin] name = "Lin Xia", register = "high", pitch_hz = 225, voices.es = "es+f2"
+    for (const auto& id : c.keys("cast")) {
+        const std::string at = "cast." + id + ".";
+        Character character;
+        character.id = id;
+        character.name = c.get_string_or(at + "name", id);
+        const std::string reg = c.get_string_or(at + "register", "");
+        character.voice_register = reg == "high" ? VoiceRegister::High : reg == "low" ? VoiceRegister::Low : VoiceRegister::Unknown;
+        character.median_pitch_hz = static_cast<float>(c.get_double_or(at + "pitch_hz", 0.0));
+        if (character.median_pitch_hz < 0 || character.median_pitch_hz > 1000)
+            throw ConfigError(c.source_name() + ": cast." + id + ".pitch_hz must be in [0, 1000] (the character's median pitch)");
+        if (character.voice_register == VoiceRegister::Unknown && character.median_pitch_hz > 0)
+            character.voice_register = character.median_pitch_hz < 165 ? VoiceRegister::Low : VoiceRegister::High;
+        for (const auto& language : c.keys("cast." + id + ".voices"))
+            if (auto voice = c.get_string(at + "voices." + language)) character.voice_per_language[language] = *voice;
+        o.known_characters.push_back(std::move(character));
+    }
     // [glossary."林小姐"] en = "Miss Lin": the rendering each target language requires.
     if (const auto terms = c.keys("glossary"); !terms.empty()) {
         auto series = std::make_shared<Series>(o.series ? *o.series : Series{});
@@ -179,6 +196,14 @@ subtitles::RenderStyle burn_style(const media::MediaInfo& info, const std::strin
 }
 
 }  // namespace
+
+void remember_characters(std::vector<Character>& known, const std::vector<Character>& met) {
+    for (const auto& c : met) {
+        const auto same = std::find_if(known.begin(), known.end(), [&](const Character& k) { return k.id == c.id; });
+        if (same == known.end()) known.push_back(c);
+        else if (same->median_pitch_hz <= 0) same->median_pitch_hz = c.median_pitch_hz;  // a cast entry learns its voice
+    }
+}
 
 EpisodeOutputs localize_episode(const fs::path& episode, const LocalizeOptions& options) {
     const auto started = std::chrono::steady_clock::now();
@@ -359,6 +384,7 @@ EpisodeOutputs localize_episode(const fs::path& episode, const LocalizeOptions& 
                      {"wall_seconds", seconds_since(started)}};
     write_json(result.folder / "manifest.json", manifest);
     result.files.push_back(result.folder / "manifest.json");
+    result.characters = source.characters;
     result.stages_computed = log.computed_count();
     result.stages_reused = static_cast<int>(log.records().size()) - result.stages_computed;
     return result;

@@ -68,6 +68,9 @@ struct LocalizeOptions {
     engines::EngineSettings asr_engine = engines::embedded_engine("pocketsphinx");    // [engines.asr] in full
     engines::EngineSettings tts_engine = engines::embedded_engine("espeak");          // [engines.tts] in full
     std::shared_ptr<const Series> series;          // glossary and synopsis for the translator (may be null)
+    // The series' characters known so far ([cast.*] of the config, then every character met in
+    // earlier episodes of the run): the same voice gets the same id, name and dub voice.
+    std::vector<Character> known_characters;
     dub::FitBounds fit;
     dub::MixOptions mix;
     std::shared_ptr<const Config> config;         // [subtitles.rules.*] overrides, when given
@@ -86,9 +89,13 @@ void validate(const LocalizeOptions& options);
 struct EpisodeOutputs {
     std::filesystem::path folder;
     std::vector<std::filesystem::path> files;  // everything written, in a stable order
+    std::vector<Character> characters;         // who speaks in this episode (known ones keep their ids)
     int stages_computed = 0;                   // 0 on a re-run of an unchanged episode
     int stages_reused = 0;
 };
+
+// Adds the characters of an episode that `known` does not have yet (by id).
+void remember_characters(std::vector<Character>& known, const std::vector<Character>& met);
 
 // Localizes one episode. Throws InputError/EngineError/IoError/Cancelled; on any failure
 // no output of this episode is left half-written (each file appears complete or not at all).

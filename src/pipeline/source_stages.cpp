@@ -321,12 +321,14 @@ SourceAnalysis analyse_source(StageContext& context, const fs::path& episode, co
     announce(options, "identify speakers");
     auto speakers = engines::make_speaker_identifier(options.engines.speakers);
     out.script_key = stage_key("source-script", 2, speakers->version(), {lines_key, out.audio_key},
-                               std::string(to_string(out.mode)) + "/" + options.source_language);
+                               std::string(to_string(out.mode)) + "/" + options.source_language +
+                                   (options.known_characters.empty() ? std::string()
+                                                                     : "/known=" + characters_to_json(options.known_characters).dump()));
     const fs::path script_dir = run_stage(context, {"source-script", "episode", speakers->version(), out.script_key},
                                           [&](const fs::path& dir) {
         Script script{options.source_language, lines};
         engines::SpeakerAssignment assignment;
-        if (out.has_audio && !script.lines.empty()) assignment = speakers->identify(speech, script.lines, {});
+        if (out.has_audio && !script.lines.empty()) assignment = speakers->identify(speech, script.lines, options.known_characters);
         for (std::size_t i = 0; i < script.lines.size() && i < assignment.line_speakers.size(); ++i)
             script.lines[i].speaker = assignment.line_speakers[i];
         write_script_json(dir / "script.json", script);
