@@ -25,10 +25,6 @@ void check(int rc, const char* what) {
     if (rc != EBUR128_SUCCESS) throw EngineError(std::string("libebur128 ") + what + " failed (code " + std::to_string(rc) + ")");
 }
 
-void apply_gain(media::AudioBuffer& audio, double gain) {
-    for (float& s : audio.samples) s = static_cast<float>(s * gain);
-}
-
 }  // namespace
 
 LoudnessMeasurement measure_loudness(const media::AudioBuffer& audio) {
@@ -148,56 +144,6 @@ LoudnessMeasurement LoudnessMeter::result() const {
 
 namespace {
 
-// Gain to `gain_db`, then limited so the true peak is at most `max_dbtp`. The limiter acts on
-// sample peaks and true (inter-sample) peaks can sit a little higher, so its ceiling is
-// lowered by any excess left and the pass repeated; plain gain reduction is the last resort.
-media::AudioBuffer gain_and_limit(const media::AudioBuffer& source, double gain_db, double max_dbtp, bool* limited,
-                                  LoudnessMeasurement* after) {
-    media::AudioBuffer gained = source;
-    apply_gain(gained, from_db(gain_db));
-    *after = measure_loudness(gained);
-    *limited = false;
-    media::AudioBuffer out = gained;
-    double ceiling_db = max_dbtp;
-    for (int pass = 0; pass < 4 && after->true_peak_dbtp > max_dbtp; ++pass) {
-        out = gained;
-        limit_peaks(out, from_db(ceiling_db));
-        *limited = true;
-        *after = measure_loudness(out);
-        ceiling_db -= std::max(0.0, after->true_peak_dbtp - max_dbtp) + 0.02;
-    }
-    if (after->true_peak_dbtp > max_dbtp) {
-        apply_gain(out, from_db(max_dbtp - after->true_peak_dbtp - 0.01));
-        *after = measure_loudness(out);
-    }
-    return out;
-}
-
-}  // namespace
-
-NormalizeResult normalize_loudness(media::AudioBuffer& audio, double target_lufs, double max_true_peak_dbtp) {
-    NormalizeResult result;
-    result.before = measure_loudness(audio);
-    result.after = result.before;
-    if (!std::isfinite(result.before.integrated_lufs)) return result;  // silence or too short to measure
-    // Limiting takes a little loudness away; make up for it (a few rounds, at most 6 dB more)
-    // so the result lands on the target rather than under it.
-    const double base_gain = target_lufs - result.before.integrated_lufs;
-    double gain = base_gain;
-    media::AudioBuffer out;
-    for (int round = 0; round < 3; ++round) {
-        out = gain_and_limit(audio, gain, max_true_peak_dbtp, &result.limited, &result.after);
-        result.gain_db = gain;
-        const double shortfall = target_lufs - result.after.integrated_lufs;
-        if (!result.limited || std::abs(shortfall) < 0.1 || gain + shortfall > base_gain + 6.0) break;
-        gain += shortfall;
-    }
-    audio = std::move(out);
-    return result;
-}
-
-namespace {
-
 // One pass of the streaming normalisation: gain, then (when limiting) the limiter, then a
 // final plain gain; measured, and written to a fresh output.
 struct PassResult {
@@ -288,6 +234,23 @@ NormalizeResult normalize_loudness_streaming(int channels, int sample_rate, cons
     }
     last.output->keep();
     return result;
+}
+
+NormalizeResult normalize_loudness(media::AudioBuffer& audio, double target_lufs, double max_true_peak_dbtp) {
+    // The streaming passes over the buffer itself: one algorithm for both.
+    struct BufferOutput : StreamOutput {
+        std::vector<float> samples;
+        media::AudioBuffer* keep_into;
+        explicit BufferOutput(media::AudioBuffer* into) : keep_into(into) {}
+        void write(std::span<const float> block) override { samples.insert(samples.end(), block.begin(), block.end()); }
+        void keep() override { keep_into->samples = std::move(samples); }
+    };
+    if (audio.channels <= 0 || audio.sample_rate <= 0)
+        throw InputError("cannot measure loudness of audio without channels or sample rate");
+    const std::vector<float> source = audio.samples;
+    return normalize_loudness_streaming(
+        audio.channels, audio.sample_rate, [&](const BlockSink& sink) { sink(source); },
+        [&] { return std::make_unique<BufferOutput>(&audio); }, target_lufs, max_true_peak_dbtp);
 }
 
 }  // namespace dramaloc::dub

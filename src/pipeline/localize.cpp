@@ -137,14 +137,12 @@ void validate(const LocalizeOptions& options) {
         auto recognizer = engines::make_speech_recognizer(options.asr_engine);
         require_recognizer_language(*recognizer, options);
     }
-    if (options.remove_hardsubs && !ocr_possible)
-        engines::make_text_recognizer(options.engines.ocr)->require_language(options.source_language);  // throws why
     if (options.source.mode == SourceMode::Import) {
         require_readable_file(options.source.import_file);
         subtitles::read_subtitles(options.source.import_file);  // a malformed script fails before any work
     }
-    if (mode == SourceMode::Ocr || mode == SourceMode::Both)
-        engines::make_text_recognizer(options.engines.ocr)->require_language(options.source_language);
+    if ((mode == SourceMode::Ocr || mode == SourceMode::Both || options.remove_hardsubs) && !ocr_possible)
+        engines::make_text_recognizer(options.engines.ocr)->require_language(options.source_language);  // throws why
     auto translator = engines::make_translator(options.translate_engine);
     for (const auto& target : options.target_languages) {
         if (target == options.source_language || translator->supports(options.source_language, target)) continue;

@@ -16,6 +16,7 @@
 
 #include "core/cancel.hpp"
 #include "core/error.hpp"
+#include "engines/engine_settings.hpp"
 
 namespace dramaloc::engines {
 namespace {
@@ -190,6 +191,10 @@ std::string redacted(std::string text, std::string_view secret) {
     for (std::size_t at = text.find(secret); at != std::string::npos; at = text.find(secret, at))
         text.replace(at, secret.size(), "[redacted]");
     return text;
+}
+
+HttpEndpoint endpoint_for(const EngineSettings& s) {
+    return HttpEndpoint{s.url, s.api_key(), s.timeout_s, s.max_retries, s.max_concurrency};
 }
 
 HttpClient::HttpClient(HttpEndpoint endpoint) : endpoint_(std::move(endpoint)) {}

@@ -25,6 +25,10 @@ struct HttpEndpoint {
     double backoff_base_s = 0.5;  // first wait; doubled each retry, with ±50 % jitter, at most 30 s
 };
 
+// The endpoint an [engines.*] table describes (the key read from its environment variable).
+struct EngineSettings;
+HttpEndpoint endpoint_for(const EngineSettings& settings);
+
 struct HttpResponse {
     long status = 0;
     std::string body;

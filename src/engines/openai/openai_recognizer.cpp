@@ -54,8 +54,7 @@ std::vector<Word> words_from_transcription(const json& answer, TimeMs offset) {
 
 OpenAiRecognizer::OpenAiRecognizer(EngineSettings settings)
     : settings_(std::move(settings)),
-      client_(HttpEndpoint{settings_.url, settings_.api_key(), settings_.timeout_s, settings_.max_retries,
-                           settings_.max_concurrency}) {}
+      client_(endpoint_for(settings_)) {}
 
 std::string OpenAiRecognizer::version() const { return "openai-transcriptions/1 " + settings_.url + " model " + settings_.model; }
 

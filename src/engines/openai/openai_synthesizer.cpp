@@ -7,8 +7,7 @@ namespace dramaloc::engines {
 
 OpenAiSynthesizer::OpenAiSynthesizer(EngineSettings settings)
     : settings_(std::move(settings)),
-      client_(HttpEndpoint{settings_.url, settings_.api_key(), settings_.timeout_s, settings_.max_retries,
-                           settings_.max_concurrency}) {}
+      client_(endpoint_for(settings_)) {}
 
 std::string OpenAiSynthesizer::version() const { return "openai-speech/1 " + settings_.url + " model " + settings_.model; }
 

@@ -54,8 +54,7 @@ struct OpenAiTranslator::Batch {
 
 OpenAiTranslator::OpenAiTranslator(EngineSettings settings)
     : settings_(std::move(settings)),
-      client_(HttpEndpoint{settings_.url, settings_.api_key(), settings_.timeout_s, settings_.max_retries,
-                           settings_.max_concurrency}),
+      client_(endpoint_for(settings_)),
       structured_(settings_.structured_output) {}
 
 std::string OpenAiTranslator::version() const { return "openai-chat/1 " + settings_.url + " model " + settings_.model; }
