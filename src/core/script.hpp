@@ -69,6 +69,11 @@ struct Character {
     VoiceRegister voice_register = VoiceRegister::Unknown;
     float median_pitch_hz = 0.0f;
     std::map<std::string, std::string> voice_per_language;  // language -> engine voice name
+    // Voice cloning: a WAV of this character's cleanest speech (3-10 s) and what is said in it.
+    // Cut once, in the episode the character is first heard, and kept with the series, so the
+    // character sounds the same in every episode. Empty when there is none.
+    std::string reference_audio;  // file path
+    std::string reference_text;
 
     bool operator==(const Character&) const = default;
 };

@@ -13,6 +13,12 @@
 //   structured_output = true                 # send a JSON schema in response_format
 //   low_voices = ["onyx", "echo"]            # [engines.tts]: voices for low / high registers
 //   high_voices = ["nova", "shimmer"]
+//   clone = true                             # [engines.tts]: send each character's reference clip
+//   clone_request = "json"                   #   "json" (base64 WAV in the body) or "multipart"
+//   reference_audio_field = "reference_audio"
+//   reference_text_field = "reference_text"
+//   reference_min_s = 3                      #   shortest / longest clip cut from the source
+//   reference_max_s = 10
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,6 +43,14 @@ struct EngineSettings {
     // out in order (one character, one voice, in every language).
     std::vector<std::string> low_voices = {"onyx", "echo", "ash"};
     std::vector<std::string> high_voices = {"nova", "shimmer", "coral"};
+    // [engines.tts] voice cloning: each request carries the character's reference clip (a WAV
+    // cut from the source) and its transcript, in fields the server names.
+    bool clone = false;
+    std::string clone_request = "json";  // "json": the WAV base64-encoded in the JSON body; "multipart": a form
+    std::string reference_audio_field = "reference_audio";
+    std::string reference_text_field = "reference_text";
+    double reference_min_s = 3.0;
+    double reference_max_s = 10.0;
 
     // The key from the environment ("" when api_key_env is empty); ConfigError when the
     // variable is named but not set.

@@ -29,6 +29,10 @@ struct VoiceSpec {
     std::string voice;     // backend voice name, e.g. "en+m3" for espeak-ng; empty = language default
     int rate_wpm = 0;      // speaking rate in words per minute; 0 = backend default
     int pitch = 0;         // backend pitch setting (espeak-ng: 1..100, 50 normal); 0 = backend default
+    // Voice cloning, for backends configured to clone: a WAV of the character's own speech and
+    // its transcript. Empty: the named voice alone.
+    std::string reference_audio;  // file path
+    std::string reference_text;
 };
 
 // Audio plus where each word is in it, when the backend can tell.

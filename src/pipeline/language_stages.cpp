@@ -4,12 +4,14 @@
 #include <cctype>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <optional>
 #include <thread>
 
 #include "core/hash.hpp"
 #include "core/language.hpp"
 #include "core/script_json.hpp"
+#include "core/text_codec.hpp"
 #include "dub/fit.hpp"
 #include "dub/loudness.hpp"
 #include "dub/mix.hpp"
@@ -116,6 +118,15 @@ LanguageResult localize_language(StageContext& context, const SourceAnalysis& so
     //    translator, when it can, and is made again (fit.shorten_rounds rounds at most).
     auto tts = engines::make_synthesizer(options.tts_engine);
     const auto voices = assign_voices(source.characters, language, *tts);
+    // A cloning synthesizer hears each character's reference clip: its content and transcript
+    // are part of every clip's key.
+    struct Reference {
+        std::string audio, text, hash;
+    };
+    std::map<std::string, Reference> references;
+    if (options.tts_engine.clone)
+        for (const auto& c : source.characters)
+            if (!c.reference_audio.empty()) references[c.id] = {c.reference_audio, c.reference_text, hash_file_hex(c.reference_audio)};
     const std::size_t count = out.script.lines.size();
     const std::string fit_parameters = json{options.fit.min_speed, options.fit.max_speed, options.fit.fill_slot}.dump();
     struct Fitted {
@@ -136,11 +147,16 @@ LanguageResult localize_language(StageContext& context, const SourceAnalysis& so
         const TimeMs next_start = i + 1 < count ? out.script.lines[i + 1].start : source.duration_ms;
         const TimeMs available_after = std::max<TimeMs>(0, next_start - line.end - kClipGapMs);
         const auto synthesize_and_fit = [&](const std::string& text, Fitted& f) {
-            const std::string synth_key = stage_key("synthesize", 1, tts->version(), {}, json{voice, text}.dump());
+            const auto reference = references.find(line.speaker);
+            const bool cloned = reference != references.end();
+            const std::string synth_key =
+                cloned ? stage_key("synthesize", 1, tts->version(), {reference->second.hash}, json{voice, text, reference->second.text}.dump())
+                       : stage_key("synthesize", 1, tts->version(), {}, json{voice, text}.dump());
             const fs::path clip_dir = run_stage(context, {"synthesize", scope, tts->version(), synth_key}, [&](const fs::path& dir) {
                 engines::VoiceSpec spec;
                 spec.language = language;
                 spec.voice = voice;
+                if (cloned) spec.reference_audio = reference->second.audio, spec.reference_text = reference->second.text;
                 media::write_wav(dir / "clip.wav", tts->synthesize(text, spec), media::WavSampleFormat::Float32);
             });
             f.key = stage_key("fit", 1, "rubberband-r3", {synth_key}, json{line.duration(), available_after, fit_parameters}.dump());
@@ -161,7 +177,7 @@ LanguageResult localize_language(StageContext& context, const SourceAnalysis& so
             // The clip at the speed bound overruns by overflow_ms: ask for that much less text.
             const auto room = static_cast<double>(line.duration() + available_after);
             const double share = room / (room + f.result.at("overflow_ms").get<double>());
-            const auto characters = static_cast<double>(std::count_if(f.text.begin(), f.text.end(), [](char c) { return (c & 0xC0) != 0x80; }));
+            const auto characters = static_cast<double>(utf8_length(f.text));
             const int target = std::max(4, static_cast<int>(characters * share * 0.9));
             const std::string key = stage_key("shorten", 1, translator->version(), {translate_key}, json{line.id, f.text, target}.dump());
             const fs::path dir = run_stage(context, {"shorten", scope, translator->version(), key}, [&](const fs::path& d) {
@@ -258,6 +274,11 @@ LanguageResult localize_language(StageContext& context, const SourceAnalysis& so
             findings.push_back(finding("untranslated", "warning", id, 1, 0,
                                        "line " + std::to_string(id) + " was left untranslated: \"" + lines[i].text + "\""));
     }
+    // A cloning synthesizer without a reference for a character speaks in its preset voice.
+    for (const auto& [id, reference] : source.voice_references.items())
+        if (reference.contains("reason"))
+            findings.push_back(finding("no_voice_reference", "info", 0, 0, options.tts_engine.reference_min_s,
+                                       "character " + id + " speaks in a preset voice: " + reference.at("reason").get<std::string>()));
     dub::LoudnessMeasurement loudness{-std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity()};
     if (!mix_report.at("integrated_lufs").is_null()) loudness.integrated_lufs = mix_report.at("integrated_lufs").get<double>();
     if (!mix_report.at("true_peak_dbtp").is_null()) loudness.true_peak_dbtp = mix_report.at("true_peak_dbtp").get<double>();

@@ -377,6 +377,7 @@ EpisodeOutputs localize_episode(const fs::path& episode, const LocalizeOptions& 
                      {"engines", engines_json},
                      {"source", source_json},
                      {"characters", characters_to_json(source.characters)},
+                     {"voice_references", source.voice_references},
                      {"outputs", outputs},
                      {"run", log.to_json()},
                      {"wall_seconds", seconds_since(started)}};

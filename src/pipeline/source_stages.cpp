@@ -20,6 +20,7 @@
 #include "subtitles/format.hpp"
 #include "pipeline/artifact_json.hpp"
 #include "core/parallel.hpp"
+#include "pipeline/voice_reference.hpp"
 
 namespace dramaloc::pipeline {
 
@@ -320,10 +321,12 @@ SourceAnalysis analyse_source(StageContext& context, const fs::path& episode, co
     // 4. Speakers, from the voices (when there is a soundtrack).
     announce(options, "identify speakers");
     auto speakers = engines::make_speaker_identifier(options.engines.speakers);
+    // Who is known decides the ids; their voice references do not (and live at paths that move).
+    std::vector<Character> known_voices = options.known_characters;
+    for (auto& c : known_voices) c.reference_audio.clear(), c.reference_text.clear();
     out.script_key = stage_key("source-script", 2, speakers->version(), {lines_key, out.audio_key},
                                std::string(to_string(out.mode)) + "/" + options.source_language +
-                                   (options.known_characters.empty() ? std::string()
-                                                                     : "/known=" + characters_to_json(options.known_characters).dump()));
+                                   (known_voices.empty() ? std::string() : "/known=" + characters_to_json(known_voices).dump()));
     const fs::path script_dir = run_stage(context, {"source-script", "episode", speakers->version(), out.script_key},
                                           [&](const fs::path& dir) {
         Script script{options.source_language, lines};
@@ -336,7 +339,49 @@ SourceAnalysis analyse_source(StageContext& context, const fs::path& episode, co
     });
     out.script = read_script_json(script_dir / "script.json");
     out.characters = characters_from_json(read_json(script_dir / "characters.json"));
+
+    // 5. Voice references for a cloning synthesizer, for the characters that have none yet
+    //    (a character met in an earlier episode keeps the clip cut there).
+    if (options.tts_engine.clone && out.has_audio) add_voice_references(context, out, speech, options);
     return out;
+}
+
+void add_voice_references(StageContext& context, SourceAnalysis& out, const media::AudioBuffer& speech, const LocalizeOptions& options) {
+    std::vector<std::string> missing;
+    for (const auto& c : out.characters)
+        if (c.reference_audio.empty()) missing.push_back(c.id);
+    if (missing.empty()) return;
+    ReferenceOptions limits;
+    limits.min_s = options.tts_engine.reference_min_s;
+    limits.max_s = options.tts_engine.reference_max_s;
+    limits.target_s = std::clamp(8.0, limits.min_s, limits.max_s);
+    announce(options, "cut voice references for " + std::to_string(missing.size()) + " characters");
+    const std::string key = stage_key("voice-reference", 1, "", {out.script_key, out.audio_key},
+                                      json{missing, limits.min_s, limits.max_s, limits.target_s, limits.gap_ms}.dump());
+    const fs::path dir = run_stage(context, {"voice-reference", "episode", "", key}, [&](const fs::path& d) {
+        const auto clarity = line_clarity_db(speech, out.script.lines);
+        json report = json::object();
+        for (std::size_t k = 0; k < missing.size(); ++k) {
+            const auto choice = choose_reference(out.script.lines, clarity, missing[k], options.source_language, limits);
+            if (choice.lines.empty()) {
+                report[missing[k]] = {{"reason", choice.reason}};
+                continue;
+            }
+            const std::string file = "reference-" + std::to_string(k + 1) + ".wav";
+            media::write_wav(d / file, cut_reference(out.original_wav, choice.lines, limits.gap_ms), media::WavSampleFormat::Pcm16);
+            json ids = json::array();
+            for (const auto& l : choice.lines) ids.push_back(l.id);
+            report[missing[k]] = {{"file", file}, {"text", choice.text}, {"seconds", choice.seconds}, {"line_ids", ids}};
+        }
+        write_json(d / "references.json", report);
+    });
+    out.voice_references = read_json(dir / "references.json");
+    for (auto& c : out.characters) {
+        const auto it = out.voice_references.find(c.id);
+        if (it == out.voice_references.end() || !it->contains("file")) continue;
+        c.reference_audio = (dir / it->at("file").get<std::string>()).string();
+        c.reference_text = it->at("text").get<std::string>();
+    }
 }
 
 std::string ocr_unavailable_reason(const LocalizeOptions& options) {

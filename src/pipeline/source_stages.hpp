@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "core/script.hpp"
 #include "engines/asr.hpp"
 #include "engines/vad.hpp"
@@ -31,12 +33,20 @@ struct SourceAnalysis {
     std::filesystem::path original_wav;  // artifact: 48 kHz float, the episode's channels (mono or stereo)
     std::vector<engines::SpeechRegion> regions;
     Script script;
-    std::vector<Character> characters;
+    std::vector<Character> characters;  // with their voice references when the synthesizer clones
+    // Per character id that needed a voice reference here: {file, text, seconds, line_ids}
+    // or {reason} when none could be cut (empty when nothing was cut).
+    nlohmann::json voice_references = nlohmann::json::object();
     TimeMs duration_ms = 0;
 };
 
 SourceAnalysis analyse_source(StageContext& context, const std::filesystem::path& episode,
                               const LocalizeOptions& options);
+
+// Cuts a voice reference (pipeline/voice_reference.hpp) for every character of `out` that has
+// none, from `out.original_wav`; `speech` is the episode's 16 kHz mono soundtrack.
+void add_voice_references(StageContext& context, SourceAnalysis& out, const media::AudioBuffer& speech,
+                          const LocalizeOptions& options);
 
 // Why the burned-in subtitles cannot be read with these options (no OCR backend in this build,
 // no model for the source language), or empty when they can.

@@ -45,7 +45,11 @@ struct PreparedLine {
 
 PreparedLine prepare_line(engines::SpeechSynthesizer& tts, const DialogueLine& line) {
     const SampleCharacter& who = sample_character(line.speaker);
-    const engines::VoiceSpec voice{"en", std::string(who.voice), who.rate_wpm, who.pitch};
+    engines::VoiceSpec voice;
+    voice.language = "en";
+    voice.voice = std::string(who.voice);
+    voice.rate_wpm = who.rate_wpm;
+    voice.pitch = who.pitch;
     engines::TimedSpeech speech = tts.synthesize_with_words(line.english, voice);
     const auto [first, last] = sounding_span(speech.audio);
     media::AudioBuffer trimmed;

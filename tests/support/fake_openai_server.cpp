@@ -7,6 +7,8 @@
 #include <functional>
 #include <regex>
 
+#include "core/text_codec.hpp"
+
 namespace dramaloc::test {
 
 using nlohmann::json;
@@ -102,27 +104,59 @@ FakeOpenAiServer::FakeOpenAiServer() : server_(std::make_unique<httplib::Server>
     });
     server_->Post("/v1/audio/speech", [this](const httplib::Request& req, httplib::Response& res) {
         std::optional<Fault> fault;
-        json request;
-        try {
-            request = json::parse(req.body);
-        } catch (const json::exception&) {
-            res.status = 400;
-            return;
+        Speech speech;
+        std::string audio_field, text_field;
+        {
+            std::lock_guard lock(mutex_);
+            audio_field = clone_audio_field_;
+            text_field = clone_text_field_;
         }
+        json request;
+        if (req.is_multipart_form_data()) {
+            // A cloning form: the text fields, and the reference clip as a file part.
+            speech.transport = "multipart";
+            request = json::object();
+            for (const auto& [name, part] : req.files) {
+                if (name == audio_field) speech.reference_wav = part.content;
+                else request[name] = part.content;
+            }
+        } else {
+            speech.transport = "json";
+            try {
+                request = json::parse(req.body);
+                if (request.contains(audio_field)) {
+                    speech.reference_wav = base64_decode(request.at(audio_field).get<std::string>(), audio_field);
+                    request.erase(audio_field);
+                }
+            } catch (const std::exception&) {  // not JSON, or the clip not base64
+                res.status = 400;
+                res.set_content(R"({"error":{"message":"bad request body"}})", "application/json");
+                return;
+            }
+        }
+        if (request.contains(text_field)) speech.reference_text = request.at(text_field).get<std::string>();
+        speech.request = request;
         {
             std::lock_guard lock(mutex_);
             fault = record(request, req.get_header_value("Authorization"));
+            speeches_.push_back(speech);
         }
         if (fault == Fault::ServerError) {
             res.status = 500;
             res.set_content(R"({"error":{"message":"internal"}})", "application/json");
             return;
         }
+        if (!speech.reference_wav.empty() &&
+            (speech.reference_wav.size() < 44 || speech.reference_wav.compare(0, 4, "RIFF") != 0 || speech.reference_wav.compare(8, 4, "WAVE") != 0)) {
+            res.status = 400;
+            res.set_content(R"({"error":{"message":"the reference clip is not a WAV file"}})", "application/json");
+            return;
+        }
         // A tone as long as the text (300 ms + 60 ms a character), its pitch set by the voice.
         const std::string text = request.value("input", "");
-        std::size_t characters = 0;
-        for (unsigned char c : text) characters += (c & 0xC0) != 0x80;
-        const std::string voice = request.value("voice", "");
+        const std::size_t characters = utf8_length(text);
+        // A cloned voice sounds like its reference: the pitch follows the clip, not the voice name.
+        const std::string voice = speech.reference_wav.empty() ? request.value("voice", "") : speech.reference_wav;
         const double frequency = 150.0 + static_cast<double>(std::hash<std::string>{}(voice) % 300);
         const int rate = 24000;
         const auto frames = static_cast<std::size_t>(rate * (0.3 + 0.06 * static_cast<double>(characters)));
@@ -193,6 +227,17 @@ void FakeOpenAiServer::set_transcript(std::vector<std::string> words) {
     std::lock_guard lock(mutex_);
     transcript_ = std::move(words);
 }
+void FakeOpenAiServer::set_clone_fields(std::string audio_field, std::string text_field) {
+    std::lock_guard lock(mutex_);
+    clone_audio_field_ = std::move(audio_field);
+    clone_text_field_ = std::move(text_field);
+}
+
+std::vector<FakeOpenAiServer::Speech> FakeOpenAiServer::speeches() const {
+    std::lock_guard lock(mutex_);
+    return speeches_;
+}
+
 std::vector<FakeOpenAiServer::Upload> FakeOpenAiServer::uploads() const {
     std::lock_guard lock(mutex_);
     return uploads_;

@@ -53,6 +53,18 @@ public:
     };
     std::vector<Upload> uploads() const;
 
+    // /v1/audio/speech: a tone as long as the text, pitched by the voice name or, when a
+    // reference clip comes with the request (base64 in JSON, or a multipart file part, in the
+    // fields named here), by the clip. A clip that is not a WAV is refused with 400.
+    void set_clone_fields(std::string audio_field, std::string text_field);
+    struct Speech {
+        nlohmann::json request;     // the fields, without the clip
+        std::string transport;      // "json" or "multipart"
+        std::string reference_wav;  // the clip's bytes; empty when none was sent
+        std::string reference_text;
+    };
+    std::vector<Speech> speeches() const;
+
     int requests() const;
     int max_in_flight() const;
     std::vector<nlohmann::json> received() const;          // request bodies, in order of arrival
@@ -76,6 +88,9 @@ private:
     std::vector<nlohmann::json> received_;
     std::vector<std::string> transcript_;
     std::vector<Upload> uploads_;
+    std::string clone_audio_field_ = "reference_audio";
+    std::string clone_text_field_ = "reference_text";
+    std::vector<Speech> speeches_;
     std::vector<std::string> authorization_;
     std::atomic<int> in_flight_{0};
     std::atomic<int> max_in_flight_{0};

@@ -3,7 +3,9 @@
 // Kokoro/Orpheus/XTTS servers that speak the same protocol). A character keeps its voice in
 // every language: voices are given out from [engines.tts] low_voices / high_voices by the
 // character's pitch register. The answer is asked for as WAV and decoded in memory.
-// Voice cloning from a reference clip is not sent yet.
+// With [engines.tts] clone = true, a line of a character that has a reference clip also sends
+// the clip and its transcript (base64 in the JSON body, or a multipart form; field names from
+// the config) for servers that clone a voice (XTTS, F5-TTS, CosyVoice, Fish Speech servers).
 #include <string>
 #include <vector>
 

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "core/error.hpp"
+#include "core/text_codec.hpp"
 #include "core/language.hpp"
 #include "core/parallel.hpp"
 
@@ -188,7 +189,7 @@ std::optional<std::string> OpenAiTranslator::shorten(std::string_view text, std:
             const auto answer = parse_content(json::parse(response.body).at("choices").at(0).at("message").at("content").get<std::string>());
             if (answer && answer->contains("text") && (*answer)["text"].is_string()) {
                 const std::string shorter = (*answer)["text"].get<std::string>();
-                const auto length = static_cast<int>(std::count_if(shorter.begin(), shorter.end(), [](char c) { return (c & 0xC0) != 0x80; }));
+                const auto length = static_cast<int>(utf8_length(shorter));
                 if (!shorter.empty() && length <= max_chars + max_chars / 10) return shorter;
             }
         } catch (const json::exception&) {

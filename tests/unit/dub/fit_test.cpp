@@ -86,7 +86,7 @@ TEST(FitClip, IsDeterministic) {
 
 TEST(FitClip, FitsRealSpeechToTheSample) {
     const auto tts = engines::make_synthesizer("espeak");
-    const media::AudioBuffer speech = tts->synthesize("Where were you last night? I waited for hours.", {"en", "", 0, 0});
+    const media::AudioBuffer speech = tts->synthesize("Where were you last night? I waited for hours.", {"en", "", 0, 0, {}, {}});
     const FrameSpan span = speech_span(speech);
     const TimeMs natural = samples_to_ms(span.last - span.first, speech.sample_rate);
     const TimeMs slot = natural * 85 / 100;

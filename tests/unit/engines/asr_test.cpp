@@ -40,7 +40,7 @@ TEST(AsrRegistry, RejectsUnknownNamesListingTheBackends) {
 // whole path with an honest bound for the voice it can hear, not a quality figure
 // (bench/ measures WER). The measured WER is printed.
 constexpr double kMaxWordErrorRate = 0.4;
-const VoiceSpec kUsFemale{"en", "en-us+f2", 0, 0};
+const VoiceSpec kUsFemale{"en", "en-us+f2", 0, 0, {}, {}};
 
 struct Sentence {
     std::string text;

@@ -10,8 +10,17 @@
 namespace dramaloc::engines {
 namespace {
 
-const VoiceSpec kMale{"en", "en+m3", 0, 25};
-const VoiceSpec kFemale{"en", "en+f2", 0, 70};
+VoiceSpec voice_named(std::string language, std::string name, int rate_wpm = 0, int pitch = 0) {
+    VoiceSpec v;
+    v.language = std::move(language);
+    v.voice = std::move(name);
+    v.rate_wpm = rate_wpm;
+    v.pitch = pitch;
+    return v;
+}
+
+const VoiceSpec kMale = voice_named("en", "en+m3", 0, 25);
+const VoiceSpec kFemale = voice_named("en", "en+f2", 0, 70);
 
 TEST(EspeakSynthesizer, SpeaksAudibleMonoAtNativeRateAndLongerTextTakesLonger) {
     EspeakSynthesizer tts;
@@ -70,7 +79,7 @@ TEST(EspeakSynthesizer, ReportsWordTimesInOrderInsideTheAudio) {
 TEST(EspeakSynthesizer, UnknownVoiceNamesThePackageAndAlternatives) {
     EspeakSynthesizer tts;
     try {
-        tts.synthesize("hello", VoiceSpec{"", "xx-nowhere", 0, 0});
+        tts.synthesize("hello", voice_named("", "xx-nowhere"));
         FAIL() << "expected EngineError";
     } catch (const EngineError& e) {
         const std::string what = e.what();
@@ -79,14 +88,14 @@ TEST(EspeakSynthesizer, UnknownVoiceNamesThePackageAndAlternatives) {
         EXPECT_NE(what.find("en-us"), std::string::npos) << what;
     }
     try {
-        tts.synthesize("hello", VoiceSpec{"", "en+nosuchvariant", 0, 0});
+        tts.synthesize("hello", voice_named("", "en+nosuchvariant"));
         FAIL() << "expected EngineError";
     } catch (const EngineError& e) {
         const std::string what = e.what();
         EXPECT_NE(what.find("nosuchvariant"), std::string::npos) << what;
         EXPECT_NE(what.find("m3"), std::string::npos) << what;
     }
-    EXPECT_THROW(tts.synthesize("hello", VoiceSpec{"en", "", 10, 0}), InputError);
+    EXPECT_THROW(tts.synthesize("hello", voice_named("en", "", 10)), InputError);
 }
 
 TEST(EspeakSynthesizer, ListsLanguageVoicesAndVariants) {

@@ -11,8 +11,8 @@
 
 namespace dramaloc::test {
 
-inline const engines::VoiceSpec kMaleVoice{"en", "en+m3", 0, 25};
-inline const engines::VoiceSpec kFemaleVoice{"en", "en+f2", 0, 70};
+inline const engines::VoiceSpec kMaleVoice{"en", "en+m3", 0, 25, {}, {}};
+inline const engines::VoiceSpec kFemaleVoice{"en", "en+f2", 0, 70, {}, {}};
 
 // `text` spoken by espeak-ng in `voice`, mono 16 kHz, silence trimmed, scaled to
 // `rms_dbfs` over its audible part. Cached per (text, voice).

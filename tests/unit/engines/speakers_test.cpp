@@ -93,7 +93,7 @@ TEST(PitchSpeakers, KnownCharactersKeepTheirIdsInTheNextEpisode) {
     std::vector<Character> cast = one.characters;
     cast[0].name = "Wei";
     cast[1].name = "Lin";
-    cast.insert(cast.begin(), Character{"narrator", "Narrator", VoiceRegister::Low, 90.0f, {}});
+    cast.insert(cast.begin(), Character{"narrator", "Narrator", VoiceRegister::Low, 90.0f, {}, {}, {}});
 
     // Next episode: the woman speaks first, with other sentences.
     const test::GeneratedEpisode next = test::make_episode(
@@ -111,7 +111,7 @@ TEST(PitchSpeakers, KnownCharactersKeepTheirIdsInTheNextEpisode) {
     EXPECT_EQ(two.characters[1].name, "Lin");
 
     // A voice unlike every known character gets the C-number after the highest known one.
-    const std::vector<Character> without_woman = {cast[0], cast[1], Character{"C7", "Child", VoiceRegister::High, 400.0f, {}}};
+    const std::vector<Character> without_woman = {cast[0], cast[1], Character{"C7", "Child", VoiceRegister::High, 400.0f, {}, {}, {}}};
     const SpeakerAssignment three = identifier->identify(next.audio, lines_of(next), without_woman);
     EXPECT_EQ(three.line_speakers[1], man_id);
     EXPECT_EQ(three.line_speakers[0], "C8");

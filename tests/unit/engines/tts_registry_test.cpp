@@ -12,7 +12,8 @@ TEST(SynthesizerRegistry, CreatesTheEspeakBackendByName) {
     ASSERT_NE(tts, nullptr);
     EXPECT_EQ(tts->name(), "espeak");
     // The default synthesize_with_words of the interface and espeak's own agree on the audio.
-    const VoiceSpec voice{"en", "", 0, 0};
+    VoiceSpec voice;
+    voice.language = "en";
     EXPECT_EQ(tts->synthesize("Let it rain.", voice).samples, tts->synthesize_with_words("Let it rain.", voice).audio.samples);
 }
 

@@ -1,0 +1,113 @@
+// Voice cloning end to end: `dramaloc localize` over two episodes with [engines.tts] clone = true
+// against the local OpenAI-compatible server. Each character's reference is 3-10 s of its own
+// lines cut from the source, sent with their transcript on every line it speaks, and the same
+// clip serves the character in the next episode.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "core/script_json.hpp"
+#include "media/wav.hpp"
+#include "sample/sample.hpp"
+#include "support/fake_openai_server.hpp"
+#include "support/test_support.hpp"
+
+using namespace dramaloc;
+using namespace dramaloc::test;
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+Script stage_script(const fs::path& out, const json& manifest, const std::string& stage, const std::string& scope) {
+    for (const auto& s : manifest["run"]["stages"])
+        if (s["stage"] == stage && s["scope"] == scope) {
+            const std::string key = s["key"];
+            return read_script_json(out / ".dramaloc-store" / key.substr(0, 2) / key / "script.json");
+        }
+    ADD_FAILURE() << "no " << stage << " stage for " << scope;
+    return {};
+}
+
+}  // namespace
+
+TEST(VoiceClone, EachCharacterIsDubbedFromItsOwnReferenceInEveryEpisode) {
+    TempDir dir;
+    std::vector<fs::path> videos;
+    for (int seed : {5, 6}) {
+        sample::SampleOptions o;
+        o.seconds = 20;
+        o.seed = static_cast<std::uint64_t>(seed);
+        videos.push_back(sample::make_sample(dir / ("ep" + std::to_string(seed) + ".mp4"), o).video);
+    }
+    FakeOpenAiServer server;
+    server.set_clone_fields("speaker_wav", "speaker_text");
+    write_file(dir / "series.toml", "[engines.tts]\nbackend = \"openai\"\nurl = \"" + server.base_url() +
+                                        "\"\nmodel = \"xtts\"\nclone = true\nclone_request = \"multipart\"\n"
+                                        "reference_audio_field = \"speaker_wav\"\nreference_text_field = \"speaker_text\"\n");
+    const auto r = run_dramaloc({"localize", videos[0].string(), videos[1].string(), "--from", "en", "--to", "es", "--config",
+                                 (dir / "series.toml").string(), "--out", (dir / "out").string(), "-q"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+
+    // What each character's reference is, episode by episode.
+    std::map<std::string, std::string> clip_of;  // character -> WAV bytes
+    std::map<std::string, std::string> text_of;
+    std::size_t cloned_lines = 0, lines_with_reference_speaker = 0;
+    for (const char* name : {"ep5", "ep6"}) {
+        SCOPED_TRACE(name);
+        const json manifest = json::parse(read_file(dir / "out" / name / "manifest.json"));
+        const Script source = stage_script(dir / "out", manifest, "source-script", "episode");
+        const Script spanish = stage_script(dir / "out", manifest, "translate", "es");
+        ASSERT_FALSE(source.lines.empty());
+        int with_reference = 0;
+        for (const auto& c : manifest["characters"]) {
+            const std::string id = c["id"];
+            if (!c.contains("reference_audio")) {
+                // Too little clear speech: the manifest says why and the preset voice speaks.
+                if (manifest["voice_references"].contains(id)) {
+                    EXPECT_TRUE(manifest["voice_references"][id].contains("reason"));
+                }
+                continue;
+            }
+            ++with_reference;
+            const std::string bytes = read_file(c["reference_audio"].get<std::string>());
+            const auto clip = media::read_wav(c["reference_audio"].get<std::string>());
+            EXPECT_GE(clip.duration_ms(), 3000) << id;
+            EXPECT_LE(clip.duration_ms(), 10000) << id;
+            EXPECT_EQ(clip.channels, 1);
+            if (clip_of.count(id)) {
+                EXPECT_EQ(bytes, clip_of[id]) << id << " got a new reference in a later episode";
+                EXPECT_EQ(c["reference_text"], text_of[id]);
+            } else {
+                // Cut here: its transcript is this character's own source lines, in order.
+                const json& cut = manifest["voice_references"][id];
+                ASSERT_TRUE(cut.contains("line_ids")) << cut;
+                std::string text;
+                for (const auto& line_id : cut["line_ids"]) {
+                    const auto& line = source.lines.at(static_cast<std::size_t>(line_id.get<int>() - source.lines.front().id));
+                    EXPECT_EQ(line.speaker, id);
+                    text += (text.empty() ? "" : " ") + line.text;
+                }
+                EXPECT_EQ(c["reference_text"], text);
+                clip_of[id] = bytes;
+                text_of[id] = text;
+            }
+        }
+        EXPECT_GE(with_reference, 1) << manifest["voice_references"];
+        for (const auto& line : spanish.lines) lines_with_reference_speaker += clip_of.count(line.speaker);
+    }
+    // Every line of a character with a reference carried that character's clip and transcript.
+    for (const auto& speech : server.speeches()) {
+        if (speech.reference_wav.empty()) continue;  // a character without a reference: its preset voice
+        EXPECT_EQ(speech.transport, "multipart");
+        ++cloned_lines;
+        bool known = false;
+        for (const auto& [id, bytes] : clip_of) known = known || (bytes == speech.reference_wav && text_of[id] == speech.reference_text);
+        EXPECT_TRUE(known) << "a line was sent a clip that is no character's reference";
+    }
+    EXPECT_EQ(cloned_lines, lines_with_reference_speaker);
+    EXPECT_GT(cloned_lines, 0u);
+}
