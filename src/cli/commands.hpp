@@ -15,5 +15,6 @@ void register_sample_commands(CLI::App& app);
 void register_demo_command(CLI::App& app);
 void register_languages_command(CLI::App& app);
 void register_localize_command(CLI::App& app);
+void register_run_command(CLI::App& app);
 
 }  // namespace dramaloc::cli

@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "cli/episodes.hpp"
 #include "cli/progress.hpp"
 #include "pipeline/localize.hpp"
 #include "sample/sample.hpp"
@@ -11,8 +12,6 @@
 namespace dramaloc::cli {
 
 namespace fs = std::filesystem;
-
-int run_localize(const std::vector<std::string>& episodes, pipeline::LocalizeOptions options, bool quiet);
 
 namespace {
 
@@ -31,7 +30,7 @@ void run_demo(const fs::path& out_dir, int seconds, bool quiet) {
     options.source_language = "en";
     options.target_languages = {"es", "fr"};
     options.out_dir = out_dir;
-    g_command_exit_code = run_localize({video.string()}, options, quiet);
+    g_command_exit_code = localize_episodes({video.string()}, options, quiet, {});
     std::cout << "Try: dramaloc probe " << (out_dir / "sample" / "sample.localized.mp4").string() << "\n"
               << "     dramaloc subs check " << (out_dir / "sample" / "sample.es.srt").string() << " --lang es\n";
 }

@@ -1,8 +1,10 @@
 // `dramaloc localize EPISODE... --from en --to es,fr --out DIR`
+#include <chrono>
 #include <iostream>
 #include <mutex>
 
 #include "cli/commands.hpp"
+#include "cli/episodes.hpp"
 #include "core/cancel.hpp"
 #include "core/config.hpp"
 #include "core/error.hpp"
@@ -28,20 +30,23 @@ std::vector<std::string> split_list(const std::string& s) {
 
 }  // namespace
 
-int run_localize(const std::vector<std::string>& episodes, pipeline::LocalizeOptions options, bool quiet) {
+int localize_episodes(const std::vector<std::string>& episodes, pipeline::LocalizeOptions options, bool quiet,
+                      const EpisodeHooks& hooks) {
     pipeline::validate(options);  // a missing pair or voice fails before any work
     int failed = 0;
-    for (const auto& episode : episodes) {
-        const std::string name = std::filesystem::path(episode).filename().string();
+    const auto started = std::chrono::steady_clock::now();
+    for (std::size_t k = 0; k < episodes.size(); ++k) {
+        const std::string name = std::filesystem::path(episodes[k]).stem().string();
+        const std::string label = (episodes.size() > 1 ? "[" + std::to_string(k + 1) + "/" + std::to_string(episodes.size()) + "] " : "") +
+                                  std::filesystem::path(episodes[k]).filename().string();
         options.on_stage = [&](const std::string& what) {
-            if (!quiet) std::cerr << name << ": " << what << "\n";
+            if (!quiet) std::cerr << label << ": " << what << "\n";
         };
         try {
-            const auto result = pipeline::localize_episode(episode, options);
-            // Characters are series-wide: the next episodes know who was heard in this one.
-            pipeline::remember_characters(options.known_characters, result.characters);
-            std::cout << name << ": " << result.stages_computed << " stages computed, " << result.stages_reused
-                      << " reused\n";
+            if (hooks.before) hooks.before(name, options);
+            const auto result = pipeline::localize_episode(episodes[k], options);
+            if (hooks.after) hooks.after(name, result);
+            std::cout << label << ": " << result.stages_computed << " stages computed, " << result.stages_reused << " reused\n";
             for (const auto& f : result.files) std::cout << "  " << f.string() << "\n";
         } catch (const Cancelled&) {
             throw;
@@ -49,6 +54,12 @@ int run_localize(const std::vector<std::string>& episodes, pipeline::LocalizeOpt
             // One episode's bad input must not stop the batch.
             std::cerr << "dramaloc: " << e.what() << "\n";
             ++failed;
+        }
+        if (!quiet && episodes.size() > 1 && k + 1 < episodes.size()) {
+            const double per_episode = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count() / static_cast<double>(k + 1);
+            const auto left = static_cast<int>(per_episode * static_cast<double>(episodes.size() - k - 1) + 0.5);
+            std::cerr << "[" << k + 1 << "/" << episodes.size() << "] done; about " << (left >= 120 ? left / 60 : left)
+                      << (left >= 120 ? " min" : " s") << " left\n";
         }
     }
     if (failed > 0 && episodes.size() > 1)
@@ -95,7 +106,15 @@ void register_localize_command(CLI::App& app) {
         options.store_dir = a->store;
         if (!a->background.empty()) options.background_stem = a->background;
         options.jobs = a->jobs;
-        g_command_exit_code = run_localize(a->episodes, options, a->quiet);
+        // Characters are series-wide: the next episodes know who was heard in the ones before.
+        EpisodeHooks hooks;
+        hooks.after = [&options](const std::string&, const pipeline::EpisodeOutputs& result) {
+            pipeline::remember_characters(options.known_characters, result.characters);
+        };
+        hooks.before = [&options](const std::string&, pipeline::LocalizeOptions& episode) {
+            episode.known_characters = options.known_characters;
+        };
+        g_command_exit_code = localize_episodes(a->episodes, options, a->quiet, hooks);
     });
 }
 

@@ -40,6 +40,7 @@ int main(int argc, char** argv) {
     app.fallthrough();
 
     dramaloc::cli::register_localize_command(app);
+    dramaloc::cli::register_run_command(app);
     dramaloc::cli::register_probe_command(app);
     dramaloc::cli::register_subs_commands(app);
     dramaloc::cli::register_sample_commands(app);

@@ -55,6 +55,17 @@ void apply_config(LocalizeOptions& o, const Config& c) {
             character.voice_register = character.median_pitch_hz < 165 ? VoiceRegister::Low : VoiceRegister::High;
         for (const auto& language : c.keys("cast." + id + ".voices"))
             if (auto voice = c.get_string(at + "voices." + language)) character.voice_per_language[language] = *voice;
+        // A clip of the actor for a cloning synthesizer, instead of one cut from the episodes.
+        if (auto clip = c.get_string(at + "reference_audio")) {
+            const fs::path path = fs::path(*clip).is_absolute() ? fs::path(*clip) : fs::path(c.source_name()).parent_path() / *clip;
+            character.reference_text = c.get_string_or(at + "reference_text", "");
+            if (character.reference_text.empty())
+                throw ConfigError(c.source_name() + ": cast." + id + ".reference_audio needs reference_text, what is said in the clip");
+            std::error_code ec;
+            if (!fs::is_regular_file(path, ec))
+                throw ConfigError(c.source_name() + ": cast." + id + ".reference_audio: " + path.string() + " is not a file");
+            character.reference_audio = path.string();
+        }
         o.known_characters.push_back(std::move(character));
     }
     // [glossary."林小姐"] en = "Miss Lin": the rendering each target language requires.
@@ -67,6 +78,12 @@ void apply_config(LocalizeOptions& o, const Config& c) {
                 if (auto rendering = c.get_string("glossary." + term + "." + language)) entry.rendering[language] = *rendering;
             series->glossary.push_back(std::move(entry));
         }
+        o.series = series;
+    }
+    // [series] synopsis = "…": context for the translator (also in a series file).
+    if (auto synopsis = c.get_string("series.synopsis")) {
+        auto series = std::make_shared<Series>(o.series ? *o.series : Series{});
+        series->synopsis = *synopsis;
         o.series = series;
     }
     o.tts_engine = engines::engine_settings(c, "tts", o.engines.tts);

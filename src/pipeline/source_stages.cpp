@@ -339,6 +339,12 @@ SourceAnalysis analyse_source(StageContext& context, const fs::path& episode, co
     });
     out.script = read_script_json(script_dir / "script.json");
     out.characters = characters_from_json(read_json(script_dir / "characters.json"));
+    for (auto& c : out.characters) {  // references are this run's, not those of the run that made the artifact
+        const auto known = std::find_if(options.known_characters.begin(), options.known_characters.end(),
+                                        [&](const Character& k) { return k.id == c.id; });
+        c.reference_audio = known == options.known_characters.end() ? "" : known->reference_audio;
+        c.reference_text = known == options.known_characters.end() ? "" : known->reference_text;
+    }
 
     // 5. Voice references for a cloning synthesizer, for the characters that have none yet
     //    (a character met in an earlier episode keeps the clip cut there).

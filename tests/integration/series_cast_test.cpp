@@ -91,3 +91,51 @@ TEST(SeriesCast, WithoutACastTheSecondEpisodeReusesTheFirstOnesCharacters) {
         EXPECT_EQ(c["median_pitch_hz"].get<float>(), first[id]) << "a known character keeps its profile";
     }
 }
+
+TEST(SeriesRun, ASeriesFileRunsEveryEpisodeAndALaterRunKnowsTheCharactersOfAnEarlierOne) {
+    TempDir dir;
+    for (int seed : {3, 4}) {
+        sample::SampleOptions o;
+        o.seconds = 10;
+        o.seed = static_cast<std::uint64_t>(seed);
+        sample::make_sample(dir / "episodes" / ("ep" + std::to_string(seed - 2) + ".mp4"), o);
+    }
+    write_file(dir / "episodes" / "ep3.mp4", "not a video");  // one bad episode must not stop the others
+    write_file(dir / "series.toml", "[series]\ntitle = \"Test series\"\nfrom = \"en\"\nto = [\"es\"]\n"
+                                    "episodes = [\"episodes/ep*.mp4\"]\nout = \"localized\"\n");
+
+    // First only episode 1: its characters are kept with the series.
+    auto r = run_dramaloc({"run", (dir / "series.toml").string(), "--episode", "ep1", "-q"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const fs::path out = dir / "localized";
+    ASSERT_TRUE(fs::exists(out / "characters.json"));
+    const json registry = json::parse(read_file(out / "characters.json"));
+    std::map<std::string, float> first;
+    for (const auto& c : registry["characters"]) {
+        EXPECT_EQ(c["first_episode"], "ep1");
+        first[c["id"].get<std::string>()] = c["median_pitch_hz"].get<float>();
+    }
+    ASSERT_FALSE(first.empty());
+    EXPECT_FALSE(fs::exists(out / "ep2"));
+
+    // Then the whole series, in another process: episode 1 is reused as it was, episode 2 hears
+    // the same voices and gives them episode 1's ids, episode 3 fails alone.
+    r = run_dramaloc({"run", (dir / "series.toml").string(), "-q"});
+    EXPECT_EQ(r.exit_code, 3) << r.err;
+    EXPECT_NE(r.err.find("ep3.mp4"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("1 of 3 episodes failed"), std::string::npos) << r.err;
+    EXPECT_NE(r.out.find("ep1.mp4: 0 stages computed"), std::string::npos) << r.out;
+    EXPECT_TRUE(fs::exists(out / "ep2" / "ep2.localized.mp4"));
+    EXPECT_FALSE(fs::exists(out / "ep3" / "ep3.localized.mp4"));
+    const json ep2 = json::parse(read_file(out / "ep2" / "manifest.json"));
+    ASSERT_FALSE(ep2["characters"].empty());
+    for (const auto& c : ep2["characters"]) {
+        const std::string id = c["id"];
+        ASSERT_TRUE(first.count(id)) << id << " is new in episode 2, though the same voices speak";
+        EXPECT_EQ(c["median_pitch_hz"].get<float>(), first[id]);
+    }
+    // And a third run changes nothing.
+    r = run_dramaloc({"run", (dir / "series.toml").string(), "-e", "ep1", "-e", "ep2", "-q"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("ep2.mp4: 0 stages computed"), std::string::npos) << r.out;
+}

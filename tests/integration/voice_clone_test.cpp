@@ -69,6 +69,11 @@ TEST(VoiceClone, EachCharacterIsDubbedFromItsOwnReferenceInEveryEpisode) {
                 // Too little clear speech: the manifest says why and the preset voice speaks.
                 if (manifest["voice_references"].contains(id)) {
                     EXPECT_TRUE(manifest["voice_references"][id].contains("reason"));
+                    const json qc = json::parse(read_file(dir / "out" / name / "qc.json"));
+                    bool noted = false;
+                    for (const auto& f : qc["languages"]["es"]["findings"])
+                        noted = noted || (f["rule"] == "no_voice_reference" && f["message"].get<std::string>().find(id) != std::string::npos);
+                    EXPECT_TRUE(noted) << "QC does not say " << id << " speaks in a preset voice";
                 }
                 continue;
             }
@@ -110,4 +115,37 @@ TEST(VoiceClone, EachCharacterIsDubbedFromItsOwnReferenceInEveryEpisode) {
     }
     EXPECT_EQ(cloned_lines, lines_with_reference_speaker);
     EXPECT_GT(cloned_lines, 0u);
+}
+
+TEST(VoiceClone, ASeparateRunOfTheSeriesSendsTheReferenceKeptWithIt) {
+    TempDir dir;
+    for (int seed : {5, 6}) {
+        sample::SampleOptions o;
+        o.seconds = 20;
+        o.seed = static_cast<std::uint64_t>(seed);
+        sample::make_sample(dir / ("ep" + std::to_string(seed) + ".mp4"), o);
+    }
+    FakeOpenAiServer server;
+    write_file(dir / "series.toml", "[series]\nfrom = \"en\"\nto = [\"es\"]\nepisodes = [\"ep5.mp4\", \"ep6.mp4\"]\n\n"
+                                    "[engines.tts]\nbackend = \"openai\"\nurl = \"" + server.base_url() +
+                                        "\"\nmodel = \"xtts\"\nclone = true\n");
+    auto r = run_dramaloc({"run", (dir / "series.toml").string(), "-e", "ep5", "-q"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const json registry = json::parse(read_file(dir / "out" / "characters.json"));
+    std::map<std::string, std::string> kept;  // reference bytes -> character
+    for (const auto& c : registry["characters"])
+        if (c.contains("reference_audio")) {
+            EXPECT_EQ(c["reference_audio"], "characters/" + c["id"].get<std::string>() + ".wav");
+            kept[read_file(dir / "out" / c["reference_audio"].get<std::string>())] = c["id"];
+        }
+    ASSERT_FALSE(kept.empty()) << registry;
+    // The store is gone; the series still has its voices.
+    fs::remove_all(dir / "out" / ".dramaloc-store");
+    const std::size_t before = server.speeches().size();
+    r = run_dramaloc({"run", (dir / "series.toml").string(), "-e", "ep6", "-q"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto speeches = server.speeches();
+    std::size_t sent_kept = 0;
+    for (std::size_t i = before; i < speeches.size(); ++i) sent_kept += kept.count(speeches[i].reference_wav);
+    EXPECT_GT(sent_kept, 0u) << "episode 6 did not dub a known character from the clip kept with the series";
 }

@@ -1,0 +1,125 @@
+#include "pipeline/character_registry.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <system_error>
+
+#include <nlohmann/json.hpp>
+
+#include "core/atomic_file.hpp"
+#include "core/error.hpp"
+#include "core/fs.hpp"
+#include "pipeline/artifact_json.hpp"
+
+namespace dramaloc::pipeline {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+constexpr int kFormat = 1;
+
+// A file name for a character id (ids from the series file may hold any character).
+std::string file_name_for(const std::string& id) {
+    std::string out;
+    for (unsigned char c : id) out.push_back(std::isalnum(c) || c == '-' || c == '_' ? static_cast<char>(c) : '_');
+    return (out.empty() ? "character" : out) + ".wav";
+}
+
+// Fills what `into` lacks from `from` (the series file's own values always win).
+void fill_blanks(Character& into, const Character& from) {
+    if (into.median_pitch_hz <= 0) into.median_pitch_hz = from.median_pitch_hz;
+    if (into.voice_register == VoiceRegister::Unknown) into.voice_register = from.voice_register;
+    if (into.name.empty()) into.name = from.name;
+    for (const auto& [language, voice] : from.voice_per_language) into.voice_per_language.emplace(language, voice);
+    if (into.reference_audio.empty()) into.reference_audio = from.reference_audio, into.reference_text = from.reference_text;
+}
+
+void ensure_directory(const fs::path& dir) {
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec) throw IoError("cannot create " + dir.string() + ": " + ec.message());
+}
+
+}  // namespace
+
+CharacterRegistry::CharacterRegistry(fs::path out_dir) : out_dir_(std::move(out_dir)) {
+    const fs::path path = file();
+    std::error_code ec;
+    if (!fs::exists(path, ec)) return;
+    const std::string what = path.string() + " is not a dramaloc character registry";
+    const std::string fix = "; delete it to identify the series' characters anew";
+    try {
+        const json j = json::parse(read_text_file(path));
+        if (j.value("format", 0) != kFormat) throw InputError(what + " (format " + std::to_string(j.value("format", 0)) + ")" + fix);
+        for (const auto& e : j.at("characters")) {
+            Entry entry;
+            entry.character = characters_from_json(json::array({e})).at(0);
+            entry.first_episode = e.at("first_episode").get<std::string>();
+            if (!entry.character.reference_audio.empty())
+                entry.character.reference_audio = (out_dir_ / entry.character.reference_audio).string();
+            entries_.push_back(std::move(entry));
+        }
+    } catch (const json::exception& e) {
+        throw InputError(what + " (" + e.what() + ")" + fix);
+    }
+}
+
+std::vector<Character> CharacterRegistry::known_before(const std::string& episode, const std::vector<std::string>& order,
+                                                       const std::vector<Character>& cast) const {
+    const auto here = std::find(order.begin(), order.end(), episode);
+    const auto earlier = [&](const std::string& first) {
+        const auto at = std::find(order.begin(), order.end(), first);
+        return at == order.end() || (here != order.end() && at < here);  // not listed any more counts as earlier
+    };
+    std::vector<Character> known = cast;
+    for (const auto& e : entries_) {
+        if (!earlier(e.first_episode)) continue;
+        const auto same = std::find_if(known.begin(), known.end(), [&](const Character& k) { return k.id == e.character.id; });
+        if (same != known.end()) fill_blanks(*same, e.character);
+        else known.push_back(e.character);
+    }
+    return known;
+}
+
+void CharacterRegistry::record(const std::string& episode, const std::vector<Character>& met) {
+    bool changed = false;
+    for (const auto& c : met) {
+        auto same = std::find_if(entries_.begin(), entries_.end(), [&](const Entry& e) { return e.character.id == c.id; });
+        if (same == entries_.end()) {
+            entries_.push_back({c, episode});
+            changed = true;
+            continue;
+        }
+        const Character before = same->character;
+        fill_blanks(same->character, c);
+        changed = changed || !(before == same->character);
+    }
+    if (changed) save();
+}
+
+void CharacterRegistry::save() {
+    const fs::path folder = out_dir_ / "characters";
+    json list = json::array();
+    for (auto& e : entries_) {
+        if (!e.character.reference_audio.empty()) {
+            // Kept with the series: the artifact store may be cleared, the series' voices not.
+            const fs::path kept = folder / file_name_for(e.character.id);
+            if (fs::path(e.character.reference_audio) != kept) {
+                ensure_directory(folder);
+                write_file_atomically(kept, read_text_file(e.character.reference_audio));
+                e.character.reference_audio = kept.string();
+            }
+        }
+        Character c = e.character;
+        if (!c.reference_audio.empty()) c.reference_audio = fs::relative(c.reference_audio, out_dir_).string();
+        json j = characters_to_json({c}).at(0);
+        j["first_episode"] = e.first_episode;
+        list.push_back(std::move(j));
+    }
+    ensure_directory(out_dir_);
+    write_file_atomically(file(), json{{"format", kFormat}, {"characters", list}}.dump(2) + "\n");
+}
+
+}  // namespace dramaloc::pipeline

@@ -1,0 +1,113 @@
+#include "pipeline/series_project.hpp"
+
+#include <fnmatch.h>
+
+#include <algorithm>
+#include <cctype>
+#include <set>
+#include <system_error>
+
+#include "core/config.hpp"
+#include "core/error.hpp"
+
+namespace dramaloc::pipeline {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+bool is_pattern(const std::string& name) { return name.find_first_of("*?[") != std::string::npos; }
+
+fs::path from_folder(const fs::path& folder, const std::string& path) {
+    const fs::path p(path);
+    return p.is_absolute() ? p : folder / p;
+}
+
+// A list of strings; ConfigError (from Config) naming the key for anything else.
+std::vector<std::string> strings_of(const Config& c, const std::string& key) { return c.get_strings(key).value_or(std::vector<std::string>{}); }
+
+}  // namespace
+
+bool natural_less(const std::string& a, const std::string& b) {
+    std::size_t i = 0, j = 0;
+    while (i < a.size() && j < b.size()) {
+        const auto ca = static_cast<unsigned char>(a[i]), cb = static_cast<unsigned char>(b[j]);
+        if (std::isdigit(ca) && std::isdigit(cb)) {
+            std::size_t ei = i, ej = j;
+            while (ei < a.size() && std::isdigit(static_cast<unsigned char>(a[ei]))) ++ei;
+            while (ej < b.size() && std::isdigit(static_cast<unsigned char>(b[ej]))) ++ej;
+            std::string na = a.substr(i, ei - i), nb = b.substr(j, ej - j);
+            na.erase(0, std::min(na.find_first_not_of('0'), na.size() - 1));
+            nb.erase(0, std::min(nb.find_first_not_of('0'), nb.size() - 1));
+            if (na.size() != nb.size()) return na.size() < nb.size();
+            if (na != nb) return na < nb;
+            i = ei, j = ej;
+            continue;
+        }
+        if (ca != cb) return ca < cb;
+        ++i, ++j;
+    }
+    return a.size() - i < b.size() - j;
+}
+
+SeriesProject load_series_project(const fs::path& file) {
+    SeriesProject project;
+    project.file = file;
+    auto config = std::make_shared<Config>(Config::load(file));
+    const Config& c = *config;
+    const std::string where = c.source_name() + ": ";
+    const fs::path folder = file.parent_path();  // empty for a file in the working folder
+    if (c.keys("series").empty())
+        throw ConfigError(where + "a series file needs a [series] table with from, to and episodes (docs/configuration.md, \"Series files\")");
+
+    LocalizeOptions& o = project.options;
+    apply_config(o, c);
+    project.cast = o.known_characters;
+    o.config = config;
+    o.source_language = c.get_string_or("series.from", "");
+    if (o.source_language.empty()) throw ConfigError(where + "[series] from is missing: the language spoken in the episodes (e.g. \"zh\")");
+    o.target_languages = strings_of(c, "series.to");
+    o.burn_in_languages = strings_of(c, "series.burn_in");
+    o.source = parse_source_choice(c.get_string_or("series.source", "auto"));
+    if (o.source.mode == SourceMode::Import) o.source.import_file = from_folder(folder, o.source.import_file.string());
+    if (auto band = c.get_string("series.subtitle_band")) o.subtitle_band = hardsubs::parse_band(*band);
+    o.remove_hardsubs = c.get_bool_or("series.remove_hardsubs", false);
+    if (auto stem = c.get_string("series.background")) o.background_stem = from_folder(folder, *stem);
+    o.out_dir = from_folder(folder, c.get_string_or("series.out", "out"));
+    if (auto store = c.get_string("series.store")) o.store_dir = from_folder(folder, *store);
+
+    const auto entries = strings_of(c, "series.episodes");
+    if (entries.empty()) throw ConfigError(where + "[series] episodes is missing: list the episode files, e.g. [\"episodes/*.mp4\"]");
+    for (const auto& entry : entries) {
+        const fs::path path = from_folder(folder, entry);
+        const std::string name = path.filename().string();
+        if (!is_pattern(name)) {
+            project.episodes.push_back(path);  // a missing file fails as that episode's own error
+            continue;
+        }
+        std::vector<fs::path> matches;
+        std::error_code ec;
+        for (fs::directory_iterator it(path.parent_path().empty() ? "." : path.parent_path(), ec), end; !ec && it != end; it.increment(ec))
+            if (it->is_regular_file(ec) && fnmatch(name.c_str(), it->path().filename().c_str(), FNM_PERIOD) == 0) matches.push_back(it->path());
+        if (matches.empty())
+            throw ConfigError(where + "[series] episodes: \"" + entry + "\" matches no file in " + path.parent_path().string());
+        std::sort(matches.begin(), matches.end(),
+                  [](const fs::path& a, const fs::path& b) { return natural_less(a.filename().string(), b.filename().string()); });
+        project.episodes.insert(project.episodes.end(), matches.begin(), matches.end());
+    }
+    std::set<std::string> names;
+    for (const auto& e : project.episodes)
+        if (!names.insert(e.stem().string()).second)
+            throw ConfigError(where + "[series] episodes: two episodes are named \"" + e.stem().string() +
+                              "\"; their outputs would share OUT/" + e.stem().string() + "/ (rename one)");
+    Series series = o.series ? *o.series : Series{};
+    series.title = c.get_string_or("series.title", "");
+    series.source_language = o.source_language;
+    series.target_languages = o.target_languages;
+    series.cast = project.cast;
+    for (const auto& e : project.episodes) series.episodes.push_back(e.string());
+    o.series = std::make_shared<const Series>(std::move(series));
+    return project;
+}
+
+}  // namespace dramaloc::pipeline

@@ -1,0 +1,41 @@
+#pragma once
+// A series project file (series.toml): the episodes, the languages and everything else the
+// series shares — synopsis, glossary, cast, engines, fit and mix settings — in one place:
+//
+//   [series]
+//   title = "The Heiress Returns"
+//   from = "zh"
+//   to = ["en", "es", "ar", "th"]
+//   synopsis = "Lin Xia comes back to the family that disowned her …"
+//   episodes = ["episodes/ep*.mp4"]   # files or patterns (* ? [..] in the file name), in order
+//   out = "out"                       # relative to this file; the default
+//   source = "auto"                   # as localize --source; also subtitle_band, remove_hardsubs,
+//   burn_in = ["en"]                  # burn_in, background (a stem for every episode), store
+//
+// plus any table of a --config file ([glossary], [cast], [engines.*], [fit], …). Relative
+// paths are taken from the file's folder. docs/configuration.md, "Series files".
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "pipeline/localize.hpp"
+
+namespace dramaloc::pipeline {
+
+struct SeriesProject {
+    std::filesystem::path file;
+    std::vector<std::filesystem::path> episodes;  // in series order; patterns expanded, sorted naturally
+    LocalizeOptions options;                      // everything the file sets (out_dir resolved)
+    std::vector<Character> cast;                  // the file's [cast.*], before anything is learnt
+};
+
+// Throws ConfigError naming the file and key (a missing [series] table, `from` or
+// `episodes`, a pattern matching nothing, two episodes with the same name), InputError when
+// the file cannot be read.
+SeriesProject load_series_project(const std::filesystem::path& file);
+
+// Natural order: "ep2" before "ep10". Exposed for tests.
+bool natural_less(const std::string& a, const std::string& b);
+
+}  // namespace dramaloc::pipeline

@@ -1,0 +1,105 @@
+// Reading a series file: episodes (files and patterns) in order, languages, and the tables a
+// --config file has; the errors a user can fix from the message alone.
+#include <gtest/gtest.h>
+
+#include "core/error.hpp"
+#include "pipeline/series_project.hpp"
+#include "support/test_support.hpp"
+
+using namespace dramaloc;
+using namespace dramaloc::pipeline;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string error_of(const fs::path& file) {
+    try {
+        load_series_project(file);
+    } catch (const Error& e) {
+        return e.what();
+    }
+    return "(no error)";
+}
+
+}  // namespace
+
+TEST(SeriesProject, NaturalOrderPutsEpisodeTwoBeforeEpisodeTen) {
+    EXPECT_TRUE(natural_less("ep2", "ep10"));
+    EXPECT_FALSE(natural_less("ep10", "ep2"));
+    EXPECT_TRUE(natural_less("ep02", "ep3"));
+    EXPECT_TRUE(natural_less("ep", "ep1"));
+    EXPECT_FALSE(natural_less("ep1", "ep1"));
+    EXPECT_TRUE(natural_less("a9", "b1"));
+}
+
+TEST(SeriesProject, ReadsEpisodesLanguagesAndSharedSettingsRelativeToTheFile) {
+    test::TempDir dir;
+    for (const char* name : {"ep10.mp4", "ep2.mp4", "ep1.mp4", "notes.txt"}) test::write_file(dir / "s" / "episodes" / name, "x");
+    test::write_file(dir / "s" / "extra" / "bonus.mp4", "x");
+    test::write_file(dir / "s" / "series.toml",
+                     "[series]\ntitle = \"The Heiress Returns\"\nfrom = \"zh\"\nto = [\"en\", \"es\"]\nburn_in = [\"en\"]\n"
+                     "synopsis = \"Lin Xia comes home.\"\nepisodes = [\"episodes/ep*.mp4\", \"extra/bonus.mp4\"]\n"
+                     "source = \"ocr\"\nremove_hardsubs = true\n\n"
+                     "[glossary.\"林小姐\"]\nen = \"Miss Lin\"\n\n[cast.lin]\nname = \"Lin Xia\"\npitch_hz = 225\n\n"
+                     "[fit]\nshorten_rounds = 1\n");
+    const auto p = load_series_project(dir / "s" / "series.toml");
+    ASSERT_EQ(p.episodes.size(), 4u);
+    EXPECT_EQ(p.episodes[0], dir / "s" / "episodes" / "ep1.mp4");
+    EXPECT_EQ(p.episodes[1], dir / "s" / "episodes" / "ep2.mp4");
+    EXPECT_EQ(p.episodes[2], dir / "s" / "episodes" / "ep10.mp4");
+    EXPECT_EQ(p.episodes[3], dir / "s" / "extra" / "bonus.mp4");
+    EXPECT_EQ(p.options.source_language, "zh");
+    EXPECT_EQ(p.options.target_languages, (std::vector<std::string>{"en", "es"}));
+    EXPECT_EQ(p.options.burn_in_languages, (std::vector<std::string>{"en"}));
+    EXPECT_EQ(p.options.source.mode, SourceMode::Ocr);
+    EXPECT_TRUE(p.options.remove_hardsubs);
+    EXPECT_EQ(p.options.out_dir, dir / "s" / "out");
+    EXPECT_EQ(p.options.fit.shorten_rounds, 1);
+    ASSERT_TRUE(p.options.series);
+    EXPECT_EQ(p.options.series->title, "The Heiress Returns");
+    EXPECT_EQ(p.options.series->synopsis, "Lin Xia comes home.");
+    ASSERT_EQ(p.options.series->glossary.size(), 1u);
+    EXPECT_EQ(p.options.series->glossary[0].rendering.at("en"), "Miss Lin");
+    ASSERT_EQ(p.cast.size(), 1u);
+    EXPECT_EQ(p.cast[0].name, "Lin Xia");
+    EXPECT_EQ(p.options.series->episodes.size(), 4u);
+}
+
+TEST(SeriesProject, SaysWhatIsMissingOrWrong) {
+    test::TempDir dir;
+    test::write_file(dir / "ep1.mp4", "x");
+    const auto with = [&](const std::string& name, const std::string& text) {
+        test::write_file(dir / name, text);
+        return error_of(dir / name);
+    };
+    EXPECT_NE(with("a.toml", "[fit]\nmax_speed = 1.2\n").find("[series] table"), std::string::npos);
+    EXPECT_NE(with("b.toml", "[series]\nto = [\"es\"]\nepisodes = [\"ep1.mp4\"]\n").find("[series] from"), std::string::npos);
+    EXPECT_NE(with("c.toml", "[series]\nfrom = \"en\"\nto = [\"es\"]\n").find("[series] episodes"), std::string::npos);
+    EXPECT_NE(with("d.toml", "[series]\nfrom = \"en\"\nepisodes = [\"missing/*.mp4\"]\n").find("matches no file"), std::string::npos);
+    test::write_file(dir / "other" / "ep1.mp4", "x");
+    EXPECT_NE(with("e.toml", "[series]\nfrom = \"en\"\nepisodes = [\"ep1.mp4\", \"other/ep1.mp4\"]\n").find("two episodes are named \"ep1\""),
+              std::string::npos);
+    EXPECT_NE(with("f.toml", "[series]\nfrom = \"en\"\nto = 3\nepisodes = [\"ep1.mp4\"]\n").find("series.to"), std::string::npos);
+    EXPECT_NE(with("g.toml", "[series\nfrom = \"en\"\n").find("g.toml"), std::string::npos);  // TOML syntax: the file and line
+    EXPECT_NE(error_of(dir / "none.toml").find("none.toml"), std::string::npos);
+    // A listed file that is missing is that episode's own error, when it runs.
+    test::write_file(dir / "h.toml", "[series]\nfrom = \"en\"\nepisodes = [\"ep1.mp4\", \"ep9.mp4\"]\n");
+    EXPECT_EQ(load_series_project(dir / "h.toml").episodes.size(), 2u);
+}
+
+TEST(SeriesProject, ACastMemberCanBringItsOwnVoiceReference) {
+    test::TempDir dir;
+    test::write_file(dir / "ep1.mp4", "x");
+    test::write_file(dir / "voices" / "lin.wav", "RIFF");
+    test::write_file(dir / "ok.toml", "[series]\nfrom = \"zh\"\nepisodes = [\"ep1.mp4\"]\n\n[cast.lin]\n"
+                                      "reference_audio = \"voices/lin.wav\"\nreference_text = \"我回来了。\"\n");
+    const auto p = load_series_project(dir / "ok.toml");
+    ASSERT_EQ(p.cast.size(), 1u);
+    EXPECT_EQ(fs::path(p.cast[0].reference_audio), dir / "voices" / "lin.wav");
+    EXPECT_EQ(p.cast[0].reference_text, "我回来了。");
+    test::write_file(dir / "no_text.toml", "[series]\nfrom = \"zh\"\nepisodes = [\"ep1.mp4\"]\n\n[cast.lin]\nreference_audio = \"voices/lin.wav\"\n");
+    EXPECT_NE(error_of(dir / "no_text.toml").find("reference_text"), std::string::npos);
+    test::write_file(dir / "gone.toml", "[series]\nfrom = \"zh\"\nepisodes = [\"ep1.mp4\"]\n\n[cast.lin]\n"
+                                        "reference_audio = \"voices/chen.wav\"\nreference_text = \"嗯\"\n");
+    EXPECT_NE(error_of(dir / "gone.toml").find("is not a file"), std::string::npos);
+}
