@@ -28,10 +28,7 @@ int main(int argc, char** argv) {
             for (const int concurrency : {1, 4, 16}) {
                 test::FakeOpenAiServer server;
                 server.set_latency_ms(latency);
-                engines::EngineSettings s;
-                s.backend = "openai";
-                s.url = server.base_url();
-                s.model = "bench";
+                engines::EngineSettings s = server.engine("bench");
                 s.batch_lines = 4;
                 s.max_concurrency = concurrency;
                 engines::OpenAiTranslator translator(s);

@@ -15,10 +15,7 @@ using nlohmann::json;
 namespace {
 
 EngineSettings asr_settings(const FakeOpenAiServer& server) {
-    EngineSettings s;
-    s.backend = "openai";
-    s.url = server.base_url();
-    s.model = "whisper-large-v3";
+    EngineSettings s = server.engine("whisper-large-v3");
     s.timeout_s = 2;
     s.max_retries = 2;
     return s;

@@ -18,10 +18,7 @@ using dramaloc::test::FakeOpenAiServer;
 namespace {
 
 EngineSettings tts_settings(const FakeOpenAiServer& server) {
-    EngineSettings s;
-    s.backend = "openai";
-    s.url = server.base_url();
-    s.model = "tts-1";
+    EngineSettings s = server.engine("tts-1");
     s.max_retries = 2;
     s.low_voices = {"onyx", "echo"};
     s.high_voices = {"nova"};

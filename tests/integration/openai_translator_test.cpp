@@ -20,10 +20,7 @@ using nlohmann::json;
 namespace {
 
 EngineSettings settings_for(const FakeOpenAiServer& server) {
-    EngineSettings s;
-    s.backend = "openai";
-    s.url = server.base_url();
-    s.model = "test-model";
+    EngineSettings s = server.engine("test-model");
     s.timeout_s = 1.0;
     s.max_retries = 3;
     s.max_concurrency = 2;

@@ -8,6 +8,7 @@
 
 #include "core/script_json.hpp"
 #include "sample/sample.hpp"
+#include "support/sample_episode.hpp"
 #include "support/test_support.hpp"
 
 using namespace dramaloc;
@@ -19,12 +20,7 @@ using nlohmann::json;
 TEST(SeriesCast, TheCastNamesCharactersAndEveryEpisodeKeepsThem) {
     TempDir dir;
     std::vector<sample::SampleResult> episodes;
-    for (int seed : {1, 2}) {
-        sample::SampleOptions o;
-        o.seconds = 12;
-        o.seed = static_cast<std::uint64_t>(seed);
-        episodes.push_back(sample::make_sample(dir / ("ep" + std::to_string(seed) + ".mp4"), o));
-    }
+    for (int seed : {1, 2}) episodes.push_back(sample_episode(dir / ("ep" + std::to_string(seed) + ".mp4"), 12, seed));
     // Median pitches as the pitch identifier measures the sample's two main voices.
     write_file(dir / "series.toml",
                "[cast.lin]\nname = \"Lin Xia\"\npitch_hz = 225\nvoices.es = \"es+f4\"\n\n"
@@ -48,10 +44,7 @@ TEST(SeriesCast, TheCastNamesCharactersAndEveryEpisodeKeepsThem) {
     int right = 0, total = 0;
     for (std::size_t e = 0; e < episodes.size(); ++e) {
         const auto manifest = json::parse(read_file(dir / "out" / ("ep" + std::to_string(e + 1)) / "manifest.json"));
-        std::string key;
-        for (const auto& stage : manifest["run"]["stages"])
-            if (stage["stage"] == "source-script") key = stage["key"];
-        const auto script = read_script_json(dir / "out" / ".dramaloc-store" / key.substr(0, 2) / key / "script.json");
+        const auto script = read_script_json(stage_artifact(dir / "out" / ".dramaloc-store", manifest, "source-script") / "script.json");
         for (const auto& want : episodes[e].contents.script.lines) {
             if (want.speaker != "lin" && want.speaker != "chen") continue;
             const Line* best = nullptr;
@@ -71,12 +64,7 @@ TEST(SeriesCast, TheCastNamesCharactersAndEveryEpisodeKeepsThem) {
 TEST(SeriesCast, WithoutACastTheSecondEpisodeReusesTheFirstOnesCharacters) {
     TempDir dir;
     std::vector<fs::path> videos;
-    for (int seed : {3, 4}) {
-        sample::SampleOptions o;
-        o.seconds = 10;
-        o.seed = static_cast<std::uint64_t>(seed);
-        videos.push_back(sample::make_sample(dir / ("e" + std::to_string(seed) + ".mp4"), o).video);
-    }
+    for (int seed : {3, 4}) videos.push_back(sample_episode(dir / ("e" + std::to_string(seed) + ".mp4"), 10, seed).video);
     const auto r = run_dramaloc({"localize", videos[0].string(), videos[1].string(), "--from", "en", "--to", "es", "--out",
                                  (dir / "out").string(), "-q"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -94,12 +82,7 @@ TEST(SeriesCast, WithoutACastTheSecondEpisodeReusesTheFirstOnesCharacters) {
 
 TEST(SeriesRun, ASeriesFileRunsEveryEpisodeAndALaterRunKnowsTheCharactersOfAnEarlierOne) {
     TempDir dir;
-    for (int seed : {3, 4}) {
-        sample::SampleOptions o;
-        o.seconds = 10;
-        o.seed = static_cast<std::uint64_t>(seed);
-        sample::make_sample(dir / "episodes" / ("ep" + std::to_string(seed - 2) + ".mp4"), o);
-    }
+    for (int seed : {3, 4}) sample_episode(dir / "episodes" / ("ep" + std::to_string(seed - 2) + ".mp4"), 10, seed);
     write_file(dir / "episodes" / "ep3.mp4", "not a video");  // one bad episode must not stop the others
     write_file(dir / "series.toml", "[series]\ntitle = \"Test series\"\nfrom = \"en\"\nto = [\"es\"]\n"
                                     "episodes = [\"episodes/ep*.mp4\"]\nout = \"localized\"\n");

@@ -13,6 +13,7 @@
 #include "media/wav.hpp"
 #include "sample/sample.hpp"
 #include "support/fake_openai_server.hpp"
+#include "support/sample_episode.hpp"
 #include "support/test_support.hpp"
 
 using namespace dramaloc;
@@ -23,13 +24,9 @@ using nlohmann::json;
 namespace {
 
 Script stage_script(const fs::path& out, const json& manifest, const std::string& stage, const std::string& scope) {
-    for (const auto& s : manifest["run"]["stages"])
-        if (s["stage"] == stage && s["scope"] == scope) {
-            const std::string key = s["key"];
-            return read_script_json(out / ".dramaloc-store" / key.substr(0, 2) / key / "script.json");
-        }
-    ADD_FAILURE() << "no " << stage << " stage for " << scope;
-    return {};
+    const fs::path folder = stage_artifact(out / ".dramaloc-store", manifest, stage, scope);
+    EXPECT_FALSE(folder.empty()) << "no " << stage << " stage for " << scope;
+    return folder.empty() ? Script{} : read_script_json(folder / "script.json");
 }
 
 }  // namespace
@@ -37,12 +34,7 @@ Script stage_script(const fs::path& out, const json& manifest, const std::string
 TEST(VoiceClone, EachCharacterIsDubbedFromItsOwnReferenceInEveryEpisode) {
     TempDir dir;
     std::vector<fs::path> videos;
-    for (int seed : {5, 6}) {
-        sample::SampleOptions o;
-        o.seconds = 20;
-        o.seed = static_cast<std::uint64_t>(seed);
-        videos.push_back(sample::make_sample(dir / ("ep" + std::to_string(seed) + ".mp4"), o).video);
-    }
+    for (int seed : {5, 6}) videos.push_back(sample_episode(dir / ("ep" + std::to_string(seed) + ".mp4"), 20, seed).video);
     FakeOpenAiServer server;
     server.set_clone_fields("speaker_wav", "speaker_text");
     write_file(dir / "series.toml", "[engines.tts]\nbackend = \"openai\"\nurl = \"" + server.base_url() +
@@ -119,12 +111,7 @@ TEST(VoiceClone, EachCharacterIsDubbedFromItsOwnReferenceInEveryEpisode) {
 
 TEST(VoiceClone, ASeparateRunOfTheSeriesSendsTheReferenceKeptWithIt) {
     TempDir dir;
-    for (int seed : {5, 6}) {
-        sample::SampleOptions o;
-        o.seconds = 20;
-        o.seed = static_cast<std::uint64_t>(seed);
-        sample::make_sample(dir / ("ep" + std::to_string(seed) + ".mp4"), o);
-    }
+    for (int seed : {5, 6}) sample_episode(dir / ("ep" + std::to_string(seed) + ".mp4"), 20, seed);
     FakeOpenAiServer server;
     write_file(dir / "series.toml", "[series]\nfrom = \"en\"\nto = [\"es\"]\nepisodes = [\"ep5.mp4\", \"ep6.mp4\"]\n\n"
                                     "[engines.tts]\nbackend = \"openai\"\nurl = \"" + server.base_url() +

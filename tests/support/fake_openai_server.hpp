@@ -17,6 +17,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "engines/engine_settings.hpp"
+
 namespace httplib {
 class Server;
 }
@@ -33,6 +35,14 @@ public:
     FakeOpenAiServer& operator=(const FakeOpenAiServer&) = delete;
 
     std::string base_url() const;  // "http://127.0.0.1:PORT/v1"
+    // Settings of an "openai" engine pointed at this server, for `model` (tests adjust limits).
+    engines::EngineSettings engine(std::string model) const {
+        engines::EngineSettings s;
+        s.backend = "openai";
+        s.url = base_url();
+        s.model = std::move(model);
+        return s;
+    }
 
     // source text -> translation, per target language tag; unknown texts become "[to] text".
     void translate(const std::string& to, const std::string& source, const std::string& target);

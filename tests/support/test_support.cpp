@@ -117,4 +117,14 @@ void write_file(const fs::path& path, const std::string& contents) {
     out << contents;
 }
 
+std::filesystem::path stage_artifact(const std::filesystem::path& store, const nlohmann::json& manifest, const std::string& stage,
+                                     const std::string& scope) {
+    for (const auto& s : manifest.at("run").at("stages"))
+        if (s.at("stage") == stage && (scope.empty() || s.at("scope") == scope)) {
+            const std::string key = s.at("key");
+            return store / key.substr(0, 2) / key;
+        }
+    return {};
+}
+
 }  // namespace dramaloc::test

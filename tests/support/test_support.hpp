@@ -1,6 +1,8 @@
 #pragma once
 // Shared helpers for tests: a fresh temporary folder per test, running the CLI.
 #include <filesystem>
+
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -44,6 +46,11 @@ std::filesystem::path source_dir();
 
 // Files in `dir` (recursively), as paths relative to it, sorted.
 std::vector<std::string> list_files(const std::filesystem::path& dir);
+
+// The artifact folder of the stage `stage` (and `scope`, when given) that `manifest` (an
+// episode's manifest.json) records, in the artifact store `store`; empty when there is none.
+std::filesystem::path stage_artifact(const std::filesystem::path& store, const nlohmann::json& manifest, const std::string& stage,
+                                     const std::string& scope = {});
 
 std::string read_file(const std::filesystem::path& path);
 void write_file(const std::filesystem::path& path, const std::string& contents);
