@@ -30,6 +30,7 @@ void run_demo(const fs::path& out_dir, int seconds, bool quiet) {
     options.source_language = "en";
     options.target_languages = {"es", "fr"};
     options.out_dir = out_dir;
+    pipeline::validate(options);
     g_command_exit_code = localize_episodes({video.string()}, options, quiet, {});
     std::cout << "Try: dramaloc probe " << (out_dir / "sample" / "sample.localized.mp4").string() << "\n"
               << "     dramaloc subs check " << (out_dir / "sample" / "sample.es.srt").string() << " --lang es\n";

@@ -1,7 +1,7 @@
 #pragma once
-// The episode loop shared by `localize` and `run`: each episode in turn, progress on stderr,
-// its files on stdout, and one episode's failure reported and counted without stopping the
-// others. Returns the exit code (0, or 3 when an episode failed).
+// The episode loop shared by `localize` and `run` (after pipeline::validate): each episode in
+// turn, progress on stderr, its files on stdout, and one episode's failure reported and
+// counted without stopping the others. Returns the exit code (0, or 3 when an episode failed).
 #include <functional>
 #include <string>
 #include <vector>

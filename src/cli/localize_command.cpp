@@ -32,7 +32,6 @@ std::vector<std::string> split_list(const std::string& s) {
 
 int localize_episodes(const std::vector<std::string>& episodes, pipeline::LocalizeOptions options, bool quiet,
                       const EpisodeHooks& hooks) {
-    pipeline::validate(options);  // a missing pair or voice fails before any work
     int failed = 0;
     const auto started = std::chrono::steady_clock::now();
     for (std::size_t k = 0; k < episodes.size(); ++k) {
@@ -114,6 +113,7 @@ void register_localize_command(CLI::App& app) {
         hooks.before = [&options](const std::string&, pipeline::LocalizeOptions& episode) {
             episode.known_characters = options.known_characters;
         };
+        pipeline::validate(options);  // a missing pair or voice fails before any work
         g_command_exit_code = localize_episodes(a->episodes, options, a->quiet, hooks);
     });
 }

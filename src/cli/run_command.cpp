@@ -39,8 +39,8 @@ void register_run_command(CLI::App& app) {
             if (std::find(order.begin(), order.end(), wanted) == order.end()) {
                 std::string names;
                 for (std::size_t i = 0; i < order.size() && i < 5; ++i) names += (i ? ", " : "") + order[i];
-                throw InputError("--episode " + wanted + ": the series has no such episode (it has " + names +
-                                 (order.size() > 5 ? ", …" : "") + ")");
+                throw CLI::ValidationError("--episode", wanted + ": the series has no such episode (it has " + names +
+                                                            (order.size() > 5 ? ", …" : "") + ")");
             }
         for (const auto& e : project.episodes)
             if (a->only.empty() || std::find(a->only.begin(), a->only.end(), e.stem().string()) != a->only.end())
@@ -52,8 +52,13 @@ void register_run_command(CLI::App& app) {
         EpisodeHooks hooks;
         hooks.before = [&](const std::string& name, pipeline::LocalizeOptions& episode) {
             episode.known_characters = registry.known_before(name, order, project.cast);
+            pipeline::apply_episode_paths(project, name, episode);
         };
-        hooks.after = [&](const std::string& name, const pipeline::EpisodeOutputs& result) { registry.record(name, result.characters); };
+        hooks.after = [&](const std::string& name, const pipeline::EpisodeOutputs& result) {
+            for (const auto& warning : registry.record(name, order, result.characters)) std::cerr << "dramaloc: warning: " << warning << "\n";
+        };
+        // Engines, pairs and voices fail before any work; each episode's own files when it runs.
+        pipeline::validate(options, project.import_pattern.empty() && project.background_pattern.empty());
         g_command_exit_code = localize_episodes(episodes, options, a->quiet, hooks);
         if (!a->quiet) std::cerr << "characters: " << registry.entries().size() << " in " << registry.file().string() << "\n";
     });

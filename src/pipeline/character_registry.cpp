@@ -1,6 +1,7 @@
 #include "pipeline/character_registry.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cctype>
 #include <system_error>
 
@@ -9,6 +10,7 @@
 #include "core/atomic_file.hpp"
 #include "core/error.hpp"
 #include "core/fs.hpp"
+#include "core/hash.hpp"
 #include "pipeline/artifact_json.hpp"
 
 namespace dramaloc::pipeline {
@@ -20,12 +22,17 @@ namespace {
 
 constexpr int kFormat = 1;
 
-// A file name for a character id (ids from the series file may hold any character).
+// A file name for a character id, unique per id (ids from the series file may hold any
+// character, and "林小姐" and "王先生" must not share a file): the id's safe characters and a
+// hash of the whole id.
 std::string file_name_for(const std::string& id) {
     std::string out;
     for (unsigned char c : id) out.push_back(std::isalnum(c) || c == '-' || c == '_' ? static_cast<char>(c) : '_');
-    return (out.empty() ? "character" : out) + ".wav";
+    return out + "-" + hash_hex(id).substr(0, 8) + ".wav";
 }
+
+// Two median pitches close enough to be one voice (the speaker identifier's own bound).
+bool same_voice(float a, float b) { return a > 0 && b > 0 && std::abs(12.0 * std::log2(static_cast<double>(a) / b)) <= 3.0; }
 
 // Fills what `into` lacks from `from` (the series file's own values always win).
 void fill_blanks(Character& into, const Character& from) {
@@ -57,8 +64,12 @@ CharacterRegistry::CharacterRegistry(fs::path out_dir) : out_dir_(std::move(out_
             Entry entry;
             entry.character = characters_from_json(json::array({e})).at(0);
             entry.first_episode = e.at("first_episode").get<std::string>();
-            if (!entry.character.reference_audio.empty())
-                entry.character.reference_audio = (out_dir_ / entry.character.reference_audio).string();
+            if (!entry.character.reference_audio.empty()) {
+                // A clip deleted by hand is cut again from the next episode the character speaks in.
+                const fs::path clip = out_dir_ / entry.character.reference_audio;
+                entry.character.reference_audio = fs::exists(clip, ec) ? clip.string() : "";
+                if (entry.character.reference_audio.empty()) entry.character.reference_text.clear();
+            }
             entries_.push_back(std::move(entry));
         }
     } catch (const json::exception& e) {
@@ -83,7 +94,10 @@ std::vector<Character> CharacterRegistry::known_before(const std::string& episod
     return known;
 }
 
-void CharacterRegistry::record(const std::string& episode, const std::vector<Character>& met) {
+std::vector<std::string> CharacterRegistry::record(const std::string& episode, const std::vector<std::string>& order,
+                                                   const std::vector<Character>& met) {
+    const auto position = [&](const std::string& name) { return std::find(order.begin(), order.end(), name) - order.begin(); };
+    std::vector<std::string> warnings;
     bool changed = false;
     for (const auto& c : met) {
         auto same = std::find_if(entries_.begin(), entries_.end(), [&](const Entry& e) { return e.character.id == c.id; });
@@ -92,11 +106,26 @@ void CharacterRegistry::record(const std::string& episode, const std::vector<Cha
             changed = true;
             continue;
         }
+        const auto first = position(same->first_episode);  // episodes no longer listed count as earlier
+        if (same->first_episode != episode && first < static_cast<std::ptrdiff_t>(order.size()) && first > position(episode)) {
+            // First heard in a later episode that ran before this one: this episode could not
+            // know it and gave the id to a voice of its own. The earlier episode comes first.
+            if (!same_voice(same->character.median_pitch_hz, c.median_pitch_hz))
+                warnings.push_back(episode + " and " + same->first_episode + " both gave the id " + c.id +
+                                   " to different voices (" + same->first_episode + " ran first); run " + same->first_episode +
+                                   " again (dramaloc run SERIES -e " + same->first_episode + ") to give its voice an id of its own");
+            Character merged = c;
+            if (same_voice(same->character.median_pitch_hz, c.median_pitch_hz)) fill_blanks(merged, same->character);
+            *same = {merged, episode};
+            changed = true;
+            continue;
+        }
         const Character before = same->character;
         fill_blanks(same->character, c);
         changed = changed || !(before == same->character);
     }
     if (changed) save();
+    return warnings;
 }
 
 void CharacterRegistry::save() {

@@ -30,7 +30,12 @@ public:
     // What `episode` found: new characters join with this episode as their first; a known one
     // gains what it lacked (a pitch, a voice reference). Then saved (atomically), references
     // copied next to it. Throws IoError.
-    void record(const std::string& episode, const std::vector<Character>& met);
+    //
+    // Episodes run out of order (a later one first) can give one id to two voices: ids are
+    // numbered from the characters known. The earlier episode then takes the id, and the
+    // returned warnings name the later episode to run again.
+    std::vector<std::string> record(const std::string& episode, const std::vector<std::string>& order,
+                                    const std::vector<Character>& met);
 
     struct Entry {
         Character character;        // reference_audio absolute (under OUT/characters/) when set

@@ -132,7 +132,7 @@ SourceChoice parse_source_choice(const std::string& text) {
     throw InputError("--source " + text + ": use asr, ocr, both, auto, or srt:FILE (a .srt, .vtt, .ass or .ttml script)");
 }
 
-void validate(const LocalizeOptions& options) {
+void validate(const LocalizeOptions& options, bool episode_files) {
     language_or_throw(options.source_language);
     for (const auto& l : options.target_languages) language_or_throw(l);
     for (const auto& b : options.burn_in_languages) {
@@ -154,7 +154,7 @@ void validate(const LocalizeOptions& options) {
         auto recognizer = engines::make_speech_recognizer(options.asr_engine);
         require_recognizer_language(*recognizer, options);
     }
-    if (options.source.mode == SourceMode::Import) {
+    if (options.source.mode == SourceMode::Import && episode_files) {
         require_readable_file(options.source.import_file);
         subtitles::read_subtitles(options.source.import_file);  // a malformed script fails before any work
     }
@@ -177,7 +177,7 @@ void validate(const LocalizeOptions& options) {
         auto tts = engines::make_synthesizer(options.tts_engine);
         for (const auto& target : options.target_languages) assign_voices({}, target, *tts);
     }
-    if (options.background_stem) require_readable_file(*options.background_stem);
+    if (options.background_stem && episode_files) require_readable_file(*options.background_stem);
 }
 
 namespace {
@@ -215,8 +215,13 @@ subtitles::RenderStyle burn_style(const media::MediaInfo& info, const std::strin
 void remember_characters(std::vector<Character>& known, const std::vector<Character>& met) {
     for (const auto& c : met) {
         const auto same = std::find_if(known.begin(), known.end(), [&](const Character& k) { return k.id == c.id; });
-        if (same == known.end()) known.push_back(c);
-        else if (same->median_pitch_hz <= 0) same->median_pitch_hz = c.median_pitch_hz;  // a cast entry learns its voice
+        if (same == known.end()) {
+            known.push_back(c);
+            continue;
+        }
+        if (same->median_pitch_hz <= 0) same->median_pitch_hz = c.median_pitch_hz;  // a cast entry learns its voice
+        if (same->reference_audio.empty())  // and keeps the first clip cut for it
+            same->reference_audio = c.reference_audio, same->reference_text = c.reference_text;
     }
 }
 

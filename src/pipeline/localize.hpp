@@ -83,8 +83,10 @@ struct LocalizeOptions {
 void apply_config(LocalizeOptions& options, const Config& config);
 
 // Fails before any work when a pair, a voice or an engine is missing (EngineError naming
-// the Debian package), or a language is unknown (InputError).
-void validate(const LocalizeOptions& options);
+// the Debian package), or a language is unknown (InputError). With `episode_files` it also
+// checks the imported script and the background stem; a series with one of each per episode
+// leaves those to each episode.
+void validate(const LocalizeOptions& options, bool episode_files = true);
 
 struct EpisodeOutputs {
     std::filesystem::path folder;
@@ -94,7 +96,8 @@ struct EpisodeOutputs {
     int stages_reused = 0;
 };
 
-// Adds the characters of an episode that `known` does not have yet (by id).
+// Adds the characters of an episode that `known` does not have yet (by id); a known one gains
+// the pitch and voice reference it lacked.
 void remember_characters(std::vector<Character>& known, const std::vector<Character>& met);
 
 // Localizes one episode. Throws InputError/EngineError/IoError/Cancelled; on any failure

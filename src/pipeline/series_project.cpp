@@ -47,7 +47,8 @@ bool natural_less(const std::string& a, const std::string& b) {
         if (ca != cb) return ca < cb;
         ++i, ++j;
     }
-    return a.size() - i < b.size() - j;
+    if (a.size() - i != b.size() - j) return a.size() - i < b.size() - j;
+    return a < b;  // equal but for leading zeros ("ep01", "ep1"): still one order, whatever the folder lists first
 }
 
 SeriesProject load_series_project(const fs::path& file) {
@@ -69,10 +70,10 @@ SeriesProject load_series_project(const fs::path& file) {
     o.target_languages = strings_of(c, "series.to");
     o.burn_in_languages = strings_of(c, "series.burn_in");
     o.source = parse_source_choice(c.get_string_or("series.source", "auto"));
-    if (o.source.mode == SourceMode::Import) o.source.import_file = from_folder(folder, o.source.import_file.string());
+    if (o.source.mode == SourceMode::Import) project.import_pattern = from_folder(folder, o.source.import_file.string()).string();
     if (auto band = c.get_string("series.subtitle_band")) o.subtitle_band = hardsubs::parse_band(*band);
     o.remove_hardsubs = c.get_bool_or("series.remove_hardsubs", false);
-    if (auto stem = c.get_string("series.background")) o.background_stem = from_folder(folder, *stem);
+    if (auto stem = c.get_string("series.background")) project.background_pattern = from_folder(folder, *stem).string();
     o.out_dir = from_folder(folder, c.get_string_or("series.out", "out"));
     if (auto store = c.get_string("series.store")) o.store_dir = from_folder(folder, *store);
 
@@ -100,6 +101,12 @@ SeriesProject load_series_project(const fs::path& file) {
         if (!names.insert(e.stem().string()).second)
             throw ConfigError(where + "[series] episodes: two episodes are named \"" + e.stem().string() +
                               "\"; their outputs would share OUT/" + e.stem().string() + "/ (rename one)");
+    // A script or a stem is an episode's own: with several episodes, the path must name it.
+    for (const auto& [key, pattern] : {std::pair{"source", project.import_pattern}, std::pair{"background", project.background_pattern}})
+        if (project.episodes.size() > 1 && !pattern.empty() && pattern.find("{episode}") == std::string::npos)
+            throw ConfigError(where + "[series] " + key + ": one file for " + std::to_string(project.episodes.size()) +
+                              " episodes; put {episode} in the path for each episode's own (e.g. \"scripts/{episode}.srt\")");
+    if (project.episodes.size() == 1) apply_episode_paths(project, project.episodes[0].stem().string(), o);
     Series series = o.series ? *o.series : Series{};
     series.title = c.get_string_or("series.title", "");
     series.source_language = o.source_language;
@@ -108,6 +115,15 @@ SeriesProject load_series_project(const fs::path& file) {
     for (const auto& e : project.episodes) series.episodes.push_back(e.string());
     o.series = std::make_shared<const Series>(std::move(series));
     return project;
+}
+
+void apply_episode_paths(const SeriesProject& project, const std::string& name, LocalizeOptions& options) {
+    const auto with_name = [&](std::string pattern) {
+        for (std::size_t at; (at = pattern.find("{episode}")) != std::string::npos;) pattern.replace(at, 9, name);
+        return fs::path(pattern);
+    };
+    if (!project.import_pattern.empty()) options.source.import_file = with_name(project.import_pattern);
+    if (!project.background_pattern.empty()) options.background_stem = with_name(project.background_pattern);
 }
 
 }  // namespace dramaloc::pipeline

@@ -9,8 +9,8 @@
 //   synopsis = "Lin Xia comes back to the family that disowned her …"
 //   episodes = ["episodes/ep*.mp4"]   # files or patterns (* ? [..] in the file name), in order
 //   out = "out"                       # relative to this file; the default
-//   source = "auto"                   # as localize --source; also subtitle_band, remove_hardsubs,
-//   burn_in = ["en"]                  # burn_in, background (a stem for every episode), store
+//   source = "auto"                   # as localize --source ("srt:scripts/{episode}.srt"); also
+//   burn_in = ["en"]                  # subtitle_band, remove_hardsubs, burn_in, background, store
 //
 // plus any table of a --config file ([glossary], [cast], [engines.*], [fit], …). Relative
 // paths are taken from the file's folder. docs/configuration.md, "Series files".
@@ -28,7 +28,13 @@ struct SeriesProject {
     std::vector<std::filesystem::path> episodes;  // in series order; patterns expanded, sorted naturally
     LocalizeOptions options;                      // everything the file sets (out_dir resolved)
     std::vector<Character> cast;                  // the file's [cast.*], before anything is learnt
+    // source = "srt:scripts/{episode}.srt" and background = "stems/{episode}.wav": one file
+    // per episode, "{episode}" standing for its name (empty when not set).
+    std::string import_pattern, background_pattern;
 };
+
+// Sets the options of episode `name` that differ per episode (the {episode} paths).
+void apply_episode_paths(const SeriesProject& project, const std::string& name, LocalizeOptions& options);
 
 // Throws ConfigError naming the file and key (a missing [series] table, `from` or
 // `episodes`, a pattern matching nothing, two episodes with the same name), InputError when

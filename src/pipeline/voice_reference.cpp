@@ -48,7 +48,7 @@ std::vector<double> line_clarity_db(const media::AudioBuffer& mono, const std::v
 
     std::vector<double> out;
     for (const auto& l : lines) {
-        const std::size_t a = frame_of(l.start), b = frame_of(l.end);
+        const std::size_t a = frame_of(l.start), b = std::max(a, frame_of(l.end));
         std::vector<double> inside(power.begin() + static_cast<std::ptrdiff_t>(a), power.begin() + static_cast<std::ptrdiff_t>(b));
         if (inside.empty()) {
             out.push_back(0.0);
@@ -58,8 +58,10 @@ std::vector<double> line_clarity_db(const media::AudioBuffer& mono, const std::v
         std::vector<double> background;
         for (std::size_t f = frame_of(l.start - kNeighbourhoodMs); f < frame_of(l.end + kNeighbourhoodMs); ++f)
             if (!covered[f]) background.push_back(power[f]);
-        if (background.size() < 5) background = inside;  // no pause nearby: the quietest moments of the line itself
-        const auto q = background.begin() + static_cast<std::ptrdiff_t>(background.size() / (background.size() == inside.size() ? 10 : 2));
+        // The median of the pauses nearby, or with none, the quietest tenth of the line itself.
+        const bool pauses = background.size() >= 5;
+        if (!pauses) background = inside;
+        const auto q = background.begin() + static_cast<std::ptrdiff_t>(background.size() / (pauses ? 2 : 10));
         std::nth_element(background.begin(), q, background.end());
         out.push_back(std::clamp(power_db(signal) - power_db(*q), -20.0, 80.0));
     }
@@ -106,7 +108,8 @@ ReferenceChoice choose_reference(const std::vector<Line>& lines, const std::vect
     }
     std::sort(chosen.begin(), chosen.end());
     const ScriptClass script = script_class(language);
-    const bool spaced = script != ScriptClass::Cjk && script != ScriptClass::Thai;  // Chinese and Thai join without spaces
+    // Chinese, Japanese and Thai join without spaces; Korean writes them.
+    const bool spaced = (script != ScriptClass::Cjk && script != ScriptClass::Thai) || find_language(language)->bcp47 == "ko";
     for (std::size_t i : chosen) {
         if (!choice.text.empty() && spaced) choice.text += ' ';
         choice.text += lines[i].text;

@@ -117,6 +117,10 @@ TEST(SeriesRun, ASeriesFileRunsEveryEpisodeAndALaterRunKnowsTheCharactersOfAnEar
         ASSERT_TRUE(first.count(id)) << id << " is new in episode 2, though the same voices speak";
         EXPECT_EQ(c["median_pitch_hz"].get<float>(), first[id]);
     }
+    // An episode the series does not have is a usage error, before any work.
+    r = run_dramaloc({"run", (dir / "series.toml").string(), "-e", "ep9", "-q"});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("ep9: the series has no such episode"), std::string::npos) << r.err;
     // And a third run changes nothing.
     r = run_dramaloc({"run", (dir / "series.toml").string(), "-e", "ep1", "-e", "ep2", "-q"});
     EXPECT_EQ(r.exit_code, 0) << r.err;

@@ -117,8 +117,15 @@ FakeOpenAiServer::FakeOpenAiServer() : server_(std::make_unique<httplib::Server>
             speech.transport = "multipart";
             request = json::object();
             for (const auto& [name, part] : req.files) {
-                if (name == audio_field) speech.reference_wav = part.content;
-                else request[name] = part.content;
+                if (name != audio_field) {
+                    request[name] = part.content;
+                } else if (part.filename.empty()) {  // a clip is an upload, not a text field
+                    res.status = 400;
+                    res.set_content(R"({"error":{"message":"the reference clip must be a file part"}})", "application/json");
+                    return;
+                } else {
+                    speech.reference_wav = part.content;
+                }
             }
         } else {
             speech.transport = "json";

@@ -30,6 +30,7 @@ TEST(SeriesProject, NaturalOrderPutsEpisodeTwoBeforeEpisodeTen) {
     EXPECT_TRUE(natural_less("ep", "ep1"));
     EXPECT_FALSE(natural_less("ep1", "ep1"));
     EXPECT_TRUE(natural_less("a9", "b1"));
+    EXPECT_NE(natural_less("ep01", "ep1"), natural_less("ep1", "ep01"));  // one order, not a tie
 }
 
 TEST(SeriesProject, ReadsEpisodesLanguagesAndSharedSettingsRelativeToTheFile) {
@@ -102,4 +103,27 @@ TEST(SeriesProject, ACastMemberCanBringItsOwnVoiceReference) {
     test::write_file(dir / "gone.toml", "[series]\nfrom = \"zh\"\nepisodes = [\"ep1.mp4\"]\n\n[cast.lin]\n"
                                         "reference_audio = \"voices/chen.wav\"\nreference_text = \"嗯\"\n");
     EXPECT_NE(error_of(dir / "gone.toml").find("is not a file"), std::string::npos);
+}
+
+TEST(SeriesProject, EachEpisodeHasItsOwnScriptAndStemThroughTheEpisodePlaceholder) {
+    test::TempDir dir;
+    test::write_file(dir / "ep1.mp4", "x");
+    test::write_file(dir / "ep2.mp4", "x");
+    test::write_file(dir / "many.toml", "[series]\nfrom = \"en\"\nepisodes = [\"ep*.mp4\"]\n"
+                                        "source = \"srt:scripts/{episode}.srt\"\nbackground = \"stems/{episode}-me.wav\"\n");
+    const auto p = load_series_project(dir / "many.toml");
+    auto options = p.options;
+    apply_episode_paths(p, "ep2", options);
+    EXPECT_EQ(options.source.mode, SourceMode::Import);
+    EXPECT_EQ(options.source.import_file, dir / "scripts" / "ep2.srt");
+    ASSERT_TRUE(options.background_stem);
+    EXPECT_EQ(*options.background_stem, dir / "stems" / "ep2-me.wav");
+    // One script for two episodes would give both the same lines.
+    test::write_file(dir / "one.toml", "[series]\nfrom = \"en\"\nepisodes = [\"ep*.mp4\"]\nsource = \"srt:script.srt\"\n");
+    EXPECT_NE(error_of(dir / "one.toml").find("{episode}"), std::string::npos);
+    test::write_file(dir / "stem.toml", "[series]\nfrom = \"en\"\nepisodes = [\"ep*.mp4\"]\nbackground = \"me.wav\"\n");
+    EXPECT_NE(error_of(dir / "stem.toml").find("background"), std::string::npos);
+    // A single episode may name its file plainly.
+    test::write_file(dir / "single.toml", "[series]\nfrom = \"en\"\nepisodes = [\"ep1.mp4\"]\nsource = \"srt:script.srt\"\n");
+    EXPECT_EQ(load_series_project(dir / "single.toml").options.source.import_file, dir / "script.srt");
 }
