@@ -30,6 +30,8 @@ run_translate() {
     "$BUILD/bench/translate_bench"
     echo
     "$BUILD/bench/fit_loop_bench" "$BUILD/src/cli/dramaloc" "$WORK/fit" "${FIT_SECONDS:-60}"
+    echo
+    "$BUILD/bench/voice_clone_bench" "$BUILD/src/cli/dramaloc" "$WORK/clone" "${CLONE_SECONDS:-90}"
   else
     echo "bench: $BUILD/bench/translate_bench is missing (it is built with the tests: DRAMALOC_BUILD_TESTS=ON)"; fi
 }

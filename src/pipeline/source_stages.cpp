@@ -362,13 +362,14 @@ void add_voice_references(StageContext& context, SourceAnalysis& out, const medi
     limits.max_s = options.tts_engine.reference_max_s;
     limits.target_s = std::clamp(8.0, limits.min_s, limits.max_s);
     announce(options, "cut voice references for " + std::to_string(missing.size()) + " characters");
-    const std::string key = stage_key("voice-reference", 1, "", {out.script_key, out.audio_key},
+    const std::string key = stage_key("voice-reference", 2, "", {out.script_key, out.audio_key},
                                       json{missing, limits.min_s, limits.max_s, limits.target_s, limits.gap_ms}.dump());
     const fs::path dir = run_stage(context, {"voice-reference", "episode", "", key}, [&](const fs::path& d) {
-        const auto clarity = line_clarity_db(speech, out.script.lines);
+        const auto measures = measure_lines(speech, out.script.lines);
         json report = json::object();
         for (std::size_t k = 0; k < missing.size(); ++k) {
-            const auto choice = choose_reference(out.script.lines, clarity, missing[k], options.source_language, limits);
+            const auto who = std::find_if(out.characters.begin(), out.characters.end(), [&](const Character& c) { return c.id == missing[k]; });
+            const auto choice = choose_reference(out.script.lines, measures, missing[k], who->median_pitch_hz, options.source_language, limits);
             if (choice.lines.empty()) {
                 report[missing[k]] = {{"reason", choice.reason}};
                 continue;

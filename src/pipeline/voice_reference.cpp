@@ -4,8 +4,10 @@
 #include <cmath>
 #include <cstdio>
 #include <numeric>
+#include <span>
 
 #include "core/language.hpp"
+#include "engines/pitch_speakers/voice_profile.hpp"
 #include "media/wav.hpp"
 
 namespace dramaloc::pipeline {
@@ -28,7 +30,7 @@ double power_db(double power) { return 10.0 * std::log10(std::max(power, 1e-12))
 
 }  // namespace
 
-std::vector<double> line_clarity_db(const media::AudioBuffer& mono, const std::vector<Line>& lines) {
+std::vector<LineMeasure> measure_lines(const media::AudioBuffer& mono, const std::vector<Line>& lines) {
     // Mean power of each 20 ms frame, and whether any line covers it.
     const SampleCount frame = std::max<SampleCount>(1, static_cast<SampleCount>(mono.sample_rate) * kFrameMs / 1000);
     const auto frames = static_cast<std::size_t>(mono.frames() / frame);
@@ -46,13 +48,19 @@ std::vector<double> line_clarity_db(const media::AudioBuffer& mono, const std::v
     for (const auto& l : lines)
         for (std::size_t f = frame_of(l.start - 60); f < frame_of(l.end + 60); ++f) covered[f] = true;
 
-    std::vector<double> out;
+    std::vector<LineMeasure> out;
     for (const auto& l : lines) {
         const std::size_t a = frame_of(l.start), b = std::max(a, frame_of(l.end));
         std::vector<double> inside(power.begin() + static_cast<std::ptrdiff_t>(a), power.begin() + static_cast<std::ptrdiff_t>(b));
+        LineMeasure m;
         if (inside.empty()) {
-            out.push_back(0.0);
+            out.push_back(m);
             continue;
+        }
+        if (mono.sample_rate == 16000 && mono.channels == 1) {
+            const auto voice = engines::measure_voice(std::span<const float>(mono.samples).subspan(
+                static_cast<std::size_t>(a * static_cast<std::size_t>(frame)), static_cast<std::size_t>((b - a) * static_cast<std::size_t>(frame))));
+            if (voice.usable()) m.pitch_hz = voice.median_f0_hz;
         }
         const double signal = std::accumulate(inside.begin(), inside.end(), 0.0) / static_cast<double>(inside.size());
         std::vector<double> background;
@@ -63,13 +71,14 @@ std::vector<double> line_clarity_db(const media::AudioBuffer& mono, const std::v
         if (!pauses) background = inside;
         const auto q = background.begin() + static_cast<std::ptrdiff_t>(background.size() / (pauses ? 2 : 10));
         std::nth_element(background.begin(), q, background.end());
-        out.push_back(std::clamp(power_db(signal) - power_db(*q), -20.0, 80.0));
+        m.clarity_db = std::clamp(power_db(signal) - power_db(*q), -20.0, 80.0);
+        out.push_back(m);
     }
     return out;
 }
 
-ReferenceChoice choose_reference(const std::vector<Line>& lines, const std::vector<double>& clarity_db, const std::string& speaker,
-                                 const std::string& language, const ReferenceOptions& options) {
+ReferenceChoice choose_reference(const std::vector<Line>& lines, const std::vector<LineMeasure>& measures, const std::string& speaker,
+                                 double speaker_pitch_hz, const std::string& language, const ReferenceOptions& options) {
     ReferenceChoice choice;
     struct Candidate {
         std::size_t index;
@@ -86,7 +95,9 @@ ReferenceChoice choose_reference(const std::vector<Line>& lines, const std::vect
             return o.speaker != speaker && o.start < l.end + options.solo_margin_ms && l.start < o.end + options.solo_margin_ms;
         });
         if (!alone) continue;
-        candidates.push_back({i, (i < clarity_db.size() ? clarity_db[i] : 0.0) + 10.0 * mean_confidence(l)});
+        const LineMeasure m = i < measures.size() ? measures[i] : LineMeasure{};
+        if (speaker_pitch_hz > 0 && m.pitch_hz > 0 && engines::semitones_between(m.pitch_hz, speaker_pitch_hz) > 3.0) continue;
+        candidates.push_back({i, m.clarity_db + 10.0 * mean_confidence(l) - (m.pitch_hz > 0 ? 0.0 : 10.0)});
     }
     std::stable_sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) { return a.score > b.score; });
 

@@ -4,8 +4,8 @@
 // clip and transcript with every line of the character, so the dub keeps the actor's voice.
 //
 // "Cleanest": lines where the character speaks alone (no other speaker's line within
-// `solo_margin_ms`), long enough to carry a voice, louder over the background near them, and
-// recognised with high confidence. The best lines are joined in time order with a short
+// `solo_margin_ms`), in the character's own pitch, long enough to carry a voice, louder over
+// the background near them, and recognised with high confidence. The best lines are joined in time order with a short
 // silence between them.
 #include <filesystem>
 #include <string>
@@ -32,13 +32,20 @@ struct ReferenceChoice {
     std::string reason;       // why there is none, when `lines` is empty
 };
 
-// How far each line's speech stands above the background near it, in dB (parallel to
-// `lines`). `mono` is the episode's soundtrack (any rate).
-std::vector<double> line_clarity_db(const media::AudioBuffer& mono, const std::vector<Line>& lines);
+struct LineMeasure {
+    double clarity_db = 0;  // how far the line's speech stands above the background near it
+    double pitch_hz = 0;    // the line's median pitch; 0 when it has too little voice to tell
+};
 
-// The lines of `speaker` that make its reference. `clarity_db` is parallel to `lines`.
-ReferenceChoice choose_reference(const std::vector<Line>& lines, const std::vector<double>& clarity_db,
-                                 const std::string& speaker, const std::string& language, const ReferenceOptions& options = {});
+// Parallel to `lines`; `mono_16k` is the episode's soundtrack, mono at 16 kHz.
+std::vector<LineMeasure> measure_lines(const media::AudioBuffer& mono_16k, const std::vector<Line>& lines);
+
+// The lines of `speaker` that make its reference. `measures` is parallel to `lines`;
+// `speaker_pitch_hz` is the character's median pitch (0 when unknown): a line whose own pitch
+// is more than 3 semitones off is taken for someone else's, given to this character by mistake.
+ReferenceChoice choose_reference(const std::vector<Line>& lines, const std::vector<LineMeasure>& measures,
+                                 const std::string& speaker, double speaker_pitch_hz, const std::string& language,
+                                 const ReferenceOptions& options = {});
 
 // The clip: the chosen lines cut from `original_wav` (mixed to mono, its own rate), 10 ms
 // fades at each cut, `gap_ms` of silence between lines.

@@ -3,6 +3,9 @@
 
 #include <cmath>
 
+#include "engines/pitch_speakers/voice_profile.hpp"
+#include "engines/tts.hpp"
+#include "media/resample.hpp"
 #include "media/wav.hpp"
 #include "pipeline/voice_reference.hpp"
 #include "support/test_support.hpp"
@@ -42,10 +45,46 @@ media::AudioBuffer soundtrack(int rate, TimeMs length, const std::vector<std::pa
 TEST(VoiceReference, ClarityRisesWithTheVoiceOverTheBackground) {
     const std::vector<Line> lines = {line(1, 1000, 3000, "C1", "a"), line(2, 5000, 7000, "C1", "b")};
     const auto audio = soundtrack(16000, 9000, {{lines[0], 0.5f}, {lines[1], 0.05f}}, 0.01f);
-    const auto clarity = line_clarity_db(audio, lines);
-    ASSERT_EQ(clarity.size(), 2u);
-    EXPECT_GT(clarity[0], clarity[1] + 15.0);  // 20 dB louder over the same floor
-    EXPECT_GT(clarity[1], 5.0);
+    const auto measures = measure_lines(audio, lines);
+    ASSERT_EQ(measures.size(), 2u);
+    EXPECT_GT(measures[0].clarity_db, measures[1].clarity_db + 15.0);  // 20 dB louder over the same floor
+    EXPECT_GT(measures[1].clarity_db, 5.0);
+}
+
+TEST(VoiceReference, MeasuresEachLinesPitchWhenItHasAVoice) {
+    // Real speech: espeak-ng's low and high variants, one line each, at 16 kHz.
+    auto tts = engines::make_synthesizer("espeak");
+    media::AudioBuffer audio = media::make_silence(16000, 1, 500);
+    std::vector<Line> lines;
+    for (const auto& [voice, pitch] : {std::pair{"en+m3", 25}, std::pair{"en+f2", 70}}) {
+        engines::VoiceSpec spec;
+        spec.language = "en";
+        spec.voice = voice;
+        spec.pitch = pitch;
+        const auto speech = media::resample(tts->synthesize("Where were you last night? I waited for hours.", spec), 16000);
+        lines.push_back(line(static_cast<int>(lines.size()) + 1, audio.duration_ms(), audio.duration_ms() + speech.duration_ms(), "C1", "x"));
+        media::append(audio, speech);
+        media::append_silence(audio, 500);
+    }
+    const auto measures = measure_lines(audio, lines);
+    ASSERT_EQ(measures.size(), 2u);
+    EXPECT_GT(measures[0].pitch_hz, 60.0);
+    EXPECT_LT(measures[0].pitch_hz, 160.0);
+    EXPECT_GT(measures[1].pitch_hz, 180.0);
+    EXPECT_GT(engines::semitones_between(measures[0].pitch_hz, measures[1].pitch_hz), 6.0);
+}
+
+TEST(VoiceReference, LeavesOutALineInSomeoneElsesPitch) {
+    const std::vector<Line> lines = {line(1, 0, 3000, "C1", "We meet again."), line(2, 4000, 7000, "C1", "Tell me the truth."),
+                                     line(3, 8000, 11000, "C1", "I waited for you.")};
+    // Line 2 is the clearest, but at 230 Hz it is a woman's line given to a 110 Hz man.
+    const std::vector<LineMeasure> measures = {{20, 112}, {40, 230}, {25, 108}};
+    const auto choice = choose_reference(lines, measures, "C1", 110.0, "en");
+    ASSERT_EQ(choice.lines.size(), 2u);
+    EXPECT_EQ(choice.lines[0].id, 1);
+    EXPECT_EQ(choice.lines[1].id, 3);
+    // Without the character's pitch nothing can be judged: the clearest lines win.
+    EXPECT_EQ(choose_reference(lines, measures, "C1", 0.0, "en").lines.size(), 3u);
 }
 
 TEST(VoiceReference, PicksTheClearestSoloLinesUpToTheTargetInTimeOrder) {
@@ -58,9 +97,9 @@ TEST(VoiceReference, PicksTheClearestSoloLinesUpToTheTargetInTimeOrder) {
         line(6, 18000, 21000, "C1", "I waited for you."),
         line(7, 24000, 27000, "C1", "Then leave.", 0.2f),    // recognised with low confidence
     };
-    const std::vector<double> clarity = {30, 30, 30, 25, 30, 28, 30};
+    const std::vector<LineMeasure> measures = {{30, 110}, {30, 230}, {30, 110}, {25, 110}, {30, 110}, {28, 110}, {30, 110}};
     ReferenceOptions o;  // 3-10 s, target 8 s
-    const auto choice = choose_reference(lines, clarity, "C1", "en", o);
+    const auto choice = choose_reference(lines, measures, "C1", 110.0, "en", o);
     ASSERT_EQ(choice.lines.size(), 3u) << choice.reason;
     EXPECT_EQ(choice.lines[0].id, 1);  // best first, but handed back in time order
     EXPECT_EQ(choice.lines[1].id, 4);
@@ -74,14 +113,14 @@ TEST(VoiceReference, PicksTheClearestSoloLinesUpToTheTargetInTimeOrder) {
 TEST(VoiceReference, JoinsChineseWithoutSpacesAndGivesAReasonWhenThereIsTooLittle) {
     const std::vector<Line> lines = {line(1, 0, 2000, "lin", "你好。"), line(2, 3000, 5000, "lin", "我回来了。"),
                                      line(3, 6000, 7500, "chen", "嗯。")};
-    const std::vector<double> clarity = {30, 30, 30};
-    const auto lin = choose_reference(lines, clarity, "lin", "zh");
+    const std::vector<LineMeasure> measures = {{30, 220}, {30, 225}, {30, 95}};
+    const auto lin = choose_reference(lines, measures, "lin", 222.0, "zh");
     ASSERT_FALSE(lin.lines.empty());
     EXPECT_EQ(lin.text, "你好。我回来了。");
-    const auto chen = choose_reference(lines, clarity, "chen", "zh");
+    const auto chen = choose_reference(lines, measures, "chen", 95.0, "zh");
     EXPECT_TRUE(chen.lines.empty());
     EXPECT_NE(chen.reason.find("1.5 s"), std::string::npos) << chen.reason;
-    EXPECT_TRUE(choose_reference(lines, clarity, "nobody", "zh").lines.empty());
+    EXPECT_TRUE(choose_reference(lines, measures, "nobody", 0.0, "zh").lines.empty());
 }
 
 TEST(VoiceReference, CutsTheChosenLinesFromTheOriginalWithGapsAndFades) {
