@@ -107,23 +107,33 @@ std::vector<std::string> CharacterRegistry::record(const std::string& episode, c
             continue;
         }
         const auto first = position(same->first_episode);  // episodes no longer listed count as earlier
-        if (same->first_episode != episode && first < static_cast<std::ptrdiff_t>(order.size()) && first > position(episode)) {
-            // First heard in a later episode that ran before this one: this episode could not
-            // know it and gave the id to a voice of its own. The earlier episode comes first.
-            if (!same_voice(same->character.median_pitch_hz, c.median_pitch_hz))
+        const bool own = same->first_episode == episode;
+        const bool ran_later_first = !own && first < static_cast<std::ptrdiff_t>(order.size()) && first > position(episode);
+        if (own || ran_later_first) {
+            // This episode is where the character is first heard: what it found now is the truth
+            // (a re-run may cut a better clip; an earlier episode run late takes the id).
+            const bool one_voice = same_voice(same->character.median_pitch_hz, c.median_pitch_hz);
+            if (ran_later_first && !one_voice)
                 warnings.push_back(episode + " and " + same->first_episode + " both gave the id " + c.id +
                                    " to different voices (" + same->first_episode + " ran first); run " + same->first_episode +
                                    " again (dramaloc run SERIES -e " + same->first_episode + ") to give its voice an id of its own");
             Character merged = c;
-            if (same_voice(same->character.median_pitch_hz, c.median_pitch_hz)) fill_blanks(merged, same->character);
+            if (one_voice) fill_blanks(merged, same->character);
+            changed = changed || ran_later_first || !(merged == same->character);
             *same = {merged, episode};
-            changed = true;
             continue;
         }
         const Character before = same->character;
         fill_blanks(same->character, c);
         changed = changed || !(before == same->character);
     }
+    // Characters first heard here that a re-run no longer hears are gone.
+    const auto gone = std::remove_if(entries_.begin(), entries_.end(), [&](const Entry& e) {
+        return e.first_episode == episode &&
+               std::none_of(met.begin(), met.end(), [&](const Character& c) { return c.id == e.character.id; });
+    });
+    changed = changed || gone != entries_.end();
+    entries_.erase(gone, entries_.end());
     if (changed) save();
     return warnings;
 }

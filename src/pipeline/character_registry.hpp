@@ -1,6 +1,7 @@
 #pragma once
 // The series' characters as heard so far, kept with the series' outputs between runs:
-// OUT/characters.json, and each character's voice reference copied to OUT/characters/ID.wav.
+// OUT/characters.json, and each character's voice reference copied to OUT/characters/ (one
+// file per id).
 //
 // Each character records the episode where it was first heard. An episode starts from the
 // characters first heard in the episodes before it in series order (and in episodes no longer
@@ -27,9 +28,10 @@ public:
     std::vector<Character> known_before(const std::string& episode, const std::vector<std::string>& order,
                                         const std::vector<Character>& cast) const;
 
-    // What `episode` found: new characters join with this episode as their first; a known one
-    // gains what it lacked (a pitch, a voice reference). Then saved (atomically), references
-    // copied next to it. Throws IoError.
+    // What `episode` found: new characters join with this episode as their first; one known
+    // from an earlier episode gains what it lacked (a pitch, a voice reference); one first heard
+    // in this episode takes what this run found, and is dropped if this run no longer hears
+    // it. Then saved (atomically), references copied next to it. Throws IoError.
     //
     // Episodes run out of order (a later one first) can give one id to two voices: ids are
     // numbered from the characters known. The earlier episode then takes the id, and the

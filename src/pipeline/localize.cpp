@@ -154,10 +154,7 @@ void validate(const LocalizeOptions& options, bool episode_files) {
         auto recognizer = engines::make_speech_recognizer(options.asr_engine);
         require_recognizer_language(*recognizer, options);
     }
-    if (options.source.mode == SourceMode::Import && episode_files) {
-        require_readable_file(options.source.import_file);
-        subtitles::read_subtitles(options.source.import_file);  // a malformed script fails before any work
-    }
+    if (episode_files) validate_episode_files(options);
     if ((mode == SourceMode::Ocr || mode == SourceMode::Both || options.remove_hardsubs) && !ocr_possible)
         engines::make_text_recognizer(options.engines.ocr)->require_language(options.source_language);  // throws why
     auto translator = engines::make_translator(options.translate_engine);
@@ -177,7 +174,14 @@ void validate(const LocalizeOptions& options, bool episode_files) {
         auto tts = engines::make_synthesizer(options.tts_engine);
         for (const auto& target : options.target_languages) assign_voices({}, target, *tts);
     }
-    if (options.background_stem && episode_files) require_readable_file(*options.background_stem);
+}
+
+void validate_episode_files(const LocalizeOptions& options) {
+    if (options.source.mode == SourceMode::Import) {
+        require_readable_file(options.source.import_file);
+        subtitles::read_subtitles(options.source.import_file);  // a malformed script fails before any work
+    }
+    if (options.background_stem) require_readable_file(*options.background_stem);
 }
 
 namespace {

@@ -87,6 +87,9 @@ void apply_config(LocalizeOptions& options, const Config& config);
 // checks the imported script and the background stem; a series with one of each per episode
 // leaves those to each episode.
 void validate(const LocalizeOptions& options, bool episode_files = true);
+// The imported script and the background stem of one episode: readable, and the script
+// well-formed (InputError naming the file).
+void validate_episode_files(const LocalizeOptions& options);
 
 struct EpisodeOutputs {
     std::filesystem::path folder;

@@ -119,7 +119,7 @@ SeriesProject load_series_project(const fs::path& file) {
 
 void apply_episode_paths(const SeriesProject& project, const std::string& name, LocalizeOptions& options) {
     const auto with_name = [&](std::string pattern) {
-        for (std::size_t at; (at = pattern.find("{episode}")) != std::string::npos;) pattern.replace(at, 9, name);
+        for (std::size_t at = 0; (at = pattern.find("{episode}", at)) != std::string::npos; at += name.size()) pattern.replace(at, 9, name);
         return fs::path(pattern);
     };
     if (!project.import_pattern.empty()) options.source.import_file = with_name(project.import_pattern);

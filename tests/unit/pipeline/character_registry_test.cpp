@@ -40,6 +40,28 @@ TEST(CharacterRegistry, AnEpisodeKnowsOnlyTheCharactersOfEarlierEpisodes) {
     EXPECT_EQ(ids(registry.known_before("ep3", {"ep3"}, {})), (std::vector<std::string>{"C1", "C2"}));
 }
 
+TEST(CharacterRegistry, AnEpisodeRecordedAgainReplacesWhatItFoundBefore) {
+    test::TempDir dir;
+    const std::vector<std::string> order = {"ep1", "ep2"};
+    CharacterRegistry registry(dir / "out");
+    test::write_file(dir / "store" / "old.wav", "old clip");
+    test::write_file(dir / "store" / "new.wav", "new clip");
+    Character c1 = character("C1", 95);
+    c1.reference_audio = (dir / "store" / "old.wav").string();
+    c1.reference_text = "old";
+    EXPECT_TRUE(registry.record("ep1", order, {c1, character("C2", 240)}).empty());
+    EXPECT_TRUE(registry.record("ep2", order, {c1, character("C2", 240), character("C3", 180)}).empty());  // in order: no warning
+    // ep1 again, with a better clip for C1 and without C2 (say, its lines were edited away).
+    c1.reference_audio = (dir / "store" / "new.wav").string();
+    c1.reference_text = "new";
+    EXPECT_TRUE(registry.record("ep1", order, {c1}).empty());
+    const auto known = CharacterRegistry(dir / "out").known_before("ep2", order, {});
+    EXPECT_EQ(ids(known), (std::vector<std::string>{"C1"}));
+    EXPECT_EQ(test::read_file(known[0].reference_audio), "new clip");
+    EXPECT_EQ(known[0].reference_text, "new");
+    EXPECT_EQ(ids(registry.known_before("ep3", {"ep1", "ep2", "ep3"}, {})), (std::vector<std::string>{"C1", "C3"}));
+}
+
 TEST(CharacterRegistry, TheSeriesFileWinsAndLearntFactsFillItsBlanks) {
     test::TempDir dir;
     CharacterRegistry registry(dir / "out");

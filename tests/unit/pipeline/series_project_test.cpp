@@ -113,6 +113,8 @@ TEST(SeriesProject, EachEpisodeHasItsOwnScriptAndStemThroughTheEpisodePlaceholde
                                         "source = \"srt:scripts/{episode}.srt\"\nbackground = \"stems/{episode}-me.wav\"\n");
     const auto p = load_series_project(dir / "many.toml");
     auto options = p.options;
+    apply_episode_paths(p, "ep{episode}", options);  // a name holding the placeholder is replaced once
+    EXPECT_EQ(options.source.import_file, dir / "scripts" / "ep{episode}.srt");
     apply_episode_paths(p, "ep2", options);
     EXPECT_EQ(options.source.mode, SourceMode::Import);
     EXPECT_EQ(options.source.import_file, dir / "scripts" / "ep2.srt");
