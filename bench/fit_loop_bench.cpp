@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bench_report.hpp"
+#include "bench_sample.hpp"
 #include "media/av_handles.hpp"
 #include "sample/sample.hpp"
 #include "support/fake_openai_server.hpp"
@@ -34,15 +35,10 @@ int main(int argc, char** argv) {
         const int seconds = argc > 3 ? std::atoi(argv[3]) : 60;
         fs::create_directories(work);
         const fs::path episode = work / ("fit-zh-" + std::to_string(seconds) + ".mp4");
-        sample::SampleReference ref;
-        if (fs::exists(episode) && fs::exists(sample::reference_path_for(episode))) {
-            ref = sample::read_sample_reference(sample::reference_path_for(episode));
-        } else {
-            sample::SampleOptions o;
-            o.seconds = seconds;
-            o.hardsubs_language = "zh";
-            ref = sample::make_sample(episode, o).contents;
-        }
+        sample::SampleOptions o;
+        o.seconds = seconds;
+        o.hardsubs_language = "zh";
+        const sample::SampleReference ref = sample_once(episode, o);
         test::FakeOpenAiServer server;
         for (std::size_t i = 0; i < ref.hardsubs.size() && i < ref.script.lines.size(); ++i) {
             // The line's English twice over: long, but still the line.

@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "bench_report.hpp"
+#include "bench_sample.hpp"
 #include "core/script_json.hpp"
 #include "media/av_handles.hpp"
 #include "sample/sample.hpp"
@@ -68,14 +69,9 @@ int main(int argc, char** argv) {
         const int seconds = argc > 3 ? std::atoi(argv[3]) : 90;
         fs::create_directories(work);
         const fs::path episode = work / ("clone-en-" + std::to_string(seconds) + ".mp4");
-        sample::SampleReference ref;
-        if (fs::exists(episode) && fs::exists(sample::reference_path_for(episode))) {
-            ref = sample::read_sample_reference(sample::reference_path_for(episode));
-        } else {
-            sample::SampleOptions o;
-            o.seconds = seconds;
-            ref = sample::make_sample(episode, o).contents;
-        }
+        sample::SampleOptions o;
+        o.seconds = seconds;
+        const sample::SampleReference ref = sample_once(episode, o);
         test::FakeOpenAiServer server;
         const fs::path config = work / "clone.toml";
         std::ofstream(config) << "[engines.tts]\nbackend = \"openai\"\nurl = \"" << server.base_url()
