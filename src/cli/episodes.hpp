@@ -13,8 +13,8 @@ namespace dramaloc::cli {
 struct EpisodeHooks {
     // Sets what the episode starts from (the characters known before it).
     std::function<void(const std::string& name, pipeline::LocalizeOptions&)> before;
-    // Records what it found.
-    std::function<void(const std::string& name, const pipeline::EpisodeOutputs&)> after;
+    // Records what it found; `options` are those the next episode starts from.
+    std::function<void(const std::string& name, pipeline::LocalizeOptions& options, const pipeline::EpisodeOutputs&)> after;
 };
 
 int localize_episodes(const std::vector<std::string>& episodes, pipeline::LocalizeOptions options, bool quiet,

@@ -44,7 +44,7 @@ int localize_episodes(const std::vector<std::string>& episodes, pipeline::Locali
         try {
             if (hooks.before) hooks.before(name, options);
             const auto result = pipeline::localize_episode(episodes[k], options);
-            if (hooks.after) hooks.after(name, result);
+            if (hooks.after) hooks.after(name, options, result);
             std::cout << label << ": " << result.stages_computed << " stages computed, " << result.stages_reused << " reused\n";
             for (const auto& f : result.files) std::cout << "  " << f.string() << "\n";
         } catch (const Cancelled&) {
@@ -107,11 +107,8 @@ void register_localize_command(CLI::App& app) {
         options.jobs = a->jobs;
         // Characters are series-wide: the next episodes know who was heard in the ones before.
         EpisodeHooks hooks;
-        hooks.after = [&options](const std::string&, const pipeline::EpisodeOutputs& result) {
-            pipeline::remember_characters(options.known_characters, result.characters);
-        };
-        hooks.before = [&options](const std::string&, pipeline::LocalizeOptions& episode) {
-            episode.known_characters = options.known_characters;
+        hooks.after = [](const std::string&, pipeline::LocalizeOptions& next, const pipeline::EpisodeOutputs& result) {
+            pipeline::remember_characters(next.known_characters, result.characters);
         };
         pipeline::validate(options);  // a missing pair or voice fails before any work
         g_command_exit_code = localize_episodes(a->episodes, options, a->quiet, hooks);

@@ -55,11 +55,12 @@ void register_run_command(CLI::App& app) {
             pipeline::apply_episode_paths(project, name, episode);
             pipeline::validate_episode_files(episode);  // its own script and stem, before its work
         };
-        hooks.after = [&](const std::string& name, const pipeline::EpisodeOutputs& result) {
+        hooks.after = [&](const std::string& name, pipeline::LocalizeOptions&, const pipeline::EpisodeOutputs& result) {
             for (const auto& warning : registry.record(name, order, result.characters)) std::cerr << "dramaloc: warning: " << warning << "\n";
         };
-        // Engines, pairs and voices fail before any work; each episode's own files when it runs.
-        pipeline::validate(options, project.episodes.size() == 1 || (project.import_pattern.empty() && project.background_pattern.empty()));
+        // Engines, pairs and voices fail before any work; each episode's own script and stem
+        // before that episode's work (hooks.before).
+        pipeline::validate(options, /*episode_files=*/false);
         g_command_exit_code = localize_episodes(episodes, options, a->quiet, hooks);
         if (!a->quiet) std::cerr << "characters: " << registry.entries().size() << " in " << registry.file().string() << "\n";
     });

@@ -37,6 +37,14 @@ std::string SubtitleEvent::joined(std::string_view separator) const {
     return out;
 }
 
+void fill_in(Character& known, const Character& learnt) {
+    if (known.median_pitch_hz <= 0) known.median_pitch_hz = learnt.median_pitch_hz;
+    if (known.voice_register == VoiceRegister::Unknown) known.voice_register = learnt.voice_register;
+    if (known.name.empty()) known.name = learnt.name;
+    for (const auto& [language, voice] : learnt.voice_per_language) known.voice_per_language.emplace(language, voice);
+    if (known.reference_audio.empty()) known.reference_audio = learnt.reference_audio, known.reference_text = learnt.reference_text;
+}
+
 const Character* Series::character(std::string_view id) const {
     auto it = std::find_if(cast.begin(), cast.end(), [id](const Character& c) { return c.id == id; });
     return it == cast.end() ? nullptr : &*it;

@@ -78,6 +78,10 @@ struct Character {
     bool operator==(const Character&) const = default;
 };
 
+// Fills what `known` lacks (pitch, register, name, voices, voice reference) from what was
+// learnt of the same character elsewhere; never overwrites a value `known` has.
+void fill_in(Character& known, const Character& learnt);
+
 struct GlossaryEntry {
     std::string source;                                  // term as it appears in the source language
     std::map<std::string, std::string> rendering;        // language -> required rendering

@@ -46,36 +46,40 @@ VoiceRegister register_from(const std::string& s) {
 }
 }  // namespace
 
+json character_to_json(const Character& c) {
+    json j = {{"id", c.id},
+              {"name", c.name},
+              {"register", register_name(c.voice_register)},
+              {"median_pitch_hz", c.median_pitch_hz},
+              {"voices", c.voice_per_language}};
+    if (!c.reference_audio.empty()) {
+        j["reference_audio"] = c.reference_audio;
+        j["reference_text"] = c.reference_text;
+    }
+    return j;
+}
+
+Character character_from_json(const json& c) {
+    Character ch;
+    ch.id = c.at("id").get<std::string>();
+    ch.name = c.value("name", std::string{});
+    ch.voice_register = register_from(c.value("register", std::string{"unknown"}));
+    ch.median_pitch_hz = c.value("median_pitch_hz", 0.0f);
+    ch.voice_per_language = c.value("voices", std::map<std::string, std::string>{});
+    ch.reference_audio = c.value("reference_audio", std::string{});
+    ch.reference_text = c.value("reference_text", std::string{});
+    return ch;
+}
+
 json characters_to_json(const std::vector<Character>& characters) {
     json out = json::array();
-    for (const auto& c : characters) {
-        json j = {{"id", c.id},
-                  {"name", c.name},
-                  {"register", register_name(c.voice_register)},
-                  {"median_pitch_hz", c.median_pitch_hz},
-                  {"voices", c.voice_per_language}};
-        if (!c.reference_audio.empty()) {
-            j["reference_audio"] = c.reference_audio;
-            j["reference_text"] = c.reference_text;
-        }
-        out.push_back(std::move(j));
-    }
+    for (const auto& c : characters) out.push_back(character_to_json(c));
     return out;
 }
 
 std::vector<Character> characters_from_json(const json& j) {
     std::vector<Character> out;
-    for (const auto& c : j) {
-        Character ch;
-        ch.id = c.at("id").get<std::string>();
-        ch.name = c.value("name", std::string{});
-        ch.voice_register = register_from(c.value("register", std::string{"unknown"}));
-        ch.median_pitch_hz = c.value("median_pitch_hz", 0.0f);
-        ch.voice_per_language = c.value("voices", std::map<std::string, std::string>{});
-        ch.reference_audio = c.value("reference_audio", std::string{});
-        ch.reference_text = c.value("reference_text", std::string{});
-        out.push_back(std::move(ch));
-    }
+    for (const auto& c : j) out.push_back(character_from_json(c));
     return out;
 }
 

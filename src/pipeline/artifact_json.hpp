@@ -16,6 +16,8 @@ nlohmann::json read_json(const std::filesystem::path& path);
 nlohmann::json regions_to_json(const std::vector<engines::SpeechRegion>& regions);
 std::vector<engines::SpeechRegion> regions_from_json(const nlohmann::json& j);
 
+nlohmann::json character_to_json(const Character& character);
+Character character_from_json(const nlohmann::json& j);
 nlohmann::json characters_to_json(const std::vector<Character>& characters);
 std::vector<Character> characters_from_json(const nlohmann::json& j);
 

@@ -1,7 +1,6 @@
 #include "pipeline/character_registry.hpp"
 
 #include <algorithm>
-#include <cmath>
 #include <cctype>
 #include <system_error>
 
@@ -11,6 +10,8 @@
 #include "core/error.hpp"
 #include "core/fs.hpp"
 #include "core/hash.hpp"
+#include "engines/pitch_speakers/pitch_speakers.hpp"
+#include "engines/pitch_speakers/voice_profile.hpp"
 #include "pipeline/artifact_json.hpp"
 
 namespace dramaloc::pipeline {
@@ -32,15 +33,8 @@ std::string file_name_for(const std::string& id) {
 }
 
 // Two median pitches close enough to be one voice (the speaker identifier's own bound).
-bool same_voice(float a, float b) { return a > 0 && b > 0 && std::abs(12.0 * std::log2(static_cast<double>(a) / b)) <= 3.0; }
-
-// Fills what `into` lacks from `from` (the series file's own values always win).
-void fill_blanks(Character& into, const Character& from) {
-    if (into.median_pitch_hz <= 0) into.median_pitch_hz = from.median_pitch_hz;
-    if (into.voice_register == VoiceRegister::Unknown) into.voice_register = from.voice_register;
-    if (into.name.empty()) into.name = from.name;
-    for (const auto& [language, voice] : from.voice_per_language) into.voice_per_language.emplace(language, voice);
-    if (into.reference_audio.empty()) into.reference_audio = from.reference_audio, into.reference_text = from.reference_text;
+bool same_voice(float a, float b) {
+    return a > 0 && b > 0 && engines::semitones_between(a, b) <= engines::PitchSpeakerSettings{}.known_match_semitones;
 }
 
 void ensure_directory(const fs::path& dir) {
@@ -62,7 +56,7 @@ CharacterRegistry::CharacterRegistry(fs::path out_dir) : out_dir_(std::move(out_
         if (j.value("format", 0) != kFormat) throw InputError(what + " (format " + std::to_string(j.value("format", 0)) + ")" + fix);
         for (const auto& e : j.at("characters")) {
             Entry entry;
-            entry.character = characters_from_json(json::array({e})).at(0);
+            entry.character = character_from_json(e);
             entry.first_episode = e.at("first_episode").get<std::string>();
             if (!entry.character.reference_audio.empty()) {
                 // A clip deleted by hand is cut again from the next episode the character speaks in.
@@ -88,7 +82,7 @@ std::vector<Character> CharacterRegistry::known_before(const std::string& episod
     for (const auto& e : entries_) {
         if (!earlier(e.first_episode)) continue;
         const auto same = std::find_if(known.begin(), known.end(), [&](const Character& k) { return k.id == e.character.id; });
-        if (same != known.end()) fill_blanks(*same, e.character);
+        if (same != known.end()) fill_in(*same, e.character);
         else known.push_back(e.character);
     }
     return known;
@@ -118,13 +112,13 @@ std::vector<std::string> CharacterRegistry::record(const std::string& episode, c
                                    " to different voices (" + same->first_episode + " ran first); run " + same->first_episode +
                                    " again (dramaloc run SERIES -e " + same->first_episode + ") to give its voice an id of its own");
             Character merged = c;
-            if (one_voice) fill_blanks(merged, same->character);
+            if (one_voice) fill_in(merged, same->character);
             changed = changed || ran_later_first || !(merged == same->character);
             *same = {merged, episode};
             continue;
         }
         const Character before = same->character;
-        fill_blanks(same->character, c);
+        fill_in(same->character, c);
         changed = changed || !(before == same->character);
     }
     // Characters first heard here that a re-run no longer hears are gone.
@@ -153,7 +147,7 @@ void CharacterRegistry::save() {
         }
         Character c = e.character;
         if (!c.reference_audio.empty()) c.reference_audio = fs::relative(c.reference_audio, out_dir_).string();
-        json j = characters_to_json({c}).at(0);
+        json j = character_to_json(c);
         j["first_episode"] = e.first_episode;
         list.push_back(std::move(j));
     }

@@ -219,13 +219,8 @@ subtitles::RenderStyle burn_style(const media::MediaInfo& info, const std::strin
 void remember_characters(std::vector<Character>& known, const std::vector<Character>& met) {
     for (const auto& c : met) {
         const auto same = std::find_if(known.begin(), known.end(), [&](const Character& k) { return k.id == c.id; });
-        if (same == known.end()) {
-            known.push_back(c);
-            continue;
-        }
-        if (same->median_pitch_hz <= 0) same->median_pitch_hz = c.median_pitch_hz;  // a cast entry learns its voice
-        if (same->reference_audio.empty())  // and keeps the first clip cut for it
-            same->reference_audio = c.reference_audio, same->reference_text = c.reference_text;
+        if (same == known.end()) known.push_back(c);
+        else fill_in(*same, c);  // a cast entry learns its voice, and keeps the first clip cut for it
     }
 }
 

@@ -7,6 +7,7 @@
 #include <span>
 
 #include "core/language.hpp"
+#include "engines/pitch_speakers/pitch_speakers.hpp"
 #include "engines/pitch_speakers/voice_profile.hpp"
 #include "media/wav.hpp"
 
@@ -96,7 +97,9 @@ ReferenceChoice choose_reference(const std::vector<Line>& lines, const std::vect
         });
         if (!alone) continue;
         const LineMeasure m = i < measures.size() ? measures[i] : LineMeasure{};
-        if (speaker_pitch_hz > 0 && m.pitch_hz > 0 && engines::semitones_between(m.pitch_hz, speaker_pitch_hz) > 3.0) continue;
+        if (speaker_pitch_hz > 0 && m.pitch_hz > 0 &&
+            engines::semitones_between(m.pitch_hz, speaker_pitch_hz) > engines::PitchSpeakerSettings{}.known_match_semitones)
+            continue;
         candidates.push_back({i, m.clarity_db + 10.0 * mean_confidence(l) - (m.pitch_hz > 0 ? 0.0 : 10.0)});
     }
     std::stable_sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) { return a.score > b.score; });
