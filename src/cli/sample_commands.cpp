@@ -12,8 +12,8 @@ void register_sample_commands(CLI::App& app) {
     sample_cmd->require_subcommand(1);
 
     struct MakeArgs {
-        std::string out, hardsubs, background = "plain";
-        int seconds = 30;
+        std::string out, hardsubs, background = "plain", lines = "standard", music = "-15";
+        int seconds = 30, keyframes = 0;
         std::uint64_t seed = 1;
         bool quiet = false;
     };
@@ -25,6 +25,9 @@ void register_sample_commands(CLI::App& app) {
     make->add_option("--hardsubs", a->hardsubs, "burn in subtitles in this language (zh)");
     make->add_option("--background", a->background, "plain, striped or busy")->capture_default_str();
     make->add_option("--seed", a->seed, "seed for pauses, music and textures")->capture_default_str();
+    make->add_option("--lines", a->lines, "standard, or short (3-8 Chinese characters a line)")->capture_default_str();
+    make->add_option("--music", a->music, "music level in dB relative to the voices, or none")->capture_default_str();
+    make->add_option("--keyframes", a->keyframes, "seconds between key frames (0: every 2 s and at scene cuts)")->capture_default_str();
     make->add_flag("--quiet,-q", a->quiet, "no progress output");
     make->callback([a] {
         sample::SampleOptions options;
@@ -34,6 +37,21 @@ void register_sample_commands(CLI::App& app) {
         if (!background) throw InputError("unknown --background \"" + a->background + "\"; use plain, striped or busy");
         options.background = *background;
         options.seed = a->seed;
+        const auto scene = sample::scene_from_string(a->lines);
+        if (!scene) throw InputError("unknown --lines \"" + a->lines + "\"; use standard or short");
+        options.scene = *scene;
+        if (a->music == "none") {
+            options.music_db.reset();
+        } else {
+            try {
+                std::size_t used = 0;
+                options.music_db = std::stod(a->music, &used);
+                if (used != a->music.size()) throw std::invalid_argument(a->music);
+            } catch (const std::logic_error&) {
+                throw InputError("--music \"" + a->music + "\": give a level in dB relative to the voices (e.g. -20), or none");
+            }
+        }
+        options.keyframe_interval_s = a->keyframes;
         Progress progress("sample " + std::filesystem::path(a->out).filename().string(), a->quiet);
         options.on_progress = [&progress](double f) { progress.update(f); };
         const auto result = sample::make_sample(a->out, options);

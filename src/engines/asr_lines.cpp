@@ -1,5 +1,7 @@
 #include "engines/asr_lines.hpp"
 
+#include "core/edit_distance.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <iterator>
@@ -176,35 +178,12 @@ WordErrors& WordErrors::operator+=(const WordErrors& other) {
 WordErrors count_word_errors(std::string_view reference, std::string_view hypothesis) {
     const std::vector<std::string> ref = normalised_tokens(reference);
     const std::vector<std::string> hyp = normalised_tokens(hypothesis);
-    // cost[i][j]: edits turning ref[0..i) into hyp[0..j); kept whole for the backtrace.
-    const std::size_t rows = ref.size() + 1;
-    const std::size_t cols = hyp.size() + 1;
-    std::vector<std::size_t> cost(rows * cols);
-    for (std::size_t i = 0; i < rows; ++i) cost[i * cols] = i;
-    for (std::size_t j = 0; j < cols; ++j) cost[j] = j;
-    for (std::size_t i = 1; i < rows; ++i) {
-        for (std::size_t j = 1; j < cols; ++j) {
-            const std::size_t diagonal = cost[(i - 1) * cols + j - 1] + (ref[i - 1] == hyp[j - 1] ? 0 : 1);
-            cost[i * cols + j] = std::min({diagonal, cost[(i - 1) * cols + j] + 1, cost[i * cols + j - 1] + 1});
-        }
-    }
+    const EditCounts edits = align_edits(ref, hyp);
     WordErrors e;
     e.reference_words = ref.size();
-    std::size_t i = ref.size();
-    std::size_t j = hyp.size();
-    while (i > 0 || j > 0) {
-        if (i > 0 && j > 0 && cost[i * cols + j] == cost[(i - 1) * cols + j - 1] + (ref[i - 1] == hyp[j - 1] ? 0 : 1)) {
-            if (ref[i - 1] != hyp[j - 1]) ++e.substitutions;
-            --i;
-            --j;
-        } else if (i > 0 && cost[i * cols + j] == cost[(i - 1) * cols + j] + 1) {
-            ++e.deletions;
-            --i;
-        } else {
-            ++e.insertions;
-            --j;
-        }
-    }
+    e.substitutions = edits.substitutions;
+    e.deletions = edits.deletions;
+    e.insertions = edits.insertions;
     return e;
 }
 

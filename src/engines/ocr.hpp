@@ -3,10 +3,11 @@
 // text on a white background, one or two lines.
 //
 // Contract
-//  - recognize() never throws for what it finds in the image: an engine that fails on
-//    an image (tesseract was seen to die with SIGFPE on some bands) returns a result
-//    with `failed` set and a reason, and the object stays usable. It throws EngineError
-//    only when the engine cannot work at all (a missing model), Cancelled never.
+//  - recognize() never throws for what it finds in the image: an image the engine cannot
+//    read returns a result with `failed` set and a reason, and the object stays usable. A
+//    backend keeps away from its library the images known to crash it (tesseract: slivers
+//    of ink a few pixels tall). It throws EngineError only when the engine cannot work at
+//    all (a missing model), Cancelled never.
 //  - Languages are BCP-47 tags ("zh", "en"); a backend maps them to its models.
 //  - Threading: one object per thread; objects are independent.
 #include <cstdint>

@@ -5,14 +5,11 @@
 #include <vector>
 
 #include "core/error.hpp"
-#include "hardsubs/text_mask.hpp"
-#include "media/probe.hpp"
-#include "media/video_frames.hpp"
+#include "hardsubs/mask_history.hpp"
 
 namespace dramaloc::hardsubs {
 namespace {
 
-constexpr int kMinKeyframes = 8;
 constexpr double kStaticShare = 0.8;  // set in this share of the frames: a logo, not a subtitle
 
 int parse_int(std::string_view s, std::string_view whole) {
@@ -25,51 +22,34 @@ int parse_int(std::string_view s, std::string_view whole) {
 
 constexpr int kMaxSamples = 240;  // frames looked at, at most (spread over the episode)
 
-// What the sampled frames add up to, accumulated as they arrive (memory does not grow with
-// the number of frames): how often each pixel was text, and each frame's text pixels per row.
+// What the sampled frames add up to: how often each pixel was text, and each frame's text
+// pixels per row.
 struct Sampled {
-    int width = 0;   // of the analysed (half-size) picture
+    int width = 0;
     int height = 0;
-    int source_height = 0;
     std::vector<std::uint32_t> count;               // per pixel: frames in which it was text
     std::vector<std::vector<std::uint16_t>> rows;  // per frame: text pixels in each row
     std::size_t frames() const { return rows.size(); }
 };
 
-Sampled sample_masks(const std::filesystem::path& episode, bool keyframes_only, int frame_step) {
-    media::VideoReadOptions o;
-    o.kind = media::PixelKind::Rgb24;
-    o.keyframes_only = keyframes_only;
-    o.frame_step = frame_step;
-    media::VideoFrameReader probe_reader(episode, {});
-    const int width = probe_reader.source_width();
-    o.output_width = std::max(2, width / 2);
-    // An all-intra or short-GOP encode has many key frames: take at most kMaxSamples, evenly.
-    const TimeMs duration = media::probe(episode).duration_ms;
-    const TimeMs spacing = duration > 0 ? duration / kMaxSamples : 0;
-    media::VideoFrameReader reader(episode, o);
+Sampled sample_masks(const MaskHistory& history) {
     Sampled s;
-    s.source_height = probe_reader.source_height();
-    TextMaskOptions mask_options;
-    mask_options.outline_radius = std::max(1, outline_radius_for_width(width) / 2);
-    media::VideoFrame frame;
-    TimeMs next_pts = 0;
-    while (reader.next(frame)) {
-        if (frame.pts < next_pts) continue;
-        next_pts = frame.pts + spacing;
-        const Mask m = text_mask({frame.pixels.data(), frame.width, frame.height, frame.stride}, mask_options);
-        if (s.count.empty()) {
-            s.width = m.width;
-            s.height = m.height;
-            s.count.assign(m.bits.size(), 0);
-        }
-        std::vector<std::uint16_t> per_row(static_cast<std::size_t>(m.height), 0);
-        for (int y = 0; y < m.height; ++y)
-            for (int x = 0; x < m.width; ++x) {
-                const std::size_t i = static_cast<std::size_t>(y) * static_cast<std::size_t>(m.width) + static_cast<std::size_t>(x);
-                s.count[i] += m.bits[i];
-                per_row[static_cast<std::size_t>(y)] = static_cast<std::uint16_t>(per_row[static_cast<std::size_t>(y)] + m.bits[i]);
-            }
+    s.width = history.width();
+    s.height = history.height();
+    s.count.assign(static_cast<std::size_t>(s.width) * static_cast<std::size_t>(s.height), 0);
+    if (history.size() == 0) return s;
+    const TimeMs duration = history.frame(history.size() - 1).pts - history.frame(0).pts;
+    const TimeMs spacing = duration / kMaxSamples;
+    TimeMs next_pts = history.frame(0).pts;
+    for (std::size_t i = 0; i < history.size(); ++i) {
+        if (history.frame(i).pts < next_pts) continue;
+        next_pts = history.frame(i).pts + spacing;
+        std::vector<std::uint16_t> per_row(static_cast<std::size_t>(s.height), 0);
+        history.for_each_run(i, [&](int y, int x0, int x1) {
+            auto* c = &s.count[static_cast<std::size_t>(y) * static_cast<std::size_t>(s.width)];
+            for (int x = x0; x < x1; ++x) ++c[x];
+            per_row[static_cast<std::size_t>(y)] = static_cast<std::uint16_t>(per_row[static_cast<std::size_t>(y)] + (x1 - x0));
+        });
         s.rows.push_back(std::move(per_row));
     }
     return s;
@@ -95,16 +75,9 @@ void check_band_inside(const SubtitleBand& band, int frame_width, int frame_heig
                          std::to_string(frame_height) + " frame; give rows between 0 and " + std::to_string(frame_height));
 }
 
-BandDetection detect_subtitle_band(const std::filesystem::path& episode) {
+BandDetection detect_band(const MaskHistory& history, int frame_height) {
     BandDetection result;
-    Sampled s = sample_masks(episode, true, 1);
-    if (static_cast<int>(s.frames()) < kMinKeyframes) {
-        // Few key frames (an intra-refresh or very long GOP encode): look at two frames a second.
-        media::VideoFrameReader probe_reader(episode, {});
-        const double fps = probe_reader.frame_rate().num > 0 ? probe_reader.frame_rate().fps() : 30.0;
-        s = sample_masks(episode, false, std::max(1, static_cast<int>(fps / 2)));
-        result.keyframes_only = false;
-    }
+    const Sampled s = sample_masks(history);
     result.frames_examined = static_cast<int>(s.frames());
     if (s.frames() == 0) return result;
 
@@ -167,7 +140,7 @@ BandDetection detect_subtitle_band(const std::filesystem::path& episode) {
 
     // Full-size rows, padded: one and a half line heights above (a two-line subtitle grows upwards from a
     // fixed bottom margin) and half of one below (the outline and descenders).
-    const int full_h = s.source_height;
+    const int full_h = frame_height;
     const auto to_full = [&](int y) { return static_cast<int>(static_cast<long long>(y) * full_h / h); };
     const int y0 = std::max(0, to_full(best_y0 - std::max(6, run_height * 3 / 2)));
     const int y1 = std::min(full_h, to_full(best_y1 + std::max(8, run_height / 2)));

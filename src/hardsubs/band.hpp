@@ -1,8 +1,9 @@
 #pragma once
-// Where an episode's burned-in subtitles sit. A look at the key frames (decoded alone, so a
-// whole episode costs a fraction of a full decode) finds the rows where subtitle-like text
-// (text_mask.hpp) comes and goes; text that never changes (logos, watermarks, a clock) is
-// ignored, and so is text that appears only once.
+// Where an episode's burned-in subtitles sit: the rows where subtitle-like text
+// (text_mask.hpp) comes and goes, over frames spread across the whole episode; text that
+// never changes (logos, watermarks, a clock) is ignored, and so is text that appears only
+// once. Detection reads the masks the episode's one decode kept (scan.hpp), so it costs no
+// decoding of its own, whatever the key frame spacing.
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -30,9 +31,13 @@ struct BandDetection {
     std::optional<SubtitleBand> band;  // nullopt: no burned-in subtitles found
     int frames_examined = 0;
     int frames_with_text = 0;          // examined frames with subtitle-like text in the band
-    bool keyframes_only = true;        // false when the episode had too few key frames
 };
 
+class MaskHistory;
+// The band in frames of `frame_height` rows, from the masks of `history` (half resolution).
+BandDetection detect_band(const MaskHistory& history, int frame_height);
+
+// Decodes the episode once and finds the band (scan.hpp, without reading the text).
 // Throws InputError for unreadable or video-less files, Cancelled on request.
 BandDetection detect_subtitle_band(const std::filesystem::path& episode);
 

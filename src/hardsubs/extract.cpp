@@ -1,6 +1,7 @@
 #include "hardsubs/extract.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <condition_variable>
 #include <deque>
 #include <exception>
@@ -13,53 +14,43 @@
 #include "core/error.hpp"
 #include "core/parallel.hpp"
 #include "engines/ocr.hpp"
+#include "core/language.hpp"
+#include "hardsubs/mask_history.hpp"
+#include "hardsubs/ocr_image.hpp"
 #include "hardsubs/ocr_text.hpp"
+#include "hardsubs/scan.hpp"
 #include "hardsubs/text_mask.hpp"
-#include "media/probe.hpp"
-#include "media/video_frames.hpp"
 
 namespace dramaloc::hardsubs {
 namespace {
 
-constexpr int kMaskStep = 2;              // change detection looks at every 2nd pixel and row
 constexpr double kChangedShare = 0.4;     // XOR / OR of consecutive masks above this: new text
 constexpr std::int64_t kMinFrames = 3;    // shorter segments are transitions, not subtitles
-constexpr int kMaskFramesPerSegment = 3;  // full-size masks ANDed for OCR
+constexpr int kMaskFramesPerSegment = 3;  // masks ANDed for OCR
 constexpr std::int64_t kMaskFrameSpacing = 3;
 constexpr double kMergeSimilarity = 0.7;
 constexpr std::int64_t kMergeGapFrames = 4;
+// Line heights OCR reads at: the first try, and the second for a Chinese reading that came
+// out mostly without Han characters (bench/README.md has the figures these were chosen by).
+constexpr int kLineHeight = 26;
+constexpr int kSecondLineHeight = 40;
+constexpr double kMinHanShare = 0.5;
 
 struct PendingSegment {
     TextSegment segment;
-    std::optional<Mask> full_mask;  // AND of the full-size masks taken so far
+    std::int64_t first_decoded = 0;  // index of the first decoded frame showing the text
+    std::optional<Mask> ocr_mask;    // AND of the masks taken so far
     int masks_taken = 0;
+    std::int64_t next_take = 1;      // frames after first_decoded at which the next mask is taken
 };
 
 struct OcrJob {
     TextSegment segment;
-    engines::GrayImage image;
+    Mask mask;                  // the segment's text (band rows, half resolution)
     engines::OcrResult result;  // written by one worker, read after OcrPool::finish()
     int calls = 0;
     int failures = 0;
 };
-
-// Ink where the mask is set, on white, cropped to the text with a margin.
-engines::GrayImage ocr_image(Mask mask, int outline_radius) {
-    remove_small_components(mask, static_cast<std::size_t>(std::max(12, outline_radius * outline_radius / 2)));
-    const media::Rect box = bounding_box(mask);
-    engines::GrayImage image;
-    if (box.empty()) return image;
-    const int margin = std::max(8, outline_radius * 3);
-    image.width = box.width + 2 * margin;
-    image.height = box.height + 2 * margin;
-    image.pixels.assign(static_cast<std::size_t>(image.width) * static_cast<std::size_t>(image.height), 255);
-    for (int y = 0; y < box.height; ++y)
-        for (int x = 0; x < box.width; ++x)
-            if (mask.at(box.x + x, box.y + y))
-                image.pixels[static_cast<std::size_t>(y + margin) * static_cast<std::size_t>(image.width) +
-                             static_cast<std::size_t>(x + margin)] = 0;
-    return image;
-}
 
 engines::GrayImage with_border(const engines::GrayImage& in, int border) {
     engines::GrayImage out;
@@ -72,12 +63,17 @@ engines::GrayImage with_border(const engines::GrayImage& in, int border) {
     return out;
 }
 
-// OCR while decoding goes on: a segment is read as soon as it closes, by workers that each own
-// an engine (engines keep state); the decoding thread only queues it. On two cores this hides
-// most of the OCR behind the decoder.
+bool expects_han(std::string_view language) {
+    const auto info = find_language(language);
+    return info && info->bcp47 == "zh";
+}
+
+// Segments are read by workers that each own an engine (engines keep state), while the
+// segmenting thread goes on finding the next ones.
 class OcrPool {
 public:
-    OcrPool(int workers, std::unique_ptr<engines::TextRecognizer> first, const ExtractOptions& options) : options_(options) {
+    OcrPool(int workers, std::unique_ptr<engines::TextRecognizer> first, const ExtractOptions& options, std::size_t min_component)
+        : options_(options), min_component_(min_component), han_(expects_han(options.language)) {
         for (int w = 0; w < workers; ++w) {
             auto engine = w == 0 ? std::move(first) : nullptr;
             threads_.emplace_back([this, engine = std::move(engine)]() mutable { run(std::move(engine)); });
@@ -139,21 +135,35 @@ private:
         }
     }
 
-    void read(engines::TextRecognizer& engine, OcrJob& job) const {
-        if (job.image.width == 0) return;
-        job.result = engine.recognize(job.image, options_.language);
+    engines::OcrResult recognize(engines::TextRecognizer& engine, const engines::GrayImage& image, OcrJob& job) const {
+        if (image.width == 0) return {};  // nothing left of the mask but specks
+        auto result = engine.recognize(image, options_.language);
         ++job.calls;
-        if (job.result.failed) {
+        if (result.failed) {
             // Once more on a slightly different image: the failures seen are tied to the layout.
             ++job.failures;
-            job.result = engine.recognize(with_border(job.image, 16), options_.language);
+            result = engine.recognize(with_border(image, 16), options_.language);
             ++job.calls;
-            if (job.result.failed) ++job.failures;
+            if (result.failed) ++job.failures;
         }
-        job.image = {};  // done with it: memory stays bounded by the queue, not the episode
+        return result;
+    }
+
+    void read(engines::TextRecognizer& engine, OcrJob& job) const {
+        job.result = recognize(engine, ocr_image(job.mask, min_component_, kLineHeight), job);
+        if (han_ && !job.result.failed && han_share(job.result.text) < kMinHanShare) {
+            // Chinese read as mostly Latin letters ("IES BY?"): the strokes were taken for
+            // another script at this size. Another scale; the reading with more Han wins.
+            auto second = recognize(engine, ocr_image(job.mask, min_component_, kSecondLineHeight), job);
+            const double a = han_share(job.result.text), b = han_share(second.text);
+            if (!second.failed && (b > a || (b == a && second.confidence > job.result.confidence))) job.result = std::move(second);
+        }
+        job.mask = {};  // done with it: memory stays bounded by the queue, not the episode
     }
 
     const ExtractOptions& options_;
+    const std::size_t min_component_;
+    const bool han_;
     std::mutex mutex_;
     std::condition_variable ready_;
     std::deque<OcrJob*> pending_;
@@ -164,94 +174,81 @@ private:
 
 }  // namespace
 
-HardsubExtraction extract_hardsubs(const std::filesystem::path& episode, const SubtitleBand& band,
-                                   const ExtractOptions& options) {
+HardsubExtraction read_band(const MaskHistory& history, const SubtitleBand& band, FrameRate rate, std::int64_t frames,
+                            const ExtractOptions& options, std::unique_ptr<engines::TextRecognizer> engine) {
     HardsubExtraction out;
     out.band = band;
-    auto first_engine = engines::make_text_recognizer(options.ocr_backend);
-    first_engine->require_language(options.language);
-    out.engine = first_engine->version();
-
-    media::VideoFrameReader probe_reader(episode, {});
-    const int frame_width = probe_reader.source_width();
-    check_band_inside(band, frame_width, probe_reader.source_height(), episode.string());
-    const FrameRate rate = probe_reader.frame_rate().num > 0 ? probe_reader.frame_rate() : FrameRate{30, 1};
+    out.engine = engine->version();
+    out.frames = frames;
+    out.frames_decoded = static_cast<std::int64_t>(history.size());
+    if (rate.num <= 0 || rate.den <= 0) rate = FrameRate{30, 1};
     const TimeMs frame_ms = std::max<TimeMs>(1, static_cast<TimeMs>(1000.0 / rate.fps()));
-
-    media::VideoReadOptions read;
-    read.kind = media::PixelKind::Rgb24;
-    read.roi = {0, band.y0, frame_width, band.height()};
-    media::VideoFrameReader reader(episode, read);
-    // For progress only: the frame count the duration implies (decoding is ~80% of the work).
-    const double expected_frames = std::max(1.0, static_cast<double>(media::probe(episode).duration_ms) * rate.fps() / 1000.0);
+    const auto time_of = [&](std::int64_t index) { return static_cast<TimeMs>(std::llround(static_cast<double>(index) * 1000.0 / rate.fps())); };
     const auto report = [&](double fraction) {
         if (options.on_progress) options.on_progress(std::clamp(fraction, 0.0, 1.0));
     };
 
-    const int outline = outline_radius_for_width(frame_width);
-    TextMaskOptions small_options;
-    small_options.outline_radius = outline;
-    small_options.step = kMaskStep;
-    TextMaskOptions full_options;
-    full_options.outline_radius = outline;
-    const int small_w = (frame_width + kMaskStep - 1) / kMaskStep;
-    const int small_h = (band.height() + kMaskStep - 1) / kMaskStep;
-    const std::size_t min_pixels = std::max<std::size_t>(20, static_cast<std::size_t>(small_w) * static_cast<std::size_t>(small_h) / 1000);
+    // The band in the masks' rows (half resolution).
+    const int y0 = band.y0 / 2, y1 = std::min(history.height(), (band.y1 + 1) / 2);
+    const std::size_t min_pixels = std::max<std::size_t>(20, static_cast<std::size_t>(history.width()) * static_cast<std::size_t>(y1 - y0) / 1000);
+    const int outline = std::max(1, outline_radius_for_width(2 * history.width()) / 2);
+    const std::size_t min_component = static_cast<std::size_t>(std::max(3, outline * outline / 2));
 
     std::vector<std::unique_ptr<OcrJob>> jobs;
-    OcrPool pool(resolve_jobs(options.jobs), std::move(first_engine), options);
+    OcrPool pool(resolve_jobs(options.jobs), std::move(engine), options, min_component);
     std::optional<PendingSegment> open;
     Mask previous;
-    auto close = [&](TimeMs end_time, std::int64_t end_frame) {
+    std::int64_t last_index = -1;  // of the previous decoded frame
+    auto close = [&](std::int64_t end_frame) {
         if (!open) return;
-        open->segment.end = end_time;
         open->segment.end_frame = end_frame;
+        open->segment.end = time_of(end_frame);
         out.segments.push_back(open->segment);
-        if (open->segment.end_frame - open->segment.first_frame < kMinFrames || !open->full_mask) {
+        if (open->segment.end_frame - open->segment.first_frame < kMinFrames || !open->ocr_mask) {
             ++out.dropped_short;
         } else {
-            jobs.push_back(std::make_unique<OcrJob>(OcrJob{open->segment, ocr_image(std::move(*open->full_mask), outline), {}, 0, 0}));
+            jobs.push_back(std::make_unique<OcrJob>(OcrJob{open->segment, std::move(*open->ocr_mask), {}, 0, 0}));
             pool.submit(jobs.back().get());
         }
         open.reset();
     };
 
-    media::VideoFrame frame;
-    TimeMs last_pts = 0;
-    while (reader.next(frame)) {
-        const RgbView view{frame.pixels.data(), frame.width, frame.height, frame.stride};
-        Mask small = text_mask(view, small_options);
-        const bool has_text = small.count() >= min_pixels;
+    for (std::size_t i = 0; i < history.size(); ++i) {
+        throw_if_cancelled();
+        const auto& frame = history.frame(i);
+        Mask mask = history.rows(i, y0, y1);
+        const bool has_text = mask.count() >= min_pixels;
         if (open) {
-            const std::size_t both = count_union(small, previous);
-            const bool changed = !has_text || (both > 0 && static_cast<double>(count_differences(small, previous)) >
+            const std::size_t both = count_union(mask, previous);
+            const bool changed = !has_text || (both > 0 && static_cast<double>(count_differences(mask, previous)) >
                                                                kChangedShare * static_cast<double>(both));
-            if (changed) close(frame.pts, frame.index);
+            if (changed) close(frame.index);
         }
         if (has_text && !open) {
+            // The text appeared after the last decoded frame that did not show it.
             open = PendingSegment{};
-            open->segment.first_frame = frame.index;
-            open->segment.start = frame.pts;
+            open->segment.first_frame = last_index + 1;
+            open->segment.start = time_of(open->segment.first_frame);
+            open->first_decoded = frame.index;
         }
         if (open) {
-            const std::int64_t offset = frame.index - open->segment.first_frame;
+            const std::int64_t offset = frame.index - open->first_decoded;
             if (offset == 0) {
                 // Kept only for a segment too short for anything better; the first frame of a
                 // subtitle is often mid-fade, so the frames after it replace it.
-                open->full_mask = text_mask(view, full_options);
-            } else if (open->masks_taken < kMaskFramesPerSegment && offset % kMaskFrameSpacing == 1) {
-                Mask full = text_mask(view, full_options);
-                if (open->masks_taken == 0) open->full_mask = std::move(full);
-                else intersect(*open->full_mask, full);
+                open->ocr_mask = mask;
+            } else if (open->masks_taken < kMaskFramesPerSegment && offset >= open->next_take) {
+                if (open->masks_taken == 0) open->ocr_mask = mask;
+                else intersect(*open->ocr_mask, mask);
                 ++open->masks_taken;
+                open->next_take = offset + kMaskFrameSpacing;
             }
         }
-        previous = std::move(small);
-        last_pts = frame.pts;
-        ++out.frames;
-        if (out.frames % 30 == 0) report(0.95 * static_cast<double>(out.frames) / expected_frames);
+        previous = std::move(mask);
+        last_index = frame.index;
+        if (i % 64 == 0) report(static_cast<double>(i) / static_cast<double>(std::max<std::size_t>(1, history.size())));
     }
-    close(last_pts + frame_ms, out.frames);
+    close(std::max(frames, last_index + 1));
 
     pool.finish();
 
@@ -283,6 +280,13 @@ HardsubExtraction extract_hardsubs(const std::filesystem::path& episode, const S
     }
     report(1.0);
     return out;
+}
+
+HardsubExtraction extract_hardsubs(const std::filesystem::path& episode, const SubtitleBand& band, const ExtractOptions& options) {
+    ScanOptions scan;
+    scan.extract = options;
+    scan.band = band;
+    return std::move(*scan_hardsubs(episode, scan).extraction);
 }
 
 }  // namespace dramaloc::hardsubs

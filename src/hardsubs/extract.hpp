@@ -1,22 +1,26 @@
 #pragma once
-// Burned-in subtitles → timed text. One decode of the band only; on every frame a cheap,
-// subsampled text mask (text_mask.hpp) tells whether text is on screen and whether it is
-// the same text as on the frame before. Each stretch of unchanged text is one segment; its
-// text is read by OCR once, from the AND of a few full-size masks of the segment (what
-// stays put is the text, what moves is background). Consecutive segments that read alike
-// are merged, and results with no letter or ideograph are dropped.
+// Burned-in subtitles → timed text. The episode is decoded once (scan.hpp); in every decoded
+// frame the half-resolution text mask of the band (text_mask.hpp) tells whether text is on
+// screen and whether it is the same text as in the frame before. Each stretch of unchanged
+// text is one segment; its text is read by OCR once, from the AND of a few masks of the
+// segment (what stays put is the text, what moves is background), scaled to the line height
+// OCR reads best (ocr_image.hpp). Consecutive segments that read alike are merged, and
+// results with no letter or ideograph are dropped. For Chinese, a reading that is mostly
+// not Han characters is tried again at another scale, and the reading with more Han wins.
 //
-// Timing: every frame is looked at (H.264 must be decoded frame by frame anyway, and the
-// subsampled mask of a band costs far less than decoding it), so a segment starts at the
-// first frame showing its text and ends at the first frame that no longer does: exact to
-// the frame, with no second pass to refine around changes.
+// Timing: frames that no other frame refers to are not decoded (about half the work); a
+// segment starts just after the last decoded frame without its text and ends at the first
+// decoded frame without it, so edges are within a frame of exact, erring on the side of
+// covering the text (removal relies on that).
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "core/time.hpp"
+#include "engines/ocr.hpp"
 #include "hardsubs/band.hpp"
 
 namespace dramaloc::hardsubs {
@@ -50,7 +54,8 @@ struct HardsubExtraction {
     SubtitleBand band;
     std::vector<TextSegment> segments;
     std::vector<ExtractedSubtitle> subtitles;
-    std::int64_t frames = 0;   // frames looked at
+    std::int64_t frames = 0;   // frames in the video stream
+    std::int64_t frames_decoded = 0;  // of those, decoded and looked at
     int ocr_calls = 0;
     int ocr_failures = 0;      // calls the engine failed on (each retried once)
     int dropped_noise = 0;     // segments whose text had no letter or ideograph
@@ -58,9 +63,16 @@ struct HardsubExtraction {
     std::string engine;        // OCR engine identity
 };
 
+// Decodes the episode once and reads the band (scan.hpp with the band given).
 // Throws InputError for an unreadable file or a band outside the frame, EngineError when the
 // OCR engine or its model is missing, Cancelled on request.
 HardsubExtraction extract_hardsubs(const std::filesystem::path& episode, const SubtitleBand& band,
                                    const ExtractOptions& options = {});
+
+class MaskHistory;
+// Reads the band out of the masks one decode kept: segments, OCR, merging. `frames` is the
+// stream's frame count; `engine` (already checked for the language) is the first OCR worker's.
+HardsubExtraction read_band(const MaskHistory& history, const SubtitleBand& band, FrameRate rate, std::int64_t frames,
+                            const ExtractOptions& options, std::unique_ptr<engines::TextRecognizer> engine);
 
 }  // namespace dramaloc::hardsubs

@@ -1,9 +1,12 @@
 #include "hardsubs/ocr_text.hpp"
 
 #include <unicode/uchar.h>
-#include <unicode/utf8.h>
+#include <unicode/uscript.h>
 
 #include <algorithm>
+
+#include "core/edit_distance.hpp"
+#include "core/text_codec.hpp"
 
 namespace dramaloc::hardsubs {
 namespace {
@@ -14,30 +17,6 @@ bool is_cjk(char32_t c) {
 }
 
 bool is_space(char32_t c) { return c == U' ' || c == U'\t' || c == U'\r' || c == U'\f' || c == 0x3000; }
-
-void append_utf8(std::string& out, char32_t c) {
-    char buf[4];
-    int32_t length = 0;
-    UBool error = false;
-    U8_APPEND(reinterpret_cast<uint8_t*>(buf), length, 4, static_cast<UChar32>(c), error);
-    if (!error) out.append(buf, static_cast<std::size_t>(length));
-}
-
-}  // namespace
-
-std::vector<char32_t> code_points(std::string_view text) {
-    std::vector<char32_t> out;
-    const auto* s = reinterpret_cast<const uint8_t*>(text.data());
-    const auto length = static_cast<int32_t>(text.size());
-    for (int32_t i = 0; i < length;) {
-        UChar32 c = 0;
-        U8_NEXT(s, i, length, c);
-        out.push_back(c < 0 ? U'\uFFFD' : static_cast<char32_t>(c));
-    }
-    return out;
-}
-
-namespace {
 
 // Chinese subtitles use full-width punctuation; OCR often returns the ASCII look-alike.
 char32_t full_width(char32_t c) {
@@ -90,24 +69,20 @@ std::string normalize_ocr_text(std::string_view text) {
     return with_cjk_punctuation(out);
 }
 
+double han_share(std::string_view text) {
+    std::size_t letters = 0, han = 0;
+    for (const char32_t c : code_points(text)) {
+        if (!u_isalpha(static_cast<UChar32>(c))) continue;
+        ++letters;
+        UErrorCode status = U_ZERO_ERROR;
+        han += uscript_getScript(static_cast<UChar32>(c), &status) == USCRIPT_HAN;
+    }
+    return letters == 0 ? 1.0 : static_cast<double>(han) / static_cast<double>(letters);
+}
+
 bool is_ocr_noise(std::string_view text) {
     const auto cps = code_points(text);
     return std::none_of(cps.begin(), cps.end(), [](char32_t c) { return u_isalpha(static_cast<UChar32>(c)) != 0; });
-}
-
-std::size_t edit_distance(const std::vector<char32_t>& a, const std::vector<char32_t>& b) {
-    std::vector<std::size_t> row(b.size() + 1);
-    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-    for (std::size_t i = 1; i <= a.size(); ++i) {
-        std::size_t diagonal = row[0];
-        row[0] = i;
-        for (std::size_t j = 1; j <= b.size(); ++j) {
-            const std::size_t up = row[j];
-            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-            diagonal = up;
-        }
-    }
-    return row[b.size()];
 }
 
 double text_similarity(std::string_view a, std::string_view b) {

@@ -15,11 +15,9 @@ std::string normalize_ocr_text(std::string_view text);
 // True when the text has no letter or ideograph at all (specks read as "、" or "-").
 bool is_ocr_noise(std::string_view text);
 
-// Code points of a UTF-8 string (invalid bytes become U+FFFD).
-std::vector<char32_t> code_points(std::string_view text);
-
-// Levenshtein distance between two code-point sequences.
-std::size_t edit_distance(const std::vector<char32_t>& a, const std::vector<char32_t>& b);
+// Share of the letters that are Han characters (0 when the text has letters but no Han, 1
+// when it has no letter at all): a Chinese reading with a low share was read as Latin.
+double han_share(std::string_view text);
 
 // 1 - distance / longer length, over code points without spaces; 1 for two empty strings.
 double text_similarity(std::string_view a, std::string_view b);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <numeric>
+#include <vector>
 
 namespace dramaloc::hardsubs {
 
@@ -67,6 +68,65 @@ Mask text_mask(const RgbView& image, const TextMaskOptions& o) {
     const Mask near_dark = dilate(dark, std::max(1, (o.outline_radius + step - 1) / step));
     for (std::size_t i = 0; i < bright.bits.size(); ++i) bright.bits[i] &= near_dark.bits[i];
     return bright;
+}
+
+Mask text_mask_yuv420_half(const Yuv420View& f, const YuvTextMaskOptions& o) {
+    // Every frame of an episode goes through here, so the work follows the text: fill pixels
+    // are few, and only they need the outline test (a dark pixel within the radius), which
+    // uses the dark pixels of their own rows and the `radius` rows around them.
+    const int w = f.width / 2, h = f.height / 2, r = std::max(1, o.outline_radius);
+    const auto uw = static_cast<std::size_t>(w);
+    Mask out(w, h);
+    std::vector<std::uint8_t> dark(uw * static_cast<std::size_t>(h));
+    std::vector<std::uint8_t> row_has_fill(static_cast<std::size_t>(h), 0);
+    const auto width = static_cast<std::size_t>(f.width);
+    for (int y = 0; y < h; ++y) {
+        const std::uint8_t* top = f.y + static_cast<std::size_t>(2 * y) * width;
+        const std::uint8_t* bottom = top + width;
+        const std::uint8_t* u = f.u + static_cast<std::size_t>(y) * uw;
+        const std::uint8_t* v = f.v + static_cast<std::size_t>(y) * uw;
+        std::uint8_t* fill = &out.bits[static_cast<std::size_t>(y) * uw];
+        std::uint8_t* d = &dark[static_cast<std::size_t>(y) * uw];
+        std::uint8_t any = 0;
+        for (int x = 0; x < w; ++x) {
+            const int luma = (top[2 * x] + top[2 * x + 1] + bottom[2 * x] + bottom[2 * x + 1] + 2) >> 2;
+            const int cu = u[x] - 128, cv = v[x] - 128;
+            const int au = cu < 0 ? -cu : cu, av = cv < 0 ? -cv : cv;
+            fill[x] = static_cast<std::uint8_t>(luma >= o.bright_min && au <= o.chroma_max && av <= o.chroma_max);
+            d[x] = static_cast<std::uint8_t>(luma <= o.dark_max && au + av <= o.dark_chroma_max);
+            any |= fill[x];
+        }
+        row_has_fill[static_cast<std::size_t>(y)] = any;
+    }
+    // Dark pixels dilated along each row that a fill pixel's outline test can reach.
+    std::vector<std::uint8_t> near_dark_in_row(uw * static_cast<std::size_t>(h), 0);
+    std::vector<std::uint8_t> row_done(static_cast<std::size_t>(h), 0);
+    const auto dilate_row = [&](int y) {
+        if (row_done[static_cast<std::size_t>(y)]) return;
+        row_done[static_cast<std::size_t>(y)] = 1;
+        const std::uint8_t* d = &dark[static_cast<std::size_t>(y) * uw];
+        std::uint8_t* n = &near_dark_in_row[static_cast<std::size_t>(y) * uw];
+        int inside = 0;
+        for (int x = 0; x < std::min(r, w); ++x) inside += d[x];
+        for (int x = 0; x < w; ++x) {
+            if (x + r < w) inside += d[x + r];
+            if (x - r - 1 >= 0) inside -= d[x - r - 1];
+            n[x] = inside > 0;
+        }
+    };
+    for (int y = 0; y < h; ++y) {
+        if (!row_has_fill[static_cast<std::size_t>(y)]) continue;
+        const int y0 = std::max(0, y - r), y1 = std::min(h - 1, y + r);
+        for (int k = y0; k <= y1; ++k) dilate_row(k);
+        std::uint8_t* fill = &out.bits[static_cast<std::size_t>(y) * uw];
+        for (int x = 0; x < w; ++x) {
+            if (!fill[x]) continue;
+            std::uint8_t near = 0;
+            for (int k = y0; k <= y1 && !near; ++k) near = near_dark_in_row[static_cast<std::size_t>(k) * uw + static_cast<std::size_t>(x)];
+            fill[x] = near;
+        }
+    }
+    return out;
 }
 
 void intersect(Mask& into, const Mask& other) {

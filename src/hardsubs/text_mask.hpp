@@ -46,6 +46,27 @@ int outline_radius_for_width(int frame_width);
 // Mask of size ceil(width/step) x ceil(height/step).
 Mask text_mask(const RgbView& image, const TextMaskOptions& options);
 
+// The same look read straight off a decoded 4:2:0 frame (limited-range YUV as coded, no RGB
+// conversion), at half resolution: luma averaged over each 2x2 block, chroma as stored. This
+// is what one decode of an episode keeps of every frame (scan.hpp). The thresholds are those
+// of TextMaskOptions carried over to YUV (white fill: luma >= 170 of 16..235, chroma within
+// 10 of neutral; outline: luma <= 85 and nearly neutral).
+struct YuvTextMaskOptions {
+    int bright_min = 170;
+    int chroma_max = 10;       // |U - 128| and |V - 128| of the fill
+    int dark_max = 85;
+    int dark_chroma_max = 48;  // |U - 128| + |V - 128| of the outline
+    int outline_radius = 3;    // half-resolution pixels
+};
+struct Yuv420View {
+    const std::uint8_t* y = nullptr;  // width x height, `width` bytes per row
+    const std::uint8_t* u = nullptr;  // width/2 x height/2
+    const std::uint8_t* v = nullptr;
+    int width = 0;   // even
+    int height = 0;  // even
+};
+Mask text_mask_yuv420_half(const Yuv420View& frame, const YuvTextMaskOptions& options);
+
 // Square dilation by `radius` pixels.
 Mask dilate(const Mask& mask, int radius);
 

@@ -33,7 +33,8 @@ struct Mp4Writer::Impl {
                                                    .frame_rate = fps,
                                                    .crf = options.crf,
                                                    .preset = options.preset,
-                                                   .global_header = true});
+                                                   .global_header = true,
+                                                   .keyframe_interval_s = options.keyframe_interval_s});
         video_stream = new_stream(video_encoder.get());
         detail::set_rotation(video_stream, options.rotation_degrees);
         if (with_audio) {

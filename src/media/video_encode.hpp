@@ -27,6 +27,7 @@ struct VideoEncodeOptions {
     std::string audio_title;       // track title / handler name; may be empty
     int rotation_degrees = 0;      // display matrix: players turn the picture this much clockwise (0/90/180/270)
     bool faststart = true;         // index (moov) before the media data, for streaming
+    int keyframe_interval_s = 0;   // 0: every 2 s plus scene cuts; else exactly every N s
 };
 
 // Writes one MP4: frames in order at opts.fps, audio in any number of chunks.

@@ -22,16 +22,20 @@ struct Rect {
     bool operator==(const Rect&) const = default;
 };
 
-enum class PixelKind { Gray, Rgb24 };
+// Gray and Rgb24 are packed; Yuv420 is planar without conversion of the colours: the luma
+// plane (width x height), then the two chroma planes of (width/2) x (height/2) each, as the
+// codec holds them (limited range, BT.601/709 as coded).
+enum class PixelKind { Gray, Rgb24, Yuv420 };
 
 struct VideoReadOptions {
     Rect roi;                 // region to read; empty = full frame
     int frame_step = 1;       // convert frames 0, step, 2*step, …
     PixelKind kind = PixelKind::Gray;
     int output_width = 0;     // 0 = the region's width; otherwise scaled, keeping the aspect ratio
-    // Decode key frames only (the decoder skips every other frame, so a sparse look over a
-    // whole episode costs a fraction of a full decode). `index` then counts key frames.
-    bool keyframes_only = false;
+    // Frames that no other frame refers to (most B-frames) are not decoded: about half the
+    // decoding work, for readers that need a look at most frames but not every one. `index`
+    // stays the frame's place in the stream (from its time), so indices then skip.
+    bool skip_non_reference = false;
 };
 
 struct VideoFrame {
@@ -39,7 +43,7 @@ struct VideoFrame {
     TimeMs pts = 0;           // presentation time from the start of the stream
     int width = 0;
     int height = 0;
-    int stride = 0;           // bytes per row in `pixels` (width or 3*width, no padding)
+    int stride = 0;           // bytes per row in `pixels` (width or 3*width, no padding; Yuv420: of the luma plane)
     std::vector<std::uint8_t> pixels;
 };
 
@@ -59,6 +63,10 @@ public:
     int source_width() const;
     int source_height() const;
     FrameRate frame_rate() const;
+    // Frames of the video stream read from the file so far, decoded or skipped (each packet is one
+    // frame): after the last next(), the stream's frame count.
+    std::int64_t frames_in_stream() const;
+    TimeMs duration_ms() const;  // of the video stream (else the file), 0 when unknown
     Rect roi() const;  // the region actually read (the full frame when none was given)
 
 private:

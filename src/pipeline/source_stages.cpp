@@ -14,6 +14,7 @@
 #include "engines/asr_lines.hpp"
 #include "engines/ocr.hpp"
 #include "engines/speakers.hpp"
+#include "hardsubs/scan.hpp"
 #include "media/audio_decode.hpp"
 #include "media/probe.hpp"
 #include "media/wav.hpp"
@@ -90,7 +91,7 @@ json extraction_to_json(const hardsubs::HardsubExtraction& x) {
         subtitles.push_back({{"start_ms", s.start}, {"end_ms", s.end}, {"text", s.text}, {"confidence", s.confidence},
                              {"segments", s.segments}});
     return {{"band", {x.band.y0, x.band.y1}}, {"segments", segments}, {"subtitles", subtitles}, {"frames", x.frames},
-            {"ocr_calls", x.ocr_calls}, {"ocr_failures", x.ocr_failures}, {"dropped_noise", x.dropped_noise},
+            {"frames_decoded", x.frames_decoded}, {"ocr_calls", x.ocr_calls}, {"ocr_failures", x.ocr_failures}, {"dropped_noise", x.dropped_noise},
             {"dropped_short", x.dropped_short}, {"engine", x.engine}};
 }
 
@@ -103,6 +104,7 @@ hardsubs::HardsubExtraction extraction_from_json(const json& j) {
         x.subtitles.push_back({s.at("start_ms").get<TimeMs>(), s.at("end_ms").get<TimeMs>(), s.at("text").get<std::string>(),
                                s.at("confidence").get<float>(), s.at("segments").get<int>()});
     x.frames = j.at("frames").get<std::int64_t>();
+    x.frames_decoded = j.at("frames_decoded").get<std::int64_t>();
     x.ocr_calls = j.at("ocr_calls").get<int>();
     x.ocr_failures = j.at("ocr_failures").get<int>();
     x.dropped_noise = j.at("dropped_noise").get<int>();
@@ -111,46 +113,33 @@ hardsubs::HardsubExtraction extraction_from_json(const json& j) {
     return x;
 }
 
-// The burned-in subtitles: band (given or detected), then extraction. nullopt when there are none.
+// The burned-in subtitles: the band (given or found) and its text, from one decode of the
+// episode (hardsubs/scan.hpp). nullopt when there are none.
 std::optional<hardsubs::HardsubExtraction> read_hardsubs(StageContext& context, const fs::path& episode,
                                                          const LocalizeOptions& options, SourceAnalysis& out) {
-    hardsubs::SubtitleBand band;
-    std::string band_key;
-    if (options.subtitle_band) {
-        const auto info = media::probe(episode);
-        const auto* video = info.best_video();
-        if (!video) throw InputError(episode.string() + ": has no video stream");
-        hardsubs::check_band_inside(*options.subtitle_band, video->width, video->height, episode.string());
-        band = *options.subtitle_band;
-        band_key = stage_key("subtitle-band", 1, "given", {out.input_key}, hardsubs::to_string(band));
-    } else {
-        announce(options, "find the burned-in subtitle band");
-        band_key = stage_key("subtitle-band", 1, "keyframe-text-mask", {out.input_key});
-        const fs::path dir = run_stage(context, {"subtitle-band", "episode", "keyframe-text-mask", band_key}, [&](const fs::path& d) {
-            const auto found = hardsubs::detect_subtitle_band(episode);
-            json j = {{"frames_examined", found.frames_examined}, {"frames_with_text", found.frames_with_text},
-                      {"keyframes_only", found.keyframes_only}, {"band", nullptr}};
-            if (found.band) j["band"] = {found.band->y0, found.band->y1};
-            write_json(d / "band.json", j);
-        });
-        const json j = read_json(dir / "band.json");
-        if (j.at("band").is_null()) return std::nullopt;
-        band = {j.at("band").at(0).get<int>(), j.at("band").at(1).get<int>()};
-    }
-
     auto probe_ocr = engines::make_text_recognizer(options.engines.ocr);
     const std::string ocr_identity = probe_ocr->version();
     const std::string language = options.source_language;
-    out.hardsubs_key = stage_key("hardsub-extract", 1, ocr_identity, {out.input_key, band_key}, hardsubs::to_string(band) + "/" + language);
-    announce(options, "read the burned-in subtitles (band " + hardsubs::to_string(band) + ")");
-    const fs::path dir = run_stage(context, {"hardsub-extract", "episode", ocr_identity, out.hardsubs_key}, [&](const fs::path& d) {
-        hardsubs::ExtractOptions x;
-        x.language = language;
-        x.ocr_backend = options.engines.ocr;
-        x.jobs = options.jobs;
-        write_json(d / "extraction.json", extraction_to_json(hardsubs::extract_hardsubs(episode, band, x)));
+    const std::string band = options.subtitle_band ? hardsubs::to_string(*options.subtitle_band) : "find";
+    out.hardsubs_key = stage_key("hardsubs", 1, ocr_identity, {out.input_key}, band + "/" + language);
+    announce(options, options.subtitle_band ? "read the burned-in subtitles (band " + band + ")"
+                                            : "find and read the burned-in subtitles");
+    const fs::path dir = run_stage(context, {"hardsubs", "episode", ocr_identity, out.hardsubs_key}, [&](const fs::path& d) {
+        hardsubs::ScanOptions scan;
+        scan.band = options.subtitle_band;
+        scan.extract.language = language;
+        scan.extract.ocr_backend = options.engines.ocr;
+        scan.extract.jobs = options.jobs;
+        const auto found = hardsubs::scan_hardsubs(episode, scan);
+        json j = {{"frames_examined", found.detection.frames_examined},
+                  {"frames_with_text", found.detection.frames_with_text},
+                  {"band", found.detection.band ? json{found.detection.band->y0, found.detection.band->y1} : json(nullptr)},
+                  {"extraction", found.extraction ? extraction_to_json(*found.extraction) : json(nullptr)}};
+        write_json(d / "hardsubs.json", j);
     });
-    return extraction_from_json(read_json(dir / "extraction.json"));
+    const json j = read_json(dir / "hardsubs.json");
+    if (j.at("extraction").is_null()) return std::nullopt;
+    return extraction_from_json(j.at("extraction"));
 }
 
 std::vector<Line> lines_from_hardsubs(const hardsubs::HardsubExtraction& x) {

@@ -58,10 +58,55 @@ constexpr DialogueLine kLines[] = {
     {"chen", "Let it rain.", "让它下吧。"},
 };
 
+// The same story in short lines: 3-8 Chinese characters each (punctuation not counted).
+constexpr DialogueLine kShortLines[] = {
+    {"lin", "Where were you?", "你去哪了？"},
+    {"chen", "I was away.", "我出门了。"},
+    {"lin", "For three years?", "整整三年？"},
+    {"chen", "I am sorry.", "对不起。"},
+    {"lin", "Go home.", "回家去吧。"},
+    {"chen", "Not without you.", "没有你我不走。"},
+    {"zhao", "The car is here.", "车到了。"},
+    {"lin", "Tell them to wait.", "让他们等等。"},
+    {"chen", "Who is he?", "他是谁？"},
+    {"lin", "My husband.", "我的丈夫。"},
+    {"chen", "Do you love him?", "你爱他吗？"},
+    {"lin", "It does not matter.", "这不重要。"},
+    {"chen", "It matters to me.", "对我很重要。"},
+    {"zhao", "Miss Lin, we are late.", "林小姐，晚了。"},
+    {"lin", "I know.", "我知道。"},
+    {"chen", "Take this letter.", "拿着这封信。"},
+    {"lin", "What is it?", "这是什么？"},
+    {"chen", "The truth.", "是真相。"},
+    {"lin", "Why now?", "为什么是现在？"},
+    {"chen", "Tomorrow is too late.", "明天就晚了。"},
+    {"lin", "Do not wait for me.", "别等我。"},
+    {"chen", "I will wait.", "我会等的。"},
+    {"zhao", "It is raining, sir.", "先生，下雨了。"},
+    {"chen", "Let it rain.", "让它下吧。"},
+    {"lin", "Goodbye, Chen.", "再见，陈默。"},
+    {"chen", "Wait!", "等一下！"},
+    {"lin", "What now?", "又怎么了？"},
+    {"chen", "I still love you.", "我还爱你。"},
+    {"lin", "Too late.", "太晚了。"},
+    {"zhao", "The guests are waiting.", "客人在等。"},
+};
+
 }  // namespace
 
+const char* to_string(Scene scene) noexcept { return scene == Scene::Short ? "short" : "standard"; }
+
+std::optional<Scene> scene_from_string(std::string_view name) noexcept {
+    if (name == "standard") return Scene::Standard;
+    if (name == "short") return Scene::Short;
+    return std::nullopt;
+}
+
 std::span<const SampleCharacter> sample_characters() { return kCharacters; }
-std::span<const DialogueLine> sample_dialogue() { return kLines; }
+std::span<const DialogueLine> sample_dialogue(Scene scene) {
+    if (scene == Scene::Short) return kShortLines;
+    return kLines;
+}
 
 const SampleCharacter& sample_character(std::string_view id) {
     for (const SampleCharacter& c : kCharacters) {

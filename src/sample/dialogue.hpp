@@ -3,6 +3,7 @@
 // common words (so a small recognizer can follow), each with its Simplified Chinese
 // parallel text and a speaker. The lines are fixed data: tests, the demo and the
 // benchmarks all compare against them.
+#include <optional>
 #include <span>
 #include <string_view>
 
@@ -23,8 +24,15 @@ struct DialogueLine {
     std::string_view chinese;  // Simplified Chinese, one subtitle line
 };
 
+// Which scene an episode speaks: the standard one (lines of 4-17 Chinese characters), or
+// short lines (3-8 characters, the hardest case for burned-in subtitle OCR: little text to
+// read against a busy background).
+enum class Scene { Standard, Short };
+const char* to_string(Scene scene) noexcept;
+std::optional<Scene> scene_from_string(std::string_view name) noexcept;
+
 std::span<const SampleCharacter> sample_characters();
-std::span<const DialogueLine> sample_dialogue();
+std::span<const DialogueLine> sample_dialogue(Scene scene = Scene::Standard);
 const SampleCharacter& sample_character(std::string_view id);  // throws std::out_of_range
 
 }  // namespace dramaloc::sample

@@ -61,7 +61,7 @@ void add_pluck(LoopWriter& out, SampleCount at, double hz, float amp, float pan)
 
 }  // namespace
 
-media::AudioBuffer make_background_music(SampleCount frames, std::uint64_t seed) {
+media::AudioBuffer make_background_music(SampleCount frames, std::uint64_t seed, double rms_dbfs) {
     SeededRandom random(seed ^ 0x5A3D1Cull);
     // Chord roots as scale steps of a minor key (i, VI, III, VII and friends): the
     // melancholy progressions short dramas love.
@@ -93,7 +93,7 @@ media::AudioBuffer make_background_music(SampleCount frames, std::uint64_t seed)
     double energy = 0;
     for (const float s : loop) energy += double(s) * s;
     const double loop_rms = std::sqrt(energy / static_cast<double>(loop.size()));
-    const double gain = std::pow(10.0, kMusicRmsDbfs / 20.0) / std::max(1e-9, loop_rms);
+    const double gain = std::pow(10.0, rms_dbfs / 20.0) / std::max(1e-9, loop_rms);
 
     media::AudioBuffer music;
     music.sample_rate = kTimelineRate;

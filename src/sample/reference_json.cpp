@@ -3,6 +3,7 @@
 #include "core/error.hpp"
 #include "core/fs.hpp"
 #include "core/script_json.hpp"
+#include "sample/soundtrack.hpp"
 
 namespace dramaloc::sample {
 namespace {
@@ -27,10 +28,16 @@ json reference_to_json(const SampleReference& ref) {
                {"frames", ref.frames},
                {"duration_ms", ref.duration_ms},
                {"background", ref.background},
+               {"scene", ref.scene},
+               {"keyframe_interval_s", ref.keyframe_interval_s},
                {"seed", ref.seed},
                {"logo", rect_json(ref.logo)}};
     json audio = nullptr;
-    if (ref.has_audio) audio = json{{"sample_rate", 48000}, {"channels", 2}, {"music_rms_dbfs", -30}};
+    if (ref.has_audio)
+        audio = json{{"sample_rate", 48000},
+                     {"channels", 2},
+                     {"music_db", ref.music_db ? json(*ref.music_db) : json(nullptr)},
+                     {"music_rms_dbfs", ref.music_db ? json(kVoiceRmsDbfs + *ref.music_db) : json(nullptr)}};
     json hardsubs = nullptr;
     if (ref.hardsubs_language) {
         hardsubs = json{{"language", *ref.hardsubs_language}, {"events", ref.hardsubs}};
@@ -59,7 +66,17 @@ SampleReference reference_from_json(const json& j) {
     ref.background = video.at("background").get<std::string>();
     ref.seed = video.at("seed").get<std::uint64_t>();
     ref.logo = rect_from(video.at("logo"));
+    ref.scene = video.value("scene", std::string("standard"));
+    ref.keyframe_interval_s = video.value("keyframe_interval_s", 0);
     ref.has_audio = !j.at("audio").is_null();
+    if (ref.has_audio) {
+        const json& audio = j.at("audio");
+        if (audio.contains("music_db")) {
+            if (!audio.at("music_db").is_null()) ref.music_db = audio.at("music_db").get<double>();
+        } else {
+            ref.music_db = kDefaultMusicDb;  // references written before the level was an option
+        }
+    }
     ref.script = j.at("script").get<Script>();
     const json& hardsubs = j.at("hardsubs");
     if (!hardsubs.is_null()) {

@@ -27,6 +27,12 @@ void validate(const SampleOptions& o) {
         throw InputError("sample frame rate must be 1..120 fps, got " + std::to_string(o.fps.num) + "/" +
                          std::to_string(o.fps.den));
     }
+    if (o.music_db && (*o.music_db < -60 || *o.music_db > 6)) {
+        throw InputError("sample music level must be -60..6 dB relative to the voices, got " + std::to_string(*o.music_db));
+    }
+    if (o.keyframe_interval_s < 0 || o.keyframe_interval_s > 60) {
+        throw InputError("sample key frame interval must be 0 (default) to 60 seconds, got " + std::to_string(o.keyframe_interval_s));
+    }
     if (o.hardsubs_language && *o.hardsubs_language != "zh") {
         throw InputError("burned-in subtitles are available in: zh (got \"" + *o.hardsubs_language + "\")");
     }
@@ -43,8 +49,8 @@ subtitles::RenderStyle hardsub_style(int width, int height) {
     return style;
 }
 
-std::vector<SubtitleEvent> chinese_events(const Script& english) {
-    const std::span<const DialogueLine> dialogue = sample_dialogue();
+std::vector<SubtitleEvent> chinese_events(const Script& english, Scene scene) {
+    const std::span<const DialogueLine> dialogue = sample_dialogue(scene);
     std::vector<SubtitleEvent> events;
     for (const Line& line : english.lines) {
         const DialogueLine& source = dialogue[static_cast<std::size_t>(line.id - 1) % dialogue.size()];
@@ -88,8 +94,11 @@ SampleResult make_sample(const std::filesystem::path& out_mp4, const SampleOptio
     ref.frames = static_cast<std::int64_t>(options.seconds) * options.fps.num / options.fps.den;
     ref.duration_ms = ref.frames * 1000 * options.fps.den / options.fps.num;
     ref.background = to_string(options.background);
+    ref.scene = to_string(options.scene);
+    ref.keyframe_interval_s = options.keyframe_interval_s;
     ref.seed = options.seed;
     ref.has_audio = options.with_audio;
+    if (options.with_audio) ref.music_db = options.music_db;
     ref.hardsubs_language = options.hardsubs_language;
     for (const SampleCharacter& c : sample_characters()) {
         ref.characters.push_back({std::string(c.id), std::string(c.name), std::string(c.voice)});
@@ -98,15 +107,16 @@ SampleResult make_sample(const std::filesystem::path& out_mp4, const SampleOptio
     // Sound first: the line times it yields are also the subtitle times.
     constexpr double kAudioShare = 0.1;
     const std::unique_ptr<engines::SpeechSynthesizer> tts = engines::make_synthesizer("espeak");
-    PlacedDialogue dialogue = place_dialogue(*tts, ref.duration_ms, options.seed,
+    PlacedDialogue dialogue = place_dialogue(*tts, ref.duration_ms, options.seed, options.scene,
                                              [&](double f) { report(f * kAudioShare); });
     ref.script = std::move(dialogue.script);
     media::AudioBuffer soundtrack = std::move(dialogue.voice);
-    if (options.with_audio) mix_into(soundtrack, make_background_music(soundtrack.frames(), options.seed));
+    if (options.with_audio && options.music_db)
+        mix_into(soundtrack, make_background_music(soundtrack.frames(), options.seed, kVoiceRmsDbfs + *options.music_db));
 
     std::optional<subtitles::SubtitleRenderer> burner;
     if (options.hardsubs_language) {
-        ref.hardsubs = chinese_events(ref.script);
+        ref.hardsubs = chinese_events(ref.script, options.scene);
         burner.emplace(options.width, options.height, hardsub_style(options.width, options.height));
         burner->set_events(ref.hardsubs, *options.hardsubs_language);
     }
@@ -119,6 +129,7 @@ SampleResult make_sample(const std::filesystem::path& out_mp4, const SampleOptio
     encode.height = options.height;
     encode.fps = options.fps;
     encode.preset = options.preset;
+    encode.keyframe_interval_s = options.keyframe_interval_s;
     encode.audio_sample_rate = kTimelineRate;
     encode.audio_channels = kTimelineChannels;
     encode.audio_language = "en";

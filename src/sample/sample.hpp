@@ -17,6 +17,7 @@
 #include "core/script.hpp"
 #include "core/time.hpp"
 #include "sample/backgrounds.hpp"
+#include "sample/dialogue.hpp"
 
 namespace dramaloc::sample {
 
@@ -27,6 +28,9 @@ struct SampleOptions {
     FrameRate fps{30, 1};
     std::optional<std::string> hardsubs_language;   // "zh" burns the Chinese lines in
     Background background = Background::Plain;
+    Scene scene = Scene::Standard;                  // the standard lines, or short ones (3-8 Chinese characters)
+    std::optional<double> music_db = -15.0;         // music level relative to the voices (dB); nullopt: none
+    int keyframe_interval_s = 0;                    // 0: every 2 s and at scene cuts; else exactly every N s
     std::uint64_t seed = 1;                         // pauses, music, colours
     bool with_audio = true;
     std::string preset = "superfast";               // x264 preset
@@ -48,8 +52,11 @@ struct SampleReference {
     std::int64_t frames = 0;
     TimeMs duration_ms = 0;
     std::string background;
+    std::string scene = "standard";
+    int keyframe_interval_s = 0;
     std::uint64_t seed = 0;
     bool has_audio = false;
+    std::optional<double> music_db;                 // relative to the voices; nullopt: no music
     subtitles::PixelRect logo;                      // the fixed on-screen logo
     Script script;                                  // English, what is spoken and when
     std::optional<std::string> hardsubs_language;

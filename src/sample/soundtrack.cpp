@@ -89,9 +89,9 @@ std::int64_t SeededRandom::between(std::int64_t lo, std::int64_t hi) {
     return lo + static_cast<std::int64_t>(next() % static_cast<std::uint64_t>(hi - lo + 1));
 }
 
-PlacedDialogue place_dialogue(engines::SpeechSynthesizer& tts, TimeMs total_ms, std::uint64_t seed,
+PlacedDialogue place_dialogue(engines::SpeechSynthesizer& tts, TimeMs total_ms, std::uint64_t seed, Scene scene,
                               const std::function<void(double)>& progress) {
-    const std::span<const DialogueLine> lines = sample_dialogue();
+    const std::span<const DialogueLine> lines = sample_dialogue(scene);
     std::vector<std::optional<PreparedLine>> prepared(lines.size());  // each distinct line is spoken once
     SeededRandom random(seed ^ 0xD1A106ull);
 

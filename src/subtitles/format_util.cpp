@@ -1,5 +1,7 @@
 #include "subtitles/format_util.hpp"
 
+#include "core/text_codec.hpp"
+
 #include <cctype>
 #include <charconv>
 
@@ -119,82 +121,6 @@ void append_cue_head(std::string& out, int number, const SubtitleEvent& event, c
     out += " --> ";
     out += format_clock(event.end, ms_separator);
     out += '\n';
-}
-
-namespace {
-void append_utf8(std::string& out, char32_t c) {
-    if (c < 0x80) {
-        out += static_cast<char>(c);
-    } else if (c < 0x800) {
-        out += static_cast<char>(0xC0 | (c >> 6));
-        out += static_cast<char>(0x80 | (c & 0x3F));
-    } else if (c < 0x10000) {
-        out += static_cast<char>(0xE0 | (c >> 12));
-        out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (c & 0x3F));
-    } else {
-        out += static_cast<char>(0xF0 | (c >> 18));
-        out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
-        out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (c & 0x3F));
-    }
-}
-
-std::optional<char32_t> numeric_entity(std::string_view body) {
-    if (body.size() < 2 || body[0] != '#') return std::nullopt;
-    const bool hex = body[1] == 'x' || body[1] == 'X';
-    const std::string_view digits = body.substr(hex ? 2 : 1);
-    if (digits.empty() || digits.size() > 8) return std::nullopt;
-    std::uint32_t v = 0;
-    const auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v, hex ? 16 : 10);
-    if (ec != std::errc() || ptr != digits.data() + digits.size()) return std::nullopt;
-    if (v == 0 || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) return std::nullopt;
-    return static_cast<char32_t>(v);
-}
-}  // namespace
-
-std::string decode_entities(std::string_view s) {
-    struct Named {
-        std::string_view name;
-        std::string_view text;
-    };
-    static constexpr Named kNamed[] = {{"amp", "&"},          {"lt", "<"},           {"gt", ">"},
-                                       {"quot", "\""},        {"apos", "'"},         {"nbsp", "\u00A0"},
-                                       {"lrm", "\u200E"},     {"rlm", "\u200F"}};
-    std::string out;
-    out.reserve(s.size());
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        if (s[i] != '&') {
-            out += s[i];
-            continue;
-        }
-        const std::size_t semi = s.find(';', i + 1);
-        if (semi == std::string_view::npos || semi - i > 12) {
-            out += '&';
-            continue;
-        }
-        const std::string_view body = s.substr(i + 1, semi - i - 1);
-        bool decoded = false;
-        for (const auto& n : kNamed) {
-            if (body == n.name) {
-                out += n.text;
-                decoded = true;
-                break;
-            }
-        }
-        if (!decoded) {
-            if (auto c = numeric_entity(body)) {
-                append_utf8(out, *c);
-                decoded = true;
-            }
-        }
-        if (decoded) {
-            i = semi;
-        } else {
-            out += '&';
-        }
-    }
-    return out;
 }
 
 std::string escape_markup(std::string_view s, bool escape_quotes) {

@@ -58,10 +58,6 @@ std::optional<CueTiming> parse_cue_timing(std::string_view line, bool hours_opti
 // Writers: the "N\nstart --> end\n" head of an SRT or WebVTT block.
 void append_cue_head(std::string& out, int number, const SubtitleEvent& event, char ms_separator);
 
-// Decodes the HTML-style entities used by WebVTT (&amp; &lt; &gt; &quot;
-// &apos; &nbsp; &lrm; &rlm; and numeric &#NN; / &#xHH;). Unknown ones stay as text.
-std::string decode_entities(std::string_view s);
-
 // Escapes & < > for WebVTT/XML text.
 std::string escape_markup(std::string_view s, bool escape_quotes = false);
 

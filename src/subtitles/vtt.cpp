@@ -5,6 +5,7 @@
 // Payload: the first <v Speaker> voice span gives event.speaker; every tag (<i>, <b>,
 // <c.x>, <ruby>, <lang>, timestamps <00:01.000>, …) is removed; entities are decoded.
 // Writing: identifiers 1…N, &, < and > escaped, the speaker as a <v> span.
+#include "core/text_codec.hpp"
 #include "subtitles/format_util.hpp"
 #include "subtitles/text.hpp"
 

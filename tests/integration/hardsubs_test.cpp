@@ -9,6 +9,7 @@
 #include "hardsubs/extract.hpp"
 #include "hardsubs/ocr_text.hpp"
 #include "hardsubs/remove.hpp"
+#include "hardsubs/scan.hpp"
 #include "media/video_encode.hpp"
 #include "media/video_frames.hpp"
 #include "sample/sample.hpp"
@@ -20,11 +21,16 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// Short lines (3-8 characters) and, over the busy background, a key frame only every 10 s:
+// the material a studio's first series brought (lines read as "IES BY?", band detection
+// decoding the episode twice).
 sample::SampleResult make_episode(const TempDir& dir, sample::Background background, int seconds, bool hardsubs = true) {
     sample::SampleOptions o;
     o.seconds = seconds;
     o.background = background;
     o.seed = 3;
+    o.scene = sample::Scene::Short;
+    if (background == sample::Background::Busy) o.keyframe_interval_s = 10;
     if (hardsubs) o.hardsubs_language = "zh";
     return sample::make_sample(dir / (std::string(sample::to_string(background)) + ".mp4"), o);
 }
@@ -46,7 +52,9 @@ TEST_P(Extraction, MatchesTheBurnedInLinesInOrderCountTextAndTiming) {
     ASSERT_TRUE(ref.hardsubs_area);
     ASSERT_GE(ref.hardsubs.size(), 5u);
 
-    const auto detection = hardsubs::detect_subtitle_band(sample.video);
+    // Finding and reading: one decode.
+    const auto scan = hardsubs::scan_hardsubs(sample.video, {});
+    const auto& detection = scan.detection;
     ASSERT_TRUE(detection.band) << detection.frames_examined << " frames examined";
     const auto band = *detection.band;
     // The band holds every burned-in pixel and not the logo (text that never changes).
@@ -55,21 +63,26 @@ TEST_P(Extraction, MatchesTheBurnedInLinesInOrderCountTextAndTiming) {
     EXPECT_GE(band.y0, ref.logo.y + ref.logo.height);
     EXPECT_LE(band.height(), ref.height / 4);
 
-    const auto x = hardsubs::extract_hardsubs(sample.video, band);
+    ASSERT_TRUE(scan.extraction);
+    const auto& x = *scan.extraction;
     ASSERT_EQ(x.subtitles.size(), ref.hardsubs.size());
     const double frame_ms = 1000.0 / ref.fps.fps();
-    const double min_similarity = GetParam() == sample::Background::Busy ? 0.7 : 0.85;
     for (std::size_t i = 0; i < ref.hardsubs.size(); ++i) {
         const auto& want = ref.hardsubs[i];
         const auto& got = x.subtitles[i];
         SCOPED_TRACE("subtitle " + std::to_string(i + 1) + ": " + reference_text(want) + " / " + got.text);
         EXPECT_LE(std::abs(static_cast<double>(got.start - want.start)), 2 * frame_ms);
         EXPECT_LE(std::abs(static_cast<double>(got.end - want.end)), 2 * frame_ms);
-        EXPECT_GE(hardsubs::text_similarity(got.text, reference_text(want)), min_similarity);
+        // Short lines leave no room: a line is read right or it is wrong, and never as Latin.
+        EXPECT_GE(hardsubs::text_similarity(got.text, reference_text(want)), 0.8);
+        EXPECT_GE(hardsubs::han_share(got.text), 0.99);
     }
     // OCR ran once per distinct subtitle (plus retries), not once per frame.
     EXPECT_LE(x.ocr_calls, static_cast<int>(2 * ref.hardsubs.size()));
+    // Every frame was counted; frames no other frame refers to were not decoded.
     EXPECT_EQ(x.frames, ref.frames);
+    EXPECT_LT(x.frames_decoded, x.frames * 3 / 4);
+    EXPECT_GT(x.frames_decoded, x.frames / 4);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backgrounds, Extraction,
@@ -110,7 +123,9 @@ TEST_P(Removal, LeavesNoReadableTextAndDoesNotTouchFramesWithoutSubtitles) {
 
     // Frames outside every text segment match the same episode re-encoded without removal
     // (the same RGB round trip and encoder, so only what removal changed can differ); frames
-    // inside differ where the text was.
+    // inside differ where the text was. A segment's first and last frames may be one before
+    // and one after the text (segments err on the side of covering it: frames that were not
+    // decoded lie between), so the difference is asked of the frames between them.
     const fs::path untouched = dir / "untouched.mp4";
     media::transcode_video(sample.video, untouched, [](media::VideoFrameRgb&, TimeMs) {});
     media::VideoReadOptions read;
@@ -122,11 +137,12 @@ TEST_P(Removal, LeavesNoReadableTextAndDoesNotTouchFramesWithoutSubtitles) {
     while (original.next(a) && clean.next(b)) {
         while (segment < x.segments.size() && x.segments[segment].end_frame <= a.index) ++segment;
         const bool inside = segment < x.segments.size() && x.segments[segment].first_frame <= a.index;
+        const bool within = inside && x.segments[segment].first_frame < a.index && a.index < x.segments[segment].end_frame - 1;
         double diff = 0;
         for (std::size_t i = 0; i < a.pixels.size(); ++i) diff += std::abs(static_cast<int>(a.pixels[i]) - static_cast<int>(b.pixels[i]));
         diff /= static_cast<double>(a.pixels.size());
-        if (inside) inside_min = std::min(inside_min, diff);
-        else outside_max = std::max(outside_max, diff);
+        if (within) inside_min = std::min(inside_min, diff);
+        else if (!inside) outside_max = std::max(outside_max, diff);
     }
     EXPECT_LT(outside_max, 1.0);
     EXPECT_GT(inside_min, 2.0 * std::max(outside_max, 0.5));

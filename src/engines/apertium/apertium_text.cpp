@@ -1,5 +1,7 @@
 #include "engines/apertium/apertium_text.hpp"
 
+#include "core/text_codec.hpp"
+
 #include <cstdint>
 #include <cstdlib>
 
@@ -8,77 +10,23 @@ namespace {
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 
+// apertium's markup writes spaces it must not break as &nbsp;; in a subtitle line they are spaces.
+std::string without_nbsp(std::string_view text) {
+    constexpr std::string_view kNbsp = "\u00A0";
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t at = 0; at < text.size();) {
+        if (text.substr(at, kNbsp.size()) == kNbsp) out += ' ', at += kNbsp.size();
+        else out += text[at++];
+    }
+    return out;
+}
+
 bool is_word_byte(char c) {
     const auto u = static_cast<unsigned char>(c);
     return u >= 0x80 || (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z');
 }
 
-void append_utf8(std::string& out, std::uint32_t cp) {
-    if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
-    if (cp < 0x80) {
-        out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-        out += static_cast<char>(0xC0 | (cp >> 6));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-        out += static_cast<char>(0xE0 | (cp >> 12));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-        out += static_cast<char>(0xF0 | (cp >> 18));
-        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
-}
-
-std::string decode_entities(std::string_view s) {
-    struct Named {
-        std::string_view name;
-        std::string_view text;
-    };
-    static constexpr Named kNamed[] = {{"amp", "&"},   {"lt", "<"},    {"gt", ">"},
-                                       {"quot", "\""}, {"apos", "'"},  {"nbsp", " "}};
-    std::string out;
-    out.reserve(s.size());
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        if (s[i] != '&') {
-            out += s[i];
-            continue;
-        }
-        const std::size_t semi = s.find(';', i);
-        if (semi == std::string_view::npos || semi - i > 10) {
-            out += s[i];
-            continue;
-        }
-        const std::string_view entity = s.substr(i + 1, semi - i - 1);
-        bool decoded = false;
-        if (entity.size() > 1 && entity[0] == '#') {
-            const bool hex = entity[1] == 'x' || entity[1] == 'X';
-            const std::string digits(entity.substr(hex ? 2 : 1));
-            char* end = nullptr;
-            const unsigned long cp = std::strtoul(digits.c_str(), &end, hex ? 16 : 10);
-            if (!digits.empty() && end != nullptr && *end == '\0') {
-                append_utf8(out, static_cast<std::uint32_t>(cp));
-                decoded = true;
-            }
-        } else {
-            for (const Named& n : kNamed) {
-                if (entity == n.name) {
-                    out += n.text;
-                    decoded = true;
-                    break;
-                }
-            }
-        }
-        if (decoded) {
-            i = semi;
-        } else {
-            out += s[i];
-        }
-    }
-    return out;
-}
 
 // apertium marks sit directly before a word: "*xyzzy", "#cantar", "@word". A '#' or '@'
 // inside a word ("a@b.com") or before a digit ("#1") is the speaker's, not apertium's.
@@ -182,7 +130,7 @@ std::optional<std::vector<std::string>> split_html_paragraphs(std::string_view h
 }
 
 std::string clean_translation(std::string_view paragraph) {
-    return tidy_quotes(collapse_whitespace(strip_marks(decode_entities(paragraph))));
+    return tidy_quotes(collapse_whitespace(strip_marks(without_nbsp(decode_entities(paragraph)))));
 }
 
 }  // namespace dramaloc::engines::apertium

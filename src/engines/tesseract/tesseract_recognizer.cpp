@@ -2,7 +2,9 @@
 
 #include <dlfcn.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <optional>
 #include <filesystem>
 #include <sstream>
 
@@ -10,15 +12,13 @@
 
 #include "core/error.hpp"
 #include "core/language.hpp"
-#include "engines/tesseract/fpe_guard.hpp"
 
 namespace dramaloc::engines {
 namespace {
 
 // Debian's libtesseract is built with OpenMP, and its LSTM asks for teams of threads with an
 // explicit num_threads clause, which omp_set_num_threads does not override. dramaloc runs one
-// engine per worker thread, so those teams would only oversubscribe the cores (and a SIGFPE on
-// one of their threads would escape the guard): making nested and top-level parallel regions
+// engine per worker thread, so those teams would only oversubscribe the cores: making nested and top-level parallel regions
 // inactive on this thread (max-active-levels 0) runs every region on the calling thread alone.
 // Through dlsym, so that we do not link libgomp ourselves.
 void limit_openmp_to_this_thread() {
@@ -50,14 +50,23 @@ std::string tesseract_data_dir() {
 }
 
 std::string tesseract_models_for(std::string_view language) {
+    // Chinese alone: with the English model beside it, short lines over a busy background were
+    // read as Latin letters ("对不起。" as "WARE."); chi_sim reads the Latin letters and digits
+    // Chinese subtitles hold by itself.
     const std::string tag(language);
-    if (tag == "zh" || tag == "zh-Hans" || tag == "zh-CN" || tag == "zh-SG") return "chi_sim+eng";
-    if (tag == "zh-Hant" || tag == "zh-TW" || tag == "zh-HK") return "chi_tra+eng";
+    if (tag == "zh-Hant" || tag == "zh-TW" || tag == "zh-HK") return "chi_tra";
     const auto info = find_language(tag);
     if (!info) throw InputError("unknown language \"" + tag + "\" for OCR; use a BCP-47 tag such as zh or en");
     if (info->bcp47 == "en") return "eng";
-    if (info->bcp47 == "zh") return "chi_sim+eng";
+    if (info->bcp47 == "zh") return "chi_sim";
     return info->iso639_2 + "+eng";
+}
+
+const char* unreadable_image_reason(const GrayImage& image) {
+    if (image.width <= 0 || image.height <= 0 ||
+        image.pixels.size() < static_cast<std::size_t>(image.width) * static_cast<std::size_t>(image.height))
+        return "empty or malformed image";
+    return nullptr;
 }
 
 void TesseractRecognizer::ApiDeleter::operator()(tesseract::TessBaseAPI* api) const {
@@ -70,8 +79,8 @@ TesseractRecognizer::~TesseractRecognizer() = default;
 
 std::string TesseractRecognizer::version() const {
     // The models are part of the identity: another data folder or an upgraded model package
-    // must not reuse results read with the old ones.
-    std::string identity = std::string("tesseract-") + tesseract::TessBaseAPI::Version() + "/psm6/lstm";
+    // must not reuse results read with the old ones; so is which models a language uses.
+    std::string identity = std::string("tesseract-") + tesseract::TessBaseAPI::Version() + "/psm6/lstm/zh=chi_sim/ink-box";
     std::error_code ec;
     for (const char* model : {"chi_sim", "chi_tra", "eng"}) {
         const auto file = std::filesystem::path(tesseract_data_dir()) / (std::string(model) + ".traineddata");
@@ -113,35 +122,55 @@ void TesseractRecognizer::load(const std::string& models) {
     loaded_models_ = models;
 }
 
+namespace {
+
+// What tesseract is given: the ink's bounding box (pixels darker than mid-grey) with 16 px of
+// white all round, or nothing when the image cannot hold a line of text. Slivers a few pixels
+// tall are what tesseract was seen to fail on: a 54x3 sliver of a stroke aborts it (an
+// assertion in PAGE_RES_IT::DeleteCurrentWord, with chi_sim+eng and a single-line layout) and
+// thin strips send its beam search into minutes of work. A line of text is taller than that.
+constexpr int kMinInkHeight = 8;
+constexpr int kMinInkWidth = 3;
+constexpr int kBorder = 16;
+
+}  // namespace
+
+std::optional<GrayImage> tesseract_input(const GrayImage& image) {
+    int x0 = image.width, y0 = image.height, x1 = -1, y1 = -1;
+    for (int y = 0; y < image.height; ++y)
+        for (int x = 0; x < image.width; ++x)
+            if (image.pixels[static_cast<std::size_t>(y) * static_cast<std::size_t>(image.width) + static_cast<std::size_t>(x)] < 128)
+                x0 = std::min(x0, x), x1 = std::max(x1, x), y0 = std::min(y0, y), y1 = std::max(y1, y);
+    if (x1 < 0 || y1 - y0 + 1 < kMinInkHeight || x1 - x0 + 1 < kMinInkWidth) return std::nullopt;
+    // Keep the grey edges around the ink: widen the box by a pixel where there is room.
+    x0 = std::max(0, x0 - 1), y0 = std::max(0, y0 - 1), x1 = std::min(image.width - 1, x1 + 1), y1 = std::min(image.height - 1, y1 + 1);
+    GrayImage out;
+    out.width = x1 - x0 + 1 + 2 * kBorder;
+    out.height = y1 - y0 + 1 + 2 * kBorder;
+    out.pixels.assign(static_cast<std::size_t>(out.width) * static_cast<std::size_t>(out.height), 255);
+    for (int y = y0; y <= y1; ++y)
+        std::copy_n(image.pixels.begin() + static_cast<std::ptrdiff_t>(y) * image.width + x0, x1 - x0 + 1,
+                    out.pixels.begin() + static_cast<std::ptrdiff_t>(y - y0 + kBorder) * out.width + kBorder);
+    return out;
+}
+
 OcrResult TesseractRecognizer::recognize(const GrayImage& image, std::string_view language) {
     OcrResult result;
-    if (image.width <= 0 || image.height <= 0 ||
-        image.pixels.size() < static_cast<std::size_t>(image.width) * static_cast<std::size_t>(image.height)) {
+    if (const char* why = unreadable_image_reason(image)) {
         result.failed = true;
-        result.error = "empty or malformed image";
+        result.error = why;
         return result;
     }
     require_language(language);
+    const auto text_image = tesseract_input(image);
+    if (!text_image) return result;  // no line of text: nothing read, nothing failed
     load(tesseract_models_for(language));
     limit_openmp_to_this_thread();
-    char* text = nullptr;
-    int confidence = 0;
     tesseract::TessBaseAPI* api = api_.get();
-    const bool completed = run_catching_sigfpe([&] {
-        api->SetImage(image.pixels.data(), image.width, image.height, 1, image.width);
-        text = api->GetUTF8Text();
-        confidence = api->MeanTextConf();
-        api->Clear();
-    });
-    if (!completed) {
-        // The instance was interrupted mid-call: abandon it (its memory is leaked, which is
-        // bounded by how rarely this happens) and load a fresh one next time.
-        static_cast<void>(api_.release());
-        loaded_models_.clear();
-        result.failed = true;
-        result.error = "tesseract raised SIGFPE on this image";
-        return result;
-    }
+    api->SetImage(text_image->pixels.data(), text_image->width, text_image->height, 1, text_image->width);
+    char* text = api->GetUTF8Text();
+    const int confidence = api->MeanTextConf();
+    api->Clear();
     if (text) {
         result.text = trimmed(text);
         delete[] text;

@@ -1,8 +1,11 @@
 #pragma once
 // tesseract through its C++ API, LSTM models from Debian (tesseract-ocr-chi-sim, -eng).
-// Page segmentation: a single uniform block (one or two subtitle lines); --psm 7, single
-// line, is the mode seen to raise SIGFPE, and a block handles two-line subtitles too.
+// Page segmentation: a single uniform block (one or two subtitle lines). Not --psm 7, single
+// line: that mode aborts on some slivers of ink and spends minutes on thin strips, and a
+// block handles two-line subtitles too. Images that cannot hold a line of text (ink less
+// than 8 px tall) are not given to tesseract at all (tesseract_recognizer.cpp).
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "engines/ocr.hpp"
@@ -35,5 +38,11 @@ private:
 // are read from (TESSDATA_PREFIX, else Debian's). Exposed for tests and messages.
 std::string tesseract_models_for(std::string_view language);
 std::string tesseract_data_dir();
+// Why an image is malformed (no pixels, fewer bytes than its size), or nullptr.
+const char* unreadable_image_reason(const GrayImage& image);
+// What tesseract is given for a well-formed image: its ink cropped with a white border, or
+// nullopt when the ink cannot be a line of text (none, or under 8 px tall: slivers that
+// crash or stall tesseract). Exposed for tests.
+std::optional<GrayImage> tesseract_input(const GrayImage& image);
 
 }  // namespace dramaloc::engines

@@ -35,7 +35,12 @@ CodecContextPtr open_h264_encoder(const H264Settings& s) {
     encoder->color_range = AVCOL_RANGE_MPEG;
     encoder->thread_count = 0;
     // A keyframe every 2 s keeps seeking in the review UI responsive.
-    encoder->gop_size = std::max(1, 2 * s.frame_rate.num / s.frame_rate.den);
+    if (s.keyframe_interval_s < 0) throw ConfigError("key frame interval must be 0 (default) or more seconds");
+    encoder->gop_size = std::max(1, (s.keyframe_interval_s > 0 ? s.keyframe_interval_s : 2) * s.frame_rate.num / s.frame_rate.den);
+    if (s.keyframe_interval_s > 0) {
+        encoder->keyint_min = encoder->gop_size;
+        av_opt_set(encoder->priv_data, "x264-params", "scenecut=0", 0);
+    }
     if (s.global_header) encoder->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
     if (av_opt_set(encoder->priv_data, "preset", s.preset.c_str(), 0) < 0)
         throw ConfigError("x264 preset '" + s.preset + "' is unknown; use ultrafast … veryslow");

@@ -19,6 +19,9 @@ struct H264Settings {
     int crf = 23;
     std::string preset = "veryfast";
     bool global_header = true;     // MP4 wants SPS/PPS in extradata
+    // Seconds between key frames; 0 = every 2 s with x264's scene-cut key frames as well.
+    // When set, key frames come exactly this often and nowhere else (sparse-keyframe material).
+    int keyframe_interval_s = 0;
 };
 
 // Opens libx264 for yuv420p. ConfigError for bad settings, EngineError when libx264 is missing.

@@ -42,3 +42,25 @@ TEST(TextCodec, Base64RejectsWhatIsNotBase64) {
         EXPECT_NE(std::string(e.what()).find("reference_audio"), std::string::npos);
     }
 }
+
+TEST(TextCodec, DecodesAndEncodesUtf8) {
+    EXPECT_EQ(code_points("a林\xF0\x9F\x98\x80"), (std::vector<char32_t>{U'a', U'林', U'\U0001F600'}));
+    // Invalid bytes (a lone continuation, an overlong form, a surrogate) each become U+FFFD.
+    EXPECT_EQ(code_points("\x80x\xC0\xAF\xED\xA0\x80"),
+              (std::vector<char32_t>{U'\uFFFD', U'x', U'\uFFFD', U'\uFFFD', U'\uFFFD', U'\uFFFD', U'\uFFFD'}));
+    std::string out;
+    for (const char32_t c : {U'a', U'é', U'林', U'\U0001F600'}) append_utf8(out, c);
+    EXPECT_EQ(out, "aé林\xF0\x9F\x98\x80");
+    out.clear();
+    append_utf8(out, 0xD800);
+    append_utf8(out, 0x110000);
+    EXPECT_EQ(out, "\uFFFD\uFFFD");
+    EXPECT_EQ(utf8_sequence_length("林", 0), 3u);
+    EXPECT_EQ(utf8_sequence_length("\xE6\x9E", 0), 0u);  // cut short
+}
+
+TEST(TextCodec, DecodesCharacterReferences) {
+    EXPECT_EQ(decode_entities("Tom &amp; Jerry &lt;3 &#233;&#xE9; &nbsp;&rlm;"), "Tom & Jerry <3 éé \u00A0\u200F");
+    // Unknown names, a lone '&', out-of-range and malformed numbers stay as written.
+    EXPECT_EQ(decode_entities("AT&T &copy; &#xD800; &#12a; & end"), "AT&T &copy; &#xD800; &#12a; & end");
+}

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "frames.hpp"
 #include "hardsubs/text_mask.hpp"
 
@@ -92,4 +94,88 @@ TEST(TextMask, RemovesSmallComponentsOnly) {
     remove_small_components(m, 3);
     EXPECT_EQ(m.count(), 10u);
     EXPECT_EQ(m.at(16, 2), 0);
+}
+
+namespace {
+
+// Limited-range BT.601 4:2:0, as an H.264 decoder hands frames over (chroma averaged per 2x2).
+struct Yuv420 {
+    int width, height;
+    std::vector<std::uint8_t> y, u, v;
+    Yuv420View view() const { return {y.data(), u.data(), v.data(), width, height}; }
+};
+
+Yuv420 to_yuv420(const test::TestFrame& f) {
+    Yuv420 out{f.width, f.height, {}, {}, {}};
+    out.y.resize(static_cast<std::size_t>(f.width) * static_cast<std::size_t>(f.height));
+    out.u.resize(out.y.size() / 4);
+    out.v.resize(out.y.size() / 4);
+    const auto channel = [&](int x, int y, int c) { return static_cast<double>(f.row(y)[x * 3 + c]); };
+    for (int y = 0; y < f.height; ++y)
+        for (int x = 0; x < f.width; ++x)
+            out.y[static_cast<std::size_t>(y * f.width + x)] = static_cast<std::uint8_t>(
+                std::lround(16 + (65.481 * channel(x, y, 0) + 128.553 * channel(x, y, 1) + 24.966 * channel(x, y, 2)) / 255));
+    for (int y = 0; y < f.height / 2; ++y)
+        for (int x = 0; x < f.width / 2; ++x) {
+            double r = 0, g = 0, b = 0;
+            for (int k = 0; k < 4; ++k) r += channel(2 * x + k % 2, 2 * y + k / 2, 0) / 4, g += channel(2 * x + k % 2, 2 * y + k / 2, 1) / 4,
+                                        b += channel(2 * x + k % 2, 2 * y + k / 2, 2) / 4;
+            const auto i = static_cast<std::size_t>(y * (f.width / 2) + x);
+            out.u[i] = static_cast<std::uint8_t>(std::lround(128 + (-37.797 * r - 74.203 * g + 112.0 * b) / 255));
+            out.v[i] = static_cast<std::uint8_t>(std::lround(128 + (112.0 * r - 93.786 * g - 18.214 * b) / 255));
+        }
+    return out;
+}
+
+}  // namespace
+
+TEST(TextMaskYuv, KeepsWhiteStrokesWithADarkOutlineAtHalfResolution) {
+    auto f = test::noisy_frame(240, 100);
+    // Outlined white (text), white without outline (a highlight), outlined yellow, and an
+    // outlined cream disc edge: the bokeh spots of a busy background, which a chroma bound as
+    // loose as the RGB one let through as text.
+    fill_rect(f, 10, 10, 40, 16, 0, 0, 0);
+    fill_rect(f, 14, 14, 32, 8, 255, 255, 255);
+    fill_rect(f, 70, 14, 32, 8, 255, 255, 255);
+    fill_rect(f, 120, 10, 40, 16, 0, 0, 0);
+    fill_rect(f, 124, 14, 32, 8, 250, 220, 40);
+    fill_rect(f, 180, 10, 40, 16, 40, 20, 50);
+    fill_rect(f, 184, 14, 32, 8, 240, 225, 190);
+    const auto yuv = to_yuv420(f);
+    YuvTextMaskOptions o;
+    o.outline_radius = 2;
+    const Mask m = text_mask_yuv420_half(yuv.view(), o);
+    ASSERT_EQ(m.width, 120);
+    ASSERT_EQ(m.height, 50);
+    EXPECT_EQ(m.at(15, 9), 1);   // outlined white
+    EXPECT_EQ(m.at(43, 9), 0);   // white without outline
+    EXPECT_EQ(m.at(70, 9), 0);   // yellow
+    EXPECT_EQ(m.at(100, 9), 0);  // cream
+    const media::Rect box = bounding_box(m);
+    EXPECT_EQ(box.x, 7);
+    EXPECT_EQ(box.width, 16);
+    EXPECT_EQ(box.y, 7);
+    EXPECT_EQ(box.height, 4);
+}
+
+TEST(TextMaskYuv, FindsRenderedChineseTextLikeTheRgbMaskDoes) {
+    auto f = test::noisy_frame(540, 300);
+    ASSERT_GT(test::draw_subtitle(f, "我明天就要结婚了。", 40).width, 0);
+    TextMaskOptions rgb_options;
+    rgb_options.outline_radius = outline_radius_for_width(540);
+    rgb_options.step = 2;
+    const Mask rgb = text_mask(view(f), rgb_options);
+    YuvTextMaskOptions yuv_options;
+    yuv_options.outline_radius = std::max(1, outline_radius_for_width(540) / 2);
+    const Mask yuv = text_mask_yuv420_half(to_yuv420(f).view(), yuv_options);
+    ASSERT_GT(rgb.count(), 200u);
+    // The same strokes, less their edges: 2x2 averaging and shared chroma blend an edge pixel
+    // with the (here very colourful) noise around it.
+    EXPECT_GT(yuv.count(), rgb.count() / 2);
+    EXPECT_LT(yuv.count(), rgb.count() * 5 / 4);
+    const auto a = bounding_box(rgb), b = bounding_box(yuv);
+    EXPECT_NEAR(a.x, b.x, 2);
+    EXPECT_NEAR(a.y, b.y, 2);
+    EXPECT_NEAR(a.width, b.width, 3);
+    EXPECT_NEAR(a.height, b.height, 3);
 }

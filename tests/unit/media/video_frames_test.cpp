@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "core/error.hpp"
@@ -105,4 +106,49 @@ TEST_F(VideoFrames, AgreesWithFfmpegOnFrameCount) {
                                       "stream=nb_read_frames", "-of", "csv=p=0", video().string()});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(std::atoi(r.out.c_str()), 60);
+}
+
+TEST(VideoFramesSkipping, FramesNoOtherFrameRefersToAreSkippedAndIndicesKeepTheirPlace) {
+    test::TempDir dir;
+    test::TestVideoSpec spec;
+    spec.frames = 90;
+    spec.preset = "veryfast";  // B-frames, most of which nothing refers to
+    test::write_test_video(dir / "b.mp4", spec);
+    VideoReadOptions options;
+    options.skip_non_reference = true;
+    VideoFrameReader reader(dir / "b.mp4", options);
+    VideoFrame frame;
+    std::vector<std::int64_t> indices;
+    while (reader.next(frame)) {
+        indices.push_back(frame.index);
+        EXPECT_EQ(frame.pts, (frame.index * 1000 + 15) / 30) << frame.index;
+    }
+    EXPECT_EQ(reader.frames_in_stream(), 90);  // every frame counted, decoded or not
+    ASSERT_GT(indices.size(), 10u);
+    EXPECT_LT(indices.size(), 80u);
+    EXPECT_EQ(indices.front(), 0);
+    EXPECT_TRUE(std::is_sorted(indices.begin(), indices.end()));
+    EXPECT_EQ(std::adjacent_find(indices.begin(), indices.end()), indices.end());  // no index twice
+    EXPECT_LE(indices.back(), 89);
+}
+
+TEST_F(VideoFrames, Yuv420PlanesAreTheCodedValues) {
+    VideoReadOptions options;
+    options.kind = PixelKind::Yuv420;
+    VideoFrameReader reader(video(), options);
+    VideoFrame frame;
+    ASSERT_TRUE(reader.next(frame));
+    ASSERT_EQ(frame.width, 180);
+    ASSERT_EQ(frame.height, 320);
+    ASSERT_EQ(frame.pixels.size(), 180u * 320u * 3 / 2);
+    const auto luma = [&](int x, int y) { return frame.pixels[static_cast<std::size_t>(y * 180 + x)]; };
+    const auto v = [&](int x, int y) { return frame.pixels[180u * 320u * 5 / 4 + static_cast<std::size_t>(y * 90 + x)]; };
+    // Limited range BT.601: gray 128 is Y 126; the band's red (230, 40, 40) is Y 99, V 211.
+    EXPECT_NEAR(luma(90, 100), 126, 4);
+    EXPECT_NEAR(luma(90, 260), 99, 6);
+    EXPECT_NEAR(v(45, 130), 211, 8);
+    EXPECT_NEAR(v(45, 50), 128, 4);
+    // Whole frames only: a region or a scale is refused.
+    options.roi = {0, 0, 90, 90};
+    EXPECT_THROW(VideoFrameReader(video(), options), ConfigError);
 }

@@ -2,9 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <set>
 
 #include "core/error.hpp"
+#include "core/text_codec.hpp"
 #include "media/audio_decode.hpp"
 #include "media/probe.hpp"
 #include "media/video_frames.hpp"
@@ -190,6 +192,50 @@ TEST(SampleEpisode, BadOptionsSayWhatIsAllowed) {
     french.hardsubs_language = "fr";
     EXPECT_NE(message_for(french).find("available in: zh"), std::string::npos);
     EXPECT_TRUE(test::list_files(dir.path()).empty());
+}
+
+TEST(SampleEpisode, ShortLinesSparseKeyFramesAndNoMusic) {
+    test::TempDir dir;
+    SampleOptions options;
+    options.seconds = 24;
+    options.width = 360;
+    options.height = 640;
+    options.hardsubs_language = "zh";
+    options.scene = Scene::Short;
+    options.keyframe_interval_s = 10;
+    options.music_db.reset();
+    const SampleResult result = make_sample(dir / "short.mp4", options);
+    const auto& ref = result.contents;
+    ASSERT_GE(ref.hardsubs.size(), 8u);
+    for (const auto& e : ref.hardsubs) {
+        // 3-8 Chinese characters, punctuation not counted.
+        int han = 0;
+        for (const char32_t c : code_points(e.lines[0]))
+            han += c >= 0x4E00 && c <= 0x9FFF;
+        EXPECT_GE(han, 3) << e.lines[0];
+        EXPECT_LE(han, 8) << e.lines[0];
+    }
+    EXPECT_EQ(ref.scene, "short");
+    EXPECT_EQ(ref.keyframe_interval_s, 10);
+    EXPECT_FALSE(ref.music_db.has_value());
+    // Key frames at 0, 10 and 20 s only (no scene-cut key frames).
+    const auto reread = read_sample_reference(result.reference);
+    EXPECT_EQ(reread.scene, "short");
+    EXPECT_FALSE(reread.music_db.has_value());
+    const auto r = test::run_command({"ffprobe", "-v", "error", "-select_streams", "v:0", "-skip_frame", "nokey", "-show_entries",
+                                      "frame=pts_time", "-of", "csv=p=0", result.video.string()});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    int keyframes = 0;  // one time per line (the first frame's side data adds an empty line)
+    for (std::size_t at = 0; at < r.out.size(); at = r.out.find('\n', at) + 1) {
+        keyframes += std::isdigit(static_cast<unsigned char>(r.out[at])) != 0;
+        if (r.out.find('\n', at) == std::string::npos) break;
+    }
+    EXPECT_EQ(keyframes, 3) << r.out;
+    // Without music, the pauses between lines are silent.
+    const auto mono = media::decode_audio(result.video, 16000, 1);
+    const auto& lines = ref.script.lines;
+    ASSERT_GE(lines.size(), 2u);
+    EXPECT_LT(rms_between(mono, lines[0].end + 60, lines[1].start - 60), 1e-3);
 }
 
 TEST(SampleEpisode, BackgroundNamesRoundTrip) {
