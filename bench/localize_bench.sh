@@ -33,23 +33,24 @@ row() { printf '%-46s %14s   %s\n' "$1" "$2" "${3:-}"; }
 max_rss_mb() { awk -F': ' '/Maximum resident set size/ { printf "%.0f", $2 / 1024 }' "$1"; }
 cpu_percent() { awk -F': ' '/Percent of CPU this job got/ { print $2 }' "$1"; }
 
-# make_episode SECONDS -> $WORK/epSECONDS.mp4 (+ .json), timed
+# make_episode SECONDS [NAME [SAMPLE OPTIONS...]] -> $WORK/NAME.mp4 (+ .json; NAME defaults to epSECONDS), timed
 make_episode() {
-  local ep="$WORK/ep$1.mp4"
-  if [[ ! -f "$ep" || ! -f "$WORK/ep$1.json" ]]; then
+  local seconds="$1" name="${2:-ep$1}"; shift; [[ $# -gt 0 ]] && shift
+  local ep="$WORK/$name.mp4"
+  if [[ ! -f "$ep" || ! -f "$WORK/$name.json" ]]; then
     local t0; t0=$(now)
-    "$DRAMALOC" sample make "$ep" --seconds "$1" >/dev/null 2>"$WORK/sample$1.log" \
-      || { cat "$WORK/sample$1.log" >&2; exit 1; }
-    echo "generated a $1 s 1080x1920 sample episode in $(elapsed "$t0" "$(now)") s" >&2
+    "$DRAMALOC" sample make "$ep" --seconds "$seconds" "$@" >/dev/null 2>"$WORK/sample-$name.log" \
+      || { cat "$WORK/sample-$name.log" >&2; exit 1; }
+    echo "generated a $seconds s 1080x1920 sample episode ($name) in $(elapsed "$t0" "$(now)") s" >&2
   fi
   echo "$ep"
 }
 
-# localize EPISODE OUT STORE TIMEFILE -> sets WALL (seconds, whole process) and COMPUTED (stages)
+# localize EPISODE OUT STORE TIMEFILE [TARGETS] -> sets WALL (seconds, whole process) and COMPUTED (stages)
 localize() {
   local t0 log="$4.out"
   t0=$(now)
-  /usr/bin/time -v -o "$4" "$DRAMALOC" localize "$1" --from en --to "$TO" --out "$2" --store "$3" --jobs "$JOBS" -q >"$log" \
+  /usr/bin/time -v -o "$4" "$DRAMALOC" localize "$1" --from en --to "${5:-$TO}" --out "$2" --store "$3" --jobs "$JOBS" -q >"$log" \
     || { echo "bench: dramaloc localize $1 failed (see $4)"; exit 1; }
   WALL="$(elapsed "$t0" "$(now)")"
   COMPUTED="$(sed -n 's/.*: \([0-9]*\) stages computed.*/\1/p' "$log")"
@@ -89,3 +90,17 @@ if [[ "$LONG" -gt 0 ]]; then
 fi
 
 "$QUALITY" quality "$WORK/$NAME.json" "$OUT/$NAME" "$STORE"
+
+# Dub onsets: whether each line's dub starts with its voice, with music 20 dB under the speech
+# and with none (the same script and pauses; a line that runs two speakers' lines together
+# starts the second one's dub late). French only: the onsets do not depend on the language.
+echo "-- dub onsets (${ONSET_SECONDS:-90} s episodes, seed 7, --to fr) --"
+for music in -20 none; do
+  name="onsets-music$music"
+  OEP="$(make_episode "${ONSET_SECONDS:-90}" "$name" --music "$music" --seed 7)"
+  rm -rf "$WORK/out-$name" "$WORK/store-$name"
+  localize "$OEP" "$WORK/out-$name" "$WORK/store-$name" "$WORK/$name.time" fr
+  [[ "$music" == none ]] && echo "  no music:" || echo "  music ${music#-} dB under the speech:"
+  "$QUALITY" quality "$WORK/$name.json" "$WORK/out-$name/$name" "$WORK/store-$name" \
+    | grep -E "onsets|speaker attribution|lines: reference" | sed 's/^/  /'
+done

@@ -3,6 +3,7 @@
 #include "core/edit_distance.hpp"
 
 #include <algorithm>
+#include <iterator>
 #include <cctype>
 #include <iterator>
 #include <string>
@@ -145,21 +146,123 @@ std::string punctuate_utterance(const std::vector<std::string_view>& words) {
 }
 
 std::vector<Line> words_to_lines(const std::vector<Word>& input, const LinePolicy& policy) {
+    return words_to_lines(input, {}, policy);
+}
+
+std::vector<Line> words_to_lines(const std::vector<Word>& input, const std::vector<SpeechRegion>& speech, const LinePolicy& policy) {
     std::vector<Word> words;
     for (const Word& w : input) {
         if (!w.text.empty()) words.push_back(w);
     }
+    // The speech region of each word: the one holding its middle, else the nearest within
+    // 300 ms (recognisers stretch words into silence); -1 for none.
+    const auto region_of = [&](const Word& w) -> std::ptrdiff_t {
+        const TimeMs middle = (w.start + w.end) / 2;
+        std::ptrdiff_t best = -1;
+        TimeMs nearest = 300;
+        for (std::size_t r = 0; r < speech.size(); ++r) {
+            const TimeMs d = middle < speech[r].start ? speech[r].start - middle : middle > speech[r].end ? middle - speech[r].end : 0;
+            if (d < nearest) nearest = d, best = static_cast<std::ptrdiff_t>(r);
+            if (d == 0) break;
+        }
+        return best;
+    };
+    std::vector<std::ptrdiff_t> regions(words.size());
+    for (std::size_t i = 0; i < words.size(); ++i) regions[i] = region_of(words[i]);
+
     std::vector<Line> lines;
+    std::vector<std::ptrdiff_t> first_region, last_region;  // per line
     std::size_t first = 0;
     for (std::size_t i = 0; i < words.size(); ++i) {
         const bool last_word = i + 1 == words.size();
-        if (last_word || words[i + 1].start - words[i].end >= policy.split_pause_ms) {
+        const bool new_region = !last_word && regions[i] >= 0 && regions[i + 1] >= 0 && regions[i] != regions[i + 1];
+        if (last_word || new_region || words[i + 1].start - words[i].end >= policy.split_pause_ms) {
+            const std::size_t before = lines.size();
             split_long(words, first, i, policy, lines);
+            for (std::size_t l = before; l < lines.size(); ++l) {
+                first_region.push_back(l == before ? regions[first] : -1);
+                last_region.push_back(l + 1 == lines.size() ? regions[i] : -1);
+            }
             first = i + 1;
         }
     }
+    // Edges onto the speech. A line that starts (ends) in a pause, where a recogniser put a
+    // word in the music, starts (ends) with the speech. The first line of a region starts with
+    // it and the last ends with it; and a region in which nothing was recognised (the
+    // recogniser dropped a whole sentence) goes to the line it is closest to, the next one
+    // on a tie, within snap_to_speech_ms: the dub of that line then starts with its voice.
+    std::vector<bool> has_words(speech.size(), false);
+    for (const auto r : regions)
+        if (r >= 0) has_words[static_cast<std::size_t>(r)] = true;
+    const auto inside = [&](TimeMs t) {
+        return std::any_of(speech.begin(), speech.end(), [&](const SpeechRegion& r) { return r.start <= t && t < r.end; });
+    };
+    for (Line& line : lines) {
+        if (speech.empty() || inside(line.start)) continue;
+        for (const SpeechRegion& r : speech)
+            if (r.start > line.start && r.start < line.end) {
+                line.start = r.start;
+                break;
+            }
+    }
+    for (Line& line : lines) {
+        if (speech.empty() || inside(line.end - 1)) continue;
+        for (auto r = speech.rbegin(); r != speech.rend(); ++r)
+            if (r->end < line.end && r->end > line.start) {
+                line.end = r->end;
+                break;
+            }
+    }
+    for (std::size_t l = 0; l < lines.size(); ++l) {
+        if (const auto r = first_region[l]; r >= 0 && (l == 0 || last_region[l - 1] != r)) {
+            const TimeMs edge = speech[static_cast<std::size_t>(r)].start;
+            if (edge < lines[l].start && lines[l].start - edge <= policy.snap_to_speech_ms && (l == 0 || lines[l - 1].end <= edge))
+                lines[l].start = edge;
+        }
+        if (const auto r = last_region[l]; r >= 0 && (l + 1 == lines.size() || first_region[l + 1] != r)) {
+            const TimeMs edge = speech[static_cast<std::size_t>(r)].end;
+            if (edge > lines[l].end && edge - lines[l].end <= policy.snap_to_speech_ms &&
+                (l + 1 == lines.size() || lines[l + 1].start >= edge))
+                lines[l].end = edge;
+        }
+    }
+    for (std::size_t r = 0; r < speech.size(); ++r) {
+        if (has_words[r] || lines.empty()) continue;
+        const SpeechRegion& wordless = speech[r];
+        const auto next = std::find_if(lines.begin(), lines.end(), [&](const Line& l) { return l.start >= wordless.end; });
+        const TimeMs to_next = next == lines.end() ? policy.snap_to_speech_ms + 1 : next->start - wordless.end;
+        const auto previous = next == lines.begin() ? lines.end() : std::prev(next);
+        const TimeMs from_previous =
+            previous == lines.end() || previous->end > wordless.start ? policy.snap_to_speech_ms + 1 : wordless.start - previous->end;
+        if (to_next <= from_previous && to_next <= policy.snap_to_speech_ms && next->start - wordless.start <= policy.snap_to_speech_ms + 1500)
+            next->start = wordless.start;
+        else if (from_previous < to_next && from_previous <= policy.snap_to_speech_ms)
+            previous->end = wordless.end;
+    }
     for (std::size_t i = 0; i < lines.size(); ++i) lines[i].id = static_cast<int>(i + 1);
     return lines;
+}
+
+std::vector<Line> split_line_at_turns(const Line& line, const std::vector<VoiceTurn>& turns) {
+    std::vector<Line> parts;
+    std::size_t first = 0;
+    TimeMs start = line.start;
+    for (std::size_t n = 0; n <= turns.size(); ++n) {
+        const bool last = n == turns.size();
+        const std::size_t end = last ? line.words.size() : turns[n].word;
+        if (end <= first || end > line.words.size()) continue;
+        Line part = make_line(line.words, first, end - 1);
+        part.id = 0;
+        part.origin = line.origin;
+        part.speaker = line.speaker;
+        part.start = start;
+        part.end = last ? line.end : std::clamp(turns[n].previous_ends, start + 1, line.end);
+        if (!last) start = std::clamp(turns[n].starts, part.end, line.end);
+        parts.push_back(std::move(part));
+        first = end;
+    }
+    if (parts.empty()) parts.push_back(line);
+    return parts;
 }
 
 double WordErrors::rate() const {

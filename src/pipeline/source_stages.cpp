@@ -294,7 +294,7 @@ SourceAnalysis analyse_source(StageContext& context, const fs::path& episode, co
             for (auto& w : per_chunk) words.insert(words.end(), w.begin(), w.end());
             write_json(dir / "words.json", json(words));
         });
-        lines = engines::words_to_lines(read_json(words_dir / "words.json").get<std::vector<Word>>());
+        lines = engines::words_to_lines(read_json(words_dir / "words.json").get<std::vector<Word>>(), out.regions);
     } else if (out.mode == SourceMode::Import) {
         lines_key = stage_key("import", 1, "", {hash_file_hex(options.source.import_file)});
         lines = lines_from_file(options.source.import_file);
@@ -313,12 +313,18 @@ SourceAnalysis analyse_source(StageContext& context, const fs::path& episode, co
     // Who is known decides the ids; their voice references do not (and live at paths that move).
     std::vector<Character> known_voices = options.known_characters;
     for (auto& c : known_voices) c.reference_audio.clear(), c.reference_text.clear();
-    out.script_key = stage_key("source-script", 2, speakers->version(), {lines_key, out.audio_key},
+    out.script_key = stage_key("source-script", 3, speakers->version(), {lines_key, out.audio_key},
                                std::string(to_string(out.mode)) + "/" + options.source_language +
                                    (known_voices.empty() ? std::string() : "/known=" + characters_to_json(known_voices).dump()));
     const fs::path script_dir = run_stage(context, {"source-script", "episode", speakers->version(), out.script_key},
                                           [&](const fs::path& dir) {
-        Script script{options.source_language, lines};
+        Script script{options.source_language, {}};
+        // No line spans two voices: a line in which another voice takes over is two lines.
+        for (const Line& line : lines) {
+            const auto turns = out.has_audio ? speakers->voice_turns(speech, line) : std::vector<engines::VoiceTurn>{};
+            for (Line& part : engines::split_line_at_turns(line, turns)) script.lines.push_back(std::move(part));
+        }
+        for (std::size_t i = 0; i < script.lines.size(); ++i) script.lines[i].id = static_cast<int>(i) + 1;
         engines::SpeakerAssignment assignment;
         if (out.has_audio && !script.lines.empty()) assignment = speakers->identify(speech, script.lines, options.known_characters);
         for (std::size_t i = 0; i < script.lines.size() && i < assignment.line_speakers.size(); ++i)

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <limits>
 #include <optional>
 #include <sstream>
@@ -118,18 +119,116 @@ PitchSpeakerIdentifier::PitchSpeakerIdentifier(PitchSpeakerSettings settings) : 
 
 std::string PitchSpeakerIdentifier::version() const {
     std::ostringstream out;
-    out << "pitch-speakers 2 cluster=" << settings_.cluster_distance << " known=" << settings_.known_match_semitones
+    out << "pitch-speakers 3 cluster=" << settings_.cluster_distance << " turn=" << settings_.turn_distance << "/" << settings_.min_turn_part_ms << " known=" << settings_.known_match_semitones
         << " low<" << settings_.low_register_below_hz << " small<" << settings_.min_cluster_voiced_frames;
     return out.str();
 }
 
-SpeakerAssignment PitchSpeakerIdentifier::identify(const media::AudioBuffer& mono_16k, const std::vector<Line>& lines,
-                                                   const std::vector<Character>& known) {
+namespace {
+
+void require_mono_16k(const media::AudioBuffer& mono_16k) {
     if (mono_16k.sample_rate != 16000 || mono_16k.channels != 1) {
         throw InputError("speaker identification needs mono 16 kHz audio, got " + std::to_string(mono_16k.channels) +
                          " channel(s) at " + std::to_string(mono_16k.sample_rate) +
                          " Hz; decode with media::decode_audio(path, 16000, 1)");
     }
+}
+
+// Sum of absolute deviations of the log pitch of `p`'s frames from their median: how little
+// one voice explains them (octave errors weigh no more than any other distant frame).
+double pitch_spread_cost(const VoiceProfile& p) {
+    if (p.f0_hz.empty()) return 0.0;
+    const double centre = std::log2(median_hz(p.f0_hz));
+    double cost = 0.0;
+    for (const double f0 : p.f0_hz) cost += std::abs(std::log2(f0) - centre);
+    return cost;
+}
+
+// The turns among words [first, last) of a line (times relative to the line's start in
+// `whole`), recursively. The cut is where one voice on each side explains the pitch best
+// (least total deviation, a change point); it is a turn when the two sides are voice_distance
+// apart by turn_distance or more.
+void find_turns(const Line& line, const VoiceProfile& whole, std::size_t first, std::size_t last, const PitchSpeakerSettings& s,
+                std::vector<std::size_t>& out) {
+    const auto from = [&](std::size_t k) { return k == 0 ? 0L : static_cast<long>((line.words[k - 1].end + line.words[k].start) / 2 - line.start); };
+    const auto to = [&](std::size_t k) { return k == line.words.size() ? static_cast<long>(line.end - line.start) : from(k); };
+    const long begin = from(first), end = to(last);
+    double best_cost = std::numeric_limits<double>::infinity();
+    std::size_t cut = 0;
+    for (std::size_t k = first + 1; k < last; ++k) {
+        const long at = from(k);
+        if (at - begin < s.min_turn_part_ms || end - at < s.min_turn_part_ms) continue;
+        const VoiceProfile left = part_of(whole, begin, at), right = part_of(whole, at, end);
+        if (!left.usable() || !right.usable()) continue;
+        if (const double cost = pitch_spread_cost(left) + pitch_spread_cost(right); cost < best_cost) best_cost = cost, cut = k;
+    }
+    if (cut == 0) return;
+    if (voice_distance(part_of(whole, begin, from(cut)), part_of(whole, from(cut), end)) < s.turn_distance) return;
+    find_turns(line, whole, first, cut, s, out);
+    out.push_back(cut);
+    find_turns(line, whole, cut, last, s, out);
+}
+
+}  // namespace
+
+// The pause between two voices inside [from, to): the quietest 80 ms, widened while the
+// level stays within 6 dB of it. Levels are of 10 ms frames.
+std::pair<TimeMs, TimeMs> quietest_stretch(const media::AudioBuffer& mono_16k, TimeMs from, TimeMs to) {
+    constexpr TimeMs kFrameMs = 10;
+    constexpr std::size_t kWindow = 8;
+    const media::AudioBuffer part = media::slice_ms(mono_16k, from, to);
+    const std::size_t per_frame = static_cast<std::size_t>(mono_16k.sample_rate) * kFrameMs / 1000;
+    std::vector<double> level;
+    for (std::size_t at = 0; at + per_frame <= part.samples.size(); at += per_frame) {
+        double energy = 0;
+        for (std::size_t i = at; i < at + per_frame; ++i) energy += static_cast<double>(part.samples[i]) * part.samples[i];
+        level.push_back(10.0 * std::log10(energy / static_cast<double>(per_frame) + 1e-12));
+    }
+    if (level.size() < kWindow) return {(from + to) / 2, (from + to) / 2};
+    std::size_t best = 0;
+    double best_sum = std::numeric_limits<double>::infinity();
+    for (std::size_t i = 0; i + kWindow <= level.size(); ++i) {
+        double sum = 0;
+        for (std::size_t k = i; k < i + kWindow; ++k) sum += level[k];
+        if (sum < best_sum) best_sum = sum, best = i;
+    }
+    const double ceiling = best_sum / kWindow + 6.0;
+    std::size_t first = best, last = best + kWindow;  // [first, last)
+    while (first > 0 && level[first - 1] <= ceiling) --first;
+    while (last < level.size() && level[last] <= ceiling) ++last;
+    return {from + static_cast<TimeMs>(first) * kFrameMs, from + static_cast<TimeMs>(last) * kFrameMs};
+}
+
+std::vector<VoiceTurn> PitchSpeakerIdentifier::voice_turns(const media::AudioBuffer& mono_16k, const Line& line) {
+    require_mono_16k(mono_16k);
+    std::vector<std::size_t> cuts;
+    if (line.words.size() < 2 || line.end - line.start < 2 * settings_.min_turn_part_ms) return {};
+    const VoiceProfile whole = measure_voice(media::slice_ms(mono_16k, line.start, line.end).samples);
+    find_turns(line, whole, 0, line.words.size(), settings_, cuts);
+    // Word times are loose (under music especially): the pause is looked for from a word
+    // before the cut to a word after it, and the new voice's first word is the first one
+    // after the pause.
+    std::vector<VoiceTurn> turns;
+    const std::size_t n = line.words.size();
+    for (const std::size_t k : cuts) {
+        const std::size_t lo = k >= 2 ? k - 2 : 0, hi = std::min(n - 1, k + 1);
+        const TimeMs from = std::max(line.start, line.words[lo].start), to = std::min(line.end, line.words[hi].end);
+        const auto [quiet_from, quiet_to] = quietest_stretch(mono_16k, from, std::max(from, to));
+        std::size_t word = k;
+        for (std::size_t w = lo + 1; w <= hi; ++w)
+            if ((line.words[w].start + line.words[w].end) / 2 >= quiet_to) {
+                word = w;
+                break;
+            }
+        if (!turns.empty() && word <= turns.back().word) continue;
+        turns.push_back({word, quiet_from, quiet_to});
+    }
+    return turns;
+}
+
+SpeakerAssignment PitchSpeakerIdentifier::identify(const media::AudioBuffer& mono_16k, const std::vector<Line>& lines,
+                                                   const std::vector<Character>& known) {
+    require_mono_16k(mono_16k);
     SpeakerAssignment result;
     result.line_speakers.assign(lines.size(), std::string());
 

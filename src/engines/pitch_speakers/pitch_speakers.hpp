@@ -10,12 +10,17 @@
 // little voiced sound, or whose "voice" is a held note or hum (no intonation, nothing
 // above 1 kHz), keep an empty speaker ("unknown"). Pitch separates men from women well,
 // two voices of the same register poorly. Deterministic.
+//
+// Turns: a line whose two parts, cut between two of its words, sound like two voices is
+// two voices' lines (voice_turns), so that no line spans two speakers.
 #include "engines/speakers.hpp"
 
 namespace dramaloc::engines {
 
 struct PitchSpeakerSettings {
     double cluster_distance = 2.0;       // voice_distance units (≈ 6 semitones of pitch alone)
+    double turn_distance = 1.5;          // the two parts of a line this far apart are two voices
+    long min_turn_part_ms = 500;         // each part of a split line is at least this long
     std::size_t min_cluster_voiced_frames = 30;  // smaller clusters (300 ms voiced) join a neighbour
     double known_match_semitones = 3.0;  // cluster median vs a known character's median
     double low_register_below_hz = 165.0;
@@ -30,6 +35,11 @@ public:
     // Throws InputError unless the audio is mono 16 kHz.
     SpeakerAssignment identify(const media::AudioBuffer& mono_16k, const std::vector<Line>& lines,
                                const std::vector<Character>& known) override;
+    // The cut between two words where the voice profiles of the two parts differ most, when
+    // they differ by turn_distance or more; then again in each part. The pause is the
+    // quietest stretch around the cut (from the start of the word before to the end of the
+    // word after).
+    std::vector<VoiceTurn> voice_turns(const media::AudioBuffer& mono_16k, const Line& line) override;
 
 private:
     PitchSpeakerSettings settings_;

@@ -101,6 +101,18 @@ double percentile(std::vector<double> values, double p) {
     return values[static_cast<std::size_t>(k)];
 }
 
+// The summary figures from the per-frame ones.
+void summarise(VoiceProfile& profile) {
+    if (profile.f0_hz.empty()) return;
+    const double count = static_cast<double>(profile.f0_hz.size());
+    profile.median_f0_hz = percentile(profile.f0_hz, 0.5);
+    profile.f0_spread_semitones = semitones_between(percentile(profile.f0_hz, 0.75), percentile(profile.f0_hz, 0.25));
+    double centroid = 0.0, tilt = 0.0;
+    for (std::size_t i = 0; i < profile.f0_hz.size(); ++i) centroid += profile.frame_centroid_hz[i], tilt += profile.frame_tilt_db[i];
+    profile.centroid_hz = centroid / count;
+    profile.tilt_db = tilt / count;
+}
+
 }  // namespace
 
 double median_hz(std::vector<double> f0s) { return percentile(std::move(f0s), 0.5); }
@@ -134,8 +146,6 @@ VoiceProfile measure_voice(std::span<const float> mono_16k) {
     const int low_hi = spectrum.bin_of(1000.0, kRate);
     const int high_hi = spectrum.bin_of(4000.0, kRate);
     std::vector<double> scratch;
-    double centroid_sum = 0.0;
-    double tilt_sum = 0.0;
     for (std::size_t i = 0; i < frames; ++i) {
         if (level_db[i] < gate) continue;
         const std::size_t at = i * kHop16 / 2;
@@ -143,6 +153,7 @@ VoiceProfile measure_voice(std::span<const float> mono_16k) {
         const double f0 = yin_f0(std::span<const float>(low_rate).subspan(at), scratch);
         if (f0 <= 0.0) continue;
         profile.f0_hz.push_back(f0);
+        profile.frame_ms.push_back(static_cast<long>(i) * 10);
         const std::span<const double> power = spectrum.compute(mono_16k.subspan(i * kHop16, kSpectrumFrame));
         double weighted = 0.0;
         double total = 0.0;
@@ -150,19 +161,25 @@ VoiceProfile measure_voice(std::span<const float> mono_16k) {
             weighted += power[static_cast<std::size_t>(k)] * k;
             total += power[static_cast<std::size_t>(k)];
         }
-        centroid_sum += total > 0.0 ? weighted / total * kRate / spectrum.fft_size() : 0.0;
-        tilt_sum += dsp::to_db(dsp::band_power(power, low_lo, low_hi)) -
-                    dsp::to_db(dsp::band_power(power, low_hi + 1, high_hi));
+        profile.frame_centroid_hz.push_back(total > 0.0 ? weighted / total * kRate / spectrum.fft_size() : 0.0);
+        profile.frame_tilt_db.push_back(dsp::to_db(dsp::band_power(power, low_lo, low_hi)) -
+                                        dsp::to_db(dsp::band_power(power, low_hi + 1, high_hi)));
     }
-    if (profile.f0_hz.empty()) return profile;
-    const double count = static_cast<double>(profile.f0_hz.size());
-    profile.median_f0_hz = median_hz(profile.f0_hz);
-    const double q1 = percentile(profile.f0_hz, 0.25);
-    const double q3 = percentile(profile.f0_hz, 0.75);
-    profile.f0_spread_semitones = semitones_between(q3, q1);
-    profile.centroid_hz = centroid_sum / count;
-    profile.tilt_db = tilt_sum / count;
+    summarise(profile);
     return profile;
+}
+
+VoiceProfile part_of(const VoiceProfile& whole, long from_ms, long to_ms) {
+    VoiceProfile part;
+    for (std::size_t i = 0; i < whole.f0_hz.size(); ++i) {
+        if (whole.frame_ms[i] < from_ms || whole.frame_ms[i] >= to_ms) continue;
+        part.f0_hz.push_back(whole.f0_hz[i]);
+        part.frame_ms.push_back(whole.frame_ms[i]);
+        part.frame_centroid_hz.push_back(whole.frame_centroid_hz[i]);
+        part.frame_tilt_db.push_back(whole.frame_tilt_db[i]);
+    }
+    summarise(part);
+    return part;
 }
 
 double voice_distance(const VoiceProfile& a, const VoiceProfile& b) {

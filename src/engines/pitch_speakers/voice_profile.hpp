@@ -10,6 +10,9 @@ namespace dramaloc::engines {
 
 struct VoiceProfile {
     std::vector<double> f0_hz;        // one per voiced frame, in time order
+    std::vector<long> frame_ms;       // when each voiced frame starts, from the start of the samples
+    std::vector<double> frame_centroid_hz;  // per voiced frame
+    std::vector<double> frame_tilt_db;      // per voiced frame
     double median_f0_hz = 0.0;
     double f0_spread_semitones = 0.0;  // interquartile range
     double centroid_hz = 0.0;          // mean spectral centroid (100–5000 Hz) of voiced frames
@@ -24,6 +27,10 @@ struct VoiceProfile {
 
 // Profile of mono 16 kHz samples (10 ms frames).
 VoiceProfile measure_voice(std::span<const float> mono_16k);
+
+// The profile of the voiced frames of `whole` that start in [from_ms, to_ms): a part of a
+// line judged without measuring it again.
+VoiceProfile part_of(const VoiceProfile& whole, long from_ms, long to_ms);
 
 // Median of `f0s` (0 when empty).
 double median_hz(std::vector<double> f0s);

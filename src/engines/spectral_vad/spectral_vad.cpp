@@ -137,6 +137,57 @@ struct FrameSpan {
     std::ptrdiff_t last = 0;  // inclusive
 };
 
+// Each region cut where its speech-band level, smoothed over 50 ms, stays pause_below_speech_db
+// under the region's 80th percentile for pause_ms or more while something plays (the level is
+// above the absolute floor); the pause is left out.
+std::vector<SpeechRegion> cut_at_pauses(const std::vector<SpeechRegion>& regions, const std::vector<FrameFeatures>& frames,
+                                        const SpectralVadSettings& s) {
+    constexpr std::ptrdiff_t kSmooth = 5;
+    const auto n = static_cast<std::ptrdiff_t>(frames.size());
+    const std::ptrdiff_t min_pause = std::max<TimeMs>(1, s.pause_ms / kHopMs);
+    std::vector<SpeechRegion> out;
+    for (const SpeechRegion& r : regions) {
+        const std::ptrdiff_t first = std::clamp<std::ptrdiff_t>(r.start / kHopMs, 0, n - 1);
+        const std::ptrdiff_t last = std::clamp<std::ptrdiff_t>((r.end - 1) / kHopMs, first, n - 1);
+        std::vector<double> level;
+        for (std::ptrdiff_t i = first; i <= last; ++i) {
+            double sum = 0;
+            std::ptrdiff_t count = 0;
+            for (std::ptrdiff_t k = std::max(first, i - kSmooth / 2); k <= std::min(last, i + kSmooth / 2); ++k, ++count)
+                sum += frames[static_cast<std::size_t>(k)].band_db;
+            level.push_back(sum / static_cast<double>(count));
+        }
+        std::vector<double> sorted = level;
+        const auto k80 = static_cast<std::ptrdiff_t>(0.8 * static_cast<double>(sorted.size() - 1));
+        std::nth_element(sorted.begin(), sorted.begin() + k80, sorted.end());
+        const double quiet = sorted[static_cast<std::size_t>(k80)] - s.pause_below_speech_db;
+        TimeMs start = r.start;
+        for (std::ptrdiff_t i = 0; i < static_cast<std::ptrdiff_t>(level.size());) {
+            if (level[static_cast<std::size_t>(i)] >= quiet) {
+                ++i;
+                continue;
+            }
+            std::ptrdiff_t j = i;
+            while (j < static_cast<std::ptrdiff_t>(level.size()) && level[static_cast<std::size_t>(j)] < quiet) ++j;
+            const TimeMs pause_start = (first + i) * kHopMs, pause_end = (first + j) * kHopMs;
+            // Only a pause with sound under it: a silent one is the hysteresis' (and the
+            // bridge's) to judge. Both sides must stay regions of their own (a cut that left
+            // a blip would lose a word).
+            double under = 0;
+            for (std::ptrdiff_t k = first + i; k < first + j; ++k) under += frames[static_cast<std::size_t>(k)].rms_dbfs;
+            under /= static_cast<double>(j - i);
+            if (j - i >= min_pause && under > s.absolute_floor_dbfs && pause_start - start >= s.min_region_ms &&
+                r.end - pause_end >= s.min_region_ms) {
+                out.push_back({start, pause_start});
+                start = pause_end;
+            }
+            i = j;
+        }
+        out.push_back({start, r.end});
+    }
+    return out;
+}
+
 }  // namespace
 
 SpectralVoiceActivityDetector::SpectralVoiceActivityDetector(SpectralVadSettings settings)
@@ -145,7 +196,7 @@ SpectralVoiceActivityDetector::SpectralVoiceActivityDetector(SpectralVadSettings
 std::string SpectralVoiceActivityDetector::version() const {
     const SpectralVadSettings& s = settings_;
     std::ostringstream out;
-    out << "spectral-vad 2 enter=" << s.enter_db << " stay=" << s.stay_db << " edge=" << s.edge_db
+    out << "spectral-vad 3 pause=" << s.pause_below_speech_db << "/" << s.pause_ms << " enter=" << s.enter_db << " stay=" << s.stay_db << " edge=" << s.edge_db
         << " abs=" << s.absolute_floor_dbfs << " pct=" << s.floor_percentile << " win=" << s.floor_window_ms
         << " hang=" << s.hangover_ms << " ext=" << s.max_edge_extension_ms << " bridge=" << s.bridge_gap_ms
         << " min=" << s.min_region_ms << " novel=" << s.enter_novelty_db << "/" << s.stay_novelty_db << "/" << s.edge_novelty_db << " flat=" << s.max_voiced_flatness << " voiced=" << s.min_voiced_ms;
@@ -224,6 +275,7 @@ std::vector<SpeechRegion> SpectralVoiceActivityDetector::detect(const media::Aud
             regions.push_back({start, end});
         }
     }
+    regions = cut_at_pauses(regions, frames, s);
     std::erase_if(regions, [&](const SpeechRegion& r) { return r.end - r.start < s.min_region_ms; });
     return regions;
 }

@@ -8,7 +8,10 @@
 // Regions must also look like speech rather than broadband noise (low spectral flatness
 // somewhere in them). Regions get hysteresis, a hangover, soft onsets and
 // tails, gaps shorter than `bridge_gap_ms` bridged and blips shorter than `min_region_ms`
-// dropped. Pure computation: the same samples always give the same regions.
+// dropped. A region is then cut at every pause inside it: a stretch where the level stays
+// well under the region's own speech level, which is how a pause between two lines sounds
+// when music plays on under it. Pure computation: the same samples always give the same
+// regions.
 #include "engines/vad.hpp"
 
 namespace dramaloc::engines {
@@ -29,6 +32,12 @@ struct SpectralVadSettings {
     TimeMs min_region_ms = 200;
     double max_voiced_flatness = 0.30;  // a frame this tonal (or more) counts as voiced
     TimeMs min_voiced_ms = 60;          // a region needs this much voiced sound
+    // Under music the hysteresis can carry a region across a pause between two lines: a
+    // region is cut where its speech-band level stays this far under the region's speech
+    // level (its 80th percentile) for at least pause_ms, with sound (above the absolute
+    // floor) under it; silent pauses are left to the hysteresis and the bridge.
+    double pause_below_speech_db = 12.0;
+    TimeMs pause_ms = 250;
 };
 
 class SpectralVoiceActivityDetector final : public VoiceActivityDetector {

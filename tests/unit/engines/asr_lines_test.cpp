@@ -98,6 +98,60 @@ TEST(WordsToLines, EmptyInputAndEmptyWords) {
     EXPECT_TRUE(words_to_lines({Word{"", 0, 100, 1.0f}}).empty());
 }
 
+TEST(WordsToLines, APauseBetweenSpeechRegionsEndsALineThatWordsRunAcross) {
+    // Under music a recogniser's words run across the 350 ms pause between two lines (gaps of
+    // 50 ms only; "i" at 2750-3050 ms reaches into it); the speech regions (VAD) show the pause.
+    const std::vector<Word> words = timed_words("why did you come back i came back for you", 1000, 300, 50);
+    const std::vector<SpeechRegion> speech = {{1000, 2650}, {3000, 4500}};
+    EXPECT_EQ(words_to_lines(words).size(), 1u);
+    const std::vector<Line> lines = words_to_lines(words, speech);
+    ASSERT_EQ(lines.size(), 2u);
+    EXPECT_EQ(lines[0].text, "Why did you come back?");
+    EXPECT_EQ(lines[1].text, "I came back for you.");
+}
+
+TEST(WordsToLines, LineEdgesMoveOntoTheSpeech) {
+    // The recogniser dropped the first words of the second line ("I am sorry" heard as
+    // "sorry"): its dub must still start with the voice. A third region was not recognised at
+    // all; it is 200 ms before the last line and 900 ms after the one before: it goes to the last.
+    std::vector<Word> words = timed_words("where were you", 1000);
+    const auto sorry = timed_words("sorry", 3600);
+    const auto late = timed_words("it is late", 8000);
+    words.insert(words.end(), sorry.begin(), sorry.end());
+    words.insert(words.end(), late.begin(), late.end());
+    const std::vector<SpeechRegion> speech = {{950, 2100}, {2900, 4000}, {6700, 7800}, {8000, 9100}};
+    const std::vector<Line> lines = words_to_lines(words, speech);
+    ASSERT_EQ(lines.size(), 3u);
+    EXPECT_EQ(lines[0].start, 950);
+    EXPECT_EQ(lines[0].end, 2100);
+    EXPECT_EQ(lines[1].start, 2900);
+    EXPECT_EQ(lines[1].end, 4000);
+    EXPECT_EQ(lines[2].start, 6700);
+    EXPECT_EQ(lines[2].end, 9100);
+    // A word placed in the pause (music heard as a word) does not start its line there.
+    std::vector<Word> stray = timed_words("you", 2400);
+    stray.insert(stray.end(), sorry.begin(), sorry.end());
+    const auto moved = words_to_lines(stray, {{2900, 4000}}, LinePolicy{.split_pause_ms = 2000});
+    ASSERT_EQ(moved.size(), 1u);
+    EXPECT_EQ(moved[0].start, 2900);
+}
+
+TEST(SplitLineAtTurns, EachVoiceGetsItsWordsAndItsTime) {
+    Line line = words_to_lines(timed_words("that is not a good reason i know", 1000, 300, 50)).at(0);
+    line.origin = LineOrigin::Asr;
+    // Another voice starts at "i" (word 6), after a pause heard from 3000 to 3400 ms.
+    const auto parts = split_line_at_turns(line, {{6, 3000, 3400}});
+    ASSERT_EQ(parts.size(), 2u);
+    EXPECT_EQ(parts[0].text, "That is not a good reason.");
+    EXPECT_EQ(parts[1].text, "I know.");
+    EXPECT_EQ(parts[0].start, line.start);
+    EXPECT_EQ(parts[0].end, 3000);
+    EXPECT_EQ(parts[1].start, 3400);
+    EXPECT_EQ(parts[1].end, line.end);
+    EXPECT_EQ(parts[1].words.size(), 2u);
+    EXPECT_EQ(split_line_at_turns(line, {}).size(), 1u);
+}
+
 TEST(PunctuateUtterance, QuestionsCapitalsAndTheFirstPersonPronoun) {
     EXPECT_EQ(punctuate_utterance({"what", "do", "you", "want"}), "What do you want?");
     EXPECT_EQ(punctuate_utterance({"did", "i", "say", "that"}), "Did I say that?");

@@ -146,6 +146,34 @@ TEST(PitchSpeakers, LinesWithoutVoiceStayUnknownAndResultsAreDeterministic) {
     EXPECT_TRUE(identifier->identify(episode.audio, {}, {}).characters.empty());
 }
 
+TEST(PitchSpeakers, AnotherVoiceInsideALineIsATurnAtItsFirstWord) {
+    // A woman's line and a man's run together with 150 ms between them (no pause a VAD or a
+    // recogniser would split at); words are spread evenly over each line, as a recogniser
+    // might place them.
+    const test::GeneratedEpisode episode = test::make_episode(
+        {{"That is not a good reason.", kFemaleVoice, 500}, {"I know that, I am sorry.", kMaleVoice, 150}}, -40.0);
+    ASSERT_EQ(episode.lines.size(), 2u);
+    Line line;
+    line.start = episode.lines[0].start;
+    line.end = episode.lines[1].end;
+    for (const auto& truth : episode.lines) {
+        const TimeMs step = (truth.end - truth.start) / 4;
+        for (int k = 0; k < 4; ++k) line.words.push_back({"w", truth.start + k * step, truth.start + (k + 1) * step - 20, 0.9f});
+    }
+    auto speakers = make_speaker_identifier("pitch");
+    const auto turns = speakers->voice_turns(episode.audio, line);
+    ASSERT_EQ(turns.size(), 1u);
+    EXPECT_EQ(turns[0].word, 4u);
+    // The pause found is the one between the voices.
+    EXPECT_NEAR(turns[0].previous_ends, episode.lines[0].end, 120);
+    EXPECT_NEAR(turns[0].starts, episode.lines[1].start, 120);
+    // One voice alone has no turn.
+    Line one = line;
+    one.end = episode.lines[0].end;
+    one.words.resize(4);
+    EXPECT_TRUE(speakers->voice_turns(episode.audio, one).empty());
+}
+
 TEST(PitchSpeakers, RejectsAudioThatIsNotMono16kAndUnknownBackends) {
     EXPECT_THROW(make_speaker_identifier("pitch")->identify(media::make_silence(44100, 2, 100), {}, {}), InputError);
     try {

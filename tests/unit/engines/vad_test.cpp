@@ -99,6 +99,26 @@ TEST(SpectralVad, BridgesShortPausesInsideAnUtterance) {
     EXPECT_NEAR(regions[0].end, episode.lines[1].end, 250);
 }
 
+TEST(SpectralVad, APauseBetweenTwoLinesHoldsUpUnderMusic) {
+    // Speech at -20 dBFS, music 20 dB under it playing on through 400 ms pauses: each line is
+    // a region of its own, starting with its voice.
+    const std::vector<test::SpokenLine> lines = {{"That is not a good reason.", kFemaleVoice, 800},
+                                                 {"I know. I am sorry.", kMaleVoice, 400},
+                                                 {"Miss Lin, the car is ready.", kMaleVoice, 400}};
+    const test::GeneratedEpisode episode = test::make_episode(lines, -40.0);
+    const std::vector<SpeechRegion> regions = make_voice_activity_detector("spectral")->detect(episode.audio);
+    expect_sorted_and_disjoint(regions);
+    for (std::size_t i = 0; i < episode.lines.size(); ++i) {
+        const auto& line = episode.lines[i];
+        const auto hits = overlapping(regions, line.start, line.end);
+        ASSERT_FALSE(hits.empty()) << line.text;
+        EXPECT_NEAR(hits.front().start, line.start, 150) << line.text;
+        if (i + 1 < episode.lines.size()) {  // nothing runs on into the next line
+            EXPECT_LT(hits.back().end, episode.lines[i + 1].start) << line.text;
+        }
+    }
+}
+
 TEST(SpectralVad, IsDeterministicAndNamesItsSettings) {
     const test::GeneratedEpisode episode = test::make_episode(kDialogue, -30.0);
     auto vad = make_voice_activity_detector("spectral");
