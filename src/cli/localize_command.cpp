@@ -1,5 +1,7 @@
 // `dramaloc localize EPISODE... --from en --to es,fr --out DIR`
 #include <chrono>
+#include <cstdio>
+#include <map>
 #include <iostream>
 #include <mutex>
 
@@ -30,9 +32,50 @@ std::vector<std::string> split_list(const std::string& s) {
 
 }  // namespace
 
+namespace {
+
+// Per target language, over the episodes of a run: what the end-of-run QC summary prints.
+struct LanguageTotals {
+    int episodes = 0;
+    int failed = 0;
+    pipeline::LanguageQc qc;
+    double lufs_low = 0, lufs_high = 0;
+    bool has_lufs = false;
+    void add(const pipeline::LanguageQc& q) {
+        ++episodes;
+        qc.lines += q.lines;
+        qc.untranslated += q.untranslated;
+        qc.over_reading_speed += q.over_reading_speed;
+        qc.fit_overflows += q.fit_overflows;
+        if (q.integrated_lufs) {
+            lufs_low = has_lufs ? std::min(lufs_low, *q.integrated_lufs) : *q.integrated_lufs;
+            lufs_high = has_lufs ? std::max(lufs_high, *q.integrated_lufs) : *q.integrated_lufs;
+            has_lufs = true;
+        }
+    }
+};
+
+void print_qc_summary(const std::map<std::string, LanguageTotals>& totals, double target_lufs) {
+    for (const auto& [language, t] : totals) {
+        char loudness[64] = "silent";
+        if (t.has_lufs)
+            std::snprintf(loudness, sizeof loudness, t.lufs_low == t.lufs_high ? "%.1f LUFS" : "%.1f to %.1f LUFS", t.lufs_low, t.lufs_high);
+        std::cout << "QC " << language << ": ";
+        if (t.episodes > 0)
+            std::cout << t.qc.lines << " lines in " << t.episodes << (t.episodes == 1 ? " episode" : " episodes") << ", "
+                      << t.qc.untranslated << " untranslated, " << t.qc.over_reading_speed << " over reading speed, "
+                      << t.qc.fit_overflows << " fit overflows, " << loudness << " (target " << target_lufs << ")";
+        if (t.failed > 0) std::cout << (t.episodes > 0 ? "; " : "") << "FAILED in " << t.failed << (t.failed == 1 ? " episode" : " episodes");
+        std::cout << "\n";
+    }
+}
+
+}  // namespace
+
 int localize_episodes(const std::vector<std::string>& episodes, pipeline::LocalizeOptions options, bool quiet,
                       const EpisodeHooks& hooks) {
     int failed = 0;
+    std::map<std::string, LanguageTotals> totals;
     const auto started = std::chrono::steady_clock::now();
     for (std::size_t k = 0; k < episodes.size(); ++k) {
         const std::string name = std::filesystem::path(episodes[k]).stem().string();
@@ -47,6 +90,11 @@ int localize_episodes(const std::vector<std::string>& episodes, pipeline::Locali
             if (hooks.after) hooks.after(name, options, result);
             std::cout << label << ": " << result.stages_computed << " stages computed, " << result.stages_reused << " reused\n";
             for (const auto& f : result.files) std::cout << "  " << f.string() << "\n";
+            for (const auto& [language, qc] : result.languages) totals[language].add(qc);
+            for (const auto& [language, why] : result.failed_languages) {
+                ++totals[language].failed;
+                std::cerr << "dramaloc: " << name << ": " << why << "\n";
+            }
         } catch (const Cancelled&) {
             throw;
         } catch (const Error& e) {
@@ -61,9 +109,18 @@ int localize_episodes(const std::vector<std::string>& episodes, pipeline::Locali
                       << (left >= 120 ? " min" : " s") << " left\n";
         }
     }
+    print_qc_summary(totals, options.mix.target_lufs);
     if (failed > 0 && episodes.size() > 1)
         std::cerr << "dramaloc: " << failed << " of " << episodes.size() << " episodes failed\n";
-    return failed == 0 ? 0 : 3;
+    if (failed > 0) return 3;
+    int failed_languages = 0;
+    for (const auto& [language, t] : totals) failed_languages += t.failed > 0;
+    if (failed_languages > 0) {
+        std::cerr << "dramaloc: finished, but " << failed_languages << (failed_languages == 1 ? " language" : " languages")
+                  << " failed and " << (failed_languages == 1 ? "was" : "were") << " not published (see above and qc.json)\n";
+        return kExitFailedLanguages;
+    }
+    return 0;
 }
 
 void register_localize_command(CLI::App& app) {

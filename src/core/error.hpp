@@ -51,8 +51,11 @@ public:
     Cancelled() : Error(ErrorKind::Cancelled, "cancelled") {}
 };
 
-// Exit codes used by the CLI for each kind (documented in docs/user-guide.md).
+// Exit codes used by the CLI for each kind (documented in docs/cli.md).
 int exit_code_for(ErrorKind kind) noexcept;
+// A run that finished, but in which one or more target languages failed (their outputs were
+// not published; the others were). Documented in docs/cli.md.
+constexpr int kExitFailedLanguages = 7;
 const char* to_string(ErrorKind kind) noexcept;
 
 }  // namespace dramaloc

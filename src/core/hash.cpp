@@ -1,11 +1,16 @@
 #include "core/hash.hpp"
 
+#include <sys/stat.h>
 #include <xxhash.h>
 
+#include <nlohmann/json.hpp>
+
+#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <new>
 
+#include "core/atomic_file.hpp"
 #include "core/error.hpp"
 #include "core/fs.hpp"
 
@@ -50,6 +55,60 @@ std::string hash_file_hex(const std::filesystem::path& path) {
     char buf[1 << 16];
     while (in.read(buf, sizeof buf) || in.gcount() > 0) h.update(buf, static_cast<std::size_t>(in.gcount()));
     return h.hex();
+}
+
+FileHashCache::FileHashCache(std::filesystem::path cache_file) : file_(std::move(cache_file)) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(file_, ec)) return;
+    try {
+        const auto j = nlohmann::json::parse(read_text_file(file_, 64u << 20, EmptyFile::Accept));
+        for (const auto& [path, e] : j.at("files").items())
+            entries_[path] = {e.at("size").get<std::int64_t>(), e.at("mtime_ns").get<std::int64_t>(), e.at("inode").get<std::uint64_t>(),
+                              e.at("hashed_at_ns").get<std::int64_t>(), e.at("hash").get<std::string>()};
+    } catch (const std::exception&) {
+        entries_.clear();  // a damaged cache is an empty one
+    }
+}
+
+std::string FileHashCache::hash(const std::filesystem::path& file) {
+    require_readable_file(file);
+    struct stat st {};
+    const std::string key = std::filesystem::absolute(file).lexically_normal().string();
+    if (::stat(key.c_str(), &st) != 0) throw InputError(file.string() + ": cannot read it");
+    const std::int64_t mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+    {
+        std::lock_guard lock(mutex_);
+        const auto it = entries_.find(key);
+        if (it != entries_.end() && it->second.size == st.st_size && it->second.mtime_ns == mtime_ns &&
+            it->second.inode == static_cast<std::uint64_t>(st.st_ino) && it->second.hashed_at_ns - mtime_ns > 2'000'000'000)
+            return it->second.hash;
+    }
+    const auto now = std::chrono::system_clock::now().time_since_epoch();
+    Entry entry{st.st_size, mtime_ns, static_cast<std::uint64_t>(st.st_ino),
+                std::chrono::duration_cast<std::chrono::nanoseconds>(now).count(), hash_file_hex(file)};
+    std::lock_guard lock(mutex_);
+    ++read_;
+    entries_[key] = entry;
+    dirty_ = true;
+    return entry.hash;
+}
+
+void FileHashCache::save() {
+    std::lock_guard lock(mutex_);
+    if (!dirty_) return;
+    nlohmann::json files = nlohmann::json::object();
+    for (const auto& [path, e] : entries_)
+        files[path] = {{"size", e.size}, {"mtime_ns", e.mtime_ns}, {"inode", e.inode}, {"hashed_at_ns", e.hashed_at_ns}, {"hash", e.hash}};
+    try {
+        write_file_atomically(file_, nlohmann::json{{"version", 1}, {"files", files}}.dump() + "\n");
+        dirty_ = false;
+    } catch (const std::exception&) {
+    }
+}
+
+int FileHashCache::files_read() const {
+    std::lock_guard lock(mutex_);
+    return read_;
 }
 
 }  // namespace dramaloc

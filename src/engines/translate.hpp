@@ -50,6 +50,10 @@ public:
         return std::nullopt;
     }
     virtual bool can_shorten() const { return false; }
+    // Why the engine's last answer could not be used ("the model at URL (MODEL) answered
+    // without the translations as JSON: \"I'm sorry...\""), for the one line that says why a
+    // language came out untranslated; empty when nothing was refused.
+    virtual std::string last_problem() const { return {}; }
 };
 
 // Backends by name ("apertium", …); throws EngineError listing the ones that exist.

@@ -125,6 +125,7 @@ private:
                     job = pending_.front();
                     pending_.pop_front();
                 }
+                throw_if_cancelled();  // Ctrl-C: the worker stops, finish() reports it
                 if (!engine) engine = engines::make_text_recognizer(options_.ocr_backend);
                 read(*engine, *job);
             }

@@ -2,12 +2,14 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <cmath>
 #include <limits>
 #include <map>
 #include <optional>
 #include <thread>
 
+#include "core/error.hpp"
 #include "core/hash.hpp"
 #include "core/language.hpp"
 #include "core/script_json.hpp"
@@ -47,15 +49,48 @@ std::string lowercase_letters(const std::string& s) {
     return out;
 }
 
-// A line whose translation is its source text (apertium passes unknown sentences through).
-bool looks_untranslated(const std::string& source, const std::string& target) {
+// A line whose translation is its source text (apertium passes unknown sentences through; a
+// model that gave no usable answer leaves the line as it was). Between languages written
+// alike, a short line can be the same in both ("Taxi!", "Total total.", a name): it counts
+// only from three words (or six characters of an unspaced script) on.
+bool looks_untranslated(const std::string& source, const std::string& target, const std::string& from, const std::string& to) {
     const std::string a = lowercase_letters(source), b = lowercase_letters(target);
-    return !a.empty() && (b.empty() || (a == b && a.size() > 3));
+    if (a.empty()) return false;
+    if (b.empty()) return true;
+    if (a != b || a.size() <= 3) return false;
+    if (script_class(from) != script_class(to)) return true;
+    std::size_t words = 0;
+    bool in_word = false;
+    for (const char c : source) {
+        const bool space = c == ' ' || c == '\t';
+        words += !space && !in_word;
+        in_word = !space;
+    }
+    return words >= 3 || (words == 1 && utf8_length(source) >= 6 && script_class(from) != ScriptClass::Latin);
 }
 
 json finding(const std::string& rule, const std::string& severity, int line_id, double value, double limit,
              const std::string& message) {
     return {{"rule", rule}, {"severity", severity}, {"line_id", line_id}, {"value", value}, {"limit", limit}, {"message", message}};
+}
+
+// A language that came out (mostly) untranslated must not look like success: more than
+// max_untranslated_share of its lines left as they were fails it, with one line naming the
+// engine and what it answered.
+void require_translated(const Script& source, const std::vector<std::string>& translated, const std::string& language,
+                        const engines::Translator& translator, const LocalizeOptions& options) {
+    std::size_t untranslated = 0;
+    for (std::size_t i = 0; i < source.lines.size() && i < translated.size(); ++i)
+        untranslated += looks_untranslated(source.lines[i].text, translated[i], source.language, language);
+    const auto lines = static_cast<double>(source.lines.size());
+    if (source.lines.empty() || static_cast<double>(untranslated) <= options.max_untranslated_share * lines) return;
+    const std::string problem = translator.last_problem();
+    char share[32];
+    std::snprintf(share, sizeof share, "%g", 100.0 * options.max_untranslated_share);
+    throw EngineError(std::to_string(untranslated) + " of " + std::to_string(source.lines.size()) +
+                      " lines came back untranslated (more than " + share + " %) from the " + translator.name() +
+                      " translator: " + (problem.empty() ? "it returned them unchanged" : problem) +
+                      "; check [engines.translate], or raise [qc] max_untranslated");
 }
 
 }  // namespace
@@ -101,6 +136,8 @@ LanguageResult localize_language(StageContext& context, const SourceAnalysis& so
                 translation_context.durations.push_back(line.duration());
             }
             const auto translated = translator->translate(texts, source.script.language, language, translation_context);
+            // Not stored when it fails: the next run asks the engine again.
+            require_translated(source.script, translated, language, *translator, options);
             Script target{language, {}};
             for (std::size_t i = 0; i < source.script.lines.size(); ++i) {
                 Line line = source.script.lines[i];
@@ -112,6 +149,11 @@ LanguageResult localize_language(StageContext& context, const SourceAnalysis& so
             write_script_json(dir / "script.json", target);
         });
     out.script = read_script_json(translate_dir / "script.json");
+    {  // again for a stored translation, against today's [qc] max_untranslated
+        std::vector<std::string> texts;
+        for (const auto& line : out.script.lines) texts.push_back(line.text);
+        require_translated(source.script, texts, language, *translator, options);
+    }
 
     // 2. Synthesize and fit each line; lines run in parallel (the engine serialises what it
     //    must). A dub that does not fit even at the speed bound has its line shortened by the
@@ -270,7 +312,7 @@ LanguageResult localize_language(StageContext& context, const SourceAnalysis& so
             findings.push_back(finding("clip_shifted", "warning", id, static_cast<double>(shifted[i]), 0,
                                        "line " + std::to_string(id) + ": dub starts " + std::to_string(shifted[i]) +
                                            " ms late because the previous line overflowed"));
-        if (looks_untranslated(source.script.lines[i].text, lines[i].text))
+        if (looks_untranslated(source.script.lines[i].text, lines[i].text, source.script.language, language))
             findings.push_back(finding("untranslated", "warning", id, 1, 0,
                                        "line " + std::to_string(id) + " was left untranslated: \"" + lines[i].text + "\""));
     }
@@ -302,10 +344,13 @@ LanguageResult localize_language(StageContext& context, const SourceAnalysis& so
                          {"shifted_ms", shifted[i]},
                          {"shorten_rounds", fitted[i].rounds}});
     }
-    int errors = 0, warnings = 0;
+    int errors = 0, warnings = 0, untranslated = 0, over_reading_speed = 0, fit_overflows = 0;
     for (const auto& f : findings) {
         errors += f["severity"] == "error";
         warnings += f["severity"] == "warning";
+        untranslated += f["rule"] == "untranslated";
+        over_reading_speed += f["rule"] == "max_chars_per_second";
+        fit_overflows += f["rule"] == "fit_overflow";
     }
     out.qc = {{"findings", findings},
               {"clips", clips},
@@ -313,6 +358,9 @@ LanguageResult localize_language(StageContext& context, const SourceAnalysis& so
                {{"lines", lines.size()},
                 {"events", out.events.size()},
                 {"lines_fitting", fitting},
+                {"untranslated", untranslated},
+                {"over_reading_speed", over_reading_speed},
+                {"fit_overflows", fit_overflows},
                 {"integrated_lufs", silent ? json(nullptr) : json(loudness.integrated_lufs)},
                 {"true_peak_dbtp", silent ? json(nullptr) : json(loudness.true_peak_dbtp)},
                 {"errors", errors},

@@ -110,6 +110,9 @@ void apply_config(LocalizeOptions& o, const Config& c) {
     if (o.mix.duck_db > 0 || o.mix.duck_db < -60) throw ConfigError(c.source_name() + ": mix.duck_db must be in [-60, 0]");
     if (o.mix.target_lufs > -5 || o.mix.target_lufs < -40)
         throw ConfigError(c.source_name() + ": mix.target_lufs must be in [-40, -5]");
+    o.max_untranslated_share = c.get_double_or("qc.max_untranslated", o.max_untranslated_share);
+    if (o.max_untranslated_share < 0 || o.max_untranslated_share > 1)
+        throw ConfigError(c.source_name() + ": qc.max_untranslated must be a share in [0, 1] (0.05 = 5 % of the lines)");
 }
 
 const char* to_string(SourceMode mode) noexcept {
@@ -254,15 +257,31 @@ EpisodeOutputs localize_episode(const fs::path& episode, const LocalizeOptions& 
     const auto source_events = segment_stage(context, source.script, source.script_key, rules_for(source.script.language), fps,
                                              source_events_key);
 
-    std::vector<LanguageResult> languages(options.target_languages.size());
-    // Languages in parallel, lines in parallel inside each: split the workers between them.
+    // Languages in parallel, lines in parallel inside each: split the workers between them. A
+    // language whose work fails is left out; the others go on.
+    std::vector<std::optional<LanguageResult>> attempts(options.target_languages.size());
+    std::vector<std::string> failures(options.target_languages.size());
     const int jobs = resolve_jobs(options.jobs);
     LocalizeOptions per_language = options;
-    per_language.jobs = std::max(1, jobs / static_cast<int>(std::max<std::size_t>(1, languages.size())));
-    parallel_for(languages.size(), jobs, [&](std::size_t, std::size_t i) {
+    per_language.jobs = std::max(1, jobs / static_cast<int>(std::max<std::size_t>(1, attempts.size())));
+    parallel_for(attempts.size(), jobs, [&](std::size_t, std::size_t i) {
         const auto& lang = options.target_languages[i];
-        languages[i] = localize_language(context, source, lang, per_language, rules_for(lang), fps);
+        try {
+            attempts[i] = localize_language(context, source, lang, per_language, rules_for(lang), fps);
+        } catch (const Cancelled&) {
+            throw;
+        } catch (const Error& e) {
+            failures[i] = lang + ": " + e.what();
+        }
     });
+    std::vector<LanguageResult> languages;
+    for (std::size_t i = 0; i < attempts.size(); ++i) {
+        if (attempts[i]) languages.push_back(std::move(*attempts[i]));
+        else result.failed_languages[options.target_languages[i]] = failures[i];
+    }
+    std::vector<std::string> burn_in;  // of the languages that did not fail
+    for (const auto& lang : options.burn_in_languages)
+        if (!result.failed_languages.count(lang)) burn_in.push_back(lang);
 
     // Mux: the input video copied, the original audio, one dub and one subtitle track per language
     // (nothing to mux when only the source script was asked for).
@@ -292,7 +311,7 @@ EpisodeOutputs localize_episode(const fs::path& episode, const LocalizeOptions& 
     // Burned-in versions: subtitles painted with libass, H.264 re-encoded, that language's dub.
     std::vector<std::pair<std::string, fs::path>> burned;
     json removals = json::object();
-    for (const auto& lang : options.burn_in_languages) {
+    for (const auto& lang : burn_in) {
         const bool is_source = lang == source.script.language;
         const LanguageResult* l = nullptr;
         for (const auto& r : languages) if (r.language == lang) l = &r;
@@ -373,7 +392,17 @@ EpisodeOutputs localize_episode(const fs::path& episode, const LocalizeOptions& 
         publish(l.dub_wav, out(l.language + ".dub.wav"));
         result.files.push_back(out(l.language + ".dub.wav"));
         qc["languages"][l.language] = l.qc;
+        const json& summary = l.qc.at("summary");
+        LanguageQc q;
+        q.lines = summary.at("lines").get<int>();
+        q.untranslated = summary.at("untranslated").get<int>();
+        q.over_reading_speed = summary.at("over_reading_speed").get<int>();
+        q.fit_overflows = summary.at("fit_overflows").get<int>();
+        if (!summary.at("integrated_lufs").is_null()) q.integrated_lufs = summary.at("integrated_lufs").get<double>();
+        result.languages[l.language] = q;
     }
+    // A failed language's outputs are not published; qc.json says why.
+    if (!result.failed_languages.empty()) qc["failed_languages"] = result.failed_languages;
     if (!mux_dir.empty()) {
         publish(mux_dir / "localized.mp4", out("localized.mp4"));
         result.files.push_back(out("localized.mp4"));
@@ -399,6 +428,7 @@ EpisodeOutputs localize_episode(const fs::path& episode, const LocalizeOptions& 
                      {"source", source_json},
                      {"characters", characters_to_json(source.characters)},
                      {"voice_references", source.voice_references},
+                     {"failed_languages", result.failed_languages},
                      {"outputs", outputs},
                      {"run", log.to_json()},
                      {"wall_seconds", seconds_since(started)}};

@@ -8,6 +8,7 @@
 //   mux (video copied + dubs + subtitle tracks), burn-in, manifest
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -73,6 +74,9 @@ struct LocalizeOptions {
     std::vector<Character> known_characters;
     dub::FitBounds fit;
     dub::MixOptions mix;
+    // A language with more than this share of its lines left untranslated fails: its outputs
+    // are not published ([qc] max_untranslated).
+    double max_untranslated_share = 0.05;
     std::shared_ptr<const Config> config;         // [subtitles.rules.*] overrides, when given
     // Called with a short description of what starts ("transcribe", "es: synthesize 12 lines").
     std::function<void(const std::string&)> on_stage;
@@ -91,9 +95,20 @@ void validate(const LocalizeOptions& options, bool episode_files = true);
 // well-formed (InputError naming the file).
 void validate_episode_files(const LocalizeOptions& options);
 
+// What QC says of one target language of one episode (qc.json "summary").
+struct LanguageQc {
+    int lines = 0;
+    int untranslated = 0;
+    int over_reading_speed = 0;  // subtitle events over the language's characters per second
+    int fit_overflows = 0;       // dubs that run past their slot even at the speed bound
+    std::optional<double> integrated_lufs;  // of the dub mix; none for silence
+};
+
 struct EpisodeOutputs {
     std::filesystem::path folder;
     std::vector<std::filesystem::path> files;  // everything written, in a stable order
+    std::map<std::string, LanguageQc> languages;      // the languages published
+    std::map<std::string, std::string> failed_languages;  // language -> why (one line); not published
     std::vector<Character> characters;         // who speaks in this episode (known ones keep their ids)
     int stages_computed = 0;                   // 0 on a re-run of an unchanged episode
     int stages_reused = 0;
@@ -103,8 +118,11 @@ struct EpisodeOutputs {
 // the pitch and voice reference it lacked.
 void remember_characters(std::vector<Character>& known, const std::vector<Character>& met);
 
-// Localizes one episode. Throws InputError/EngineError/IoError/Cancelled; on any failure
-// no output of this episode is left half-written (each file appears complete or not at all).
+// Localizes one episode. A target language whose own work fails (its engine, or QC: more
+// than max_untranslated_share of its lines untranslated) is left out of every output and
+// reported in `failed_languages`; the others go on. Throws InputError/EngineError/IoError/
+// Cancelled for what ends the whole episode; on any failure no output of this episode is left
+// half-written (each file appears complete or not at all).
 EpisodeOutputs localize_episode(const std::filesystem::path& episode, const LocalizeOptions& options);
 
 }  // namespace dramaloc::pipeline

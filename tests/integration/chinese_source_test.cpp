@@ -177,3 +177,50 @@ TEST(ChineseSource, DubsThatDoNotFitAreShortenedByTheTranslatorAndMadeAgain) {
     const std::string srt = read_file(dir / "b" / "ep" / "ep.en.srt");
     EXPECT_EQ(srt.find("from the bottom of my heart, this is it"), std::string::npos) << srt;
 }
+
+TEST(ChineseSource, ALanguageThatComesOutUntranslatedFailsLoudlyAndAloneAndIsNotPublished) {
+    TempDir dir;
+    sample::SampleOptions o;
+    o.seconds = 10;
+    o.hardsubs_language = "zh";
+    sample::make_sample(dir / "ep.mp4", o);
+    FakeOpenAiServer server;
+    const std::string refusal = "I'm sorry, but I can't help with that request.";
+    server.refuse_language("es", refusal);  // English is answered as usual
+    write_file(dir / "engines.toml", "[engines.translate]\nbackend = \"openai\"\nurl = \"" + server.base_url() +
+                                         "\"\nmodel = \"llm\"\nmax_retries = 0\n");
+    const auto run = [&] {
+        return run_dramaloc({"localize", (dir / "ep.mp4").string(), "--from", "zh", "--to", "en,es", "--config",
+                             (dir / "engines.toml").string(), "--out", (dir / "out").string(), "-q"});
+    };
+    const auto r = run();
+    EXPECT_EQ(r.exit_code, 7) << r.err;  // finished, with failed languages
+    // One line names the language, the engine and what it answered.
+    std::string failure;
+    for (std::size_t at = 0; at < r.err.size();) {
+        const std::size_t end = r.err.find('\n', at);
+        const std::string line = r.err.substr(at, end - at);
+        if (line.find("es: ") != std::string::npos && line.find("untranslated") != std::string::npos) failure = line;
+        at = end == std::string::npos ? r.err.size() : end + 1;
+    }
+    ASSERT_FALSE(failure.empty()) << r.err;
+    EXPECT_NE(failure.find("openai translator"), std::string::npos) << failure;
+    EXPECT_NE(failure.find(server.base_url()), std::string::npos) << failure;
+    EXPECT_NE(failure.find("I'm sorry, but I can't help"), std::string::npos) << failure;
+    EXPECT_NE(r.err.find("not published"), std::string::npos) << r.err;
+    // The QC summary names both languages; Spanish as failed.
+    EXPECT_NE(r.out.find("QC en: "), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("QC es: FAILED"), std::string::npos) << r.out;
+    // English is published; nothing of Spanish is, and the video carries English only.
+    const fs::path folder = dir / "out" / "ep";
+    EXPECT_TRUE(fs::exists(folder / "ep.en.srt"));
+    EXPECT_TRUE(fs::exists(folder / "ep.localized.mp4"));
+    for (const auto& f : list_files(folder)) EXPECT_EQ(f.find(".es."), std::string::npos) << f;
+    const auto qc = json::parse(read_file(folder / "qc.json"));
+    EXPECT_TRUE(qc["failed_languages"].contains("es"));
+    EXPECT_FALSE(qc["languages"].contains("es"));
+    // The failure was not stored: the next run asks the model again (and fails again).
+    const int before = server.requests();
+    EXPECT_EQ(run().exit_code, 7);
+    EXPECT_GT(server.requests(), before);
+}

@@ -145,6 +145,43 @@ TEST(OpenAiTranslator, ALineThatNeverGetsAGoodAnswerKeepsItsTextAndTheRunGoesOn)
     EXPECT_EQ(translator.stats().lines_kept, 2);
 }
 
+TEST(OpenAiTranslator, ReadsTheAnswerShapesModelsGive) {
+    using dramaloc::test::AnswerShape;
+    for (const auto shape : {AnswerShape::Fenced, AnswerShape::Bare, AnswerShape::ProseAround, AnswerShape::BareArray,
+                             AnswerShape::RequestKey}) {
+        FakeOpenAiServer server;
+        server.set_answer_shape(shape);
+        OpenAiTranslator translator(settings_for(server));
+        const auto out = translator.translate(numbered(6), "zh", "en");
+        SCOPED_TRACE(static_cast<int>(shape));
+        ASSERT_EQ(out.size(), 6u);
+        for (int i = 0; i < 6; ++i) EXPECT_EQ(out[static_cast<std::size_t>(i)], "[en] 第" + std::to_string(i + 1) + "句");
+        EXPECT_EQ(translator.stats().rejected, 0);
+        EXPECT_TRUE(translator.last_problem().empty()) << translator.last_problem();
+    }
+}
+
+TEST(OpenAiTranslator, IdsStayStrictAndARefusalIsNamedWithWhatTheModelSaid) {
+    // Answers whose ids are wrong are refused whatever their shape.
+    EXPECT_FALSE(parse_translation_answer(R"([{"id": 1, "text": "a"}, {"id": 1, "text": "b"}])"));  // an id twice
+    EXPECT_FALSE(parse_translation_answer(R"({"lines": [{"id": "1", "text": "a"}]})"));           // not an integer
+    EXPECT_FALSE(parse_translation_answer(R"({"lines": [{"id": 1}]})"));                          // no text
+    const auto prose = parse_translation_answer("Note [1]: see below.\n```\n{\"lines\": [{\"id\": 2, \"text\": \"b\"}]}\n```");
+    ASSERT_TRUE(prose);
+    EXPECT_EQ(prose->at(2), "b");
+
+    FakeOpenAiServer server;
+    server.refuse_language("es", "I'm sorry, but I can't help with translating this conversation.");
+    OpenAiTranslator translator(settings_for(server));
+    const auto out = translator.translate({"你好", "再见"}, "zh", "es");
+    EXPECT_EQ(out, (std::vector<std::string>{"你好", "再见"}));
+    const std::string problem = translator.last_problem();
+    EXPECT_NE(problem.find(server.base_url()), std::string::npos) << problem;
+    EXPECT_NE(problem.find("test-model"), std::string::npos) << problem;
+    EXPECT_NE(problem.find("I'm sorry, but I can't help"), std::string::npos) << problem;
+    EXPECT_EQ(problem.find('\n'), std::string::npos);
+}
+
 TEST(OpenAiTranslator, AServerWithoutStructuredOutputIsAskedWithoutIt) {
     FakeOpenAiServer server;
     server.always_for_batches_over(0, Fault::RejectSchema);

@@ -218,6 +218,16 @@ void FakeOpenAiServer::always_for_batches_over(std::size_t lines, Fault fault) {
     persistent_ = {lines, fault};
 }
 
+void FakeOpenAiServer::set_answer_shape(AnswerShape shape) {
+    std::lock_guard lock(mutex_);
+    shape_ = shape;
+}
+
+void FakeOpenAiServer::refuse_language(const std::string& to, const std::string& prose) {
+    std::lock_guard lock(mutex_);
+    refusals_[to] = prose;
+}
+
 void FakeOpenAiServer::set_latency_ms(int ms) {
     std::lock_guard lock(mutex_);
     latency_ms_ = ms;
@@ -293,8 +303,11 @@ json FakeOpenAiServer::answer(const json& request, std::optional<Fault> fault) c
     if (std::regex_search(system, m, std::regex(R"( to [^(]*\(([A-Za-z-]+)\) for subtitles)"))) to = m[1].str();
     const json user = json::parse(request["messages"][1]["content"].get<std::string>());
     json lines = json::array();
+    AnswerShape shape;
     {
         std::lock_guard lock(mutex_);
+        shape = shape_;
+        if (const auto refusal = refusals_.find(to); refusal != refusals_.end()) return chat_answer(refusal->second);
         for (const auto& l : user["translate"]) {
             const std::string text = l["text"].get<std::string>();
             const auto it = table_.find({to, text});
@@ -309,7 +322,14 @@ json FakeOpenAiServer::answer(const json& request, std::optional<Fault> fault) c
         if (fault == Fault::ExtraLine) lines.push_back({{"id", 9999}, {"text", "an extra line"}});
         if (fault == Fault::GlossaryMiss)  // an answer that ignores the required renderings
             for (std::size_t i = 0; i < lines.size(); ++i) lines[i]["text"] = "untranslated name: " + user["translate"][i]["text"].get<std::string>();
-        content = "```json\n" + json{{"lines", lines}}.dump() + "\n```";
+        const std::string object = json{{"lines", lines}}.dump();
+        switch (shape) {
+            case AnswerShape::Fenced: content = "```json\n" + object + "\n```"; break;
+            case AnswerShape::Bare: content = object; break;
+            case AnswerShape::ProseAround: content = "Here are the translations you asked for:\n" + object + "\nLet me know if you need more."; break;
+            case AnswerShape::BareArray: content = lines.dump(); break;
+            case AnswerShape::RequestKey: content = json{{"translate", lines}}.dump(); break;
+        }
     }
     return {{"id", "chatcmpl-test"},
             {"object", "chat.completion"},

@@ -27,6 +27,15 @@ namespace dramaloc::test {
 
 enum class Fault { Slow, TooManyRequests, ServerError, Malformed, MissingId, ExtraLine, GlossaryMiss, RejectSchema };
 
+// How the translations are written in an answer: models do not all keep to the JSON asked for.
+enum class AnswerShape {
+    Fenced,      // ```json {"lines": [...]} ``` (the default)
+    Bare,        // {"lines": [...]} and nothing else
+    ProseAround, // words, the object, more words
+    BareArray,   // [{"id", "text"}, ...]
+    RequestKey,  // {"translate": [...]}, the request's own key
+};
+
 class FakeOpenAiServer {
 public:
     FakeOpenAiServer();
@@ -50,6 +59,10 @@ public:
     void queue(std::vector<Fault> faults);
     // A fault for every request that asks for more than `lines` lines.
     void always_for_batches_over(std::size_t lines, Fault fault);
+    void set_answer_shape(AnswerShape shape);
+    // Every translation request into `to` is answered with `prose` and no JSON (a model that
+    // refuses, or talks instead); other languages are answered as usual.
+    void refuse_language(const std::string& to, const std::string& prose);
     void set_latency_ms(int ms);          // added to every answer
     void set_slow_ms(int ms);             // what Fault::Slow waits (default 3000)
     void set_retry_after(std::string v);  // Retry-After of Fault::TooManyRequests (default "1")
@@ -93,6 +106,8 @@ private:
     std::deque<Fault> queued_;
     std::optional<std::pair<std::size_t, Fault>> persistent_;
     int latency_ms_ = 0;
+    AnswerShape shape_ = AnswerShape::Fenced;
+    std::map<std::string, std::string> refusals_;
     int slow_ms_ = 3000;
     std::string retry_after_ = "1";
     std::vector<nlohmann::json> received_;

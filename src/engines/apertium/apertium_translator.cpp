@@ -14,7 +14,7 @@
 #include "core/hash.hpp"
 #include "core/language.hpp"
 #include "engines/apertium/apertium_text.hpp"
-#include "engines/apertium/subprocess.hpp"
+#include "core/subprocess.hpp"
 
 namespace dramaloc::engines {
 namespace {
@@ -22,7 +22,6 @@ namespace {
 namespace fs = std::filesystem;
 using apertium::clean_translation;
 using apertium::is_blank;
-using apertium::run_process;
 using apertium::split_html_paragraphs;
 using apertium::to_html_paragraphs;
 
@@ -102,7 +101,7 @@ void hash_file_identity(Hasher& hasher, const std::string& path) {
 ApertiumTranslator::ApertiumTranslator(ApertiumOptions options)
     : data_dir_(options.data_dir.empty() ? default_data_dir() : options.data_dir),
       max_lines_per_call_(std::max<std::size_t>(1, options.max_lines_per_call)) {
-    program_ = apertium::find_in_path(options.program);
+    program_ = find_in_path(options.program);
     if (program_.empty()) {
         throw EngineError("the apertium program (\"" + options.program +
                           "\") was not found; install apertium (sudo apt-get install apertium) and a language pair such as apertium-en-es");
@@ -270,7 +269,7 @@ std::vector<std::string> ApertiumTranslator::run_batch(const std::vector<std::st
     const std::string input = to_html_paragraphs(lines);
     // Generous: a cold start loads the transducers (~0.3 s), then thousands of words per second.
     const auto limit = std::chrono::milliseconds(60000 + 20 * static_cast<std::int64_t>(input.size()));
-    const apertium::ProcessResult result =
+    const ProcessResult result =
         run_process({program_, "-d", data_dir_.string(), "-u", "-f", "html", mode}, input, limit);
     if (result.exit_code != 0) {
         throw EngineError("apertium " + mode + " failed (exit " + std::to_string(result.exit_code) +

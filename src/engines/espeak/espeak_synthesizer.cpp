@@ -14,6 +14,7 @@
 #include <mutex>
 
 #include "core/error.hpp"
+#include "core/subprocess.hpp"
 
 namespace dramaloc::engines {
 namespace {
@@ -185,39 +186,15 @@ struct ChildResult {
 
 // Must be called with espeak_mutex() held (fork must not race another espeak call).
 ChildResult synthesize_in_child(const std::string& voice_name, int rate_wpm, int pitch, const std::string& text) {
-    int fds[2];
-    if (::pipe(fds) != 0) throw EngineError(std::string("cannot run espeak-ng: pipe failed: ") + std::strerror(errno));
-    const pid_t pid = ::fork();
-    if (pid < 0) {
-        const int err = errno;
-        ::close(fds[0]);
-        ::close(fds[1]);
-        throw EngineError(std::string("cannot run espeak-ng: fork failed: ") + std::strerror(err));
-    }
-    if (pid == 0) {
-        ::close(fds[0]);
-        run_child(fds[1], voice_name, rate_wpm, pitch, text);
-    }
-    ::close(fds[1]);
-    std::string bytes;
-    char buf[65536];
-    for (;;) {
-        const ssize_t n = ::read(fds[0], buf, sizeof buf);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) break;
-        bytes.append(buf, static_cast<std::size_t>(n));
-    }
-    ::close(fds[0]);
-    int wait_status = 0;
-    while (::waitpid(pid, &wait_status, 0) < 0 && errno == EINTR) {
-    }
-    const bool exited_ok = WIFEXITED(wait_status) && WEXITSTATUS(wait_status) == 0;
-
+    const ProcessResult child = run_in_child([&](int fd) { run_child(fd, voice_name, rate_wpm, pitch, text); },
+                                             "espeak-ng synthesis", std::chrono::seconds(120));
+    const std::string& bytes = child.out;
+    const bool exited_ok = child.exit_code == 0;
     WireHeader header;
     if (!exited_ok || bytes.size() < sizeof header) {
         throw EngineError("espeak-ng failed while speaking \"" + text.substr(0, 40) + "\" (synthesis process " +
-                          (WIFSIGNALED(wait_status) ? "killed by signal " + std::to_string(WTERMSIG(wait_status))
-                                                    : std::string("exited early")) +
+                          (child.exit_code > 128 ? "killed by signal " + std::to_string(child.exit_code - 128)
+                                                 : std::string("exited early")) +
                           "); reinstall libespeak-ng1 and espeak-ng-data");
     }
     std::memcpy(&header, bytes.data(), sizeof header);

@@ -55,9 +55,10 @@ public:
         return *gate;
     }
     explicit Gate(int limit) : free_(limit) {}
+    // Waits for a free place; throws Cancelled on Ctrl-C while waiting.
     void enter() {
         std::unique_lock lock(mutex_);
-        changed_.wait(lock, [&] { return free_ > 0; });
+        while (!changed_.wait_for(lock, std::chrono::milliseconds(100), [&] { return free_ > 0; })) throw_if_cancelled();
         --free_;
     }
     void leave() {
@@ -81,6 +82,11 @@ struct Exchange {
     std::string retry_after;
     std::string error;
 };
+
+// Called by libcurl while a request is under way (at least about once a second even when
+// nothing moves): a non-zero answer aborts the transfer, so Ctrl-C ends a request to a
+// server that never answers at once, not after timeout_s.
+int on_progress(void*, curl_off_t, curl_off_t, curl_off_t, curl_off_t) { return cancel_requested() ? 1 : 0; }
 
 std::size_t on_body(char* data, std::size_t size, std::size_t n, void* user) {
     static_cast<std::string*>(user)->append(data, size * n);
@@ -158,6 +164,8 @@ Exchange exchange_once(const HttpEndpoint& e, const std::string& url, const std:
     curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(c, CURLOPT_HEADERDATA, &x.retry_after);
     curl_easy_setopt(c, CURLOPT_ERRORBUFFER, error);
+    curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+    curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
     curl_easy_setopt(c, CURLOPT_NOPROXY, "127.0.0.1,localhost,::1");  // loopback servers never via a proxy
     x.code = curl_easy_perform(c);
     if (x.code == CURLE_OK) curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &x.status);
@@ -232,6 +240,7 @@ HttpResponse HttpClient::post(std::string_view path, const Body& body) const {
             throw;
         }
         gate.leave();
+        throw_if_cancelled();  // an aborted transfer is the user's Ctrl-C, not the server's failure
         ++response.attempts;
         if (debug_logging()) {
             const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <map>
+#include <mutex>
 #include <set>
 
 #include "core/error.hpp"
@@ -24,16 +26,86 @@ std::string language_name(std::string_view tag) {
     return info ? info->english_name + " (" + std::string(tag) + ")" : std::string(tag);
 }
 
-// The model's message content: JSON, possibly inside a ``` fence or after some words.
-std::optional<json> parse_content(const std::string& content) {
-    const auto first = content.find('{');
-    const auto last = content.rfind('}');
-    if (first == std::string::npos || last == std::string::npos || last < first) return std::nullopt;
-    try {
-        return json::parse(content.substr(first, last - first + 1));
-    } catch (const json::exception&) {
-        return std::nullopt;
+// Where a JSON value that starts at content[first] ('{' or '[') ends, brackets matched outside
+// strings; npos when it does not close.
+std::size_t json_end(const std::string& content, std::size_t first) {
+    std::vector<char> open;
+    bool in_string = false, escaped = false;
+    for (std::size_t i = first; i < content.size(); ++i) {
+        const char c = content[i];
+        if (in_string) {
+            if (escaped) escaped = false;
+            else if (c == '\\') escaped = true;
+            else if (c == '"') in_string = false;
+            continue;
+        }
+        if (c == '"') in_string = true;
+        else if (c == '{' || c == '[') open.push_back(c == '{' ? '}' : ']');
+        else if (c == '}' || c == ']') {
+            if (open.empty() || open.back() != c) return std::string::npos;
+            open.pop_back();
+            if (open.empty()) return i + 1;
+        }
     }
+    return std::string::npos;
+}
+
+// The translated items of a JSON answer in any of the shapes models give: {"lines": [...]},
+// the request's own key {"translate": [...]}, {"translations": [...]}, or a bare array;
+// nullptr for anything else.
+const json* items_of(const json& value) {
+    if (value.is_array()) return &value;
+    if (!value.is_object()) return nullptr;
+    for (const char* key : {"lines", "translate", "translations"})
+        if (const auto it = value.find(key); it != value.end() && it->is_array()) return &*it;
+    return nullptr;
+}
+
+}  // namespace
+
+std::optional<json> parse_model_json(const std::string& content, const std::function<bool(const json&)>& usable) {
+    // The whole answer, then each JSON object or array in it (inside a ``` fence, or with
+    // words before and after), first to last.
+    const auto try_parse = [&](std::string_view text) -> std::optional<json> {
+        try {
+            json value = json::parse(text);
+            if (usable(value)) return value;
+        } catch (const json::exception&) {
+        }
+        return std::nullopt;
+    };
+    if (auto whole = try_parse(content)) return whole;
+    for (std::size_t at = content.find_first_of("{["); at != std::string::npos; at = content.find_first_of("{[", at + 1)) {
+        const std::size_t end = json_end(content, at);
+        if (end == std::string::npos) continue;
+        if (auto value = try_parse(std::string_view(content).substr(at, end - at))) return value;
+    }
+    return std::nullopt;
+}
+
+std::optional<std::map<int, std::string>> parse_translation_answer(const std::string& content) {
+    const auto is_item = [](const json& item) {
+        return item.is_object() && item.contains("id") && item["id"].is_number_integer() && item.contains("text") && item["text"].is_string();
+    };
+    const auto value = parse_model_json(content, [&](const json& v) {
+        const json* items = items_of(v);
+        return items && std::all_of(items->begin(), items->end(), is_item);
+    });
+    if (!value) return std::nullopt;
+    std::map<int, std::string> got;
+    for (const auto& item : *items_of(*value))
+        if (!got.emplace(item["id"].get<int>(), item["text"].get<std::string>()).second) return std::nullopt;  // an id twice
+    return got;
+}
+
+namespace {
+
+// A short, printable quote of an answer for one-line messages.
+std::string quote_answer(const std::string& content) {
+    std::string flat;
+    for (const char c : content) flat += (c == '\n' || c == '\r' || c == '\t') ? ' ' : c;
+    if (flat.size() > 80) flat = flat.substr(0, 77) + "...";
+    return "\"" + flat + "\"";
 }
 
 }  // namespace
@@ -57,6 +129,18 @@ OpenAiTranslator::OpenAiTranslator(EngineSettings settings)
     : settings_(std::move(settings)),
       client_(endpoint_for(settings_)),
       structured_(settings_.structured_output) {}
+
+bool OpenAiTranslator::reject(std::string why) {
+    ++rejected_;
+    std::lock_guard lock(problem_mutex_);
+    last_problem_ = std::move(why);
+    return false;
+}
+
+std::string OpenAiTranslator::last_problem() const {
+    std::lock_guard lock(problem_mutex_);
+    return last_problem_.empty() ? std::string() : "the model at " + settings_.url + " (" + settings_.model + ") " + last_problem_;
+}
 
 std::string OpenAiTranslator::version() const { return "openai-chat/1 " + settings_.url + " model " + settings_.model; }
 
@@ -122,34 +206,27 @@ bool OpenAiTranslator::try_batch(const Batch& b, std::vector<std::string>& out) 
                           ": " + response.body.substr(0, 200) + "; check [engines.translate] url, model and key");
     ++requests_;
     // Validate: JSON, exactly the ids asked for, non-empty texts, glossary renderings present.
-    std::optional<json> answer;
+    std::string content;
     try {
-        const json body = json::parse(response.body);
-        answer = parse_content(body.at("choices").at(0).at("message").at("content").get<std::string>());
+        content = json::parse(response.body).at("choices").at(0).at("message").at("content").get<std::string>();
     } catch (const json::exception&) {
-        answer.reset();
+        return reject("answered something that is not a chat completion: " + quote_answer(response.body));
     }
-    std::map<int, std::string> got;
-    if (answer && answer->contains("lines") && (*answer)["lines"].is_array()) {
-        for (const auto& l : (*answer)["lines"]) {
-            if (!l.is_object() || !l.contains("id") || !l["id"].is_number_integer() || !l.contains("text") || !l["text"].is_string())
-                continue;
-            got[l["id"].get<int>()] = l["text"].get<std::string>();
-        }
-    }
+    const auto answer = parse_translation_answer(content);
+    if (!answer) return reject("answered without the translations as JSON: " + quote_answer(content));
+    auto got = *answer;
     std::set<int> wanted;
     for (std::size_t i : b.lines) wanted.insert(static_cast<int>(i) + 1);
-    bool valid = answer.has_value() && got.size() == wanted.size();
-    for (int id : wanted) valid = valid && got.count(id) && !got[id].empty();
-    for (std::size_t i : b.lines) {
-        if (!valid) break;
+    for (const auto& [id, text] : got)
+        if (!wanted.count(id)) return reject("answered a line id that was not asked for (" + std::to_string(id) + ")");
+    for (int id : wanted) {
+        if (!got.count(id)) return reject("left out line " + std::to_string(id));
+        if (got[id].empty()) return reject("answered an empty translation for line " + std::to_string(id));
+    }
+    for (std::size_t i : b.lines)
         for (const auto& [term, rendering] : b.glossary)
-            if (texts[i].find(term) != std::string::npos && got[static_cast<int>(i) + 1].find(rendering) == std::string::npos) valid = false;
-    }
-    if (!valid) {
-        ++rejected_;
-        return false;
-    }
+            if (texts[i].find(term) != std::string::npos && got[static_cast<int>(i) + 1].find(rendering) == std::string::npos)
+                return reject("did not use the glossary rendering \"" + rendering + "\" of \"" + term + "\"");
     for (std::size_t i : b.lines) out[i] = got[static_cast<int>(i) + 1];
     return true;
 }
@@ -186,8 +263,9 @@ std::optional<std::string> OpenAiTranslator::shorten(std::string_view text, std:
         if (response.status < 200 || response.status > 299) return std::nullopt;
         ++requests_;
         try {
-            const auto answer = parse_content(json::parse(response.body).at("choices").at(0).at("message").at("content").get<std::string>());
-            if (answer && answer->contains("text") && (*answer)["text"].is_string()) {
+            const auto answer = parse_model_json(json::parse(response.body).at("choices").at(0).at("message").at("content").get<std::string>(),
+                                                 [](const json& v) { return v.is_object() && v.contains("text") && v["text"].is_string(); });
+            if (answer) {
                 const std::string shorter = (*answer)["text"].get<std::string>();
                 const auto length = static_cast<int>(utf8_length(shorter));
                 if (!shorter.empty() && length <= max_chars + max_chars / 10) return shorter;

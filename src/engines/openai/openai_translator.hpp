@@ -4,13 +4,19 @@
 //
 // Lines go in batches of [engines.translate] batch_lines, each with the two lines before and
 // after it as context, the speakers, the series synopsis and glossary, and a per-line length
-// budget from the line's slot. The answer must be JSON {"lines":[{"id","text"}]} with exactly
-// the ids asked for (a JSON schema in response_format where the server takes one). A
+// budget from the line's slot. The answer is asked for as JSON {"lines":[{"id","text"}]} (a
+// JSON schema in response_format where the server takes one) and read in the shapes models
+// give: inside a ``` fence, with words around it, under the request's own key "translate",
+// or as a bare array; the ids must be exactly those asked for. A
 // malformed or partial answer, or one that misses a glossary rendering, is asked again; then
 // the batch is split in halves, down to single lines; a line that still fails keeps its
 // source text (QC reports it as untranslated). The run never stops on a bad answer; it stops
 // only when the endpoint cannot be reached at all (EngineError naming it).
 #include <atomic>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -39,17 +45,30 @@ public:
     std::optional<std::string> shorten(std::string_view text, std::string_view language, int max_chars) override;
     bool can_shorten() const override { return true; }
     TranslationStats stats() const;
+    std::string last_problem() const override;
 
 private:
     struct Batch;
     bool try_batch(const Batch& batch, std::vector<std::string>& out);
+    bool reject(std::string why);  // counts a rejected answer, remembers why; false
     void translate_batch(const Batch& batch, std::vector<std::string>& out);
 
     EngineSettings settings_;
     HttpClient client_;
     std::atomic<bool> structured_;  // cleared when the server rejects response_format
     std::atomic<int> requests_{0}, rejected_{0}, splits_{0}, kept_{0};
+    mutable std::mutex problem_mutex_;
+    std::string last_problem_;
 };
+
+// The first JSON value in a model's answer that `usable` accepts: the whole answer, or an
+// object or array inside it (a ``` fence, words around it). Exposed for tests.
+std::optional<nlohmann::json> parse_model_json(const std::string& content,
+                                               const std::function<bool(const nlohmann::json&)>& usable);
+// id -> text of a translation answer in any shape parse_model_json finds ({"lines": [...]},
+// {"translate": [...]}, {"translations": [...]}, a bare array); nullopt when none, or when an
+// item is not {"id": integer, "text": string} or an id comes twice. Exposed for tests.
+std::optional<std::map<int, std::string>> parse_translation_answer(const std::string& content);
 
 // The speaking-rate budget of a line: characters that fit its slot in `language`.
 int length_budget(TimeMs slot_ms, std::string_view language);

@@ -1,4 +1,4 @@
-#include "engines/apertium/subprocess.hpp"
+#include "core/subprocess.hpp"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -20,7 +20,7 @@
 
 extern char** environ;
 
-namespace dramaloc::engines::apertium {
+namespace dramaloc {
 namespace {
 
 class Fd {
@@ -91,7 +91,7 @@ private:
 };
 
 // Owns a running child: if the call unwinds (cancel, time limit, error), the whole
-// process group — the apertium script and every stage of its pipeline — is killed and reaped.
+// process group — a script and every stage of its pipeline — is killed and reaped.
 class Child {
 public:
     explicit Child(pid_t pid) : pid_(pid) {}
@@ -147,6 +147,61 @@ ssize_t write_without_sigpipe(int fd, const char* data, std::size_t size) {
 void set_nonblocking(int fd) {
     const int flags = ::fcntl(fd, F_GETFL);
     ::fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+}
+
+// Feeds `input` to the child while reading its stdout and stderr, until both close; then
+// reaps it. Cancellation and the deadline are checked at least every 100 ms.
+ProcessResult drain(Child& child, Fd& in, std::string_view input, Fd& out_fd, Fd& err_fd, std::string_view what,
+                    std::chrono::milliseconds time_limit) {
+    for (const Fd* fd : {&in, &out_fd, &err_fd})
+        if (fd->get() >= 0) set_nonblocking(fd->get());
+    if (input.empty()) in.reset();
+    ProcessResult result;
+    std::size_t written = 0;
+    const auto deadline = std::chrono::steady_clock::now() + time_limit;
+    std::array<char, 65536> buffer{};
+    while (out_fd.get() >= 0 || err_fd.get() >= 0) {
+        throw_if_cancelled();  // unwinding kills the child (Child's destructor)
+        if (std::chrono::steady_clock::now() > deadline) {
+            throw EngineError(std::string(what) + " did not finish within " + std::to_string(time_limit.count() / 1000) +
+                              " s; the input may be too large or the engine is stuck");
+        }
+        std::array<pollfd, 3> fds{};
+        nfds_t count = 0;
+        const auto watch = [&](const Fd& fd, short events) {
+            if (fd.get() >= 0) fds[count++] = pollfd{fd.get(), events, 0};
+        };
+        watch(in, POLLOUT);
+        watch(out_fd, POLLIN);
+        watch(err_fd, POLLIN);
+        // Short timeout: cancellation and the deadline are checked at least every 100 ms.
+        const int ready = ::poll(fds.data(), count, 100);
+        if (ready < 0) {
+            if (errno == EINTR) continue;
+            throw EngineError("waiting for " + std::string(what) + " failed: " + std::strerror(errno));
+        }
+        for (nfds_t i = 0; i < count; ++i) {
+            if (fds[i].revents == 0) continue;
+            if (fds[i].fd == in.get()) {
+                const ssize_t n = write_without_sigpipe(in.get(), input.data() + written, input.size() - written);
+                if (n > 0) written += static_cast<std::size_t>(n);
+                // EPIPE: the child stopped reading; its exit status tells what happened.
+                if ((n < 0 && errno != EAGAIN && errno != EINTR) || written == input.size()) in.reset();
+            } else {
+                Fd& source = fds[i].fd == out_fd.get() ? out_fd : err_fd;
+                std::string& sink = fds[i].fd == out_fd.get() ? result.out : result.err;
+                const ssize_t n = ::read(source.get(), buffer.data(), buffer.size());
+                if (n > 0) {
+                    sink.append(buffer.data(), static_cast<std::size_t>(n));
+                } else if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
+                    source.reset();
+                }
+            }
+        }
+    }
+    in.reset();
+    result.exit_code = child.wait();
+    return result;
 }
 
 }  // namespace
@@ -207,57 +262,33 @@ ProcessResult run_process(const std::vector<std::string>& argv, std::string_view
     in.read.reset();
     out.write.reset();
     err.write.reset();
-    set_nonblocking(in.write.get());
-    set_nonblocking(out.read.get());
-    set_nonblocking(err.read.get());
-    if (input.empty()) in.write.reset();
-
-    ProcessResult result;
-    std::size_t written = 0;
-    const auto deadline = std::chrono::steady_clock::now() + time_limit;
-    std::array<char, 65536> buffer{};
-    while (out.read.get() >= 0 || err.read.get() >= 0) {
-        throw_if_cancelled();
-        if (std::chrono::steady_clock::now() > deadline) {
-            throw EngineError(argv[0] + " did not finish within " + std::to_string(time_limit.count() / 1000) +
-                              " s; the input may be too large or the engine is stuck");
-        }
-        std::array<pollfd, 3> fds{};
-        nfds_t count = 0;
-        const auto watch = [&](const Fd& fd, short events) {
-            if (fd.get() >= 0) fds[count++] = pollfd{fd.get(), events, 0};
-        };
-        watch(in.write, POLLOUT);
-        watch(out.read, POLLIN);
-        watch(err.read, POLLIN);
-        // Short timeout: cancellation and the deadline are checked at least every 100 ms.
-        const int ready = ::poll(fds.data(), count, 100);
-        if (ready < 0) {
-            if (errno == EINTR) continue;
-            throw EngineError(std::string("waiting for ") + argv[0] + " failed: " + std::strerror(errno));
-        }
-        for (nfds_t i = 0; i < count; ++i) {
-            if (fds[i].revents == 0) continue;
-            if (fds[i].fd == in.write.get()) {
-                const ssize_t n = write_without_sigpipe(in.write.get(), input.data() + written, input.size() - written);
-                if (n > 0) written += static_cast<std::size_t>(n);
-                // EPIPE: the child stopped reading; its exit status tells what happened.
-                if ((n < 0 && errno != EAGAIN && errno != EINTR) || written == input.size()) in.write.reset();
-            } else {
-                Fd& source = fds[i].fd == out.read.get() ? out.read : err.read;
-                std::string& sink = fds[i].fd == out.read.get() ? result.out : result.err;
-                const ssize_t n = ::read(source.get(), buffer.data(), buffer.size());
-                if (n > 0) {
-                    sink.append(buffer.data(), static_cast<std::size_t>(n));
-                } else if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
-                    source.reset();
-                }
-            }
-        }
-    }
-    in.write.reset();
-    result.exit_code = child.wait();
+    ProcessResult result = drain(child, in.write, input, out.read, err.read, argv[0], time_limit);
     return result;
 }
 
-}  // namespace dramaloc::engines::apertium
+ProcessResult run_in_child(const std::function<void(int out_fd)>& work, std::string_view what, std::chrono::milliseconds time_limit) {
+    Pipe out = make_pipe();
+    const pid_t pid = ::fork();
+    if (pid < 0) throw EngineError("cannot start " + std::string(what) + ": fork failed: " + std::strerror(errno));
+    if (pid == 0) {
+        // The child: a process group of its own (a kill reaches whatever it starts), default
+        // signal handling (the parent's Ctrl-C handler must not run here), then the work.
+        ::setpgid(0, 0);
+        ::signal(SIGINT, SIG_DFL);
+        ::signal(SIGTERM, SIG_DFL);
+        out.read.reset();
+        int status = 0;
+        try {
+            work(out.write.get());
+        } catch (...) {
+            status = 1;
+        }
+        ::_exit(status);
+    }
+    Child child(pid);
+    out.write.reset();
+    Fd no_input, no_errors;
+    return drain(child, no_input, {}, out.read, no_errors, what, time_limit);
+}
+
+}  // namespace dramaloc
