@@ -37,4 +37,8 @@ std::unique_ptr<SpeechRecognizer> make_speech_recognizer(const EngineSettings& s
     return make_speech_recognizer(settings.backend);
 }
 
+SpeechRecognizerLease lease_speech_recognizer(const EngineSettings& settings) {
+    return EnginePool<SpeechRecognizer>::lease(settings_key(settings), [&] { return make_speech_recognizer(settings); });
+}
+
 }  // namespace dramaloc::engines

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "core/script.hpp"
+#include "engines/engine_pool.hpp"
 #include "engines/engine_settings.hpp"
 #include "media/audio.hpp"
 
@@ -36,5 +37,10 @@ public:
 std::unique_ptr<SpeechRecognizer> make_speech_recognizer(std::string_view name);
 // The backend [engines.asr] describes: "openai" (network) or an embedded one by name.
 std::unique_ptr<SpeechRecognizer> make_speech_recognizer(const EngineSettings& settings);
+
+// One from the run's pool (engine_pool.hpp): made once per worker, reused by every stage
+// and episode after it. The lease gives it back.
+using SpeechRecognizerLease = EnginePool<SpeechRecognizer>::Lease;
+SpeechRecognizerLease lease_speech_recognizer(const EngineSettings& settings);
 
 }  // namespace dramaloc::engines

@@ -59,4 +59,17 @@ EngineSettings engine_settings(const Config& c, std::string_view stage, std::str
     return s;
 }
 
+std::string settings_key(const EngineSettings& s) {
+    std::string key = s.backend + "|" + s.url + "|" + s.model + "|" + s.api_key_env + "|" + std::to_string(s.timeout_s) + "|" +
+                      std::to_string(s.max_retries) + "|" + std::to_string(s.max_concurrency) + "|" + std::to_string(s.batch_lines) +
+                      "|" + (s.structured_output ? "1" : "0") + "|" + (s.clone ? "1" : "0") + "|" + s.clone_request + "|" +
+                      s.reference_audio_field + "|" + s.reference_text_field + "|" + std::to_string(s.reference_min_s) + "|" +
+                      std::to_string(s.reference_max_s);
+    for (const auto* voices : {&s.low_voices, &s.high_voices}) {
+        key += "|";
+        for (const auto& v : *voices) key += v + ",";
+    }
+    return key;
+}
+
 }  // namespace dramaloc::engines

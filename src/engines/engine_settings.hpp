@@ -57,6 +57,10 @@ struct EngineSettings {
     std::string api_key() const;
 };
 
+// Everything that configures an engine, as one string: engines made from equal keys are
+// interchangeable (the run's engine pools key on it).
+std::string settings_key(const EngineSettings& settings);
+
 // Settings for an embedded backend (no endpoint).
 inline EngineSettings embedded_engine(std::string backend) {
     EngineSettings s;

@@ -28,4 +28,8 @@ std::unique_ptr<TextRecognizer> make_text_recognizer(std::string_view name) {
     return create_backend("text recognizer (OCR)", name, recognizer_backends(), kKnownBackends);
 }
 
+TextRecognizerLease lease_text_recognizer(std::string_view name) {
+    return EnginePool<TextRecognizer>::lease(std::string(name), [&] { return make_text_recognizer(name); });
+}
+
 }  // namespace dramaloc::engines

@@ -16,6 +16,8 @@
 #include <string_view>
 #include <vector>
 
+#include "engines/engine_pool.hpp"
+
 namespace dramaloc::engines {
 
 // 8-bit gray, `width` bytes per row, 0 = ink, 255 = paper.
@@ -45,5 +47,10 @@ public:
 
 // Backends by name ("tesseract"); throws EngineError listing those that exist.
 std::unique_ptr<TextRecognizer> make_text_recognizer(std::string_view name);
+
+// One from the run's pool (engine_pool.hpp): made once per worker, reused by every episode
+// after it (a tesseract engine keeps its loaded models). The lease gives it back.
+using TextRecognizerLease = EnginePool<TextRecognizer>::Lease;
+TextRecognizerLease lease_text_recognizer(std::string_view name);
 
 }  // namespace dramaloc::engines

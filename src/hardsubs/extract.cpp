@@ -72,7 +72,7 @@ bool expects_han(std::string_view language) {
 // segmenting thread goes on finding the next ones.
 class OcrPool {
 public:
-    OcrPool(int workers, std::unique_ptr<engines::TextRecognizer> first, const ExtractOptions& options, std::size_t min_component)
+    OcrPool(int workers, engines::TextRecognizerLease first, const ExtractOptions& options, std::size_t min_component)
         : options_(options), min_component_(min_component), han_(expects_han(options.language)) {
         for (int w = 0; w < workers; ++w) {
             auto engine = w == 0 ? std::move(first) : nullptr;
@@ -114,7 +114,7 @@ private:
         ready_.notify_all();
     }
 
-    void run(std::unique_ptr<engines::TextRecognizer> engine) {
+    void run(engines::TextRecognizerLease engine) {
         try {
             for (;;) {
                 OcrJob* job = nullptr;
@@ -126,7 +126,7 @@ private:
                     pending_.pop_front();
                 }
                 throw_if_cancelled();  // Ctrl-C: the worker stops, finish() reports it
-                if (!engine) engine = engines::make_text_recognizer(options_.ocr_backend);
+                if (!engine) engine = engines::lease_text_recognizer(options_.ocr_backend);
                 read(*engine, *job);
             }
         } catch (...) {
@@ -176,7 +176,7 @@ private:
 }  // namespace
 
 HardsubExtraction read_band(const MaskHistory& history, const SubtitleBand& band, FrameRate rate, std::int64_t frames,
-                            const ExtractOptions& options, std::unique_ptr<engines::TextRecognizer> engine) {
+                            const ExtractOptions& options, engines::TextRecognizerLease engine) {
     HardsubExtraction out;
     out.band = band;
     out.engine = engine->version();

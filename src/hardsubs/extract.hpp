@@ -73,6 +73,6 @@ class MaskHistory;
 // Reads the band out of the masks one decode kept: segments, OCR, merging. `frames` is the
 // stream's frame count; `engine` (already checked for the language) is the first OCR worker's.
 HardsubExtraction read_band(const MaskHistory& history, const SubtitleBand& band, FrameRate rate, std::int64_t frames,
-                            const ExtractOptions& options, std::unique_ptr<engines::TextRecognizer> engine);
+                            const ExtractOptions& options, engines::TextRecognizerLease engine);
 
 }  // namespace dramaloc::hardsubs

@@ -75,9 +75,9 @@ private:
 
 HardsubScan scan_hardsubs(const std::filesystem::path& episode, const ScanOptions& options) {
     // The engine first: a missing model fails before a minute of decoding.
-    std::unique_ptr<engines::TextRecognizer> engine;
+    engines::TextRecognizerLease engine;
     if (options.read_text) {
-        engine = engines::make_text_recognizer(options.extract.ocr_backend);
+        engine = engines::lease_text_recognizer(options.extract.ocr_backend);
         engine->require_language(options.extract.language);
     }
     media::VideoReadOptions read;

@@ -168,7 +168,7 @@ LanguageResult localize_language(StageContext& context, const SourceAnalysis& so
     std::map<std::string, Reference> references;
     if (options.tts_engine.clone)
         for (const auto& c : source.characters)
-            if (!c.reference_audio.empty()) references[c.id] = {c.reference_audio, c.reference_text, hash_file_hex(c.reference_audio)};
+            if (!c.reference_audio.empty()) references[c.id] = {c.reference_audio, c.reference_text, context.hashes.hash(c.reference_audio)};
     const std::size_t count = out.script.lines.size();
     const std::string fit_parameters = json{options.fit.min_speed, options.fit.max_speed, options.fit.fill_slot}.dump();
     struct Fitted {
@@ -266,7 +266,7 @@ LanguageResult localize_language(StageContext& context, const SourceAnalysis& so
     std::string placement_parameters;
     for (std::size_t i = 0; i < lines.size(); ++i) placement_parameters += fitted[i].key + "@" + std::to_string(placements[i].start) + ";";
     const auto& m = options.mix;
-    const std::string stem_key = options.background_stem ? hash_file_hex(*options.background_stem) : "";
+    const std::string stem_key = options.background_stem ? context.hashes.hash(*options.background_stem) : "";
     out.dub_key = stage_key("mix", 2, "dramaloc-mix", {source.audio_key, source.regions_key, stem_key},
                             placement_parameters + json{m.duck_db, m.attack_ms, m.release_ms, m.centre_removal_for_stereo,
                                                         m.target_lufs, m.max_true_peak, m.sample_rate}.dump());

@@ -235,14 +235,16 @@ EpisodeOutputs localize_episode(const fs::path& episode, const LocalizeOptions& 
     result.folder = options.out_dir / name;
     ArtifactStore store(options.store_dir.empty() ? options.out_dir / ".dramaloc-store" : options.store_dir);
     RunLog log;
-    StageContext context{store, log};
+    FileHashCache hashes(store.root() / "file-hashes.json");
+    StageContext context{store, log, hashes};
 
     const media::MediaInfo info = media::probe(episode);
     const auto* video = info.best_video();
     if (!video) throw InputError(episode.string() + ": has no video stream");
     const FrameRate fps = video->frame_rate.num > 0 ? video->frame_rate : FrameRate{30, 1};
 
-    const SourceAnalysis source = analyse_source(context, episode, options);
+    const SourceAnalysis source = analyse_source(context, episode, info, options);
+    hashes.save();
     if (options.remove_hardsubs && !source.hardsubs)
         throw InputError(episode.string() + ": --remove-hardsubs, but " +
                          (source.mode_note.empty() ? std::string("no burned-in subtitles were read") : source.mode_note) +
@@ -434,6 +436,7 @@ EpisodeOutputs localize_episode(const fs::path& episode, const LocalizeOptions& 
                      {"wall_seconds", seconds_since(started)}};
     write_json(result.folder / "manifest.json", manifest);
     result.files.push_back(result.folder / "manifest.json");
+    hashes.save();
     result.characters = source.characters;
     result.stages_computed = log.computed_count();
     result.stages_reused = static_cast<int>(log.records().size()) - result.stages_computed;

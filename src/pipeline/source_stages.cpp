@@ -178,15 +178,15 @@ std::vector<Line> lines_from_file(const fs::path& file) {
 
 }  // namespace
 
-SourceAnalysis analyse_source(StageContext& context, const fs::path& episode, const LocalizeOptions& options) {
+SourceAnalysis analyse_source(StageContext& context, const fs::path& episode, const media::MediaInfo& info,
+                              const LocalizeOptions& options) {
     SourceAnalysis out;
-    const media::MediaInfo info = media::probe(episode);
     const auto* audio_stream = info.best_audio();
     out.has_audio = audio_stream != nullptr;
     if (!audio_stream && !options.target_languages.empty())
         throw InputError(episode.string() + ": has no audio stream; dramaloc needs the episode's soundtrack to dub it");
     const int channels = audio_stream ? std::min(2, std::max(1, audio_stream->channels)) : 1;
-    out.input_key = hash_file_hex(episode);
+    out.input_key = context.hashes.hash(episode);
 
     // 0. Which source: burned-in subtitles first when asked for or when auto finds them.
     out.mode = options.source.mode;
@@ -236,20 +236,24 @@ SourceAnalysis analyse_source(StageContext& context, const fs::path& episode, co
     media::AudioBuffer speech;
     if (out.has_audio) {
         announce(options, "decode audio");
-        out.audio_key = stage_key("decode", 2, "ffmpeg", {out.input_key}, std::to_string(channels));
+        out.audio_key = stage_key("decode", 3, "ffmpeg", {out.input_key}, std::to_string(channels));
         const fs::path audio_dir = run_stage(context, {"decode", "episode", "ffmpeg", out.audio_key}, [&](const fs::path& dir) {
-            // The 48 kHz original for the mix, and what analysis listens to: 16 kHz mono (a
-            // fraction of the size). A second at a time: memory does not grow with the episode.
-            const auto decode_to = [&](const fs::path& wav, int rate, int ch) {
-                media::AudioDecoder decoder(episode, rate, ch);
-                media::WavWriter writer(wav, rate, ch, media::WavSampleFormat::Float32);
-                std::vector<float> block(static_cast<std::size_t>(rate) * static_cast<std::size_t>(ch));
-                while (const SampleCount n = decoder.read(block))
-                    writer.write(std::span<const float>(block.data(), static_cast<std::size_t>(n) * static_cast<std::size_t>(ch)));
-                writer.finish();
-            };
-            decode_to(dir / "original.wav", kMixRate, channels);
-            decode_to(dir / "speech.wav", kSpeechRate, 1);
+            // One decode: the 48 kHz original for the mix, and from it what analysis listens to,
+            // 16 kHz mono (a fraction of the size). A second at a time: memory does not grow
+            // with the episode.
+            media::AudioDecoder decoder(episode, kMixRate, channels);
+            media::StreamResampler to_speech(kMixRate, channels, kSpeechRate, 1);
+            media::WavWriter original(dir / "original.wav", kMixRate, channels, media::WavSampleFormat::Float32);
+            media::WavWriter speech_wav(dir / "speech.wav", kSpeechRate, 1, media::WavSampleFormat::Float32);
+            std::vector<float> block(static_cast<std::size_t>(kMixRate) * static_cast<std::size_t>(channels));
+            while (const SampleCount n = decoder.read(block)) {
+                const std::span<const float> read(block.data(), static_cast<std::size_t>(n) * static_cast<std::size_t>(channels));
+                original.write(read);
+                speech_wav.write(to_speech.push(read));
+            }
+            speech_wav.write(to_speech.flush());
+            original.finish();
+            speech_wav.finish();
         });
         out.original_wav = audio_dir / "original.wav";
         {
@@ -273,20 +277,22 @@ SourceAnalysis analyse_source(StageContext& context, const fs::path& episode, co
     std::vector<Line> lines;
     std::string lines_key;
     if (out.mode == SourceMode::Asr) {
-        auto probe_recognizer = engines::make_speech_recognizer(options.asr_engine);
+        auto probe_recognizer = engines::lease_speech_recognizer(options.asr_engine);
         require_recognizer_language(*probe_recognizer, options);
         const std::string asr_identity = probe_recognizer->version();
         const auto chunks = asr_chunks(out.regions, out.duration_ms);
         announce(options, "transcribe " + std::to_string(chunks.size()) + " chunks");
         lines_key = stage_key("transcribe", 1, asr_identity, {out.regions_key, out.audio_key}, options.source_language);
         const fs::path words_dir = run_stage(context, {"transcribe", "episode", asr_identity, lines_key}, [&](const fs::path& dir) {
+            // One recogniser per worker, from the run's pool: its model is loaded once per run.
             const int jobs = std::min<int>(resolve_jobs(options.jobs), static_cast<int>(std::max<std::size_t>(1, chunks.size())));
-            std::vector<std::unique_ptr<engines::SpeechRecognizer>> recognizers(static_cast<std::size_t>(jobs));
-            recognizers[0] = std::move(probe_recognizer);
+            std::vector<engines::SpeechRecognizerLease> recognizers;
+            recognizers.push_back(std::move(probe_recognizer));
+            for (int w = 1; w < jobs; ++w) recognizers.push_back(nullptr);
             std::vector<std::vector<Word>> per_chunk(chunks.size());
             parallel_for(chunks.size(), jobs, [&](std::size_t worker, std::size_t i) {
                 auto& recognizer = recognizers[worker];
-                if (!recognizer) recognizer = engines::make_speech_recognizer(options.asr_engine);
+                if (!recognizer) recognizer = engines::lease_speech_recognizer(options.asr_engine);
                 const media::AudioBuffer piece = media::slice_ms(speech, chunks[i].start, chunks[i].end);
                 per_chunk[i] = recognizer->recognize(piece, chunks[i].start, options.source_language);
             });
@@ -296,7 +302,7 @@ SourceAnalysis analyse_source(StageContext& context, const fs::path& episode, co
         });
         lines = engines::words_to_lines(read_json(words_dir / "words.json").get<std::vector<Word>>(), out.regions);
     } else if (out.mode == SourceMode::Import) {
-        lines_key = stage_key("import", 1, "", {hash_file_hex(options.source.import_file)});
+        lines_key = stage_key("import", 1, "", {context.hashes.hash(options.source.import_file)});
         lines = lines_from_file(options.source.import_file);
     } else {
         lines = lines_from_hardsubs(*out.hardsubs);

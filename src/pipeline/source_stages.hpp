@@ -13,6 +13,7 @@
 #include "engines/vad.hpp"
 #include "hardsubs/extract.hpp"
 #include "media/audio.hpp"
+#include "media/probe.hpp"
 #include "pipeline/localize.hpp"
 #include "pipeline/stage.hpp"
 
@@ -40,7 +41,8 @@ struct SourceAnalysis {
     TimeMs duration_ms = 0;
 };
 
-SourceAnalysis analyse_source(StageContext& context, const std::filesystem::path& episode,
+// `info` is the episode's probe (probed once per episode, by the caller).
+SourceAnalysis analyse_source(StageContext& context, const std::filesystem::path& episode, const media::MediaInfo& info,
                               const LocalizeOptions& options);
 
 // Cuts a voice reference (pipeline/voice_reference.hpp) for every character of `out` that has

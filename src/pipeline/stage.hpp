@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/hash.hpp"
 #include "pipeline/artifact_store.hpp"
 #include "pipeline/run_log.hpp"
 
@@ -15,6 +16,7 @@ namespace dramaloc::pipeline {
 struct StageContext {
     ArtifactStore& store;
     RunLog& log;
+    FileHashCache& hashes;  // input files' content hashes, kept between runs with the store
 };
 
 // hash(stage, version, engine identity, input keys…, parameters)
