@@ -11,9 +11,9 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD="${BUILD_DIR:-$ROOT/build/release}"
 WHICH="${1:-all}"
 case "$WHICH" in
-  all|media|hardsubs|translate) ;;
+  all|media|hardsubs|translate|voices) ;;
   localize) exec env BUILD_DIR="$BUILD" "$ROOT/bench/localize_bench.sh" ;;
-  *) echo "usage: bench/run.sh [all|media|localize|hardsubs|translate]"; exit 2 ;;
+  *) echo "usage: bench/run.sh [all|media|localize|hardsubs|translate|voices]"; exit 2 ;;
 esac
 if [[ -n "${BENCH_WORK:-}" ]]; then
   WORK="$BENCH_WORK"; mkdir -p "$WORK"
@@ -35,7 +35,15 @@ run_translate() {
   else
     echo "bench: $BUILD/bench/translate_bench is missing (it is built with the tests: DRAMALOC_BUILD_TESTS=ON)"; fi
 }
+# The sample's voices against the ones it used before (bench/README.md; VOICES=all measures
+# every candidate, about 10 minutes on 2 cores).
+run_voices() {
+  [[ -x "$BUILD/bench/asr_voices_bench" ]] || { echo "bench: $BUILD/bench/asr_voices_bench is missing; run 'make build' first"; exit 1; }
+  if [[ "${VOICES:-}" == all ]]; then "$BUILD/bench/asr_voices_bench"
+  else "$BUILD/bench/asr_voices_bench" standard en-us+f5@60/160 en-us+adam@25/165 en-us+klatt@45/150 en+f2@70/160 en+m3@20/165 en+m7@40/140; fi
+}
 if [[ "$WHICH" == hardsubs ]]; then run_hardsubs; exit 0; fi
+if [[ "$WHICH" == voices ]]; then run_voices; exit 0; fi
 if [[ "$WHICH" == translate ]]; then run_translate; exit 0; fi
 
 for tool in ffmpeg ffprobe; do
@@ -68,4 +76,6 @@ if [[ "$WHICH" == all ]]; then
   run_hardsubs
   echo
   run_translate
+  echo
+  run_voices
 fi

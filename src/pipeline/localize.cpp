@@ -438,6 +438,7 @@ EpisodeOutputs localize_episode(const fs::path& episode, const LocalizeOptions& 
     result.files.push_back(result.folder / "manifest.json");
     hashes.save();
     result.characters = source.characters;
+    result.source_script = source.script;
     result.stages_computed = log.computed_count();
     result.stages_reused = static_cast<int>(log.records().size()) - result.stages_computed;
     return result;

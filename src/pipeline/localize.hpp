@@ -110,6 +110,7 @@ struct EpisodeOutputs {
     std::map<std::string, LanguageQc> languages;      // the languages published
     std::map<std::string, std::string> failed_languages;  // language -> why (one line); not published
     std::vector<Character> characters;         // who speaks in this episode (known ones keep their ids)
+    Script source_script;                      // what was heard or read: the lines every language translates
     int stages_computed = 0;                   // 0 on a re-run of an unchanged episode
     int stages_reused = 0;
 };

@@ -243,6 +243,12 @@ TEST(Cli, DemoLocalizesASampleIntoSpanishAndFrench) {
         EXPECT_TRUE(fs::exists(p)) << name;
         EXPECT_NE(r.out.find(p.string()), std::string::npos) << "demo should print the path of " << name;
     }
+    // It says what it did: how well it heard the speech, the languages' QC, what to open first.
+    EXPECT_NE(r.out.find("word error rate"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("QC es: "), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("QC fr: "), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("Open first:"), std::string::npos) << r.out;
+    // (How well it hears is a figure of bench/: asr_voices_bench and the localize benchmark.)
     // The subtitles it wrote obey the rules.
     for (const char* lang : {"en", "es", "fr"}) {
         r = run_dramaloc({"subs", "check", (dir / "demo" / "sample" / (std::string("sample.") + lang + ".srt")).string(), "--lang", lang});

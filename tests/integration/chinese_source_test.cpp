@@ -21,7 +21,7 @@ using nlohmann::json;
 TEST(ChineseSource, LocalizesThroughTheTranslationServerWithTheGlossary) {
     TempDir dir;
     sample::SampleOptions o;
-    o.seconds = 16;  // line 7, "林小姐，车准备好了。", starts at 13.6 s
+    o.seconds = 20;  // line 7, "林小姐，车准备好了。", starts at about 15 s
     o.hardsubs_language = "zh";
     const auto sample = sample::make_sample(dir / "ep.mp4", o);
     const auto& ref = sample.contents;

@@ -49,7 +49,10 @@ TEST(VoiceClone, EachCharacterIsDubbedFromItsOwnReferenceInEveryEpisode) {
     // What each character's reference is, episode by episode.
     std::map<std::string, std::string> clip_of;  // character -> WAV bytes
     std::map<std::string, std::string> text_of;
-    std::size_t cloned_lines = 0, lines_with_reference_speaker = 0;
+    std::size_t cloned_lines = 0;
+    // A line said twice by one character is synthesized once (its clip is an artifact reused),
+    // so requests count distinct (character, text) pairs.
+    std::set<std::pair<std::string, std::string>> lines_with_reference_speaker;
     for (const char* name : {"ep5", "ep6"}) {
         SCOPED_TRACE(name);
         const json manifest = json::parse(read_file(dir / "out" / name / "manifest.json"));
@@ -97,7 +100,8 @@ TEST(VoiceClone, EachCharacterIsDubbedFromItsOwnReferenceInEveryEpisode) {
         }
         EXPECT_GE(with_reference, 1) << manifest["voice_references"];
         EXPECT_TRUE(clip_of.count("lin")) << "the cast's Lin Xia has no reference: " << manifest["voice_references"];
-        for (const auto& line : spanish.lines) lines_with_reference_speaker += clip_of.count(line.speaker);
+        for (const auto& line : spanish.lines)
+            if (clip_of.count(line.speaker)) lines_with_reference_speaker.insert({line.speaker, line.text});
     }
     // Every line of a character with a reference carried that character's clip and transcript.
     for (const auto& speech : server.speeches()) {
@@ -108,7 +112,7 @@ TEST(VoiceClone, EachCharacterIsDubbedFromItsOwnReferenceInEveryEpisode) {
         for (const auto& [id, bytes] : clip_of) known = known || (bytes == speech.reference_wav && text_of[id] == speech.reference_text);
         EXPECT_TRUE(known) << "a line was sent a clip that is no character's reference";
     }
-    EXPECT_EQ(cloned_lines, lines_with_reference_speaker);
+    EXPECT_EQ(cloned_lines, lines_with_reference_speaker.size());
     EXPECT_GT(cloned_lines, 0u);
 }
 
