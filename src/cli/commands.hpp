@@ -3,7 +3,22 @@
 // on failure and main() turns that into one line on stderr and an exit code.
 #include <CLI/CLI.hpp>
 
+#include "core/error.hpp"
+
 namespace dramaloc::cli {
+
+// Runs `parse` (which reads an option's value) and turns what it throws into a UsageError:
+// a bad option value exits 2 in every command, like an unknown option.
+template <typename Parse>
+decltype(auto) option_value(Parse&& parse) {
+    try {
+        return parse();
+    } catch (const Cancelled&) {
+        throw;
+    } catch (const Error& e) {
+        throw UsageError(e.what());
+    }
+}
 
 // Set by a command to ask for a non-zero exit without an error message
 // (e.g. `subs check` found rule violations).

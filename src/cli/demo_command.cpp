@@ -34,6 +34,7 @@ void run_demo(const fs::path& out_dir, int seconds, bool quiet) {
     // more under louder music (bench/README.md), and a newcomer should see a translation of
     // what was said.
     sample_options.music_db = -25.0;
+    option_value([&] { sample::validate_options(sample_options); });
     Progress progress("generating sample episode", quiet);
     sample_options.on_progress = [&progress](double f) { progress.update(f); };
     const auto sample = sample::make_sample(video, sample_options);

@@ -10,6 +10,7 @@
 #include "core/cancel.hpp"
 #include "core/config.hpp"
 #include "core/error.hpp"
+#include "core/language.hpp"
 #include "pipeline/localize.hpp"
 
 namespace dramaloc::cli {
@@ -143,7 +144,7 @@ void register_localize_command(CLI::App& app) {
     cmd->add_option("--config", a->config, "TOML settings (docs/configuration.md)");
     cmd->add_option("--background", a->background, "music-and-effects stem (WAV) to mix under the dub instead of ducking");
     cmd->add_option("--store", a->store, "artifact store folder (default OUT/.dramaloc-store)");
-    cmd->add_option("--jobs,-j", a->jobs, "parallel workers (default: number of cores)");
+    cmd->add_option("--jobs,-j", a->jobs, "parallel workers (default: number of cores)")->check(CLI::Range(0, 1024));
     cmd->add_flag("--quiet,-q", a->quiet, "no progress output");
     cmd->callback([a] {
         pipeline::LocalizeOptions options;
@@ -153,11 +154,16 @@ void register_localize_command(CLI::App& app) {
             options.config = config;
         }
         options.source_language = a->from;
-        options.source = pipeline::parse_source_choice(a->source);
-        if (!a->band.empty()) options.subtitle_band = hardsubs::parse_band(a->band);
+        options.source = option_value([&] { return pipeline::parse_source_choice(a->source); });
+        if (!a->band.empty()) options.subtitle_band = option_value([&] { return hardsubs::parse_band(a->band); });
         options.remove_hardsubs = a->remove_hardsubs;
         options.target_languages = split_list(a->to);
         options.burn_in_languages = split_list(a->burn_in);
+        option_value([&] {  // language tags that are no language: a bad option value
+            language_or_throw(options.source_language);
+            for (const auto& l : options.target_languages) language_or_throw(l);
+            for (const auto& l : options.burn_in_languages) language_or_throw(l);
+        });
         options.out_dir = a->out;
         options.store_dir = a->store;
         if (!a->background.empty()) options.background_stem = a->background;

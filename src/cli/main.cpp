@@ -11,6 +11,7 @@
 #include "cli/commands.hpp"
 #include "core/cancel.hpp"
 #include "core/error.hpp"
+#include "core/version.hpp"
 #include "media/av_handles.hpp"
 
 namespace dramaloc::cli {
@@ -35,7 +36,7 @@ void install_signal_handlers() {
 
 int main(int argc, char** argv) {
     CLI::App app{"dramaloc — localize short dramas: subtitles, dubbing, rendering, QC"};
-    app.set_version_flag("--version", "dramaloc 0.1.0");
+    app.set_version_flag("--version", std::string("dramaloc ") + dramaloc::kVersion);
     app.require_subcommand(1);
     app.fallthrough();
 
@@ -53,8 +54,10 @@ int main(int argc, char** argv) {
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
-        const int code = app.exit(e);
-        return code == 0 ? 0 : 2;
+        if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+        // One line, like every other error, and the same code as a bad option value.
+        std::fprintf(stderr, "dramaloc: %s; see dramaloc --help\n", e.what());
+        return dramaloc::exit_code_for(dramaloc::ErrorKind::Usage);
     } catch (const dramaloc::Cancelled&) {
         std::fprintf(stderr, "dramaloc: cancelled; no partial outputs were kept\n");
         return dramaloc::exit_code_for(dramaloc::ErrorKind::Cancelled);

@@ -24,7 +24,7 @@ void register_run_command(CLI::App& app) {
     cmd->add_option("--episode,-e", a->only, "only these episodes (file names without extension); repeatable");
     cmd->add_option("--out", a->out, "output folder (default: [series] out, relative to the series file)");
     cmd->add_option("--store", a->store, "artifact store folder (default OUT/.dramaloc-store)");
-    cmd->add_option("--jobs,-j", a->jobs, "parallel workers (default: number of cores)");
+    cmd->add_option("--jobs,-j", a->jobs, "parallel workers (default: number of cores)")->check(CLI::Range(0, 1024));
     cmd->add_flag("--quiet,-q", a->quiet, "no progress output");
     cmd->callback([a] {
         auto project = pipeline::load_series_project(a->series);

@@ -34,11 +34,11 @@ void register_sample_commands(CLI::App& app) {
         options.seconds = a->seconds;
         if (!a->hardsubs.empty()) options.hardsubs_language = a->hardsubs;
         const auto background = sample::background_from_string(a->background);
-        if (!background) throw InputError("unknown --background \"" + a->background + "\"; use plain, striped or busy");
+        if (!background) throw UsageError("unknown --background \"" + a->background + "\"; use plain, striped or busy");
         options.background = *background;
         options.seed = a->seed;
         const auto scene = sample::scene_from_string(a->lines);
-        if (!scene) throw InputError("unknown --lines \"" + a->lines + "\"; use standard or short");
+        if (!scene) throw UsageError("unknown --lines \"" + a->lines + "\"; use standard or short");
         options.scene = *scene;
         if (a->music == "none") {
             options.music_db.reset();
@@ -48,10 +48,11 @@ void register_sample_commands(CLI::App& app) {
                 options.music_db = std::stod(a->music, &used);
                 if (used != a->music.size()) throw std::invalid_argument(a->music);
             } catch (const std::logic_error&) {
-                throw InputError("--music \"" + a->music + "\": give a level in dB relative to the voices (e.g. -20), or none");
+                throw UsageError("--music \"" + a->music + "\": give a level in dB relative to the voices (e.g. -20), or none");
             }
         }
         options.keyframe_interval_s = a->keyframes;
+        option_value([&] { sample::validate_options(options); });
         Progress progress("sample " + std::filesystem::path(a->out).filename().string(), a->quiet);
         options.on_progress = [&progress](double f) { progress.update(f); };
         const auto result = sample::make_sample(a->out, options);

@@ -20,7 +20,7 @@ namespace {
 // else the NAME.LANG.ext convention media players use.
 std::string resolve_language(const std::string& flag, const subtitles::SubtitleDocument& doc, const fs::path& path) {
     if (!flag.empty()) {
-        language_or_throw(flag);  // reject unknown tags early
+        option_value([&] { language_or_throw(flag); });  // reject unknown tags early
         return flag;
     }
     if (!doc.language.empty()) return doc.language;
@@ -33,7 +33,7 @@ std::string resolve_language(const std::string& flag, const subtitles::SubtitleD
 }
 
 FrameRate parse_fps(double fps) {
-    if (fps <= 0 || fps > 240) throw InputError("--fps must be between 1 and 240");
+    if (fps <= 0 || fps > 240) throw UsageError("--fps must be between 1 and 240");
     // Common NTSC rates as exact rationals.
     if (std::abs(fps - 29.97) < 0.01) return {30000, 1001};
     if (std::abs(fps - 23.976) < 0.01) return {24000, 1001};

@@ -4,6 +4,7 @@ namespace dramaloc {
 
 int exit_code_for(ErrorKind kind) noexcept {
     switch (kind) {
+        case ErrorKind::Usage: return 2;
         case ErrorKind::Input: return 3;
         case ErrorKind::Engine: return 4;
         case ErrorKind::Config: return 5;
@@ -16,6 +17,7 @@ int exit_code_for(ErrorKind kind) noexcept {
 
 const char* to_string(ErrorKind kind) noexcept {
     switch (kind) {
+        case ErrorKind::Usage: return "usage error";
         case ErrorKind::Input: return "input error";
         case ErrorKind::Engine: return "engine error";
         case ErrorKind::Config: return "configuration error";

@@ -10,7 +10,7 @@
 
 namespace dramaloc {
 
-enum class ErrorKind { Input, Engine, Config, Io, Cancelled, Internal };
+enum class ErrorKind { Usage, Input, Engine, Config, Io, Cancelled, Internal };
 
 class Error : public std::runtime_error {
 public:
@@ -19,6 +19,14 @@ public:
 
 private:
     ErrorKind kind_;
+};
+
+// A command-line option whose value cannot be used (an unknown --source, a language tag that
+// is no language, a length out of range): the same exit code as an unknown option, in every
+// command.
+class UsageError : public Error {
+public:
+    explicit UsageError(const std::string& message) : Error(ErrorKind::Usage, message) {}
 };
 
 // The user's input is unusable: corrupt media, no audio stream, malformed subtitle file.

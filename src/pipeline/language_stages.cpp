@@ -14,6 +14,7 @@
 #include "core/language.hpp"
 #include "core/script_json.hpp"
 #include "core/text_codec.hpp"
+#include "core/version.hpp"
 #include "dub/fit.hpp"
 #include "dub/loudness.hpp"
 #include "dub/mix.hpp"
@@ -25,6 +26,7 @@
 #include "pipeline/voices.hpp"
 #include "subtitles/check.hpp"
 #include "subtitles/segment.hpp"
+#include "subtitles/text.hpp"
 
 namespace dramaloc::pipeline {
 
@@ -219,7 +221,7 @@ LanguageResult localize_language(StageContext& context, const SourceAnalysis& so
             // The clip at the speed bound overruns by overflow_ms: ask for that much less text.
             const auto room = static_cast<double>(line.duration() + available_after);
             const double share = room / (room + f.result.at("overflow_ms").get<double>());
-            const auto characters = static_cast<double>(utf8_length(f.text));
+            const auto characters = static_cast<double>(subtitles::grapheme_count(f.text));  // Thai and Arabic marks are no characters
             const int target = std::max(4, static_cast<int>(characters * share * 0.9));
             const std::string key = stage_key("shorten", 1, translator->version(), {translate_key}, json{line.id, f.text, target}.dump());
             const fs::path dir = run_stage(context, {"shorten", scope, translator->version(), key}, [&](const fs::path& d) {
@@ -267,10 +269,11 @@ LanguageResult localize_language(StageContext& context, const SourceAnalysis& so
     for (std::size_t i = 0; i < lines.size(); ++i) placement_parameters += fitted[i].key + "@" + std::to_string(placements[i].start) + ";";
     const auto& m = options.mix;
     const std::string stem_key = options.background_stem ? context.hashes.hash(*options.background_stem) : "";
-    out.dub_key = stage_key("mix", 2, "dramaloc-mix", {source.audio_key, source.regions_key, stem_key},
+    const std::string mix_engine = std::string("dramaloc-mix ") + kVersion;  // our own code, so our version
+    out.dub_key = stage_key("mix", 2, mix_engine, {source.audio_key, source.regions_key, stem_key},
                             placement_parameters + json{m.duck_db, m.attack_ms, m.release_ms, m.centre_removal_for_stereo,
                                                         m.target_lufs, m.max_true_peak, m.sample_rate}.dump());
-    const fs::path mix_dir = run_stage(context, {"mix", language, "dramaloc-mix", out.dub_key}, [&](const fs::path& dir) {
+    const fs::path mix_dir = run_stage(context, {"mix", language, mix_engine, out.dub_key}, [&](const fs::path& dir) {
         std::vector<dub::SpeechRegionMs> speech;
         for (const auto& r : source.regions) speech.push_back({r.start, r.end});
         const fs::path* stem = options.background_stem ? &*options.background_stem : nullptr;

@@ -11,6 +11,7 @@
 #include "core/error.hpp"
 #include "core/fs.hpp"
 #include "core/language.hpp"
+#include "core/version.hpp"
 #include "engines/asr.hpp"
 #include "engines/ocr.hpp"
 #include "engines/translate.hpp"
@@ -141,15 +142,15 @@ void validate(const LocalizeOptions& options, bool episode_files) {
     for (const auto& b : options.burn_in_languages) {
         if (b != options.source_language &&
             std::find(options.target_languages.begin(), options.target_languages.end(), b) == options.target_languages.end())
-            throw InputError("--burn-in " + b + " is not among the target languages (--to) nor the source language");
+            throw UsageError("--burn-in " + b + " is not among the target languages (--to) nor the source language");
     }
     if (options.remove_hardsubs && options.burn_in_languages.empty())
-        throw InputError("--remove-hardsubs cleans the picture of the --burn-in videos; add --burn-in LANG");
+        throw UsageError("--remove-hardsubs cleans the picture of the --burn-in videos; add --burn-in LANG");
     const SourceMode mode = options.source.mode;
     if (options.remove_hardsubs && (mode == SourceMode::Asr || mode == SourceMode::Import))
-        throw InputError("--remove-hardsubs needs the burned-in subtitles read: use --source ocr, both or auto");
+        throw UsageError("--remove-hardsubs needs the burned-in subtitles read: use --source ocr, both or auto");
     if (options.subtitle_band && (mode == SourceMode::Asr || mode == SourceMode::Import))
-        throw InputError("--subtitle-band has no effect with --source " + std::string(to_string(mode)) +
+        throw UsageError("--subtitle-band has no effect with --source " + std::string(to_string(mode)) +
                          "; use --source ocr, both or auto to read the burned-in subtitles");
     const bool ocr_possible = ocr_unavailable_reason(options).empty();
     if (mode == SourceMode::Asr || (mode == SourceMode::Auto && !ocr_possible)) {
@@ -421,7 +422,7 @@ EpisodeOutputs localize_episode(const fs::path& episode, const LocalizeOptions& 
     json outputs = json::array();
     for (const auto& f : result.files) outputs.push_back(fs::relative(f, result.folder).string());
     outputs.push_back("manifest.json");
-    json manifest = {{"dramaloc_version", "0.1.0"},
+    json manifest = {{"dramaloc_version", kVersion},
                      {"episode", episode.string()},
                      {"input_key", source.input_key},
                      {"source_language", source.script.language},

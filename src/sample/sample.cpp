@@ -13,9 +13,8 @@
 #include "sample/soundtrack.hpp"
 
 namespace dramaloc::sample {
-namespace {
 
-void validate(const SampleOptions& o) {
+void validate_options(const SampleOptions& o) {
     if (o.seconds < 5 || o.seconds > 3600) {
         throw InputError("sample length must be 5..3600 seconds, got " + std::to_string(o.seconds));
     }
@@ -37,6 +36,8 @@ void validate(const SampleOptions& o) {
         throw InputError("burned-in subtitles are available in: zh (got \"" + *o.hardsubs_language + "\")");
     }
 }
+
+namespace {
 
 // The usual short-drama look, scaled to the frame: white bold text, black outline, lower third.
 subtitles::RenderStyle hardsub_style(int width, int height) {
@@ -81,7 +82,7 @@ std::filesystem::path reference_path_for(const std::filesystem::path& video) {
 }
 
 SampleResult make_sample(const std::filesystem::path& out_mp4, const SampleOptions& options) {
-    validate(options);
+    validate_options(options);
     auto report = [&](double fraction) {
         if (options.on_progress) options.on_progress(std::clamp(fraction, 0.0, 1.0));
     };

@@ -71,6 +71,9 @@ struct SampleResult {
     SampleReference contents;
 };
 
+// Throws InputError for options out of range, saying what is allowed.
+void validate_options(const SampleOptions& options);
+
 // Throws InputError for bad options (saying what is allowed), EngineError when espeak-ng,
 // libass or x264 are unavailable, IoError when writing fails, Cancelled on request.
 // Never leaves a partial video or reference behind.

@@ -51,6 +51,40 @@ TEST(Cli, UnknownCommandIsAUsageError) {
     EXPECT_EQ(r.exit_code, 2);
 }
 
+TEST(Cli, ABadOptionValueIsAUsageErrorInEveryCommand) {
+    // Whatever the command, a value that cannot be used exits 2 (like an unknown option),
+    // in one line that names the option, before any output is written.
+    TempDir dir;
+    write_file(dir / "x.srt", "1\n00:00:01,000 --> 00:00:02,000\nHello.\n");
+    write_file(dir / "s.toml", "[series]\nepisodes = \".\"\nfrom = \"zh\"\nto = [\"es\"]\n");
+    const std::string srt = (dir / "x.srt").string(), out = (dir / "out").string(), mp4 = (dir / "ep.mp4").string();
+    const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+        {{"sample", "make", mp4, "--background", "sparkly"}, "--background"},
+        {{"sample", "make", mp4, "--lines", "long"}, "--lines"},
+        {{"sample", "make", mp4, "--music", "loud"}, "--music"},
+        {{"sample", "make", mp4, "--seconds", "2"}, "5..3600"},
+        {{"demo", "--out", out, "--seconds", "2"}, "5..3600"},
+        {{"subs", "convert", srt, (dir / "x.vtt").string(), "--fps", "0"}, "--fps"},
+        {{"subs", "convert", srt, (dir / "x.vtt").string(), "--lang", "qq"}, "qq"},
+        {{"subs", "check", srt, "--lang", "qq"}, "qq"},
+        {{"localize", srt, "--out", out, "--source", "radio"}, "radio"},
+        {{"localize", srt, "--out", out, "--to", "qq"}, "qq"},
+        {{"localize", srt, "--out", out, "--subtitle-band", "top"}, "top"},
+        {{"localize", srt, "--out", out, "--to", "es", "--burn-in", "fr"}, "--burn-in"},
+        {{"localize", srt, "--out", out, "--jobs", "-3"}, "--jobs"},
+        {{"run", (dir / "s.toml").string(), "--jobs", "-3"}, "--jobs"},
+    };
+    for (const auto& [args, named] : cases) {
+        const auto r = run_dramaloc(args);
+        std::string line;
+        for (const auto& a : args) line += a + " ";
+        EXPECT_EQ(r.exit_code, 2) << line << "\n" << r.err;
+        EXPECT_EQ(count_lines(r.err), 1) << line << "\n" << r.err;
+        EXPECT_NE(r.err.find(named), std::string::npos) << line << "\n" << r.err;
+    }
+    EXPECT_EQ(list_files(dir.path()), (std::vector<std::string>{"s.toml", "x.srt"}));
+}
+
 TEST(Cli, SampleMakeWritesVideoAndReference) {
     const auto& mp4 = shared_sample();
     ASSERT_TRUE(fs::exists(mp4));

@@ -145,6 +145,17 @@ TEST(OpenAiTranslator, ALineThatNeverGetsAGoodAnswerKeepsItsTextAndTheRunGoesOn)
     EXPECT_EQ(translator.stats().lines_kept, 2);
 }
 
+TEST(OpenAiTranslator, AShorterLineIsMeasuredInCharactersAReaderSees) {
+    // Thai: each word is 2 characters to a reader but 6 code points (vowel and tone marks).
+    // The model's 8-character answer is 20 code points; counted as code points it would be
+    // refused as too long for 8 characters.
+    FakeOpenAiServer server;
+    OpenAiTranslator translator(settings_for(server));
+    const auto shorter = translator.shorten("ที่นี่ ที่นี่ ที่นี่ ที่นี่", "th", 8);
+    ASSERT_TRUE(shorter.has_value());
+    EXPECT_EQ(*shorter, "ที่นี่ ที่นี่ ที่นี่");
+}
+
 TEST(OpenAiTranslator, ReadsTheAnswerShapesModelsGive) {
     using dramaloc::test::AnswerShape;
     for (const auto shape : {AnswerShape::Fenced, AnswerShape::Bare, AnswerShape::ProseAround, AnswerShape::BareArray,

@@ -2,12 +2,14 @@
 
 #include <httplib.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <functional>
 #include <regex>
 
 #include "core/text_codec.hpp"
+#include "subtitles/text.hpp"
 
 namespace dramaloc::test {
 
@@ -282,19 +284,25 @@ json FakeOpenAiServer::answer(const json& request, std::optional<Fault> fault) c
                     {"choices", json::array({{{"index", 0}, {"finish_reason", "stop"}, {"message", {{"role", "assistant"}, {"content", content}}}}})}};
     };
     if (system.rfind("You shorten", 0) == 0) {
-        // "Shorten": the words of the line that fit in max_chars characters (counted in code points).
+        // "Shorten": the leading words of the line that fit in max_chars characters, counted as
+        // a reader counts them (grapheme clusters: a Thai tone mark is no character).
         const json user = json::parse(request["messages"][1]["content"].get<std::string>());
         const std::string text = user["text"].get<std::string>();
         const auto limit = user["max_chars"].get<std::size_t>();
         std::string out;
-        std::size_t characters = 0, last_space = 0;
-        for (std::size_t i = 0; i < text.size(); ++i) {
-            const bool starts = (static_cast<unsigned char>(text[i]) & 0xC0) != 0x80;
-            if (starts && ++characters > limit) break;
-            if (text[i] == ' ') last_space = out.size();
-            out += text[i];
+        std::size_t last_space = 0;
+        bool cut = false;
+        for (std::size_t i = 0; i < text.size();) {
+            const std::size_t next = i + std::max<std::size_t>(1, utf8_sequence_length(text, i));
+            if (subtitles::grapheme_count(std::string_view(text).substr(0, next)) > limit) {
+                cut = text[i] != ' ';  // cut inside a word: back to the word's start
+                break;
+            }
+            if (text[i] == ' ') last_space = i;
+            out = text.substr(0, next);
+            i = next;
         }
-        if (characters > limit && last_space > 0) out.resize(last_space);
+        if (cut && last_space > 0) out.resize(last_space);  // whole words where there are words
         return chat_answer(json{{"text", out}}.dump());
     }
     // The target language is the tag in "... to Spanish (es) for subtitles" of the system prompt.

@@ -11,6 +11,7 @@
 #include "core/text_codec.hpp"
 #include "core/language.hpp"
 #include "core/parallel.hpp"
+#include "subtitles/text.hpp"
 
 namespace dramaloc::engines {
 
@@ -267,7 +268,7 @@ std::optional<std::string> OpenAiTranslator::shorten(std::string_view text, std:
                                                  [](const json& v) { return v.is_object() && v.contains("text") && v["text"].is_string(); });
             if (answer) {
                 const std::string shorter = (*answer)["text"].get<std::string>();
-                const auto length = static_cast<int>(utf8_length(shorter));
+                const auto length = static_cast<int>(subtitles::grapheme_count(shorter));  // characters as a reader counts them
                 if (!shorter.empty() && length <= max_chars + max_chars / 10) return shorter;
             }
         } catch (const json::exception&) {
