@@ -32,6 +32,9 @@ PACKAGES=(
   libopencv-core-dev libopencv-imgproc-dev libopencv-photo-dev
   # production engines: HTTP client (libcurl); the tests' local OpenAI-compatible server (cpp-httplib)
   libcurl4-openssl-dev libcpp-httplib-dev
+  # the factory's job store: SQLite on one machine, PostgreSQL (libpqxx) for many; the tests
+  # start a throwaway PostgreSQL cluster with initdb
+  libsqlite3-dev libpqxx-dev postgresql
   # tests and measurement
   libgtest-dev libgmock-dev libbenchmark-dev sox time
 )
@@ -43,13 +46,29 @@ for p in "${PACKAGES[@]}"; do
   fi
 done
 
-if [ "${#missing[@]}" -eq 0 ]; then
-  echo "install-deps: all ${#PACKAGES[@]} packages present"
-  exit 0
+# Node.js and npm for the tests' npm packages, from Debian when the machine has none.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  for p in nodejs npm; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
 fi
 
-echo "install-deps: installing ${#missing[@]} packages: ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+if [ "${#missing[@]}" -eq 0 ]; then
+  echo "install-deps: all ${#PACKAGES[@]} packages present"
+else
+  echo "install-deps: installing ${#missing[@]} packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# npm packages the tests start (versions fixed by each package-lock.json): the object store
+# tests' S3-protocol server (s3rver).
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+for dir in "$ROOT/tests/s3server"; do
+  if [ ! -f "$dir/node_modules/.package-lock.json" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+    echo "install-deps: npm ci in ${dir#"$ROOT"/}"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+done
 echo "install-deps: done"

@@ -12,6 +12,7 @@
 #include "core/error.hpp"
 #include "core/language.hpp"
 #include "pipeline/localize.hpp"
+#include "pipeline/object_store.hpp"
 
 namespace dramaloc::cli {
 
@@ -33,28 +34,18 @@ std::vector<std::string> split_list(const std::string& s) {
 
 }  // namespace
 
-namespace {
-
-// Per target language, over the episodes of a run: what the end-of-run QC summary prints.
-struct LanguageTotals {
-    int episodes = 0;
-    int failed = 0;
-    pipeline::LanguageQc qc;
-    double lufs_low = 0, lufs_high = 0;
-    bool has_lufs = false;
-    void add(const pipeline::LanguageQc& q) {
-        ++episodes;
-        qc.lines += q.lines;
-        qc.untranslated += q.untranslated;
-        qc.over_reading_speed += q.over_reading_speed;
-        qc.fit_overflows += q.fit_overflows;
-        if (q.integrated_lufs) {
-            lufs_low = has_lufs ? std::min(lufs_low, *q.integrated_lufs) : *q.integrated_lufs;
-            lufs_high = has_lufs ? std::max(lufs_high, *q.integrated_lufs) : *q.integrated_lufs;
-            has_lufs = true;
-        }
+void LanguageTotals::add(const pipeline::LanguageQc& q) {
+    ++episodes;
+    qc.lines += q.lines;
+    qc.untranslated += q.untranslated;
+    qc.over_reading_speed += q.over_reading_speed;
+    qc.fit_overflows += q.fit_overflows;
+    if (q.integrated_lufs) {
+        lufs_low = has_lufs ? std::min(lufs_low, *q.integrated_lufs) : *q.integrated_lufs;
+        lufs_high = has_lufs ? std::max(lufs_high, *q.integrated_lufs) : *q.integrated_lufs;
+        has_lufs = true;
     }
-};
+}
 
 void print_qc_summary(const std::map<std::string, LanguageTotals>& totals, double target_lufs) {
     for (const auto& [language, t] : totals) {
@@ -71,7 +62,14 @@ void print_qc_summary(const std::map<std::string, LanguageTotals>& totals, doubl
     }
 }
 
-}  // namespace
+int failed_languages_exit(const std::map<std::string, LanguageTotals>& totals) {
+    int failed_languages = 0;
+    for (const auto& [language, t] : totals) failed_languages += t.failed > 0;
+    if (failed_languages == 0) return 0;
+    std::cerr << "dramaloc: finished, but " << failed_languages << (failed_languages == 1 ? " language" : " languages")
+              << " failed and " << (failed_languages == 1 ? "was" : "were") << " not published (see above and qc.json)\n";
+    return kExitFailedLanguages;
+}
 
 int localize_episodes(const std::vector<std::string>& episodes, pipeline::LocalizeOptions options, bool quiet,
                       const EpisodeHooks& hooks) {
@@ -114,20 +112,13 @@ int localize_episodes(const std::vector<std::string>& episodes, pipeline::Locali
     if (failed > 0 && episodes.size() > 1)
         std::cerr << "dramaloc: " << failed << " of " << episodes.size() << " episodes failed\n";
     if (failed > 0) return 3;
-    int failed_languages = 0;
-    for (const auto& [language, t] : totals) failed_languages += t.failed > 0;
-    if (failed_languages > 0) {
-        std::cerr << "dramaloc: finished, but " << failed_languages << (failed_languages == 1 ? " language" : " languages")
-                  << " failed and " << (failed_languages == 1 ? "was" : "were") << " not published (see above and qc.json)\n";
-        return kExitFailedLanguages;
-    }
-    return 0;
+    return failed_languages_exit(totals);
 }
 
 void register_localize_command(CLI::App& app) {
     struct Args {
         std::vector<std::string> episodes;
-        std::string from = "en", to, burn_in, out = "out", config, background, store, source = "auto", band;
+        std::string from = "en", to, burn_in, out = "out", config, background, store, source = "auto", band, artifacts;
         int jobs = 0;
         bool quiet = false, remove_hardsubs = false;
     };
@@ -144,6 +135,7 @@ void register_localize_command(CLI::App& app) {
     cmd->add_option("--config", a->config, "TOML settings (docs/configuration.md)");
     cmd->add_option("--background", a->background, "music-and-effects stem (WAV) to mix under the dub instead of ducking");
     cmd->add_option("--store", a->store, "artifact store folder (default OUT/.dramaloc-store)");
+    cmd->add_option("--artifacts", a->artifacts, "artifacts on an S3-compatible store: s3://BUCKET/PREFIX (docs/factory.md)");
     cmd->add_option("--jobs,-j", a->jobs, "parallel workers (default: number of cores)")->check(CLI::Range(0, 1024));
     cmd->add_flag("--quiet,-q", a->quiet, "no progress output");
     cmd->callback([a] {
@@ -166,6 +158,8 @@ void register_localize_command(CLI::App& app) {
         });
         options.out_dir = a->out;
         options.store_dir = a->store;
+        options.artifacts_url = a->artifacts;
+        if (!a->artifacts.empty()) pipeline::s3_location_from_url(a->artifacts);  // keys and bucket, before any work
         if (!a->background.empty()) options.background_stem = a->background;
         options.jobs = a->jobs;
         // Characters are series-wide: the next episodes know who was heard in the ones before.

@@ -1,69 +1,299 @@
-// `dramaloc run SERIES.toml`: every episode of a series file (pipeline/series_project.hpp),
-// in series order, with the characters kept in OUT/characters.json between runs.
+// The factory's commands (jobs/factory.hpp, docs/factory.md):
+//   dramaloc run SERIES.toml [--db URL] [--jobs N]   plan the series, work on it until done
+//   dramaloc worker --db URL [--jobs N]               work on whatever the store holds
+//   dramaloc status SERIES.toml [--json]              where every episode × language is
+//   dramaloc retry | cancel SERIES.toml [-e EP] [--lang L]
+#include <unistd.h>
+
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
 #include <iostream>
+#include <map>
+#include <set>
+
+#include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
 #include "cli/episodes.hpp"
 #include "core/error.hpp"
-#include "pipeline/character_registry.hpp"
+#include "jobs/factory.hpp"
+#include "pipeline/localize.hpp"
+#include "pipeline/object_store.hpp"
 #include "pipeline/series_project.hpp"
 
 namespace dramaloc::cli {
 
-void register_run_command(CLI::App& app) {
-    struct Args {
-        std::string series, out, store;
-        std::vector<std::string> only;
-        int jobs = 0;
-        bool quiet = false;
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+std::string worker_name() { return jobs::host_name() + ":" + std::to_string(::getpid()); }
+
+// The store of a series: --db, else OUT/.dramaloc-jobs.db (made by `run`; the other
+// commands say the series has not run when it is not there).
+std::unique_ptr<jobs::JobStore> open_store(const std::string& db, const fs::path& series_file, const std::string& out, bool create) {
+    if (!db.empty()) return jobs::open_job_store(db);
+    fs::path out_dir = out;
+    if (out_dir.empty()) out_dir = pipeline::load_series_project(series_file).options.out_dir;
+    if (create) {
+        std::error_code ec;
+        fs::create_directories(out_dir, ec);
+        if (ec) throw IoError("cannot create " + out_dir.string() + ": " + ec.message());
+    } else if (!fs::exists(out_dir / ".dramaloc-jobs.db")) {
+        throw InputError(series_file.string() + " has not run yet (no " + (out_dir / ".dramaloc-jobs.db").string() +
+                         "); start it with dramaloc run " + series_file.string() + ", or give --db");
+    }
+    return jobs::open_job_store(jobs::default_store_url(out_dir));
+}
+
+std::string describe_job(const json& e) {
+    std::string what = e.value("kind", "");
+    if (!e.value("episode", "").empty()) what += " " + e.value("episode", "");
+    if (!e.value("language", "").empty()) what += " " + e.value("language", "");
+    return what;
+}
+
+// Events as they come: one JSON object per line when asked (or stderr is not a terminal),
+// else a line per finished job with a count.
+std::function<void(const json&)> event_printer(bool as_json, bool quiet, std::size_t total) {
+    if (quiet) return nullptr;
+    if (as_json || !::isatty(2)) return [](const json& e) { std::cerr << e.dump() << "\n"; };
+    auto finished = std::make_shared<std::size_t>(0);
+    return [finished, total](const json& e) {
+        const std::string event = e.value("event", "");
+        if (event == "done") ++*finished;
+        std::string line = "[" + std::to_string(*finished) + "/" + std::to_string(total) + "] " + describe_job(e) + ": " + event;
+        if (event == "failed") line += (e.value("retryable", false) ? " (will retry): " : ": ") + e.value("error", std::string());
+        if (event == "claimed" && e.value("attempt", 1) > 1) line += " (attempt " + std::to_string(e.value("attempt", 1)) + ")";
+        std::cerr << line << "\n";
     };
-    auto a = std::make_shared<Args>();
-    auto* cmd = app.add_subcommand("run", "Localize every episode of a series file (series.toml)");
-    cmd->add_option("SERIES", a->series, "series file: episodes, languages, glossary, cast, engines (docs/configuration.md)")->required();
+}
+
+int seconds_left(const std::vector<jobs::JobStatus>& all) {
+    double spent = 0;
+    int done = 0, left = 0, running = 0;
+    for (const auto& j : all) {
+        if (j.state == jobs::JobState::Done && j.finished_ms > j.started_ms) {
+            spent += static_cast<double>(j.finished_ms - j.started_ms) / 1000.0;
+            ++done;
+        }
+        if (j.state == jobs::JobState::Running) ++running;
+        if ((j.state == jobs::JobState::Pending && !j.blocked) || j.state == jobs::JobState::Running) ++left;
+    }
+    if (done == 0 || left == 0) return -1;
+    return static_cast<int>(spent / done * left / std::max(1, running) + 0.5);
+}
+
+const char* state_word(const jobs::JobStatus& j) {
+    if (j.state == jobs::JobState::Pending) return j.blocked ? "blocked" : "left";
+    return jobs::to_string(j.state);
+}
+
+// The end of `run`: outputs per episode, QC per language, one line per failure; the exit code.
+int report(const std::vector<jobs::JobStatus>& all, const jobs::Plan& plan, double target_lufs, const std::set<std::string>& done_now) {
+    std::map<std::string, LanguageTotals> totals;
+    std::map<std::string, const jobs::JobStatus*> episode_jobs;
+    int failed_jobs = 0;
+    std::set<std::string> failed_episodes;
+    for (const auto& j : all) {
+        if (j.kind == "episode") episode_jobs[j.episode] = &j;
+        if (j.state == jobs::JobState::Failed || j.state == jobs::JobState::Cancelled) {
+            ++failed_jobs;
+            failed_episodes.insert(j.episode);
+            std::cerr << "dramaloc: " << (j.episode.empty() ? "" : j.episode + ": ") << (j.language.empty() ? "" : j.language + ": ")
+                      << (j.state == jobs::JobState::Cancelled ? "cancelled" : j.error) << "\n";
+        }
+    }
+    for (std::size_t k = 0; k < plan.episodes.size(); ++k) {
+        const std::string& name = plan.episodes[k];
+        const auto it = episode_jobs.find(name);
+        if (it == episode_jobs.end() || it->second->state != jobs::JobState::Done) continue;
+        const json r = json::parse(it->second->result);
+        // Stages computed for the episode: by all its jobs (phase 1, its languages, phase 4).
+        int computed = 0;
+        for (const auto& j : all)
+            if (j.episode == name && j.state == jobs::JobState::Done && !j.result.empty())
+                computed += json::parse(j.result).value("stages_computed", 0);
+        if (done_now.count(it->second->key))
+            std::cout << plan.episode_files[k] << ": " << computed << " stages computed, " << r.value("stages_reused", 0) << " reused\n";
+        else
+            std::cout << plan.episode_files[k] << ": done by an earlier run\n";
+        for (const auto& f : r.at("files")) std::cout << "  " << f.get<std::string>() << "\n";
+        for (const auto& [lang, q] : r.at("languages").items()) {
+            pipeline::LanguageQc qc;
+            qc.lines = q.at("lines").get<int>();
+            qc.untranslated = q.at("untranslated").get<int>();
+            qc.over_reading_speed = q.at("over_reading_speed").get<int>();
+            qc.fit_overflows = q.at("fit_overflows").get<int>();
+            if (!q.at("integrated_lufs").is_null()) qc.integrated_lufs = q.at("integrated_lufs").get<double>();
+            totals[lang].add(qc);
+        }
+        for (const auto& [lang, why] : r.at("failed_languages").items()) {
+            ++totals[lang].failed;
+            std::cerr << "dramaloc: " << name << ": " << why.get<std::string>() << "\n";
+        }
+    }
+    print_qc_summary(totals, target_lufs);
+    if (failed_jobs > 0) {
+        std::cerr << "dramaloc: " << failed_episodes.size() << " of " << plan.episodes.size() << " episodes failed; "
+                  << "see dramaloc status, then dramaloc retry once the cause is fixed\n";
+        return exit_code_for(ErrorKind::Input);
+    }
+    return failed_languages_exit(totals);
+}
+
+struct FactoryArgs {
+    std::string series, db, out, store, lang, artifacts;
+    std::vector<std::string> only;
+    int jobs = 0;
+    double heartbeat_s = 10;
+    bool quiet = false, json_out = false;
+};
+
+void add_worker_options(CLI::App* cmd, const std::shared_ptr<FactoryArgs>& a) {
+    cmd->add_option("--db", a->db, "job store: postgresql://USER@HOST/DB, or a SQLite file (default OUT/.dramaloc-jobs.db)");
+    cmd->add_option("--jobs,-j", a->jobs, "jobs at once in this process (default: number of cores)")->check(CLI::Range(0, 1024));
+    cmd->add_option("--heartbeat", a->heartbeat_s, "seconds between lease renewals; a lease lasts 3 of them")
+        ->check(CLI::Range(0.05, 3600.0))
+        ->capture_default_str();
+    cmd->add_flag("--quiet,-q", a->quiet, "no progress output");
+    cmd->add_flag("--json", a->json_out, "progress as one JSON object per event on stderr");
+}
+
+jobs::WorkerOptions worker_options(const FactoryArgs& a) {
+    jobs::WorkerOptions w;
+    w.name = worker_name();
+    w.threads = a.jobs;
+    w.heartbeat = std::chrono::milliseconds(static_cast<long>(a.heartbeat_s * 1000));
+    return w;
+}
+
+}  // namespace
+
+void register_run_command(CLI::App& app) {
+    auto a = std::make_shared<FactoryArgs>();
+    auto* cmd = app.add_subcommand("run", "Localize every episode of a series file (series.toml) through the job store");
+    cmd->add_option("series", a->series, "series file")->required();
     cmd->add_option("--episode,-e", a->only, "only these episodes (file names without extension); repeatable");
     cmd->add_option("--out", a->out, "output folder (default: [series] out, relative to the series file)");
     cmd->add_option("--store", a->store, "artifact store folder (default OUT/.dramaloc-store)");
-    cmd->add_option("--jobs,-j", a->jobs, "parallel workers (default: number of cores)")->check(CLI::Range(0, 1024));
-    cmd->add_flag("--quiet,-q", a->quiet, "no progress output");
+    cmd->add_option("--artifacts", a->artifacts, "artifacts on an S3-compatible store: s3://BUCKET/PREFIX (docs/factory.md)");
+    add_worker_options(cmd, a);
     cmd->callback([a] {
+        jobs::PlanOptions plan_options;
+        plan_options.series_file = a->series;
+        plan_options.only_episodes = a->only;
+        plan_options.out_dir = a->out;
+        plan_options.store_dir = a->store;
+        plan_options.artifacts_url = a->artifacts;
+        const auto plan = jobs::plan_series(plan_options);
         auto project = pipeline::load_series_project(a->series);
-        auto& options = project.options;
-        if (!a->out.empty()) options.out_dir = a->out;
-        if (!a->store.empty()) options.store_dir = a->store;
-        options.jobs = a->jobs;
-
-        std::vector<std::string> order, episodes;
-        for (const auto& e : project.episodes) order.push_back(e.stem().string());
-        for (const auto& wanted : a->only)
-            if (std::find(order.begin(), order.end(), wanted) == order.end()) {
-                std::string names;
-                for (std::size_t i = 0; i < order.size() && i < 5; ++i) names += (i ? ", " : "") + order[i];
-                throw CLI::ValidationError("--episode", wanted + ": the series has no such episode (it has " + names +
-                                                            (order.size() > 5 ? ", …" : "") + ")");
-            }
-        for (const auto& e : project.episodes)
-            if (a->only.empty() || std::find(a->only.begin(), a->only.end(), e.stem().string()) != a->only.end())
-                episodes.push_back(e.string());
-
-        // Who speaks is series-wide and outlives the run: each episode starts from the characters
-        // first heard before it, whether or not those episodes ran this time.
-        pipeline::CharacterRegistry registry(options.out_dir);
-        EpisodeHooks hooks;
-        hooks.before = [&](const std::string& name, pipeline::LocalizeOptions& episode) {
-            episode.known_characters = registry.known_before(name, order, project.cast);
-            pipeline::apply_episode_paths(project, name, episode);
-            pipeline::validate_episode_files(episode);  // its own script and stem, before its work
+        const std::string artifacts = a->artifacts.empty() ? project.options.artifacts_url : a->artifacts;
+        if (!artifacts.empty()) pipeline::s3_location_from_url(artifacts);  // keys and bucket, before any work
+        // Engines, pairs and voices fail before any work; each episode's own files in its job.
+        pipeline::validate(project.options, /*episode_files=*/false);
+        auto store = open_store(a->db, a->series, plan.out_dir.string(), true);
+        store->add(plan.jobs);
+        // An earlier plan of this series (other inputs, other episodes) is replaced, not mixed in.
+        if (const int n = store->supersede(plan.series, plan.prefix()); n > 0 && !a->quiet)
+            std::cerr << "dramaloc: " << n << " unfinished jobs of an earlier plan of this series cancelled (its inputs changed)\n";
+        // A run killed on this machine: its jobs are taken over now, not when their leases end.
+        jobs::reclaim_dead_local_workers(*store, plan.series);
+        auto options = worker_options(*a);
+        options.only_series = plan.series;
+        options.key_prefix = plan.prefix();
+        auto done_now = std::make_shared<std::set<std::string>>();
+        options.on_event = [done_now, print = event_printer(a->json_out, a->quiet, plan.jobs.size())](const json& e) {
+            if (e.value("event", "") == "done") done_now->insert(e.value("job", ""));
+            if (print) print(e);
         };
-        hooks.after = [&](const std::string& name, pipeline::LocalizeOptions&, const pipeline::EpisodeOutputs& result) {
-            for (const auto& warning : registry.record(name, order, result.characters)) std::cerr << "dramaloc: warning: " << warning << "\n";
-        };
-        // Engines, pairs and voices fail before any work; each episode's own script and stem
-        // before that episode's work (hooks.before).
-        pipeline::validate(options, /*episode_files=*/false);
-        g_command_exit_code = localize_episodes(episodes, options, a->quiet, hooks);
-        if (!a->quiet) std::cerr << "characters: " << registry.entries().size() << " in " << registry.file().string() << "\n";
+        jobs::run_worker_pool(*store, options);
+        std::vector<jobs::JobStatus> mine;
+        for (auto& j : store->list({plan.series, "", "", plan.prefix()})) mine.push_back(std::move(j));
+        g_command_exit_code = report(mine, plan, project.options.mix.target_lufs, *done_now);
+        if (!a->quiet) std::cerr << "characters: " << (plan.out_dir / "characters.json").string() << "\n";
     });
+}
+
+void register_factory_commands(CLI::App& app) {
+    {
+        auto a = std::make_shared<FactoryArgs>();
+        auto* cmd = app.add_subcommand("worker", "Work on the jobs of every series in a shared job store until stopped (Ctrl-C)");
+        add_worker_options(cmd, a);
+        cmd->get_option("--db")->required();
+        cmd->callback([a] {
+            auto store = jobs::open_job_store(a->db);
+            auto options = worker_options(*a);
+            options.stop_when_idle = false;
+            options.on_event = event_printer(a->json_out, a->quiet, 0);
+            if (!a->quiet) std::cerr << "worker " << options.name << " on " << store->describe() << "; Ctrl-C stops it\n";
+            jobs::run_worker_pool(*store, options);
+        });
+    }
+    {
+        auto a = std::make_shared<FactoryArgs>();
+        auto* cmd = app.add_subcommand("status", "Where every episode × language of a series is: done, running where, failed and why, left");
+        cmd->add_option("series", a->series, "series file")->required();
+        cmd->add_option("--db", a->db, "job store (default OUT/.dramaloc-jobs.db)");
+        cmd->add_option("--out", a->out, "output folder, when run was given one");
+        cmd->add_flag("--json", a->json_out, "JSON on stdout");
+        cmd->callback([a] {
+            auto store = open_store(a->db, a->series, a->out, false);
+            const auto all = jobs::latest_plan_jobs(*store, jobs::series_identity(a->series));
+            std::map<std::string, int> counts;
+            for (const auto& j : all) ++counts[state_word(j)];
+            const int eta = seconds_left(all);
+            if (a->json_out) {
+                json list = json::array();
+                for (const auto& j : all)
+                    list.push_back({{"job", j.key.substr(j.key.rfind('#') + 1)}, {"kind", j.kind}, {"episode", j.episode}, {"language", j.language},
+                                    {"state", state_word(j)}, {"attempts", j.attempts}, {"worker", j.worker}, {"error", j.error}});
+                std::cout << json{{"series", jobs::series_identity(a->series)}, {"counts", counts},
+                                  {"eta_seconds", eta < 0 ? json(nullptr) : json(eta)}, {"jobs", list}}
+                                 .dump(2)
+                          << "\n";
+                return;
+            }
+            if (all.empty()) {
+                std::cout << a->series << ": not run yet (dramaloc run " << a->series << ")\n";
+                return;
+            }
+            std::cout << a->series << ": " << all.size() << " jobs:";
+            for (const auto& [state, n] : counts) std::cout << " " << n << " " << state << ";";
+            if (eta >= 0) std::cout << " about " << (eta >= 120 ? std::to_string(eta / 60) + " min" : std::to_string(eta) + " s") << " left";
+            std::cout << "\n";
+            for (const auto& j : all) {
+                std::cout << "  " << j.kind << (j.episode.empty() ? "" : " " + j.episode) << (j.language.empty() ? "" : " " + j.language) << ": "
+                          << state_word(j);
+                if (j.state == jobs::JobState::Running) std::cout << " on " << j.worker << " (attempt " << j.attempts << ")";
+                if (j.state == jobs::JobState::Failed) std::cout << " after " << j.attempts << " attempts: " << j.error;
+                if (j.state == jobs::JobState::Pending && !j.error.empty()) std::cout << " (retrying: " << j.error << ")";
+                std::cout << "\n";
+            }
+        });
+    }
+    for (const bool retry : {true, false}) {
+        auto a = std::make_shared<FactoryArgs>();
+        auto* cmd = app.add_subcommand(retry ? "retry" : "cancel",
+                                       retry ? "Run failed or cancelled jobs of a series again" : "Cancel the jobs of a series not yet done");
+        cmd->add_option("series", a->series, "series file")->required();
+        cmd->add_option("--episode,-e", a->only, "only this episode")->expected(1);
+        cmd->add_option("--lang", a->lang, "only this language");
+        cmd->add_option("--db", a->db, "job store (default OUT/.dramaloc-jobs.db)");
+        cmd->add_option("--out", a->out, "output folder, when run was given one");
+        cmd->callback([a, retry] {
+            auto store = open_store(a->db, a->series, a->out, false);
+            // The latest plan of the series: the one `status` shows.
+            const auto latest = jobs::latest_plan_jobs(*store, jobs::series_identity(a->series));
+            const std::string prefix = latest.empty() ? "" : latest.front().key.substr(0, latest.front().key.find('/', latest.front().key.rfind('#')) + 1);
+            const jobs::Filter filter{jobs::series_identity(a->series), a->only.empty() ? "" : a->only[0], a->lang, prefix};
+            const int n = retry ? store->retry(filter) : store->cancel(filter);
+            std::cout << n << (n == 1 ? " job " : " jobs ") << (retry ? "to run again" : "cancelled")
+                      << (retry && n > 0 ? "; dramaloc run " + a->series + " (or the workers) will take them" : "") << "\n";
+        });
+    }
 }
 
 }  // namespace dramaloc::cli

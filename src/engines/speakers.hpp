@@ -13,6 +13,7 @@
 //    (engines/asr_lines.hpp). Lines without words (read off the picture, imported) have
 //    no turns: their text cannot be divided.
 //  - Threading: one object per thread.
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -46,6 +47,11 @@ public:
                                        const std::vector<Character>& known) = 0;
     // Where another voice takes over, in time order.
     virtual std::vector<VoiceTurn> voice_turns(const media::AudioBuffer& mono_16k, const Line& line) = 0;
+    // Series-wide: which of `known` each of `heard` is (characters one episode found knowing
+    // only the cast), by the rule identify() matches voices to known characters with; one
+    // that matches none gets a new id after the highest known C-number, in `heard`'s order.
+    // Returns heard id -> id (every heard character has an entry).
+    virtual std::map<std::string, std::string> match_known(const std::vector<Character>& heard, const std::vector<Character>& known) const = 0;
 };
 
 // Backends by name ("pitch", …); throws EngineError listing the ones that exist.

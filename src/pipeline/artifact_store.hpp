@@ -10,16 +10,27 @@
 //
 // Thread-safe; several processes may share one store (the first rename wins, a later
 // producer's identical result is discarded).
+//
+// With an object store (S3, object_store.hpp) the folder is a local cache of it, for
+// workers on machines that share no filesystem: a finished artifact's files are PUT under
+// PREFIX/<key>/, then its list of files (PREFIX/<key>/.dramaloc-artifact.json) last, so an
+// artifact whose list is there is whole; an artifact missing here is fetched from there
+// (into a temporary folder, then renamed) before it is produced again.
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
+
+#include "pipeline/object_store.hpp"
 
 namespace dramaloc::pipeline {
 
 class ArtifactStore {
 public:
     explicit ArtifactStore(std::filesystem::path root);  // creates the folder; throws IoError
+    // The same, a local cache of `remote`.
+    ArtifactStore(std::filesystem::path root, std::shared_ptr<const ObjectStore> remote);
 
     const std::filesystem::path& root() const { return root_; }
 
@@ -33,7 +44,13 @@ public:
 
 private:
     std::filesystem::path folder_for(const std::string& key) const;
+    std::filesystem::path temp_folder(const std::string& key) const;
+    // Renames a finished temporary folder onto the key (the first one wins).
+    std::filesystem::path commit(const std::string& key, const std::filesystem::path& temp) const;
+    std::optional<std::filesystem::path> fetch(const std::string& key) const;
+    void upload(const std::string& key, const std::filesystem::path& folder) const;
     std::filesystem::path root_;
+    std::shared_ptr<const ObjectStore> remote_;
 };
 
 }  // namespace dramaloc::pipeline

@@ -196,6 +196,16 @@ std::string language_title(const std::string& tag, const char* what) {
 }
 
 // Copies an artifact file to its output name atomically.
+LanguageQc language_qc(const json& summary) {
+    LanguageQc q;
+    q.lines = summary.at("lines").get<int>();
+    q.untranslated = summary.at("untranslated").get<int>();
+    q.over_reading_speed = summary.at("over_reading_speed").get<int>();
+    q.fit_overflows = summary.at("fit_overflows").get<int>();
+    if (!summary.at("integrated_lufs").is_null()) q.integrated_lufs = summary.at("integrated_lufs").get<double>();
+    return q;
+}
+
 void publish(const fs::path& from, const fs::path& to) {
     AtomicFile out(to);
     std::error_code ec;
@@ -234,7 +244,10 @@ EpisodeOutputs localize_episode(const fs::path& episode, const LocalizeOptions& 
     const std::string name = episode.stem().string();
     EpisodeOutputs result;
     result.folder = options.out_dir / name;
-    ArtifactStore store(options.store_dir.empty() ? options.out_dir / ".dramaloc-store" : options.store_dir);
+    const fs::path store_root = options.store_dir.empty() ? options.out_dir / ".dramaloc-store" : options.store_dir;
+    ArtifactStore store = options.artifacts_url.empty()
+                              ? ArtifactStore(store_root)
+                              : ArtifactStore(store_root, make_s3_object_store(s3_location_from_url(options.artifacts_url)));
     RunLog log;
     FileHashCache hashes(store.root() / "file-hashes.json");
     StageContext context{store, log, hashes};
@@ -293,7 +306,7 @@ EpisodeOutputs localize_episode(const fs::path& episode, const LocalizeOptions& 
     for (const auto& l : languages) mux_parameters += l.dub_key + "," + l.subtitles_key + ";";
     const std::string mux_key = stage_key("mux", 1, "ffmpeg", {source.input_key, source_events_key}, mux_parameters);
     fs::path mux_dir;
-    if (!languages.empty()) mux_dir = run_stage(context, {"mux", "episode", "ffmpeg", mux_key}, [&](const fs::path& dir) {
+    if (!languages.empty() && options.publish) mux_dir = run_stage(context, {"mux", "episode", "ffmpeg", mux_key}, [&](const fs::path& dir) {
         std::vector<media::AudioTrackSpec> audio;
         std::vector<media::SubtitleTrackSpec> subs;
         subs.push_back({source_events, source.script.language, language_title(source.script.language, "(original)")});
@@ -362,6 +375,17 @@ EpisodeOutputs localize_episode(const fs::path& episode, const LocalizeOptions& 
         if (fs::exists(dir / "removal.json")) removals[lang] = read_json(dir / "removal.json");
     }
 
+    result.characters = source.characters;
+    result.source_script = source.script;
+    for (const auto& l : languages) result.languages[l.language] = language_qc(l.qc.at("summary"));
+    if (!options.publish) {  // the factory publishes in a later job
+        hashes.save();
+        result.stages_computed = log.computed_count();
+        result.stages_reused = static_cast<int>(log.records().size()) - result.stages_computed;
+        return result;
+    }
+
+    if (options.before_publish) options.before_publish();
     // Publish: subtitle files, dubs, videos, QC and manifest under DIR/NAME/.
     fs::create_directories(result.folder);
     const auto out = [&](const std::string& suffix) { return result.folder / (name + "." + suffix); };
@@ -395,14 +419,6 @@ EpisodeOutputs localize_episode(const fs::path& episode, const LocalizeOptions& 
         publish(l.dub_wav, out(l.language + ".dub.wav"));
         result.files.push_back(out(l.language + ".dub.wav"));
         qc["languages"][l.language] = l.qc;
-        const json& summary = l.qc.at("summary");
-        LanguageQc q;
-        q.lines = summary.at("lines").get<int>();
-        q.untranslated = summary.at("untranslated").get<int>();
-        q.over_reading_speed = summary.at("over_reading_speed").get<int>();
-        q.fit_overflows = summary.at("fit_overflows").get<int>();
-        if (!summary.at("integrated_lufs").is_null()) q.integrated_lufs = summary.at("integrated_lufs").get<double>();
-        result.languages[l.language] = q;
     }
     // A failed language's outputs are not published; qc.json says why.
     if (!result.failed_languages.empty()) qc["failed_languages"] = result.failed_languages;
@@ -438,8 +454,6 @@ EpisodeOutputs localize_episode(const fs::path& episode, const LocalizeOptions& 
     write_json(result.folder / "manifest.json", manifest);
     result.files.push_back(result.folder / "manifest.json");
     hashes.save();
-    result.characters = source.characters;
-    result.source_script = source.script;
     result.stages_computed = log.computed_count();
     result.stages_reused = static_cast<int>(log.records().size()) - result.stages_computed;
     return result;

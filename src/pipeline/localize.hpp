@@ -62,6 +62,7 @@ struct LocalizeOptions {
     std::vector<std::string> burn_in_languages;   // each must also be a target (or the source)
     std::filesystem::path out_dir;                // outputs go to out_dir/NAME/
     std::filesystem::path store_dir;              // artifact store; default out_dir/.dramaloc-store
+    std::string artifacts_url;                    // s3://BUCKET/PREFIX: the store there, store_dir its local cache
     std::optional<std::filesystem::path> background_stem;  // music-and-effects stem replacing ducking
     int jobs = 0;                                 // 0 = number of cores
     EngineChoice engines;
@@ -72,6 +73,17 @@ struct LocalizeOptions {
     // The series' characters known so far ([cast.*] of the config, then every character met in
     // earlier episodes of the run): the same voice gets the same id, name and dub voice.
     std::vector<Character> known_characters;
+    // Series-wide speaker ids (the factory's phase 2, jobs/factory.hpp): the ids this episode's
+    // voices got knowing only `known_characters` -> the series' ids, and the series' characters
+    // (names, voices, references). Empty: the episode keeps its own ids.
+    std::map<std::string, std::string> speaker_map;
+    std::vector<Character> series_characters;
+    // False: every stage runs (and is kept in the store) but nothing is muxed or published
+    // under OUT/NAME/ (the factory's phases 1 and 3; phase 4 publishes).
+    bool publish = true;
+    // Called just before anything is written under OUT/NAME/; throws to publish nothing (the
+    // factory: a worker that no longer holds its job's lease).
+    std::function<void()> before_publish;
     dub::FitBounds fit;
     dub::MixOptions mix;
     // A language with more than this share of its lines left untranslated fails: its outputs

@@ -76,6 +76,7 @@ SeriesProject load_series_project(const fs::path& file) {
     if (auto stem = c.get_string("series.background")) project.background_pattern = from_folder(folder, *stem).string();
     o.out_dir = from_folder(folder, c.get_string_or("series.out", "out"));
     if (auto store = c.get_string("series.store")) o.store_dir = from_folder(folder, *store);
+    if (auto artifacts = c.get_string("series.artifacts")) o.artifacts_url = *artifacts;
 
     const auto entries = strings_of(c, "series.episodes");
     if (entries.empty()) throw ConfigError(where + "[series] episodes is missing: list the episode files, e.g. [\"episodes/*.mp4\"]");

@@ -178,6 +178,27 @@ std::vector<Line> lines_from_file(const fs::path& file) {
 
 }  // namespace
 
+namespace {
+
+// The series' ids for this episode's voices (phase 2 of the factory): lines and characters
+// renamed, each character as the series knows it, and a script key of its own.
+void apply_speaker_map(SourceAnalysis& out, const LocalizeOptions& options) {
+    const auto& map = options.speaker_map;
+    for (Line& line : out.script.lines)
+        if (const auto it = map.find(line.speaker); it != map.end()) line.speaker = it->second;
+    for (Character& c : out.characters) {
+        const auto it = map.find(c.id);
+        if (it == map.end()) continue;
+        const auto series = std::find_if(options.series_characters.begin(), options.series_characters.end(),
+                                         [&](const Character& s) { return s.id == it->second; });
+        if (series != options.series_characters.end()) c = *series;
+        else c.id = it->second;
+    }
+    out.script_key = stage_key("series-speakers", 1, "", {out.script_key}, json(map).dump());
+}
+
+}  // namespace
+
 SourceAnalysis analyse_source(StageContext& context, const fs::path& episode, const media::MediaInfo& info,
                               const LocalizeOptions& options) {
     SourceAnalysis out;
@@ -346,6 +367,8 @@ SourceAnalysis analyse_source(StageContext& context, const fs::path& episode, co
         c.reference_audio = known == options.known_characters.end() ? "" : known->reference_audio;
         c.reference_text = known == options.known_characters.end() ? "" : known->reference_text;
     }
+
+    if (!options.speaker_map.empty()) apply_speaker_map(out, options);
 
     // 5. Voice references for a cloning synthesizer, for the characters that have none yet
     //    (a character met in an earlier episode keeps the clip cut there).

@@ -47,6 +47,38 @@ std::string drain(int fd) {
 }
 }  // namespace
 
+pid_t start_background(const std::vector<std::string>& argv, const fs::path& log) {
+    const pid_t pid = ::fork();
+    if (pid < 0) throw std::runtime_error("fork failed");
+    if (pid == 0) {
+        ::setpgid(0, 0);
+        const int null = ::open("/dev/null", O_RDONLY);
+        const int out = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (null < 0 || out < 0) _exit(126);
+        ::dup2(null, 0);
+        ::dup2(out, 1);
+        ::dup2(out, 2);
+        std::vector<char*> args;
+        for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+        args.push_back(nullptr);
+        ::execvp(args[0], args.data());
+        _exit(127);
+    }
+    return pid;
+}
+
+void wait_until_ready(pid_t pid, const std::function<bool()>& ready, const fs::path& log, const std::string& what,
+                      std::chrono::seconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (!ready()) {
+        int status = 0;
+        if (::waitpid(pid, &status, WNOHANG) == pid) throw std::runtime_error(what + " did not start: " + read_file(log));
+        if (std::chrono::steady_clock::now() > deadline)
+            throw std::runtime_error(what + " did not answer within " + std::to_string(timeout.count()) + " s: " + read_file(log));
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+}
+
 CommandResult run_command(const std::vector<std::string>& argv) {
     int out_pipe[2], err_pipe[2];
     if (::pipe(out_pipe) != 0 || ::pipe(err_pipe) != 0) throw std::runtime_error("pipe failed");

@@ -1,6 +1,10 @@
 #pragma once
 // Shared helpers for tests: a fresh temporary folder per test, running the CLI.
+#include <sys/types.h>
+
+#include <chrono>
 #include <filesystem>
+#include <functional>
 
 #include <nlohmann/json.hpp>
 #include <string>
@@ -31,6 +35,15 @@ struct CommandResult {
 
 // Runs argv (no shell) with stdin from /dev/null and captures its output.
 CommandResult run_command(const std::vector<std::string>& argv);
+
+// Starts argv (no shell) in the background in its own process group, stdin from /dev/null,
+// stdout and stderr into `log`; returns its pid. For the servers tests start.
+pid_t start_background(const std::vector<std::string>& argv, const std::filesystem::path& log);
+
+// Waits until `ready()` or `timeout`, checking that the background process `pid` is alive:
+// throws std::runtime_error with `what` and the end of `log` when it exited or never got ready.
+void wait_until_ready(pid_t pid, const std::function<bool()>& ready, const std::filesystem::path& log, const std::string& what,
+                      std::chrono::seconds timeout = std::chrono::seconds(30));
 
 // Runs the dramaloc binary under test with `args`.
 CommandResult run_dramaloc(std::vector<std::string> args);

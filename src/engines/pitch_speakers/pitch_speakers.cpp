@@ -113,6 +113,43 @@ std::optional<int> c_number(std::string_view id) {
     return value;
 }
 
+int next_c_number(const std::vector<Character>& known) {
+    int next = 1;
+    for (const Character& k : known)
+        if (const std::optional<int> n = c_number(k.id)) next = std::max(next, *n + 1);
+    return next;
+}
+
+// For each pitch, the known character it is: greedy one-to-one matching within
+// `max_semitones`, closest pairs first (ties in input order).
+std::vector<std::optional<std::size_t>> match_pitches(const std::vector<double>& pitches, const std::vector<Character>& known,
+                                                      double max_semitones) {
+    struct Candidate {
+        double semitones;
+        std::size_t voice;
+        std::size_t character;
+    };
+    std::vector<Candidate> candidates;
+    for (std::size_t v = 0; v < pitches.size(); ++v) {
+        if (pitches[v] <= 0.0) continue;
+        for (std::size_t k = 0; k < known.size(); ++k) {
+            if (known[k].median_pitch_hz <= 0.0f) continue;
+            const double st = semitones_between(pitches[v], known[k].median_pitch_hz);
+            if (st <= max_semitones) candidates.push_back({st, v, k});
+        }
+    }
+    std::stable_sort(candidates.begin(), candidates.end(),
+                     [](const Candidate& a, const Candidate& b) { return a.semitones < b.semitones; });
+    std::vector<std::optional<std::size_t>> out(pitches.size());
+    std::vector<bool> taken(known.size(), false);
+    for (const Candidate& cand : candidates) {
+        if (out[cand.voice] || taken[cand.character]) continue;
+        out[cand.voice] = cand.character;
+        taken[cand.character] = true;
+    }
+    return out;
+}
+
 }  // namespace
 
 PitchSpeakerIdentifier::PitchSpeakerIdentifier(PitchSpeakerSettings settings) : settings_(settings) {}
@@ -252,34 +289,12 @@ SpeakerAssignment PitchSpeakerIdentifier::identify(const media::AudioBuffer& mon
         cluster_pitch.push_back(median_hz(std::move(f0s)));
     }
 
-    // Greedy one-to-one matching with known characters, closest pairs first.
-    struct Candidate {
-        double semitones;
-        std::size_t cluster;
-        std::size_t character;
-    };
-    std::vector<Candidate> candidates;
-    for (std::size_t c = 0; c < clusters.size(); ++c) {
-        for (std::size_t k = 0; k < known.size(); ++k) {
-            if (known[k].median_pitch_hz <= 0.0f) continue;
-            const double st = semitones_between(cluster_pitch[c], known[k].median_pitch_hz);
-            if (st <= settings_.known_match_semitones) candidates.push_back({st, c, k});
-        }
-    }
-    std::stable_sort(candidates.begin(), candidates.end(),
-                     [](const Candidate& a, const Candidate& b) { return a.semitones < b.semitones; });
-    std::vector<std::optional<std::size_t>> known_of_cluster(clusters.size());
+    const std::vector<std::optional<std::size_t>> known_of_cluster = match_pitches(cluster_pitch, known, settings_.known_match_semitones);
     std::vector<bool> known_taken(known.size(), false);
-    for (const Candidate& cand : candidates) {
-        if (known_of_cluster[cand.cluster] || known_taken[cand.character]) continue;
-        known_of_cluster[cand.cluster] = cand.character;
-        known_taken[cand.character] = true;
-    }
+    for (const auto& k : known_of_cluster)
+        if (k) known_taken[*k] = true;
 
-    int next_number = 1;
-    for (const Character& k : known) {
-        if (const std::optional<int> n = c_number(k.id)) next_number = std::max(next_number, *n + 1);
-    }
+    int next_number = next_c_number(known);
     std::vector<std::string> cluster_ids(clusters.size());
     std::vector<Character> fresh;
     for (std::size_t c = 0; c < clusters.size(); ++c) {
@@ -303,6 +318,18 @@ SpeakerAssignment PitchSpeakerIdentifier::identify(const media::AudioBuffer& mon
         for (std::size_t m : clusters[c]) result.line_speakers[line_of_profile[m]] = cluster_ids[c];
     }
     return result;
+}
+
+std::map<std::string, std::string> PitchSpeakerIdentifier::match_known(const std::vector<Character>& heard,
+                                                                      const std::vector<Character>& known) const {
+    std::vector<double> pitches;
+    for (const Character& h : heard) pitches.push_back(h.median_pitch_hz);
+    const auto matched = match_pitches(pitches, known, settings_.known_match_semitones);
+    int next_number = next_c_number(known);
+    std::map<std::string, std::string> out;
+    for (std::size_t i = 0; i < heard.size(); ++i)
+        out[heard[i].id] = matched[i] ? known[*matched[i]].id : "C" + std::to_string(next_number++);
+    return out;
 }
 
 }  // namespace dramaloc::engines

@@ -40,6 +40,8 @@ public:
     // quietest stretch around the cut (from the start of the word before to the end of the
     // word after).
     std::vector<VoiceTurn> voice_turns(const media::AudioBuffer& mono_16k, const Line& line) override;
+    // Median pitches within known_match_semitones, closest pairs first, one to one.
+    std::map<std::string, std::string> match_known(const std::vector<Character>& heard, const std::vector<Character>& known) const override;
 
 private:
     PitchSpeakerSettings settings_;

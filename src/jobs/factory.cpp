@@ -1,0 +1,472 @@
+#include "jobs/factory.hpp"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+#include "core/cancel.hpp"
+#include "core/error.hpp"
+#include "core/hash.hpp"
+#include "core/version.hpp"
+#include "engines/speakers.hpp"
+#include "pipeline/artifact_json.hpp"
+#include "pipeline/character_registry.hpp"
+#include "pipeline/localize.hpp"
+#include "pipeline/series_characters.hpp"
+#include "pipeline/series_project.hpp"
+
+namespace dramaloc::jobs {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+std::string read_all(const fs::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+// What identifies an episode's file without reading it: path, size, modification time.
+void add_file_identity(Hasher& h, const fs::path& file) {
+    std::error_code ec;
+    h.field(file.string());
+    const auto size = fs::file_size(file, ec);
+    h.field(ec ? -1 : static_cast<std::int64_t>(size));
+    const auto mtime = fs::last_write_time(file, ec);
+    h.field(ec ? -1 : static_cast<std::int64_t>(mtime.time_since_epoch().count()));
+}
+
+const fs::path& episode_file(const pipeline::SeriesProject& project, const std::string& name) {
+    for (const auto& e : project.episodes)
+        if (e.stem().string() == name) return e;
+    throw ConfigError(project.file.string() + ": the series has no episode " + name + " any more");
+}
+
+}  // namespace
+
+std::string series_identity(const fs::path& series_file) { return fs::weakly_canonical(fs::absolute(series_file)).string(); }
+
+std::string default_store_url(const fs::path& out_dir) { return "sqlite:" + (out_dir / ".dramaloc-jobs.db").string(); }
+
+std::vector<JobStatus> latest_plan_jobs(JobStore& store, const std::string& series) {
+    auto all = store.list({series, "", "", ""});
+    const auto plan_of = [](const std::string& key) { return key.substr(0, key.find('/', key.rfind('#'))); };
+    const auto newest = std::max_element(all.begin(), all.end(), [](const JobStatus& a, const JobStatus& b) { return a.id < b.id; });
+    if (newest == all.end()) return {};
+    const std::string plan = plan_of(newest->key);
+    all.erase(std::remove_if(all.begin(), all.end(), [&](const JobStatus& j) { return plan_of(j.key) != plan; }), all.end());
+    return all;
+}
+
+Plan plan_series(const PlanOptions& options) {
+    const auto project = pipeline::load_series_project(options.series_file);
+    Plan plan;
+    plan.series = series_identity(options.series_file);
+    plan.languages = project.options.target_languages;
+    std::vector<std::string> all;
+    for (const auto& e : project.episodes) all.push_back(e.stem().string());
+    for (const auto& wanted : options.only_episodes)
+        if (std::find(all.begin(), all.end(), wanted) == all.end()) {
+            std::string names;
+            for (std::size_t i = 0; i < all.size() && i < 5; ++i) names += (i ? ", " : "") + all[i];
+            throw UsageError("--episode " + wanted + ": the series has no such episode (it has " + names + (all.size() > 5 ? ", …" : "") + ")");
+        }
+    for (const auto& name : all)
+        if (options.only_episodes.empty() || std::find(options.only_episodes.begin(), options.only_episodes.end(), name) != options.only_episodes.end())
+            plan.episodes.push_back(name);
+
+    // The plan's identity: what goes into it. The same inputs resume the same jobs.
+    Hasher h;
+    plan.out_dir = options.out_dir.empty() ? project.options.out_dir : fs::absolute(options.out_dir);
+    const fs::path store_dir = options.store_dir.empty() ? fs::path() : fs::absolute(options.store_dir);
+    h.field("dramaloc-plan").field(kVersion).field(plan.series).field(read_all(options.series_file));
+    h.field(plan.out_dir.string()).field(store_dir.string()).field(options.artifacts_url);
+    for (const auto& name : plan.episodes) {
+        add_file_identity(h, episode_file(project, name));
+        plan.episode_files.push_back(episode_file(project, name).filename().string());
+        // The episode's own script and stem, when the series names them per episode.
+        pipeline::LocalizeOptions own = project.options;
+        pipeline::apply_episode_paths(project, name, own);
+        if (own.source.mode == pipeline::SourceMode::Import) add_file_identity(h, own.source.import_file);
+        if (own.background_stem) add_file_identity(h, *own.background_stem);
+    }
+    for (const auto& c : project.cast)
+        if (!c.reference_audio.empty()) add_file_identity(h, c.reference_audio);
+    plan.id = h.hex().substr(0, 16);
+
+    const std::string prefix = plan.prefix();
+    const json base = {{"series_file", plan.series}, {"plan", plan.id}, {"out", plan.out_dir.string()}, {"store", store_dir.string()},
+                       {"artifacts", options.artifacts_url}};
+    const auto make = [&](std::string key, std::string kind, const std::string& episode, const std::string& language, int priority) {
+        JobSpec j;
+        j.key = prefix + key;
+        j.kind = std::move(kind);
+        j.series = plan.series;
+        j.episode = episode;
+        j.language = language;
+        j.priority = priority;
+        j.max_attempts = options.max_attempts;
+        json payload = base;
+        payload["episode"] = episode;
+        payload["language"] = language;
+        j.payload = payload.dump();
+        return j;
+    };
+    std::vector<std::string> sources;
+    for (std::size_t k = 0; k < plan.episodes.size(); ++k) {
+        plan.jobs.push_back(make("source/" + plan.episodes[k], "source", plan.episodes[k], "", static_cast<int>(k)));
+        sources.push_back(plan.jobs.back().key);
+    }
+    // Phase 2 waits for every episode's phase 1 to finish, however it finished: one corrupt
+    // episode must not hold up the series.
+    JobSpec characters = make("characters", "characters", "", "", -1);
+    characters.after = sources;
+    json payload = json::parse(characters.payload);
+    payload["episodes"] = plan.episodes;
+    characters.payload = payload.dump();
+    plan.jobs.push_back(characters);
+    for (std::size_t k = 0; k < plan.episodes.size(); ++k) {
+        const std::string& ep = plan.episodes[k];
+        std::vector<std::string> languages;
+        for (const auto& lang : plan.languages) {
+            JobSpec j = make("lang/" + ep + "/" + lang, "language", ep, lang, static_cast<int>(k));
+            j.depends_on = {sources[k], characters.key};
+            languages.push_back(j.key);
+            plan.jobs.push_back(std::move(j));
+        }
+        // Phase 4 publishes what there is: a language whose job failed is reported as failed.
+        JobSpec episode = make("episode/" + ep, "episode", ep, "", static_cast<int>(k));
+        episode.depends_on = {sources[k], characters.key};
+        episode.after = languages;
+        plan.jobs.push_back(std::move(episode));
+    }
+    return plan;
+}
+
+namespace {
+
+// Runs one claimed job: the pipeline with the options its kind calls for. Every stage inside
+// is keyed in the artifact store, so whatever an earlier job or attempt made is reused.
+// Thrown before publishing by a worker whose lease was taken over or whose job was cancelled.
+class LeaseLost : public std::runtime_error {
+public:
+    LeaseLost() : std::runtime_error("the lease was taken over or the job cancelled; nothing was published") {}
+};
+
+class Executor {
+public:
+    Executor(JobStore& store, int threads_per_job, std::chrono::milliseconds lease)
+        : store_(store), threads_per_job_(threads_per_job), lease_(lease) {}
+
+    json run(const Claim& claim) {
+        // Just before writing into OUT: still the job's holder (fenced), else nothing is written.
+        const auto still_mine = [this, &claim] {
+            if (!store_.heartbeat(claim, lease_)) throw LeaseLost();
+        };
+        const json payload = json::parse(claim.payload);
+        const auto project = load(payload.at("series_file").get<std::string>(), payload.value("plan", ""), payload.value("out", ""),
+                                  payload.value("store", ""), payload.value("artifacts", ""));
+        if (claim.kind == "characters") return resolve_characters(*project, claim, payload, still_mine);
+        const std::string episode = payload.at("episode").get<std::string>();
+        pipeline::LocalizeOptions options = episode_options(*project, episode);
+        if (claim.kind == "source") {
+            options.target_languages.clear();
+            options.burn_in_languages.clear();
+            options.publish = false;
+            const auto outputs = pipeline::localize_episode(episode_file(*project, episode), options);
+            return {{"characters", pipeline::characters_to_json(outputs.characters)}, {"lines", outputs.source_script.lines.size()},
+                    {"stages_computed", outputs.stages_computed}};
+        }
+        apply_characters(options, claim, payload, episode);
+        if (claim.kind == "language") {
+            const std::string language = payload.at("language").get<std::string>();
+            options.target_languages = {language};
+            const bool burn = std::find(options.burn_in_languages.begin(), options.burn_in_languages.end(), language) !=
+                              options.burn_in_languages.end();
+            options.burn_in_languages = burn ? std::vector<std::string>{language} : std::vector<std::string>{};
+            options.publish = false;
+            const auto outputs = pipeline::localize_episode(episode_file(*project, episode), options);
+            json result = {{"stages_computed", outputs.stages_computed}};
+            if (const auto failed = outputs.failed_languages.find(language); failed != outputs.failed_languages.end())
+                result["failed"] = failed->second;
+            return result;
+        }
+        if (claim.kind == "episode") {
+            options.before_publish = still_mine;
+            const auto outputs = pipeline::localize_episode(episode_file(*project, episode), options);
+            json files = json::array();
+            for (const auto& f : outputs.files) files.push_back(f.string());
+            json languages = json::object();
+            for (const auto& [lang, q] : outputs.languages)
+                languages[lang] = {{"lines", q.lines}, {"untranslated", q.untranslated}, {"over_reading_speed", q.over_reading_speed},
+                                   {"fit_overflows", q.fit_overflows},
+                                   {"integrated_lufs", q.integrated_lufs ? json(*q.integrated_lufs) : json(nullptr)}};
+            return {{"files", files}, {"languages", languages}, {"failed_languages", outputs.failed_languages},
+                    {"stages_computed", outputs.stages_computed}, {"stages_reused", outputs.stages_reused}};
+        }
+        throw ConfigError("job " + claim.key + ": unknown kind \"" + claim.kind + "\" (a newer dramaloc planned it?)");
+    }
+
+private:
+    // One load per plan: a worker that lives through several runs reads the series file as each
+    // plan found it (a changed file makes a new plan, and `run` cancels the old one's jobs).
+    std::shared_ptr<const pipeline::SeriesProject> load(const std::string& file, const std::string& plan, const std::string& out,
+                                                        const std::string& store, const std::string& artifacts) {
+        std::lock_guard lock(mutex_);
+        auto& p = projects_[file + "\n" + plan + "\n" + out + "\n" + store + "\n" + artifacts];
+        if (!p) {
+            auto project = pipeline::load_series_project(file);
+            if (!out.empty()) project.options.out_dir = out;
+            if (!store.empty()) project.options.store_dir = store;
+            if (!artifacts.empty()) project.options.artifacts_url = artifacts;
+            p = std::make_shared<const pipeline::SeriesProject>(std::move(project));
+        }
+        return p;
+    }
+
+    pipeline::LocalizeOptions episode_options(const pipeline::SeriesProject& project, const std::string& episode) const {
+        pipeline::LocalizeOptions options = project.options;
+        pipeline::apply_episode_paths(project, episode, options);
+        pipeline::validate_episode_files(options);
+        options.known_characters = project.cast;  // phase 1 knows the cast only: no order between episodes
+        options.jobs = threads_per_job_;
+        return options;
+    }
+
+    std::string characters_key(const Claim& claim, const json& payload) const {
+        return claim.series + "#" + payload.at("plan").get<std::string>() + "/characters";
+    }
+
+    void apply_characters(pipeline::LocalizeOptions& options, const Claim& claim, const json& payload, const std::string& episode) {
+        const auto status = store_.get(characters_key(claim, payload));
+        if (!status || status->state != JobState::Done) throw EngineError("job " + claim.key + " ran before the series' characters were resolved");
+        const json resolved = json::parse(status->result);
+        options.series_characters = pipeline::characters_from_json(resolved.at("characters"));
+        if (const auto it = resolved.at("maps").find(episode); it != resolved.at("maps").end()) {
+            options.speaker_map = it->get<std::map<std::string, std::string>>();
+            return;
+        }
+        // Phase 1 of this episode failed when phase 2 ran and was retried since: its voices are
+        // matched to the series' characters as they stand, the others' ids left as they are.
+        const auto source = store_.get(claim.series + "#" + payload.at("plan").get<std::string>() + "/source/" + episode);
+        if (!source || source->state != JobState::Done) return;
+        const auto heard = pipeline::characters_from_json(json::parse(source->result).at("characters"));
+        const auto speakers = engines::make_speaker_identifier(options.engines.speakers);
+        const std::vector<std::pair<std::string, std::vector<Character>>> one = {{episode, heard}};
+        const auto late = pipeline::resolve_series_characters(options.series_characters, one, *speakers);
+        options.speaker_map = late.speaker_maps.at(episode);
+        options.series_characters = late.characters;
+    }
+
+    json resolve_characters(const pipeline::SeriesProject& project, const Claim& claim, const json& payload,
+                            const std::function<void()>& still_mine) {
+        std::vector<std::pair<std::string, std::vector<Character>>> heard;
+        const std::string prefix = claim.series + "#" + payload.at("plan").get<std::string>() + "/source/";
+        for (const auto& episode : payload.at("episodes")) {
+            const auto status = store_.get(prefix + episode.get<std::string>());
+            if (!status || status->state != JobState::Done) continue;  // failed: reported as its own job
+            heard.emplace_back(episode.get<std::string>(), pipeline::characters_from_json(json::parse(status->result).at("characters")));
+        }
+        const auto speakers = engines::make_speaker_identifier(project.options.engines.speakers);
+        const auto resolved = pipeline::resolve_series_characters(project.cast, heard, *speakers);
+        // OUT/characters.json, with each voice reference kept beside it, written in series order.
+        std::vector<std::string> order;
+        for (const auto& e : project.episodes) order.push_back(e.stem().string());
+        still_mine();
+        pipeline::CharacterRegistry registry(project.options.out_dir);
+        for (const auto& [episode, characters] : heard) {
+            std::vector<Character> met;
+            for (const auto& c : characters) {
+                const std::string& id = resolved.speaker_maps.at(episode).at(c.id);
+                const auto series = std::find_if(resolved.characters.begin(), resolved.characters.end(), [&](const Character& s) { return s.id == id; });
+                met.push_back(*series);
+            }
+            registry.record(episode, order, met);
+        }
+        std::vector<Character> characters = resolved.characters;
+        for (auto& c : characters)
+            for (const auto& e : registry.entries())
+                if (e.character.id == c.id && !e.character.reference_audio.empty()) c.reference_audio = e.character.reference_audio;
+        return {{"maps", resolved.speaker_maps}, {"characters", pipeline::characters_to_json(characters)}};
+    }
+
+    JobStore& store_;
+    int threads_per_job_;
+    std::chrono::milliseconds lease_;
+    std::mutex mutex_;
+    std::map<std::string, std::shared_ptr<const pipeline::SeriesProject>> projects_;
+};
+
+// Renews a claim's lease every `period` until stopped; remembers when the lease was lost.
+class Heartbeat {
+public:
+    Heartbeat(JobStore& store, const Claim& claim, std::chrono::milliseconds period, std::chrono::milliseconds lease)
+        : thread_([this, &store, &claim, period, lease] {
+              std::unique_lock lock(mutex_);
+              while (!stop_) {
+                  if (wake_.wait_for(lock, period, [this] { return stop_; })) break;
+                  lock.unlock();
+                  bool ok = false;
+                  try {
+                      ok = store.heartbeat(claim, lease);
+                  } catch (...) {
+                      ok = true;  // the store is unreachable for a moment: the lease may still hold
+                  }
+                  lock.lock();
+                  if (!ok) lost_ = true;
+              }
+          }) {}
+    ~Heartbeat() { stop(); }
+    Heartbeat(const Heartbeat&) = delete;
+    Heartbeat& operator=(const Heartbeat&) = delete;
+    void stop() {
+        {
+            std::lock_guard lock(mutex_);
+            stop_ = true;
+        }
+        wake_.notify_all();
+        if (thread_.joinable()) thread_.join();
+    }
+    bool lost() {
+        std::lock_guard lock(mutex_);
+        return lost_;
+    }
+
+private:
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    bool stop_ = false, lost_ = false;
+    std::thread thread_;
+};
+
+bool retryable(const Error& e) { return e.kind() == ErrorKind::Engine || e.kind() == ErrorKind::Io; }
+
+bool anything_left(JobStore& store, const std::string& series, const std::string& key_prefix) {
+    for (const auto& s : store.list({series, "", "", key_prefix}))
+        if (s.state == JobState::Running || (s.state == JobState::Pending && !s.blocked)) return true;
+    return false;
+}
+
+}  // namespace
+
+std::string host_name() {
+    char host[256] = "localhost";
+    ::gethostname(host, sizeof host - 1);
+    return host;
+}
+
+int reclaim_dead_local_workers(JobStore& store, const std::string& series) {
+    const std::string mine = host_name() + ":";
+    int n = 0;
+    for (const auto& j : store.list({series, "", "", ""})) {
+        if (j.state != JobState::Running || j.worker.rfind(mine, 0) != 0) continue;
+        const long pid = std::strtol(j.worker.c_str() + mine.size(), nullptr, 10);
+        if (pid <= 0 || ::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH) continue;
+        n += store.expire_lease(j.key, j.worker);
+    }
+    return n;
+}
+
+int run_worker_pool(JobStore& store, const WorkerOptions& options) {
+    const int threads = options.threads > 0 ? options.threads : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+    // Each job may use every core (lines in parallel): when fewer jobs than threads are
+    // claimable (one episode's phase 1, the tail of a phase) the cores still work.
+    const int cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+    const auto lease = options.heartbeat * std::max(1, options.missed_heartbeats);
+    Executor executor(store, cores, lease);
+    std::atomic<int> completed{0};
+    std::atomic<bool> stop{false};
+    std::mutex events_mutex;
+    const auto emit = [&](json event) {
+        if (!options.on_event) return;
+        std::lock_guard lock(events_mutex);
+        options.on_event(event);
+    };
+    std::exception_ptr fatal;
+    std::mutex fatal_mutex;
+
+    const auto work = [&](int index) {
+        const std::string name = options.name + (threads > 1 ? "/" + std::to_string(index + 1) : "");
+        try {
+            while (!stop && !cancel_requested()) {
+                const auto claim = store.claim(name, lease, options.key_prefix);
+                if (!claim) {
+                    if (options.stop_when_idle && !anything_left(store, options.only_series, options.key_prefix)) break;
+                    std::this_thread::sleep_for(options.idle_poll);
+                    continue;
+                }
+                emit({{"event", "claimed"}, {"job", claim->key}, {"kind", claim->kind}, {"episode", claim->episode},
+                      {"language", claim->language}, {"worker", name}, {"attempt", claim->attempt}});
+                Heartbeat heartbeat(store, *claim, options.heartbeat, lease);
+                // A store that cannot record an outcome for a moment loses nothing: the lease runs
+                // out and the job is claimed again.
+                const auto record = [&](const auto& call) {
+                    try {
+                        return call();
+                    } catch (const Error& e) {
+                        emit({{"event", "store-error"}, {"job", claim->key}, {"worker", name}, {"error", e.what()}});
+                        return false;
+                    }
+                };
+                try {
+                    const json result = executor.run(*claim);
+                    heartbeat.stop();
+                    if (record([&] { return store.complete(*claim, result.dump()); })) {
+                        ++completed;
+                        emit({{"event", "done"}, {"job", claim->key}, {"kind", claim->kind}, {"episode", claim->episode},
+                              {"language", claim->language}, {"worker", name}, {"result", result}});
+                    } else {
+                        emit({{"event", "lost"}, {"job", claim->key}, {"worker", name},
+                              {"reason", "the lease was taken over or the job cancelled; the result was not published"}});
+                    }
+                } catch (const LeaseLost& e) {
+                    heartbeat.stop();
+                    emit({{"event", "lost"}, {"job", claim->key}, {"worker", name}, {"reason", e.what()}});
+                } catch (const Cancelled&) {
+                    heartbeat.stop();
+                    record([&] { return store.release(*claim); });
+                    throw;
+                } catch (const Error& e) {
+                    heartbeat.stop();
+                    const bool again = retryable(e);  // the store dead-letters it when its attempts are used up
+                    if (record([&] { return store.fail(*claim, e.what(), again, options.backoff); }))
+                        emit({{"event", "failed"}, {"job", claim->key}, {"kind", claim->kind}, {"episode", claim->episode},
+                              {"language", claim->language}, {"worker", name}, {"error", e.what()}, {"retryable", again},
+                              {"attempt", claim->attempt}});
+                } catch (const std::exception& e) {
+                    heartbeat.stop();
+                    const std::string why = std::string("internal error: ") + e.what() + " (please report it)";
+                    if (record([&] { return store.fail(*claim, why, false, options.backoff); }))
+                        emit({{"event", "failed"}, {"job", claim->key}, {"worker", name}, {"error", why}, {"retryable", false}});
+                }
+            }
+        } catch (...) {
+            stop = true;
+            std::lock_guard lock(fatal_mutex);
+            if (!fatal) fatal = std::current_exception();
+        }
+    };
+    std::vector<std::thread> pool;
+    for (int i = 0; i < threads; ++i) pool.emplace_back(work, i);
+    for (auto& t : pool) t.join();
+    if (fatal) std::rethrow_exception(fatal);
+    throw_if_cancelled();
+    return completed;
+}
+
+}  // namespace dramaloc::jobs

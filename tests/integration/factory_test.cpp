@@ -1,0 +1,319 @@
+// The factory as people use it: `dramaloc run` on a generated series with the job store in
+// SQLite, and `dramaloc worker` processes sharing a throwaway PostgreSQL server, with workers
+// killed (SIGKILL) and paused past their lease (SIGSTOP). Outputs are compared byte for byte.
+#include <gtest/gtest.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <map>
+#include <sstream>
+#include <set>
+#include <string>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "core/hash.hpp"
+#include "support/postgres_server.hpp"
+#include "support/s3_server.hpp"
+#include "support/sample_episode.hpp"
+#include "support/test_support.hpp"
+
+using namespace dramaloc;
+using namespace dramaloc::test;
+namespace fs = std::filesystem;
+using nlohmann::json;
+using namespace std::chrono_literals;
+
+namespace {
+
+// A series of `episodes` generated episodes of `seconds`, en → es and fr, outputs in OUT.
+fs::path make_series(const fs::path& dir, int episodes, int seconds = 8) {
+    for (int i = 1; i <= episodes; ++i) {
+        const fs::path mp4 = dir / "episodes" / ("ep" + std::to_string(i) + ".mp4");
+        if (!fs::exists(mp4)) sample_episode(mp4, seconds, 2 + i % 3);
+    }
+    write_file(dir / "series.toml", "[series]\ntitle = \"Factory test\"\nfrom = \"en\"\nto = [\"es\", \"fr\"]\n"
+                                    "episodes = [\"episodes/ep*.mp4\"]\nout = \"out\"\n");
+    return dir / "series.toml";
+}
+
+// Every published output but those that record times and places (manifest.json, qc.json),
+// by name (relative to OUT) -> content hash.
+std::map<std::string, std::string> outputs(const fs::path& out) {
+    std::map<std::string, std::string> m;
+    for (const auto& rel : list_files(out)) {
+        const fs::path p(rel);
+        if (rel.find(".dramaloc") != std::string::npos || p.filename() == "manifest.json" || p.filename() == "qc.json") continue;
+        m[rel] = hash_file_hex(out / rel);
+    }
+    return m;
+}
+
+json status_json(const fs::path& series, const std::vector<std::string>& extra = {}) {
+    std::vector<std::string> args = {"status", series.string(), "--json"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    const auto r = run_dramaloc(args);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return json::parse(r.out);
+}
+
+// A dramaloc process in the background, its stderr going to a file the test reads.
+struct Spawned {
+    pid_t pid = -1;
+    fs::path err;
+    ~Spawned() {
+        if (pid > 0) {
+            ::kill(pid, SIGCONT);
+            ::kill(pid, SIGKILL);
+            ::waitpid(pid, nullptr, 0);
+        }
+    }
+    int wait() {
+        int status = 0;
+        ::waitpid(pid, &status, 0);
+        pid = -1;
+        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    }
+    std::vector<json> events() const {
+        std::vector<json> out;
+        const std::string text = read_file(err);
+        std::size_t from = 0;
+        for (std::size_t end; (end = text.find('\n', from)) != std::string::npos; from = end + 1)  // whole lines only
+            if (end > from && text[from] == '{') out.push_back(json::parse(text.substr(from, end - from)));
+        return out;
+    }
+};
+
+std::unique_ptr<Spawned> spawn(const std::vector<std::string>& args, const fs::path& err_file) {
+    auto s = std::make_unique<Spawned>();
+    s->err = err_file;
+    std::vector<std::string> argv = {dramaloc_binary()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    s->pid = ::fork();
+    if (s->pid == 0) {
+        const int null = ::open("/dev/null", O_RDWR);
+        const int err = ::open(err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        ::dup2(null, 0);
+        ::dup2(null, 1);
+        ::dup2(err, 2);
+        std::vector<char*> a;
+        for (auto& x : argv) a.push_back(x.data());
+        a.push_back(nullptr);
+        ::execv(a[0], a.data());
+        _exit(127);
+    }
+    return s;
+}
+
+// Waits until `proc` has reported `event` for a job of `kind` (returns that event).
+json wait_for_event(const Spawned& proc, const std::string& event, const std::string& kind, std::chrono::seconds limit = 120s) {
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < deadline) {
+        for (const auto& e : proc.events())
+            if (e.value("event", "") == event && e.value("kind", "") == kind) return e;
+        std::this_thread::sleep_for(20ms);
+    }
+    ADD_FAILURE() << "no " << event << " of a " << kind << " job within " << limit.count() << " s: " << read_file(proc.err);
+    return {};
+}
+
+TEST(Factory, ASeriesGivesTheSameCharactersAndOutputsWhateverTheNumberOfWorkers) {
+    TempDir one, many;
+    const fs::path s1 = make_series(one.path(), 3);
+    fs::create_directories(many / "episodes");
+    for (int i = 1; i <= 3; ++i)
+        fs::copy_file(one / "episodes" / ("ep" + std::to_string(i) + ".mp4"), many / "episodes" / ("ep" + std::to_string(i) + ".mp4"));
+    const fs::path s2 = make_series(many.path(), 3);
+
+    auto r = run_dramaloc({"run", s1.string(), "--jobs", "1", "-q"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    r = run_dramaloc({"run", s2.string(), "--jobs", "3", "-q"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("QC es: "), std::string::npos) << r.out;
+
+    const auto a = outputs(one / "out"), b = outputs(many / "out");
+    EXPECT_EQ(a.size(), 3u * 15u + 1u) << "per episode 4 subtitle formats × 3 languages, 2 dubs, the MP4; characters.json";
+    EXPECT_EQ(a, b);
+    const json chars = json::parse(read_file(one / "out" / "characters.json"));
+    ASSERT_FALSE(chars["characters"].empty());
+    for (int i = 1; i <= 3; ++i) {
+        const json m = json::parse(read_file(one / "out" / ("ep" + std::to_string(i)) / "manifest.json"));
+        for (const auto& c : m["characters"]) {
+            bool known = false;
+            for (const auto& k : chars["characters"]) known = known || k["id"] == c["id"];
+            EXPECT_TRUE(known) << c["id"] << " of ep" << i << " is not a series character";
+        }
+    }
+
+    // Nothing changed: the plan is resumed, nothing runs again.
+    r = run_dramaloc({"run", s2.string(), "-q"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("ep1.mp4: done by an earlier run"), std::string::npos) << r.out;
+    const json st = status_json(s2);
+    EXPECT_EQ(st["counts"]["done"], 3 * 4 + 1);
+    EXPECT_EQ(st["counts"].size(), 1u) << st["counts"];
+}
+
+TEST(Factory, AMachineWithAnEmptyCacheFindsTheWorkInTheObjectStore) {
+    shared_s3().export_environment();
+    TempDir dir;
+    const fs::path series = make_series(dir.path(), 1);
+    const std::string artifacts = std::string("s3://") + S3Server::kBucket + "/factory-" + std::to_string(::getpid());
+    auto r = run_dramaloc({"run", series.string(), "--artifacts", artifacts, "--store", (dir / "cache-a").string(), "-q"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto first = outputs(dir / "out");
+    fs::remove_all(dir / "out");
+    // Another machine: its own empty cache, the same object store. Nothing is computed again.
+    r = run_dramaloc({"run", series.string(), "--artifacts", artifacts, "--store", (dir / "cache-b").string(), "-q"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("ep1.mp4: 0 stages computed"), std::string::npos) << r.out;
+    EXPECT_EQ(outputs(dir / "out"), first);
+    // Without keys, a clear configuration error before any work.
+    ::unsetenv("AWS_SECRET_ACCESS_KEY");
+    r = run_dramaloc({"run", series.string(), "--artifacts", artifacts});
+    EXPECT_EQ(r.exit_code, 5) << r.err;
+    EXPECT_EQ(count_lines(r.err), 1) << r.err;
+    EXPECT_NE(r.err.find("AWS_SECRET_ACCESS_KEY"), std::string::npos) << r.err;
+    shared_s3().export_environment();
+}
+
+TEST(Factory, ACorruptEpisodeIsDeadLetteredAloneWithItsReason) {
+    TempDir dir;
+    fs::create_directories(dir / "episodes");
+    write_file(dir / "episodes" / "ep0.mp4", "this is not a video");
+    const fs::path series = make_series(dir.path(), 2);
+    const auto r = run_dramaloc({"run", series.string(), "-q"});
+    EXPECT_EQ(r.exit_code, 3) << r.err;
+    EXPECT_NE(r.err.find("1 of 3 episodes failed"), std::string::npos) << r.err;
+    EXPECT_TRUE(fs::exists(dir / "out" / "ep1" / "ep1.localized.mp4"));
+    EXPECT_TRUE(fs::exists(dir / "out" / "ep2" / "ep2.localized.mp4"));
+    EXPECT_FALSE(fs::exists(dir / "out" / "ep0"));
+    const json st = status_json(series);
+    bool seen = false;
+    for (const auto& j : st["jobs"]) {
+        if (j["episode"] != "ep0") {
+            EXPECT_EQ(j["state"], "done") << j;
+            continue;
+        }
+        if (j["kind"] == "source") {
+            seen = true;
+            EXPECT_EQ(j["state"], "failed");
+            EXPECT_EQ(j["attempts"], 1) << "an input error is not retried";
+            EXPECT_NE(j["error"].get<std::string>().find("ep0.mp4"), std::string::npos) << j;
+        } else {
+            EXPECT_EQ(j["state"], "blocked") << j;
+        }
+    }
+    EXPECT_TRUE(seen);
+    // The plain status names the failure in one line.
+    const auto plain = run_dramaloc({"status", series.string()});
+    EXPECT_NE(plain.out.find("source ep0: failed after 1 attempts: "), std::string::npos) << plain.out;
+    // Retry puts it back; it fails again for the same reason.
+    const auto retry = run_dramaloc({"retry", series.string(), "-e", "ep0"});
+    EXPECT_EQ(retry.exit_code, 0) << retry.err;
+    EXPECT_NE(retry.out.find("1 job to run again"), std::string::npos) << retry.out;
+}
+
+// The last job `proc` claimed and did not finish.
+json unfinished_claim(const Spawned& proc) {
+    json last;
+    std::set<std::string> done;
+    for (const auto& e : proc.events()) {
+        if (e.value("event", "") == "claimed") last = e;
+        if (e.value("event", "") == "done" || e.value("event", "") == "lost") done.insert(e.value("job", ""));
+    }
+    return last.is_null() || done.count(last.value("job", "")) ? json() : last;
+}
+
+TEST(Factory, ARunKilledMidwayFinishesTheRestWithoutRedoingWhatWasDone) {
+    TempDir dir;
+    const fs::path series = make_series(dir.path(), 3);
+    // A ten-minute lease: only knowing that the killed run's process is gone lets the next
+    // run take its job over at once.
+    auto first = spawn({"run", series.string(), "--jobs", "1", "--json", "--heartbeat", "200"}, dir / "first.err");
+    wait_for_event(*first, "done", "language");  // phase 3 under way
+    wait_for_event(*first, "claimed", "episode");
+    ::kill(first->pid, SIGKILL);
+    EXPECT_EQ(first->wait(), 128 + SIGKILL);
+    const json held = unfinished_claim(*first);
+    ASSERT_FALSE(held.is_null()) << read_file(first->err);
+    const json before = status_json(series);
+    std::map<std::string, std::string> finished;
+    for (const auto& j : before["jobs"])
+        if (j["state"] == "done") finished[j["job"]] = j.dump();
+    ASSERT_FALSE(finished.empty());
+
+    auto second = spawn({"run", series.string(), "--json"}, dir / "second.err");
+    const auto deadline = std::chrono::steady_clock::now() + 60s;
+    bool taken_over = false;
+    while (!taken_over && std::chrono::steady_clock::now() < deadline) {
+        for (const auto& e : second->events())
+            taken_over = taken_over || (e.value("event", "") == "claimed" && e["job"] == held["job"] && e["attempt"] == 2);
+        if (!taken_over) std::this_thread::sleep_for(50ms);
+    }
+    EXPECT_TRUE(taken_over) << "the killed run's job was not taken over: " << read_file(second->err);
+    ASSERT_EQ(second->wait(), 0) << read_file(second->err);
+    const json after = status_json(series);
+    for (const auto& j : after["jobs"]) {
+        EXPECT_EQ(j["state"], "done") << j;
+        if (finished.count(j["job"])) {
+            EXPECT_EQ(finished[j["job"]], j.dump()) << "a finished job ran again";
+        }
+    }
+}
+
+TEST(Factory, WorkersOnPostgresSurviveAKillAndPublishOneResultPerJob) {
+    TempDir ref, dir;
+    // The reference: one process, SQLite.
+    const fs::path ref_series = make_series(ref.path(), 6);
+    auto r = run_dramaloc({"run", ref_series.string(), "--jobs", "2", "-q"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+
+    fs::create_directories(dir / "episodes");
+    for (int i = 1; i <= 6; ++i)
+        fs::copy_file(ref / "episodes" / ("ep" + std::to_string(i) + ".mp4"), dir / "episodes" / ("ep" + std::to_string(i) + ".mp4"));
+    const fs::path series = make_series(dir.path(), 6);
+    const std::string db = shared_postgres().create_database();
+    auto with = [&](std::vector<std::string> args, const std::string& heartbeat) {
+        for (const std::string& a : std::vector<std::string>{"--db", db, "--heartbeat", heartbeat, "--json", "--jobs", "1"}) args.push_back(a);
+        return args;
+    };
+    auto killed = spawn(with({"worker"}, "3"), dir / "killed.err");
+    auto paused = spawn(with({"worker"}, "3"), dir / "paused.err");
+    auto steady = spawn(with({"worker"}, "3"), dir / "steady.err");
+    auto run = spawn(with({"run", series.string()}, "3"), dir / "run.err");
+
+    // One worker dies in the middle of a stage (recognising an episode): its connection closes,
+    // its job is taken over.
+    wait_for_event(*killed, "claimed", "source");
+    std::this_thread::sleep_for(200ms);
+    ::kill(killed->pid, SIGKILL);
+    killed->wait();
+    const json victim = unfinished_claim(*killed);
+    ASSERT_FALSE(victim.is_null()) << read_file(killed->err);
+    const std::string victim_job = victim["job"].get<std::string>().substr(victim["job"].get<std::string>().rfind('#') + 1);
+    // (Pausing a worker past its lease and resuming it is tested on the store itself, on both
+    // backends: job_store_test.cpp, AnExpiredLeaseIsTakenOverAndTheOldHolderCannotPublish.)
+    EXPECT_EQ(run->wait(), 0) << read_file(run->err);
+
+    const json st = status_json(series, {"--db", db});
+    for (const auto& j : st["jobs"]) {
+        EXPECT_EQ(j["state"], "done") << j;
+        if (j["job"] == victim_job) {
+            EXPECT_GE(j["attempts"], 2) << j;
+        }
+    }
+    // Each job published once, by one worker; the outputs are those of the single process.
+    std::map<std::string, int> done_events;
+    for (const auto* p : {paused.get(), steady.get(), run.get()})
+        for (const auto& e : p->events())
+            if (e.value("event", "") == "done") ++done_events[e["job"]];
+    for (const auto& [job, n] : done_events) EXPECT_EQ(n, 1) << job;
+    EXPECT_EQ(outputs(ref / "out"), outputs(dir / "out"));
+}
+
+}  // namespace
