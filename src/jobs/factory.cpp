@@ -9,15 +9,14 @@
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
-#include <fstream>
 #include <map>
 #include <mutex>
-#include <sstream>
 #include <stdexcept>
 #include <thread>
 
 #include "core/cancel.hpp"
 #include "core/error.hpp"
+#include "core/fs.hpp"
 #include "core/hash.hpp"
 #include "core/version.hpp"
 #include "engines/speakers.hpp"
@@ -33,13 +32,6 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 namespace {
-
-std::string read_all(const fs::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
 
 // What identifies an episode's file without reading it: path, size, modification time.
 void add_file_identity(Hasher& h, const fs::path& file) {
@@ -94,7 +86,7 @@ Plan plan_series(const PlanOptions& options) {
     Hasher h;
     plan.out_dir = options.out_dir.empty() ? project.options.out_dir : fs::absolute(options.out_dir);
     const fs::path store_dir = options.store_dir.empty() ? fs::path() : fs::absolute(options.store_dir);
-    h.field("dramaloc-plan").field(kVersion).field(plan.series).field(read_all(options.series_file));
+    h.field("dramaloc-plan").field(kVersion).field(plan.series).field(read_text_file(options.series_file));
     h.field(plan.out_dir.string()).field(store_dir.string()).field(options.artifacts_url);
     for (const auto& name : plan.episodes) {
         add_file_identity(h, episode_file(project, name));
