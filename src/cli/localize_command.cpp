@@ -85,7 +85,12 @@ int localize_episodes(const std::vector<std::string>& episodes, pipeline::Locali
         };
         try {
             if (hooks.before) hooks.before(name, options);
+            // Lines people edited (dramaloc edit, or the published script file): kept, not overwritten.
+            options.edits = pipeline::gather_edits(options.out_dir, name, [&](const std::string& what) {
+                if (!quiet) std::cerr << "dramaloc: " << what << "\n";
+            });
             const auto result = pipeline::localize_episode(episodes[k], options);
+            for (const auto& note : result.edit_notes) std::cerr << "dramaloc: edit kept: " << note << "\n";
             if (hooks.after) hooks.after(name, options, result);
             std::cout << label << ": " << result.stages_computed << " stages computed, " << result.stages_reused << " reused\n";
             for (const auto& f : result.files) std::cout << "  " << f.string() << "\n";

@@ -17,7 +17,10 @@
 #include "cli/commands.hpp"
 #include "cli/episodes.hpp"
 #include "core/error.hpp"
+#include "core/fs.hpp"
+#include "core/text_codec.hpp"
 #include "jobs/factory.hpp"
+#include "pipeline/edits.hpp"
 #include "pipeline/localize.hpp"
 #include "pipeline/object_store.hpp"
 #include "pipeline/series_project.hpp"
@@ -130,6 +133,7 @@ int report(const std::vector<jobs::JobStatus>& all, const jobs::Plan& plan, doub
             if (!q.at("integrated_lufs").is_null()) qc.integrated_lufs = q.at("integrated_lufs").get<double>();
             totals[lang].add(qc);
         }
+        for (const auto& note : r.value("edit_notes", json::array())) std::cerr << "dramaloc: edit kept: " << note.get<std::string>() << "\n";
         for (const auto& [lang, why] : r.at("failed_languages").items()) {
             ++totals[lang].failed;
             std::cerr << "dramaloc: " << name << ": " << why.get<std::string>() << "\n";
@@ -170,6 +174,68 @@ jobs::WorkerOptions worker_options(const FactoryArgs& a) {
     return w;
 }
 
+// `run`: plans the series (or its -e episodes), works on it in this process until nothing is
+// left, reports. `supersede`: an earlier plan's unfinished jobs are cancelled (`edit` leaves
+// a series run that is going on alone: its episode jobs read the edits when they publish).
+int run_series(const FactoryArgs& a, bool supersede) {
+    jobs::PlanOptions plan_options;
+    plan_options.series_file = a.series;
+    plan_options.only_episodes = a.only;
+    plan_options.out_dir = a.out;
+    plan_options.store_dir = a.store;
+    plan_options.artifacts_url = a.artifacts;
+    auto plan = jobs::plan_series(plan_options);
+    // Script files people edited since the last publish: their edits are recorded first (and
+    // make a new plan), so the run below publishes them instead of overwriting them.
+    // An episode whose script file cannot be read is left out (its file is not overwritten).
+    const std::size_t edits_before = pipeline::EditLog(plan.out_dir).history().size();
+    std::vector<std::string> unreadable, readable;
+    for (const auto& episode : plan.episodes) {
+        try {
+            pipeline::gather_edits(plan.out_dir, episode, [&](const std::string& what) {
+                if (!a.quiet) std::cerr << "dramaloc: " << what << "\n";
+            });
+            readable.push_back(episode);
+        } catch (const InputError& e) {
+            std::cerr << "dramaloc: " << e.what() << "\n";
+            unreadable.push_back(episode);
+        }
+    }
+    if (readable.empty()) return exit_code_for(ErrorKind::Input);
+    if (!unreadable.empty()) plan_options.only_episodes = readable;
+    if (!unreadable.empty() || pipeline::EditLog(plan.out_dir).history().size() != edits_before) plan = jobs::plan_series(plan_options);
+    auto project = pipeline::load_series_project(a.series);
+    const std::string artifacts = a.artifacts.empty() ? project.options.artifacts_url : a.artifacts;
+    if (!artifacts.empty()) pipeline::s3_location_from_url(artifacts);  // keys and bucket, before any work
+    // Engines, pairs and voices fail before any work; each episode's own files in its job.
+    pipeline::validate(project.options, /*episode_files=*/false);
+    auto store = open_store(a.db, a.series, plan.out_dir.string(), true);
+    store->add(plan.jobs);
+    // An earlier plan of this series (other inputs, other episodes) is replaced, not mixed in.
+    if (const int n = supersede ? store->supersede(plan.series, plan.prefix()) : 0; n > 0 && !a.quiet)
+        std::cerr << "dramaloc: " << n << " unfinished jobs of an earlier plan of this series cancelled (its inputs changed)\n";
+    // A run killed on this machine: its jobs are taken over now, not when their leases end.
+    jobs::reclaim_dead_local_workers(*store, plan.series);
+    auto options = worker_options(a);
+    options.only_series = plan.series;
+    options.key_prefix = plan.prefix();
+    auto done_now = std::make_shared<std::set<std::string>>();
+    options.on_event = [done_now, print = event_printer(a.json_out, a.quiet, plan.jobs.size())](const json& e) {
+        if (e.value("event", "") == "done") done_now->insert(e.value("job", ""));
+        if (print) print(e);
+    };
+    jobs::run_worker_pool(*store, options);
+    std::vector<jobs::JobStatus> mine;
+    for (auto& j : store->list({plan.series, "", "", plan.prefix()})) mine.push_back(std::move(j));
+    int code = report(mine, plan, project.options.mix.target_lufs, *done_now);
+    if (!a.quiet) std::cerr << "characters: " << (plan.out_dir / "characters.json").string() << "\n";
+    if (!unreadable.empty()) {
+        std::cerr << "dramaloc: " << unreadable.size() << " episodes left out because a script file of theirs could not be read (see above)\n";
+        code = exit_code_for(ErrorKind::Input);
+    }
+    return code;
+}
+
 }  // namespace
 
 void register_run_command(CLI::App& app) {
@@ -181,40 +247,7 @@ void register_run_command(CLI::App& app) {
     cmd->add_option("--store", a->store, "artifact store folder (default OUT/.dramaloc-store)");
     cmd->add_option("--artifacts", a->artifacts, "artifacts on an S3-compatible store: s3://BUCKET/PREFIX (docs/factory.md)");
     add_worker_options(cmd, a);
-    cmd->callback([a] {
-        jobs::PlanOptions plan_options;
-        plan_options.series_file = a->series;
-        plan_options.only_episodes = a->only;
-        plan_options.out_dir = a->out;
-        plan_options.store_dir = a->store;
-        plan_options.artifacts_url = a->artifacts;
-        const auto plan = jobs::plan_series(plan_options);
-        auto project = pipeline::load_series_project(a->series);
-        const std::string artifacts = a->artifacts.empty() ? project.options.artifacts_url : a->artifacts;
-        if (!artifacts.empty()) pipeline::s3_location_from_url(artifacts);  // keys and bucket, before any work
-        // Engines, pairs and voices fail before any work; each episode's own files in its job.
-        pipeline::validate(project.options, /*episode_files=*/false);
-        auto store = open_store(a->db, a->series, plan.out_dir.string(), true);
-        store->add(plan.jobs);
-        // An earlier plan of this series (other inputs, other episodes) is replaced, not mixed in.
-        if (const int n = store->supersede(plan.series, plan.prefix()); n > 0 && !a->quiet)
-            std::cerr << "dramaloc: " << n << " unfinished jobs of an earlier plan of this series cancelled (its inputs changed)\n";
-        // A run killed on this machine: its jobs are taken over now, not when their leases end.
-        jobs::reclaim_dead_local_workers(*store, plan.series);
-        auto options = worker_options(*a);
-        options.only_series = plan.series;
-        options.key_prefix = plan.prefix();
-        auto done_now = std::make_shared<std::set<std::string>>();
-        options.on_event = [done_now, print = event_printer(a->json_out, a->quiet, plan.jobs.size())](const json& e) {
-            if (e.value("event", "") == "done") done_now->insert(e.value("job", ""));
-            if (print) print(e);
-        };
-        jobs::run_worker_pool(*store, options);
-        std::vector<jobs::JobStatus> mine;
-        for (auto& j : store->list({plan.series, "", "", plan.prefix()})) mine.push_back(std::move(j));
-        g_command_exit_code = report(mine, plan, project.options.mix.target_lufs, *done_now);
-        if (!a->quiet) std::cerr << "characters: " << (plan.out_dir / "characters.json").string() << "\n";
-    });
+    cmd->callback([a] { g_command_exit_code = run_series(*a, /*supersede=*/true); });
 }
 
 void register_factory_commands(CLI::App& app) {
@@ -292,6 +325,123 @@ void register_factory_commands(CLI::App& app) {
             const int n = retry ? store->retry(filter) : store->cancel(filter);
             std::cout << n << (n == 1 ? " job " : " jobs ") << (retry ? "to run again" : "cancelled")
                       << (retry && n > 0 ? "; dramaloc run " + a->series + " (or the workers) will take them" : "") << "\n";
+        });
+    }
+    {
+        struct EditArgs {
+            FactoryArgs run;
+            std::string language, text, by;
+            int line = 0;
+            bool revert = false, no_run = false;
+        };
+        auto e = std::make_shared<EditArgs>();
+        auto* cmd = app.add_subcommand("edit", "Change one translated line and re-render only what depends on it");
+        cmd->add_option("series", e->run.series, "series file")->required();
+        cmd->add_option("--episode,-e", e->run.only, "the episode (file name without extension)")->required()->expected(1);
+        cmd->add_option("--lang", e->language, "the language of the line")->required();
+        cmd->add_option("--line", e->line, "the line's id (as in NAME.LANG.script.json)")->required()->check(CLI::PositiveNumber);
+        auto* text = cmd->add_option("--text", e->text, "the line's new text");
+        auto* revert = cmd->add_flag("--revert", e->revert, "drop the line's edit: the machine translation again");
+        text->excludes(revert);
+        cmd->add_option("--by", e->by, "who edits (default $USER); kept in the history");
+        cmd->add_flag("--no-run", e->no_run, "record the edit only; the next run renders it");
+        cmd->add_option("--out", e->run.out, "output folder, when run was given one");
+        cmd->add_option("--store", e->run.store, "artifact store folder, when run was given one");
+        cmd->add_option("--artifacts", e->run.artifacts, "artifacts on an S3-compatible store, when run was given one");
+        add_worker_options(cmd, std::shared_ptr<FactoryArgs>(e, &e->run));
+        cmd->callback([e] {
+            if (e->text.empty() && !e->revert) throw UsageError("give the line's new text with --text, or --revert to take the machine translation back");
+            bool valid = e->text.find_first_of("\r\n") == std::string::npos;
+            for (std::size_t i = 0; valid && i < e->text.size();) {
+                const std::size_t n = utf8_sequence_length(e->text, i);
+                valid = n > 0;
+                i += n;
+            }
+            if (!valid)
+                throw UsageError("--text must be one line of UTF-8 text");
+            const auto project = pipeline::load_series_project(e->run.series);
+            const fs::path out_dir = e->run.out.empty() ? project.options.out_dir : fs::absolute(e->run.out);
+            const std::string& episode = e->run.only.at(0);
+            if (std::none_of(project.episodes.begin(), project.episodes.end(), [&](const fs::path& p) { return p.stem() == episode; }))
+                throw UsageError("--episode " + episode + ": " + e->run.series + " has no such episode");
+            const auto& targets = project.options.target_languages;
+            if (std::find(targets.begin(), targets.end(), e->language) == targets.end())
+                throw UsageError("--lang " + e->language + ": not a language of the series (to = " + [&] {
+                    std::string all;
+                    for (const auto& l : targets) all += (all.empty() ? "" : ",") + l;
+                    return all;
+                }() + "); the source script cannot be edited yet");
+            // Edits made in the script file come first: this one is made on top of them.
+            const auto in_force = pipeline::gather_edits(out_dir, episode, [&](const std::string& what) { std::cerr << "dramaloc: " << what << "\n"; });
+            const fs::path manifest_file = out_dir / episode / "manifest.json";
+            json scripts;
+            if (fs::exists(manifest_file)) scripts = json::parse(read_text_file(manifest_file), nullptr, false).value("scripts", json::object());
+            if (!scripts.is_object() || !scripts.contains(e->language))
+                throw InputError(episode + " has no " + e->language + " script yet (" + manifest_file.string() + "): dramaloc run " +
+                                 e->run.series + " -e " + episode + " first");
+            const json* published = nullptr;
+            for (const auto& l : scripts.at(e->language).at("lines"))
+                if (l.at("id").get<int>() == e->line) published = &l;
+            if (!published)
+                throw UsageError("--line " + std::to_string(e->line) + ": " + episode + "'s " + e->language + " script has no such line (see " +
+                                 pipeline::script_file(out_dir / episode, episode, e->language).string() + ")");
+            const auto edits = in_force.find(e->language);
+            const bool has_edit = edits != in_force.end() && edits->second.count(e->line);
+            pipeline::LineEdit edit;
+            edit.episode = episode;
+            edit.language = e->language;
+            edit.line = e->line;
+            edit.before = has_edit ? edits->second.at(e->line).text : published->at("text").get<std::string>();
+            edit.after = e->text;
+            edit.machine = has_edit ? edits->second.at(e->line).machine : published->at("machine").get<std::string>();
+            edit.who = e->by.empty() ? pipeline::current_user() : e->by;
+            edit.when = pipeline::utc_now();
+            edit.via = "cli";
+            edit.revert = e->revert;
+            const std::string where = episode + " " + e->language + " line " + std::to_string(e->line);
+            if (e->revert && !has_edit) {
+                std::cout << where << " has no edit to revert\n";
+                return;
+            }
+            if (!e->revert && edit.after == edit.before) {
+                std::cout << where << " already says that; nothing to do\n";
+                return;
+            }
+            pipeline::EditLog(out_dir).append({edit});
+            std::cout << where << ": \"" << edit.before << "\" -> \"" << (e->revert ? edit.machine : edit.after) << "\" (by " << edit.who
+                      << ", kept in " << pipeline::EditLog(out_dir).file().string() << ")\n";
+            if (e->no_run) return;
+            const auto started = std::chrono::steady_clock::now();
+            g_command_exit_code = run_series(e->run, /*supersede=*/false);
+            if (!e->run.quiet)
+                std::cerr << where << ": outputs re-rendered in "
+                          << static_cast<int>(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count() * 10 + 0.5) / 10.0
+                          << " s\n";
+        });
+    }
+    {
+        auto a = std::make_shared<FactoryArgs>();
+        auto* cmd = app.add_subcommand("edits", "The edit history of a series: who changed which line, when, from what to what");
+        cmd->add_option("series", a->series, "series file")->required();
+        cmd->add_option("--episode,-e", a->only, "only this episode")->expected(1);
+        cmd->add_option("--lang", a->lang, "only this language");
+        cmd->add_option("--out", a->out, "output folder, when run was given one");
+        cmd->add_flag("--json", a->json_out, "JSON on stdout");
+        cmd->callback([a] {
+            const fs::path out_dir = a->out.empty() ? pipeline::load_series_project(a->series).options.out_dir : fs::absolute(a->out);
+            json list = json::array();
+            for (const auto& e : pipeline::EditLog(out_dir).history()) {
+                if ((!a->only.empty() && e.episode != a->only[0]) || (!a->lang.empty() && e.language != a->lang)) continue;
+                if (a->json_out) {
+                    list.push_back({{"episode", e.episode}, {"language", e.language}, {"line", e.line}, {"before", e.before},
+                                    {"after", e.revert ? e.machine : e.after}, {"revert", e.revert}, {"machine", e.machine},
+                                    {"who", e.who}, {"when", e.when}, {"via", e.via}});
+                    continue;
+                }
+                std::cout << e.when << " " << e.who << " (" << e.via << ") " << e.episode << " " << e.language << " line " << e.line << ": \""
+                          << e.before << "\" -> \"" << (e.revert ? e.machine : e.after) << "\"" << (e.revert ? " (reverted)" : "") << "\n";
+            }
+            if (a->json_out) std::cout << json{{"edits", list}}.dump(2) << "\n";
         });
     }
 }

@@ -22,6 +22,7 @@
 #include "engines/speakers.hpp"
 #include "pipeline/artifact_json.hpp"
 #include "pipeline/character_registry.hpp"
+#include "pipeline/edits.hpp"
 #include "pipeline/localize.hpp"
 #include "pipeline/series_characters.hpp"
 #include "pipeline/series_project.hpp"
@@ -99,6 +100,10 @@ Plan plan_series(const PlanOptions& options) {
     }
     for (const auto& c : project.cast)
         if (!c.reference_audio.empty()) add_file_identity(h, c.reference_audio);
+    // People's edits in force (OUT/edits.json): an edit makes a new plan whose stages are
+    // the old ones but for what depends on the edited line.
+    const pipeline::EditLog edit_log(plan.out_dir);
+    for (const auto& name : plan.episodes) h.field(pipeline::to_json(edit_log.in_force(name)).dump());
     plan.id = h.hex().substr(0, 16);
 
     const std::string prefix = plan.prefix();
@@ -185,6 +190,9 @@ public:
                     {"stages_computed", outputs.stages_computed}};
         }
         apply_characters(options, claim, payload, episode);
+        // The edits in force now (a series run that was planned before an edit still publishes it).
+        const pipeline::EditLog edit_log(project->options.out_dir);
+        options.edits = edit_log.in_force(episode);
         if (claim.kind == "language") {
             const std::string language = payload.at("language").get<std::string>();
             options.target_languages = {language};
@@ -199,7 +207,13 @@ public:
             return result;
         }
         if (claim.kind == "episode") {
-            options.before_publish = still_mine;
+            // An edit made while the episode ran must not be overwritten by its older outputs:
+            // the job is run again (its other stages come from the store).
+            options.before_publish = [&] {
+                still_mine();
+                if (edit_log.in_force(episode) != options.edits)
+                    throw EngineError("the episode's lines were edited while it ran; running it again with the edits");
+            };
             const auto outputs = pipeline::localize_episode(episode_file(*project, episode), options);
             json files = json::array();
             for (const auto& f : outputs.files) files.push_back(f.string());
@@ -208,7 +222,7 @@ public:
                 languages[lang] = {{"lines", q.lines}, {"untranslated", q.untranslated}, {"over_reading_speed", q.over_reading_speed},
                                    {"fit_overflows", q.fit_overflows},
                                    {"integrated_lufs", q.integrated_lufs ? json(*q.integrated_lufs) : json(nullptr)}};
-            return {{"files", files}, {"languages", languages}, {"failed_languages", outputs.failed_languages},
+            return {{"files", files}, {"languages", languages}, {"failed_languages", outputs.failed_languages}, {"edit_notes", outputs.edit_notes},
                     {"stages_computed", outputs.stages_computed}, {"stages_reused", outputs.stages_reused}};
         }
         throw ConfigError("job " + claim.key + ": unknown kind \"" + claim.kind + "\" (a newer dramaloc planned it?)");
@@ -440,11 +454,17 @@ int run_worker_pool(JobStore& store, const WorkerOptions& options) {
                         emit({{"event", "failed"}, {"job", claim->key}, {"kind", claim->kind}, {"episode", claim->episode},
                               {"language", claim->language}, {"worker", name}, {"error", e.what()}, {"retryable", again},
                               {"attempt", claim->attempt}});
+                    else
+                        emit({{"event", "lost"}, {"job", claim->key}, {"worker", name},
+                              {"reason", "the lease was taken over or the job cancelled; its failure was not recorded"}});
                 } catch (const std::exception& e) {
                     heartbeat.stop();
                     const std::string why = std::string("internal error: ") + e.what() + " (please report it)";
                     if (record([&] { return store.fail(*claim, why, false, options.backoff); }))
                         emit({{"event", "failed"}, {"job", claim->key}, {"worker", name}, {"error", why}, {"retryable", false}});
+                    else
+                        emit({{"event", "lost"}, {"job", claim->key}, {"worker", name},
+                              {"reason", "the lease was taken over or the job cancelled; its failure was not recorded"}});
                 }
             }
         } catch (...) {

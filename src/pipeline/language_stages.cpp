@@ -156,6 +156,30 @@ LanguageResult localize_language(StageContext& context, const SourceAnalysis& so
         for (const auto& line : out.script.lines) texts.push_back(line.text);
         require_translated(source.script, texts, language, *translator, options);
     }
+    // People's edits (pipeline/edits.hpp) replace their lines' text: what is keyed by that
+    // text is made again, every other line's work comes from the store.
+    const std::size_t count = out.script.lines.size();
+    std::vector<bool> edited(count, false);
+    json edit_findings = json::array();
+    for (const auto& line : out.script.lines) out.machine.push_back(line.text);
+    if (const auto edits = options.edits.find(language); edits != options.edits.end())
+        for (const auto& [id, e] : edits->second) {
+            const auto at = std::find_if(out.script.lines.begin(), out.script.lines.end(), [id = id](const Line& l) { return l.id == id; });
+            if (at == out.script.lines.end()) {
+                edit_findings.push_back(finding("edit_orphaned", "warning", id, 0, 0,
+                                                "line " + std::to_string(id) + " was edited, but the " + language + " script has no line " +
+                                                    std::to_string(id) + " any more (its source changed): the edit is kept, not applied"));
+                continue;
+            }
+            if (at->text != e.machine)
+                edit_findings.push_back(finding("edit_upstream_changed", "warning", id, 0, 0,
+                                                "line " + std::to_string(id) + ": the machine translation is now \"" + at->text +
+                                                    "\" (it was \"" + e.machine + "\" when edited); the edit \"" + e.text +
+                                                    "\" is kept (dramaloc edit --revert takes the new translation)"));
+            at->text = e.text;
+            at->origin = LineOrigin::Manual;
+            edited[static_cast<std::size_t>(at - out.script.lines.begin())] = true;
+        }
 
     // 2. Synthesize and fit each line; lines run in parallel (the engine serialises what it
     //    must). A dub that does not fit even at the speed bound has its line shortened by the
@@ -171,7 +195,6 @@ LanguageResult localize_language(StageContext& context, const SourceAnalysis& so
     if (options.tts_engine.clone)
         for (const auto& c : source.characters)
             if (!c.reference_audio.empty()) references[c.id] = {c.reference_audio, c.reference_text, context.hashes.hash(c.reference_audio)};
-    const std::size_t count = out.script.lines.size();
     const std::string fit_parameters = json{options.fit.min_speed, options.fit.max_speed, options.fit.fill_slot}.dump();
     struct Fitted {
         std::string key;
@@ -217,7 +240,8 @@ LanguageResult localize_language(StageContext& context, const SourceAnalysis& so
         };
         Fitted& f = fitted[i];
         synthesize_and_fit(line.text, f);
-        for (int round = 1; round <= rounds && !f.result.at("fits").get<bool>(); ++round) {
+        // A line a person wrote is theirs: it is not shortened (QC reports the overflow).
+        for (int round = 1; round <= rounds && !edited[i] && !f.result.at("fits").get<bool>(); ++round) {
             // The clip at the speed bound overruns by overflow_ms: ask for that much less text.
             const auto room = static_cast<double>(line.duration() + available_after);
             const double share = room / (room + f.result.at("overflow_ms").get<double>());
@@ -241,6 +265,7 @@ LanguageResult localize_language(StageContext& context, const SourceAnalysis& so
     // 3. Subtitles, of what is spoken (shortened lines included).
     std::string spoken_key = translate_key;
     for (std::size_t i = 0; i < count; ++i) {
+        if (edited[i]) spoken_key = stage_key("spoken-script", 1, "", {spoken_key}, json{out.script.lines[i].id, fitted[i].text}.dump());
         if (fitted[i].shorten_key.empty()) continue;
         out.script.lines[i].text = fitted[i].text;
         spoken_key = stage_key("spoken-script", 1, "", {spoken_key, fitted[i].shorten_key});
@@ -288,7 +313,7 @@ LanguageResult localize_language(StageContext& context, const SourceAnalysis& so
     const json mix_report = read_json(mix_dir / "mix.json");
 
     // 6. QC: subtitle rules, fit, loudness of the final mix as written, untranslated lines.
-    json findings = json::array();
+    json findings = edit_findings;
     for (const auto& v : subtitles::check_events(out.events, rules, fps)) {
         json f = finding(v.rule, subtitles::to_string(v.severity), 0, v.value, v.limit, v.message);
         f.erase("line_id");
@@ -348,6 +373,7 @@ LanguageResult localize_language(StageContext& context, const SourceAnalysis& so
                          {"shorten_rounds", fitted[i].rounds}});
     }
     int errors = 0, warnings = 0, untranslated = 0, over_reading_speed = 0, fit_overflows = 0;
+    const auto edited_lines = std::count(edited.begin(), edited.end(), true);
     for (const auto& f : findings) {
         errors += f["severity"] == "error";
         warnings += f["severity"] == "warning";
@@ -364,6 +390,8 @@ LanguageResult localize_language(StageContext& context, const SourceAnalysis& so
                 {"untranslated", untranslated},
                 {"over_reading_speed", over_reading_speed},
                 {"fit_overflows", fit_overflows},
+                {"edited", edited_lines},
+                {"edit_conflicts", edit_findings.size()},
                 {"integrated_lufs", silent ? json(nullptr) : json(loudness.integrated_lufs)},
                 {"true_peak_dbtp", silent ? json(nullptr) : json(loudness.true_peak_dbtp)},
                 {"errors", errors},

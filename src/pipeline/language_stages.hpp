@@ -16,7 +16,8 @@ namespace dramaloc::pipeline {
 
 struct LanguageResult {
     std::string language;
-    Script script;                        // translated, line ids and times of the source
+    Script script;                        // what is spoken: translated, edited, shortened; ids and times of the source
+    std::vector<std::string> machine;     // per line, the machine translation (before edits and shortening)
     std::string subtitles_key;
     std::vector<SubtitleEvent> events;
     std::string dub_key;

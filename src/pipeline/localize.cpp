@@ -10,7 +10,9 @@
 #include "core/config.hpp"
 #include "core/error.hpp"
 #include "core/fs.hpp"
+#include "core/hash.hpp"
 #include "core/language.hpp"
+#include "core/script_json.hpp"
 #include "core/version.hpp"
 #include "engines/asr.hpp"
 #include "engines/ocr.hpp"
@@ -377,7 +379,12 @@ EpisodeOutputs localize_episode(const fs::path& episode, const LocalizeOptions& 
 
     result.characters = source.characters;
     result.source_script = source.script;
-    for (const auto& l : languages) result.languages[l.language] = language_qc(l.qc.at("summary"));
+    for (const auto& l : languages) {
+        result.languages[l.language] = language_qc(l.qc.at("summary"));
+        for (const auto& f : l.qc.at("findings"))
+            if (f.at("rule").get<std::string>().rfind("edit_", 0) == 0)
+                result.edit_notes.push_back(name + " " + l.language + ": " + f.at("message").get<std::string>());
+    }
     if (!options.publish) {  // the factory publishes in a later job
         hashes.save();
         result.stages_computed = log.computed_count();
@@ -414,6 +421,20 @@ EpisodeOutputs localize_episode(const fs::path& episode, const LocalizeOptions& 
     }
     if (!removals.empty()) source_json["hardsub_removal"] = removals;
     json qc = {{"episode", episode.string()}, {"source", source_json}, {"languages", json::object()}};
+    // Each language's script as spoken, for people to read and edit (pipeline/edits.hpp): the
+    // manifest keeps what was written, so the next run sees what changed.
+    json scripts = json::object();
+    for (const auto& l : languages) {
+        const fs::path file = script_file(result.folder, name, l.language);
+        write_script_json(file, l.script);
+        result.files.push_back(file);
+        json lines = json::array();
+        for (std::size_t i = 0; i < l.script.lines.size(); ++i) {
+            const Line& line = l.script.lines[i];
+            lines.push_back({{"id", line.id}, {"start", line.start}, {"end", line.end}, {"text", line.text}, {"machine", l.machine.at(i)}});
+        }
+        scripts[l.language] = {{"file", file.filename().string()}, {"hash", hash_file_hex(file)}, {"lines", lines}};
+    }
     for (const auto& l : languages) {
         write_subs(l.events, l.language);
         publish(l.dub_wav, out(l.language + ".dub.wav"));
@@ -448,6 +469,7 @@ EpisodeOutputs localize_episode(const fs::path& episode, const LocalizeOptions& 
                      {"characters", characters_to_json(source.characters)},
                      {"voice_references", source.voice_references},
                      {"failed_languages", result.failed_languages},
+                     {"scripts", scripts},
                      {"outputs", outputs},
                      {"run", log.to_json()},
                      {"wall_seconds", seconds_since(started)}};

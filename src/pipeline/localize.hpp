@@ -20,6 +20,7 @@
 #include "dub/mix.hpp"
 #include "hardsubs/band.hpp"
 #include "hardsubs/remove.hpp"
+#include "pipeline/edits.hpp"
 
 namespace dramaloc {
 class Config;
@@ -78,6 +79,8 @@ struct LocalizeOptions {
     // (names, voices, references). Empty: the episode keeps its own ids.
     std::map<std::string, std::string> speaker_map;
     std::vector<Character> series_characters;
+    // People's edits of this episode's translated lines (pipeline/edits.hpp), by language.
+    EpisodeEdits edits;
     // False: every stage runs (and is kept in the store) but nothing is muxed or published
     // under OUT/NAME/ (the factory's phases 1 and 3; phase 4 publishes).
     bool publish = true;
@@ -123,6 +126,9 @@ struct EpisodeOutputs {
     std::map<std::string, std::string> failed_languages;  // language -> why (one line); not published
     std::vector<Character> characters;         // who speaks in this episode (known ones keep their ids)
     Script source_script;                      // what was heard or read: the lines every language translates
+    // Edits that no longer apply as made: the translation changed under them, or their line is
+    // gone ("ep01 es: line 12: …"), one line each.
+    std::vector<std::string> edit_notes;
     int stages_computed = 0;                   // 0 on a re-run of an unchanged episode
     int stages_reused = 0;
 };

@@ -41,13 +41,16 @@ fs::path make_series(const fs::path& dir, int episodes, int seconds = 8) {
     return dir / "series.toml";
 }
 
-// Every published output but those that record times and places (manifest.json, qc.json),
+// Every published output but those that record times and places (manifest.json, qc.json,
+// edits.json),
 // by name (relative to OUT) -> content hash.
 std::map<std::string, std::string> outputs(const fs::path& out) {
     std::map<std::string, std::string> m;
     for (const auto& rel : list_files(out)) {
         const fs::path p(rel);
-        if (rel.find(".dramaloc") != std::string::npos || p.filename() == "manifest.json" || p.filename() == "qc.json") continue;
+        if (rel.find(".dramaloc") != std::string::npos || p.filename() == "manifest.json" || p.filename() == "qc.json" ||
+            p.filename() == "edits.json")
+            continue;
         m[rel] = hash_file_hex(out / rel);
     }
     return m;
@@ -136,7 +139,7 @@ TEST(Factory, ASeriesGivesTheSameCharactersAndOutputsWhateverTheNumberOfWorkers)
     EXPECT_NE(r.out.find("QC es: "), std::string::npos) << r.out;
 
     const auto a = outputs(one / "out"), b = outputs(many / "out");
-    EXPECT_EQ(a.size(), 3u * 15u + 1u) << "per episode 4 subtitle formats × 3 languages, 2 dubs, the MP4; characters.json";
+    EXPECT_EQ(a.size(), 3u * 17u + 1u) << "per episode 4 subtitle formats × 3 languages, 2 dubs, 2 scripts, the MP4; characters.json";
     EXPECT_EQ(a, b);
     const json chars = json::parse(read_file(one / "out" / "characters.json"));
     ASSERT_FALSE(chars["characters"].empty());
@@ -283,7 +286,7 @@ TEST(Factory, WorkersOnPostgresSurviveAKillAndPublishOneResultPerJob) {
         return args;
     };
     auto killed = spawn(with({"worker"}, "3"), dir / "killed.err");
-    auto paused = spawn(with({"worker"}, "3"), dir / "paused.err");
+    auto paused = spawn(with({"worker"}, "1"), dir / "paused.err");  // a lease of 3 s
     auto steady = spawn(with({"worker"}, "3"), dir / "steady.err");
     auto run = spawn(with({"run", series.string()}, "3"), dir / "run.err");
 
@@ -296,9 +299,38 @@ TEST(Factory, WorkersOnPostgresSurviveAKillAndPublishOneResultPerJob) {
     const json victim = unfinished_claim(*killed);
     ASSERT_FALSE(victim.is_null()) << read_file(killed->err);
     const std::string victim_job = victim["job"].get<std::string>().substr(victim["job"].get<std::string>().rfind('#') + 1);
-    // (Pausing a worker past its lease and resuming it is tested on the store itself, on both
-    // backends: job_store_test.cpp, AnExpiredLeaseIsTakenOverAndTheOldHolderCannotPublish.)
+
+    // Another is paused (SIGSTOP) in the middle of a job until its lease has run out and the
+    // job was taken over, then resumed: it finishes its work, and its result is refused.
+    json stalled;
+    const auto deadline = std::chrono::steady_clock::now() + 120s;
+    while (stalled.is_null() && std::chrono::steady_clock::now() < deadline) {
+        if (unfinished_claim(*paused).is_null()) {
+            std::this_thread::sleep_for(10ms);
+            continue;
+        }
+        ::kill(paused->pid, SIGSTOP);
+        std::this_thread::sleep_for(50ms);
+        stalled = unfinished_claim(*paused);  // still unfinished once stopped: it was mid-job
+        if (stalled.is_null()) ::kill(paused->pid, SIGCONT);
+    }
+    ASSERT_FALSE(stalled.is_null()) << "the worker to pause never held a job: " << read_file(paused->err);
+    bool taken_over = false;
+    while (!taken_over && std::chrono::steady_clock::now() < deadline) {
+        for (const auto* p : {steady.get(), run.get()})
+            for (const auto& e : p->events())
+                taken_over = taken_over || (e.value("event", "") == "claimed" && e["job"] == stalled["job"] && e["attempt"] >= 2);
+        if (!taken_over) std::this_thread::sleep_for(50ms);
+    }
+    EXPECT_TRUE(taken_over) << stalled["job"] << " was not taken over from the paused worker";
+    ::kill(paused->pid, SIGCONT);
     EXPECT_EQ(run->wait(), 0) << read_file(run->err);
+    bool refused = false;
+    while (!refused && std::chrono::steady_clock::now() < deadline) {
+        for (const auto& e : paused->events()) refused = refused || (e.value("event", "") == "lost" && e["job"] == stalled["job"]);
+        if (!refused) std::this_thread::sleep_for(50ms);
+    }
+    EXPECT_TRUE(refused) << "the paused worker's late result for " << stalled["job"] << " was not refused: " << read_file(paused->err);
 
     const json st = status_json(series, {"--db", db});
     for (const auto& j : st["jobs"]) {
@@ -314,6 +346,119 @@ TEST(Factory, WorkersOnPostgresSurviveAKillAndPublishOneResultPerJob) {
             if (e.value("event", "") == "done") ++done_events[e["job"]];
     for (const auto& [job, n] : done_events) EXPECT_EQ(n, 1) << job;
     EXPECT_EQ(outputs(ref / "out"), outputs(dir / "out"));
+}
+
+// The stages a run computed for an episode, from its stdout ("ep1.mp4: 5 stages computed").
+int stages_computed(const std::string& out, const std::string& episode_file) {
+    const auto at = out.find(episode_file + ": ");
+    if (at == std::string::npos) return -1;
+    return std::atoi(out.c_str() + at + episode_file.size() + 2);
+}
+
+json script_line(const fs::path& file, int id) {
+    const json script = json::parse(read_file(file));
+    for (const auto& l : script["lines"])
+        if (l["id"] == id) return l;
+    return {};
+}
+
+TEST(Factory, AnEditedLineReRendersOnlyWhatDependsOnItAndIsKeptThroughReRunsAndUpstreamChanges) {
+    TempDir dir;
+    sample_episode(dir / "episodes" / "ep1.mp4", 8, 2);
+    const auto srt = [&](const std::string& second_line) {
+        write_file(dir / "scripts" / "ep1.srt", "1\n00:00:00,500 --> 00:00:02,000\nGood morning.\n\n"
+                                                "2\n00:00:02,800 --> 00:00:04,600\n" + second_line + "\n\n"
+                                                "3\n00:00:05,200 --> 00:00:07,000\nThe house is big.\n");
+    };
+    srt("Where is the station?");
+    write_file(dir / "series.toml", "[series]\nfrom = \"en\"\nto = [\"es\", \"fr\"]\nepisodes = [\"episodes/ep*.mp4\"]\n"
+                                    "source = \"srt:scripts/{episode}.srt\"\nout = \"out\"\n");
+    const fs::path series = dir / "series.toml", ep = dir / "out" / "ep1";
+    auto r = run_dramaloc({"run", series.string(), "-q"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto first = outputs(dir / "out");
+    const std::string machine = script_line(ep / "ep1.es.script.json", 2)["text"];
+    ASSERT_FALSE(machine.empty());
+
+    // `edit`: the line, its clip, the subtitles, the mix and the MP4 are made again, no more.
+    r = run_dramaloc({"edit", series.string(), "-e", "ep1", "--lang", "es", "--line", "2", "--text", "¿Dónde queda la estación de tren?",
+                      "--by", "ana", "-q"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const int computed = stages_computed(r.out, "ep1.mp4");
+    EXPECT_GE(computed, 4) << r.out;
+    EXPECT_LE(computed, 6) << "synthesize, fit, subtitles, mix, mux (and no other line): " << r.out;
+    EXPECT_EQ(script_line(ep / "ep1.es.script.json", 2)["text"], "¿Dónde queda la estación de tren?");
+    EXPECT_EQ(script_line(ep / "ep1.es.script.json", 2)["origin"], "manual");
+    EXPECT_NE(read_file(ep / "ep1.es.srt").find("estación de tren"), std::string::npos);
+    const auto edited = outputs(dir / "out");
+    for (const auto* same : {"ep1/ep1.fr.srt", "ep1/ep1.fr.dub.wav", "ep1/ep1.en.srt", "ep1/ep1.fr.script.json"})
+        EXPECT_EQ(edited.at(same), first.at(same)) << same << " does not depend on the es line";
+    for (const auto* changed : {"ep1/ep1.es.srt", "ep1/ep1.es.dub.wav", "ep1/ep1.localized.mp4"})
+        EXPECT_NE(edited.at(changed), first.at(changed)) << changed;
+    json history = json::parse(read_file(dir / "out" / "edits.json"))["edits"];
+    ASSERT_EQ(history.size(), 1u);
+    EXPECT_EQ(history[0]["who"], "ana");
+    EXPECT_EQ(history[0]["before"], machine);
+    EXPECT_EQ(history[0]["after"], "¿Dónde queda la estación de tren?");
+    EXPECT_FALSE(history[0]["when"].get<std::string>().empty());
+
+    // A re-run keeps it and computes nothing.
+    r = run_dramaloc({"run", series.string(), "-q"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(outputs(dir / "out"), edited);
+
+    // An edit in the published script file is found, recorded and rendered by the next run.
+    json fr = json::parse(read_file(ep / "ep1.fr.script.json"));
+    for (auto& l : fr["lines"])
+        if (l["id"] == 3) l["text"] = "La maison est immense.";
+    write_file(ep / "ep1.fr.script.json", fr.dump(2));
+    r = run_dramaloc({"run", series.string()});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.err.find("ep1 fr line 3: edited in ep1.fr.script.json"), std::string::npos) << r.err;
+    EXPECT_NE(read_file(ep / "ep1.fr.srt").find("La maison est immense."), std::string::npos);
+    EXPECT_EQ(script_line(ep / "ep1.es.script.json", 2)["text"], "¿Dónde queda la estación de tren?") << "the es edit is still there";
+    history = json::parse(read_file(dir / "out" / "edits.json"))["edits"];
+    ASSERT_EQ(history.size(), 2u);
+    EXPECT_EQ(history[1]["via"], "script-file");
+
+    // Upstream, the source line changes: its new translation does not overwrite the edit; the
+    // run says so, and QC records it.
+    srt("Where is the old bridge?");
+    r = run_dramaloc({"run", series.string()});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.err.find("edit kept: ep1 es: line 2: the machine translation is now"), std::string::npos) << r.err;
+    EXPECT_EQ(script_line(ep / "ep1.es.script.json", 2)["text"], "¿Dónde queda la estación de tren?");
+    EXPECT_NE(script_line(ep / "ep1.es.script.json", 2)["text"], machine);
+    const json qc = json::parse(read_file(ep / "qc.json"));
+    EXPECT_EQ(qc["languages"]["es"]["summary"]["edit_conflicts"], 1) << qc["languages"]["es"]["summary"];
+
+    // --revert takes the machine translation back; the history keeps every step.
+    r = run_dramaloc({"edit", series.string(), "-e", "ep1", "--lang", "es", "--line", "2", "--revert", "-q"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(script_line(ep / "ep1.es.script.json", 2)["text"], "¿Dónde queda la estación de tren?");
+    EXPECT_EQ(script_line(ep / "ep1.es.script.json", 2)["origin"], "translation");
+    r = run_dramaloc({"edits", series.string(), "--lang", "es"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(count_lines(r.out), 2) << r.out;
+    EXPECT_NE(r.out.find("(reverted)"), std::string::npos) << r.out;
+
+    // Mistakes are one clear line each, and change nothing.
+    for (const auto& bad : std::vector<std::vector<std::string>>{
+             {"--line", "9", "--lang", "es", "--text", "x"}, {"--line", "2", "--lang", "de", "--text", "x"},
+             {"--line", "2", "--lang", "es"}, {"--line", "2", "--lang", "es", "--text", "a\nb"}}) {
+        std::vector<std::string> args = {"edit", series.string(), "-e", "ep1", "--no-run"};
+        args.insert(args.end(), bad.begin(), bad.end());
+        r = run_dramaloc(args);
+        EXPECT_EQ(r.exit_code, 2) << r.err;
+        EXPECT_EQ(count_lines(r.err), 1) << r.err;
+    }
+    EXPECT_EQ(json::parse(read_file(dir / "out" / "edits.json"))["edits"].size(), 3u);
+    // A script file broken by hand is named, and the run stops before overwriting it.
+    write_file(ep / "ep1.fr.script.json", "{\"language\": \"fr\", \"lines\": [");
+    r = run_dramaloc({"run", series.string(), "-q"});
+    EXPECT_EQ(r.exit_code, 3) << r.err;
+    EXPECT_NE(r.err.find("ep1.fr.script.json"), std::string::npos) << r.err;
+    EXPECT_EQ(read_file(ep / "ep1.fr.script.json"), "{\"language\": \"fr\", \"lines\": [");
 }
 
 }  // namespace

@@ -1,0 +1,219 @@
+#include "pipeline/edits.hpp"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <set>
+
+#include "core/atomic_file.hpp"
+#include "core/error.hpp"
+#include "core/fs.hpp"
+#include "core/hash.hpp"
+#include "core/script_json.hpp"
+
+namespace dramaloc::pipeline {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+json edit_to_json(const LineEdit& e) {
+    json j = {{"episode", e.episode}, {"language", e.language}, {"line", e.line}, {"before", e.before},
+              {"machine", e.machine}, {"who", e.who}, {"when", e.when}, {"via", e.via}};
+    if (e.revert) j["revert"] = true;
+    else j["after"] = e.after;
+    return j;
+}
+
+LineEdit edit_from_json(const json& j) {
+    LineEdit e;
+    e.episode = j.at("episode").get<std::string>();
+    e.language = j.at("language").get<std::string>();
+    e.line = j.at("line").get<int>();
+    e.before = j.value("before", "");
+    e.revert = j.value("revert", false);
+    if (!e.revert) e.after = j.at("after").get<std::string>();
+    e.machine = j.value("machine", "");
+    e.who = j.value("who", "");
+    e.when = j.value("when", "");
+    e.via = j.value("via", "");
+    return e;
+}
+
+// An exclusive advisory lock on OUT/.edits.lock for as long as it lives.
+class EditLock {
+public:
+    explicit EditLock(const fs::path& out_dir) {
+        std::error_code ec;
+        fs::create_directories(out_dir, ec);
+        const fs::path path = out_dir / ".dramaloc-edits.lock";
+        fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+        if (fd_ < 0) throw IoError("cannot open " + path.string() + ": " + std::strerror(errno));
+        while (::flock(fd_, LOCK_EX) != 0)
+            if (errno != EINTR) {
+                const int saved = errno;
+                ::close(fd_);
+                throw IoError("cannot lock " + path.string() + ": " + std::strerror(saved));
+            }
+    }
+    ~EditLock() { ::close(fd_); }
+    EditLock(const EditLock&) = delete;
+    EditLock& operator=(const EditLock&) = delete;
+
+private:
+    int fd_ = -1;
+};
+
+}  // namespace
+
+json to_json(const EpisodeEdits& edits) {
+    json out = json::object();
+    for (const auto& [language, lines] : edits)
+        for (const auto& [id, e] : lines) out[language][std::to_string(id)] = {{"text", e.text}, {"machine", e.machine}};
+    return out;
+}
+
+EditLog::EditLog(fs::path out_dir) : out_dir_(std::move(out_dir)) {}
+
+std::vector<LineEdit> EditLog::history() const {
+    std::vector<LineEdit> out;
+    if (!fs::exists(file())) return out;
+    try {
+        const json j = json::parse(read_text_file(file()));
+        for (const auto& e : j.at("edits")) out.push_back(edit_from_json(e));
+    } catch (const json::exception& e) {
+        throw InputError(file().string() + " is not an edit history dramaloc wrote (" + e.what() +
+                         "); restore it from a backup (deleting it forgets every edit)");
+    }
+    return out;
+}
+
+void EditLog::append(const std::vector<LineEdit>& edits) const {
+    if (edits.empty()) return;
+    EditLock lock(out_dir_);
+    json list = json::array();
+    for (const auto& e : history()) list.push_back(edit_to_json(e));
+    for (const auto& e : edits) list.push_back(edit_to_json(e));
+    write_file_atomically(file(), json{{"edits", list}}.dump(1) + "\n");
+}
+
+EpisodeEdits EditLog::in_force(const std::string& episode) const {
+    EpisodeEdits out;
+    for (const auto& e : history()) {
+        if (e.episode != episode) continue;
+        if (e.revert) out[e.language].erase(e.line);
+        else out[e.language][e.line] = {e.after, e.machine};
+    }
+    for (auto it = out.begin(); it != out.end();) it = it->second.empty() ? out.erase(it) : std::next(it);
+    return out;
+}
+
+std::string utc_now() {
+    const std::time_t now = std::time(nullptr);
+    std::tm tm{};
+    ::gmtime_r(&now, &tm);
+    char buffer[32];
+    std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buffer;
+}
+
+std::string current_user() {
+    for (const char* name : {"USER", "LOGNAME"})
+        if (const char* v = std::getenv(name); v && *v) return v;
+    return "unknown";
+}
+
+fs::path script_file(const fs::path& episode_folder, const std::string& episode, const std::string& language) {
+    return episode_folder / (episode + "." + language + ".script.json");
+}
+
+std::vector<LineEdit> detect_script_file_edits(const fs::path& episode_folder, const std::string& episode, const std::string& who,
+                                               std::vector<std::string>& warnings) {
+    std::vector<LineEdit> out;
+    const fs::path manifest_file = episode_folder / "manifest.json";
+    if (!fs::exists(manifest_file)) return out;
+    json manifest;
+    try {
+        manifest = json::parse(read_text_file(manifest_file));
+    } catch (const json::exception&) {
+        return out;  // not ours to judge here: the episode's next publish rewrites it
+    }
+    if (!manifest.contains("scripts")) return out;
+    const std::string when = utc_now();
+    for (const auto& [language, published] : manifest.at("scripts").items()) {
+        const fs::path file = script_file(episode_folder, episode, language);
+        if (!fs::exists(file) || hash_file_hex(file) == published.value("hash", "")) continue;
+        const Script script = read_script_json(file);  // InputError naming the file
+        if (script.language != language)
+            throw InputError(file.string() + ": says it is the \"" + script.language + "\" script, not \"" + language +
+                             "\"; put back \"language\": \"" + language + "\"");
+        std::map<int, const json*> was;
+        for (const auto& l : published.at("lines")) was[l.at("id").get<int>()] = &l;
+        std::set<int> seen;
+        for (const auto& line : script.lines) {
+            seen.insert(line.id);
+            const auto it = was.find(line.id);
+            if (it == was.end()) {
+                warnings.push_back(file.string() + ": line " + std::to_string(line.id) +
+                                   " is not in the script; only a line's text can be edited there, so it is left out");
+                continue;
+            }
+            const json& before = *it->second;
+            if (line.start != before.value("start", line.start) || line.end != before.value("end", line.end))
+                warnings.push_back(file.string() + ": line " + std::to_string(line.id) +
+                                   " was re-timed; only a line's text can be edited there, so its times stay");
+            const std::string text = before.at("text").get<std::string>();
+            if (line.text == text) continue;
+            LineEdit e;
+            e.episode = episode;
+            e.language = language;
+            e.line = line.id;
+            e.before = text;
+            e.after = line.text;
+            e.machine = before.at("machine").get<std::string>();
+            e.who = who;
+            e.when = when;
+            e.via = "script-file";
+            out.push_back(std::move(e));
+        }
+        for (const auto& [id, line] : was)
+            if (!seen.count(id))
+                warnings.push_back(file.string() + ": line " + std::to_string(id) +
+                                   " was removed; only a line's text can be edited there, so it stays");
+    }
+    return out;
+}
+
+}  // namespace dramaloc::pipeline
+
+namespace dramaloc::pipeline {
+
+EpisodeEdits gather_edits(const fs::path& out_dir, const std::string& episode, const std::function<void(const std::string&)>& say) {
+    std::vector<std::string> warnings;
+    auto found = detect_script_file_edits(out_dir / episode, episode, current_user(), warnings);
+    const EditLog log(out_dir);
+    // Recorded by an earlier run that did not get to publish them: not twice.
+    const auto before = log.in_force(episode);
+    std::erase_if(found, [&](const LineEdit& e) {
+        const auto language = before.find(e.language);
+        if (language == before.end()) return false;
+        const auto line = language->second.find(e.line);
+        return line != language->second.end() && line->second.text == e.after;
+    });
+    log.append(found);
+    if (say) {
+        for (const auto& w : warnings) say(w);
+        for (const auto& e : found)
+            say(episode + " " + e.language + " line " + std::to_string(e.line) + ": edited in " +
+                script_file(out_dir / episode, episode, e.language).filename().string() + ", kept in " + log.file().string());
+    }
+    return log.in_force(episode);
+}
+
+}  // namespace dramaloc::pipeline

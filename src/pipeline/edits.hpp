@@ -1,0 +1,93 @@
+#pragma once
+// People's edits of translated lines, kept with the series' outputs: OUT/edits.json, the
+// whole history (who, when, before, after), appended to and never rewritten in place.
+//
+// An edit replaces one line's text in one language of one episode. It is applied after the
+// translation stage, so everything keyed by that line's text is made again (its synthesis
+// and fit, the subtitles, the mix, the videos, QC) and nothing else: every other line's clip
+// comes from the artifact store. An edit records the machine translation it was made
+// against; when a later run translates the line differently (a new glossary rendering, a
+// changed source line) the edit is kept and the change is reported, never applied silently.
+//
+// Edits come from `dramaloc edit`, or from the language's script file in the outputs
+// (OUT/NAME/NAME.LANG.script.json), which the next run compares with what it published
+// (manifest.json "scripts") and records as edits.
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace dramaloc::pipeline {
+
+struct LineEdit {
+    std::string episode;   // file stem
+    std::string language;
+    int line = 0;          // line id (the same in every language)
+    std::string before;    // the text it replaced (what was published)
+    std::string after;     // the text from now on; ignored for a revert
+    std::string machine;   // the machine translation the edit was made against
+    std::string who;
+    std::string when;      // UTC, ISO 8601
+    std::string via;       // "cli", "script-file", "api"
+    bool revert = false;   // back to the machine translation
+};
+
+// What localize_language applies: line id -> the edit in force.
+struct EditInForce {
+    std::string text;
+    std::string machine;
+    bool operator==(const EditInForce&) const = default;
+};
+using LanguageEdits = std::map<int, EditInForce>;
+using EpisodeEdits = std::map<std::string, LanguageEdits>;  // language -> its edits
+
+nlohmann::json to_json(const EpisodeEdits& edits);
+
+class EditLog {
+public:
+    explicit EditLog(std::filesystem::path out_dir);
+    std::filesystem::path file() const { return out_dir_ / "edits.json"; }
+
+    // Every edit so far, oldest first. InputError naming the file when it is not one
+    // dramaloc wrote.
+    std::vector<LineEdit> history() const;
+    // Appends under an exclusive lock (two people editing at once both keep theirs), written
+    // atomically. Throws IoError.
+    void append(const std::vector<LineEdit>& edits) const;
+    // The edits in force for one episode (the last one of each line; a revert removes it).
+    EpisodeEdits in_force(const std::string& episode) const;
+
+private:
+    std::filesystem::path out_dir_;
+};
+
+// The current time as UTC ISO 8601 ("2026-12-02T21:20:28Z").
+std::string utc_now();
+// $USER (or $LOGNAME), else "unknown".
+std::string current_user();
+
+// The language's script file in an episode's outputs, and what the last publish wrote there.
+std::filesystem::path script_file(const std::filesystem::path& episode_folder, const std::string& episode, const std::string& language);
+
+// Lines of an episode's published script files that differ from what was published (read
+// from its manifest.json), as edits by `who` via "script-file". Nothing when the episode was
+// never published or no file changed. InputError naming the file and what is wrong when a
+// changed file is not a script (the run stops before overwriting it). Lines added, removed
+// or re-timed in the file are named in `warnings`: only a line's text can be edited there.
+std::vector<LineEdit> detect_script_file_edits(const std::filesystem::path& episode_folder, const std::string& episode,
+                                               const std::string& who, std::vector<std::string>& warnings);
+
+}  // namespace dramaloc::pipeline
+
+namespace dramaloc::pipeline {
+
+// Before an episode runs: what was changed in its script files since it was last published
+// is recorded in OUT/edits.json (each edit and warning told to `say`); returns the edits in
+// force for it.
+EpisodeEdits gather_edits(const std::filesystem::path& out_dir, const std::string& episode,
+                          const std::function<void(const std::string&)>& say);
+
+}  // namespace dramaloc::pipeline
