@@ -151,7 +151,7 @@ int report(const std::vector<jobs::JobStatus>& all, const jobs::Plan& plan, doub
 struct FactoryArgs {
     std::string series, db, out, store, lang, artifacts;
     std::vector<std::string> only;
-    int jobs = 0;
+    int jobs = 0, threads_per_job = 0;
     double heartbeat_s = 10;
     bool quiet = false, json_out = false;
 };
@@ -159,6 +159,7 @@ struct FactoryArgs {
 void add_worker_options(CLI::App* cmd, const std::shared_ptr<FactoryArgs>& a) {
     cmd->add_option("--db", a->db, "job store: postgresql://USER@HOST/DB, or a SQLite file (default OUT/.dramaloc-jobs.db)");
     cmd->add_option("--jobs,-j", a->jobs, "jobs at once in this process (default: number of cores)")->check(CLI::Range(0, 1024));
+    cmd->add_option("--threads-per-job", a->threads_per_job, "threads inside each job (default: number of cores)")->check(CLI::Range(0, 1024));
     cmd->add_option("--heartbeat", a->heartbeat_s, "seconds between lease renewals; a lease lasts 3 of them")
         ->check(CLI::Range(0.05, 3600.0))
         ->capture_default_str();
@@ -170,6 +171,7 @@ jobs::WorkerOptions worker_options(const FactoryArgs& a) {
     jobs::WorkerOptions w;
     w.name = worker_name();
     w.threads = a.jobs;
+    w.threads_per_job = a.threads_per_job;
     w.heartbeat = std::chrono::milliseconds(static_cast<long>(a.heartbeat_s * 1000));
     return w;
 }

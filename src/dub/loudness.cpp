@@ -4,11 +4,15 @@
 
 #include <algorithm>
 #include <cmath>
+#include <condition_variable>
 #include <deque>
+#include <exception>
 #include <limits>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <span>
+#include <thread>
 #include <vector>
 
 #include "core/error.hpp"
@@ -144,6 +148,71 @@ LoudnessMeasurement LoudnessMeter::result() const {
 
 namespace {
 
+// A LoudnessMeter fed on a thread of its own: the true-peak measurement (4x oversampled) runs
+// beside the pass that makes and writes the signal instead of after it. Measures exactly what
+// the meter would, block for block.
+class BackgroundMeter {
+public:
+    BackgroundMeter(int channels, int rate) : meter_(channels, rate), thread_([this] { work(); }) {}
+    ~BackgroundMeter() { close(); }
+    BackgroundMeter(const BackgroundMeter&) = delete;
+    BackgroundMeter& operator=(const BackgroundMeter&) = delete;
+
+    void add(std::span<const float> block) {
+        std::unique_lock lock(mutex_);
+        room_.wait(lock, [this] { return queue_.size() < kMaxBlocks || failed_; });
+        if (failed_) return;  // result() reports it
+        queue_.emplace_back(block.begin(), block.end());
+        ready_.notify_one();
+    }
+    LoudnessMeasurement result() {
+        close();
+        if (error_) std::rethrow_exception(error_);
+        return meter_.result();
+    }
+
+private:
+    static constexpr std::size_t kMaxBlocks = 32;
+    void close() {
+        {
+            std::lock_guard lock(mutex_);
+            closed_ = true;
+        }
+        ready_.notify_one();
+        if (thread_.joinable()) thread_.join();
+    }
+    void work() {
+        while (true) {
+            std::vector<float> block;
+            {
+                std::unique_lock lock(mutex_);
+                ready_.wait(lock, [this] { return !queue_.empty() || closed_; });
+                if (queue_.empty()) return;
+                block = std::move(queue_.front());
+                queue_.pop_front();
+                room_.notify_one();
+            }
+            try {
+                meter_.add(block);
+            } catch (...) {
+                std::lock_guard lock(mutex_);
+                error_ = std::current_exception();
+                failed_ = true;
+                queue_.clear();
+                room_.notify_all();
+                return;
+            }
+        }
+    }
+    LoudnessMeter meter_;
+    std::mutex mutex_;
+    std::condition_variable ready_, room_;
+    std::deque<std::vector<float>> queue_;
+    bool closed_ = false, failed_ = false;
+    std::exception_ptr error_;
+    std::thread thread_;  // last: started once everything it uses exists
+};
+
 // One pass of the streaming normalisation: gain, then (when limiting) the limiter, then a
 // final plain gain; measured, and written to a fresh output.
 struct PassResult {
@@ -157,7 +226,7 @@ PassResult stream_pass(int channels, int rate, const std::function<void(const Bl
                        std::optional<double> ceiling_db, double post_gain_db) {
     PassResult r;
     r.output = open_output();
-    LoudnessMeter meter(channels, rate);
+    BackgroundMeter meter(channels, rate);
     std::optional<PeakLimiter> limiter;
     if (ceiling_db) limiter.emplace(channels, rate, from_db(*ceiling_db));
     const double gain = from_db(gain_db);

@@ -394,7 +394,7 @@ int run_worker_pool(JobStore& store, const WorkerOptions& options) {
     // claimable (one episode's phase 1, the tail of a phase) the cores still work.
     const int cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
     const auto lease = options.heartbeat * std::max(1, options.missed_heartbeats);
-    Executor executor(store, cores, lease);
+    Executor executor(store, options.threads_per_job > 0 ? options.threads_per_job : cores, lease);
     std::atomic<int> completed{0};
     std::atomic<bool> stop{false};
     std::mutex events_mutex;
@@ -405,17 +405,39 @@ int run_worker_pool(JobStore& store, const WorkerOptions& options) {
     };
     std::exception_ptr fatal;
     std::mutex fatal_mutex;
+    // An idle thread looks again every idle_poll, or as soon as another thread of this process
+    // finished a job (which may have unblocked others, or been the last one).
+    std::mutex idle_mutex;
+    std::condition_variable idle_wake;
+    std::uint64_t finished_jobs = 0;
+    const auto job_finished = [&] {
+        {
+            std::lock_guard lock(idle_mutex);
+            ++finished_jobs;
+        }
+        idle_wake.notify_all();
+    };
 
     const auto work = [&](int index) {
         const std::string name = options.name + (threads > 1 ? "/" + std::to_string(index + 1) : "");
         try {
             while (!stop && !cancel_requested()) {
+                std::uint64_t seen = 0;  // read before claiming: a job finished meanwhile wakes us at once
+                {
+                    std::lock_guard lock(idle_mutex);
+                    seen = finished_jobs;
+                }
                 const auto claim = store.claim(name, lease, options.key_prefix);
                 if (!claim) {
                     if (options.stop_when_idle && !anything_left(store, options.only_series, options.key_prefix)) break;
-                    std::this_thread::sleep_for(options.idle_poll);
+                    std::unique_lock lock(idle_mutex);
+                    idle_wake.wait_for(lock, options.idle_poll, [&] { return finished_jobs != seen || stop; });
                     continue;
                 }
+                struct Finished {  // tells the idle threads, whatever way the job ends
+                    std::function<void()> tell;
+                    ~Finished() { tell(); }
+                } const finished{job_finished};
                 emit({{"event", "claimed"}, {"job", claim->key}, {"kind", claim->kind}, {"episode", claim->episode},
                       {"language", claim->language}, {"worker", name}, {"attempt", claim->attempt}});
                 Heartbeat heartbeat(store, *claim, options.heartbeat, lease);

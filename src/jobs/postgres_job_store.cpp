@@ -89,6 +89,10 @@ public:
 
     std::optional<Claim> claim(const std::string& worker, std::chrono::milliseconds lease, const std::string& key_prefix) override {
         return run([&](pqxx::work& w) -> std::optional<Claim> {
+            // A claim need not wait for the disk: one lost in a server crash leaves the job
+            // pending with its old fence, so the worker's result is refused and the job runs
+            // again. Results (complete, fail) are durable.
+            w.exec0("SET LOCAL synchronous_commit TO OFF");
             w.exec0(sql::expire_exhausted(kNow, kHolderGone));
             const auto r = w.exec_params(
                 "WITH next AS (SELECT j.id FROM dramaloc_jobs j WHERE " + sql::claimable_where(kNow, kHolderGone) + " AND " +
@@ -116,6 +120,7 @@ public:
 
     bool heartbeat(const Claim& claim, std::chrono::milliseconds lease) override {
         return run([&](pqxx::work& w) {
+            w.exec0("SET LOCAL synchronous_commit TO OFF");  // a lost renewal at worst lets the job be taken over
             return w.exec_params("UPDATE dramaloc_jobs SET lease_until = " + kNow + " + $3, holder_pid = pg_backend_pid() WHERE id = $1 AND fence = $2 AND state = 'running'",
                                  static_cast<long long>(claim.id), static_cast<long long>(claim.fence), static_cast<long long>(lease.count()))
                        .affected_rows() == 1;

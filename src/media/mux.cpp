@@ -184,7 +184,57 @@ void validate(const std::vector<AudioTrackSpec>& audio) {
     }
 }
 
+// Writes every source's packets, merged by decode time so the muxer's interleaving queue
+// stays short.
+void write_interleaved(AVFormatContext* out, AtomicFile& file, std::vector<std::unique_ptr<PacketSource>>& sources) {
+    std::vector<PendingPacket> heads;
+    for (auto& source : sources) heads.push_back(source->next());
+    auto when = [](const PendingPacket& p) { return p.packet->dts != AV_NOPTS_VALUE ? p.packet->dts : p.packet->pts; };
+    while (true) {
+        throw_if_cancelled();
+        std::size_t earliest = heads.size();
+        for (std::size_t i = 0; i < heads.size(); ++i) {
+            if (!heads[i].packet) continue;
+            if (earliest == heads.size() ||
+                av_compare_ts(when(heads[i]), heads[i].time_base, when(heads[earliest]), heads[earliest].time_base) < 0)
+                earliest = i;
+        }
+        if (earliest == heads.size()) break;
+        PendingPacket& head = heads[earliest];
+        av_packet_rescale_ts(head.packet.get(), head.time_base, head.out->time_base);
+        head.packet->stream_index = head.out->index;
+        head.packet->pos = -1;
+        detail::write_packet(out, head.packet.get(), file);
+        head = sources[earliest]->next();
+    }
+}
+
+// A new AAC stream in `out` fed from `wav` a second at a time.
+std::unique_ptr<PacketSource> wav_aac_source(AVFormatContext* out, const fs::path& wav, int bitrate, const std::string& what) {
+    const WavReader probe(wav);
+    if (probe.channels() < 1 || probe.channels() > 8 || probe.frames() == 0)
+        throw InputError(what + " (" + wav.string() + ") has no usable audio");
+    auto encoder = std::make_unique<detail::AacEncoder>(aac_sample_rate(probe.sample_rate()), probe.channels(), bitrate, true);
+    AVStream* stream = avformat_new_stream(out, nullptr);
+    if (!stream) throw std::bad_alloc();
+    detail::check_av(avcodec_parameters_from_context(stream->codecpar, encoder->context()), "copying encoder parameters");
+    stream->time_base = encoder->context()->time_base;
+    return std::make_unique<WavEncodeSource>(wav, std::move(encoder), stream);
+}
+
 }  // namespace
+
+void encode_audio_m4a(const fs::path& wav, const fs::path& output, const std::string& language, int bitrate) {
+    AtomicFile file(output);
+    OutputFormatPtr out = detail::create_mp4_output(file);
+    std::vector<std::unique_ptr<PacketSource>> sources;
+    sources.push_back(wav_aac_source(out.get(), wav, bitrate, "the " + language + " audio"));
+    detail::tag_stream(out->streams[0], language, "");
+    out->streams[0]->disposition = AV_DISPOSITION_DEFAULT;
+    detail::open_and_write_header(out.get(), file, true);
+    write_interleaved(out.get(), file, sources);
+    detail::finish_output(out.get(), file);
+}
 
 void mux_localized_mp4(const fs::path& input, const fs::path& output, const std::vector<AudioTrackSpec>& audio,
                        const std::vector<SubtitleTrackSpec>& subtitles, const MuxOptions& options) {
@@ -228,17 +278,8 @@ void mux_localized_mp4(const fs::path& input, const fs::path& output, const std:
             stream->time_base = encoder->context()->time_base;
             sources.push_back(std::make_unique<EncodeSource>(*spec.audio, std::move(encoder), stream));
         } else if (!spec.wav_file.empty()) {
-            const WavReader probe(spec.wav_file);
-            if (probe.channels() < 1 || probe.channels() > 8 || probe.frames() == 0)
-                throw InputError(which_track(spec) + " (" + spec.wav_file.string() + ") has no usable audio");
-            auto encoder = std::make_unique<detail::AacEncoder>(aac_sample_rate(probe.sample_rate()), probe.channels(),
-                                                                spec.bitrate, true);
-            stream = avformat_new_stream(out.get(), nullptr);
-            if (!stream) throw std::bad_alloc();
-            detail::check_av(avcodec_parameters_from_context(stream->codecpar, encoder->context()),
-                             "copying encoder parameters");
-            stream->time_base = encoder->context()->time_base;
-            sources.push_back(std::make_unique<WavEncodeSource>(spec.wav_file, std::move(encoder), stream));
+            sources.push_back(wav_aac_source(out.get(), spec.wav_file, spec.bitrate, which_track(spec)));
+            stream = out->streams[out->nb_streams - 1];
         } else {
             auto dub = std::make_unique<DemuxSource>(detail::open_input(spec.encoded_file), spec.encoded_file);
             const int index = detail::best_stream(dub->input(), AVMEDIA_TYPE_AUDIO);
@@ -280,27 +321,7 @@ void mux_localized_mp4(const fs::path& input, const fs::path& output, const std:
 
     detail::open_and_write_header(out.get(), file, options.faststart);
 
-    // Merge the sources by decode time so the muxer's interleaving queue stays short.
-    std::vector<PendingPacket> heads;
-    for (auto& source : sources) heads.push_back(source->next());
-    auto when = [](const PendingPacket& p) { return p.packet->dts != AV_NOPTS_VALUE ? p.packet->dts : p.packet->pts; };
-    while (true) {
-        throw_if_cancelled();
-        std::size_t earliest = heads.size();
-        for (std::size_t i = 0; i < heads.size(); ++i) {
-            if (!heads[i].packet) continue;
-            if (earliest == heads.size() ||
-                av_compare_ts(when(heads[i]), heads[i].time_base, when(heads[earliest]), heads[earliest].time_base) < 0)
-                earliest = i;
-        }
-        if (earliest == heads.size()) break;
-        PendingPacket& head = heads[earliest];
-        av_packet_rescale_ts(head.packet.get(), head.time_base, head.out->time_base);
-        head.packet->stream_index = head.out->index;
-        head.packet->pos = -1;
-        detail::write_packet(out.get(), head.packet.get(), file);
-        head = sources[earliest]->next();
-    }
+    write_interleaved(out.get(), file, sources);
     detail::finish_output(out.get(), file);
 }
 

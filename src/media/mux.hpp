@@ -45,6 +45,12 @@ void mux_localized_mp4(const std::filesystem::path& input, const std::filesystem
                        const std::vector<AudioTrackSpec>& audio,
                        const std::vector<SubtitleTrackSpec>& subtitles, const MuxOptions& options = {});
 
+// Encodes `wav` (read a second at a time) as AAC into an audio-only MP4 (.m4a) tagged with
+// `language`, for mux_localized_mp4's encoded_file: a dub encoded once is copied into every
+// video made with it. Throws as mux_localized_mp4; never leaves a partial `output`.
+void encode_audio_m4a(const std::filesystem::path& wav, const std::filesystem::path& output, const std::string& language,
+                      int bitrate = 128000);
+
 // Reads back the non-empty cues of the mov_text subtitle stream with container index
 // `stream_index` (lines split at "\n"). For QC and tests. Throws InputError.
 std::vector<SubtitleEvent> read_mov_text_events(const std::filesystem::path& path, int stream_index);

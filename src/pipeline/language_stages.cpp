@@ -20,6 +20,7 @@
 #include "dub/mix.hpp"
 #include "engines/translate.hpp"
 #include "engines/tts.hpp"
+#include "media/mux.hpp"
 #include "media/wav.hpp"
 #include "pipeline/artifact_json.hpp"
 #include "core/parallel.hpp"
@@ -311,6 +312,13 @@ LanguageResult localize_language(StageContext& context, const SourceAnalysis& so
     });
     out.dub_wav = mix_dir / "dub.wav";
     const json mix_report = read_json(mix_dir / "mix.json");
+    // Encoded once, here (in parallel with the other languages): every video made with this
+    // dub copies it, so an edit of one language re-encodes that language alone.
+    const std::string aac_key = stage_key("encode-dub", 1, "ffmpeg-aac", {out.dub_key});
+    const fs::path aac_dir = run_stage(context, {"encode-dub", language, "ffmpeg-aac", aac_key}, [&](const fs::path& dir) {
+        media::encode_audio_m4a(out.dub_wav, dir / "dub.m4a", language);
+    });
+    out.dub_m4a = aac_dir / "dub.m4a";
 
     // 6. QC: subtitle rules, fit, loudness of the final mix as written, untranslated lines.
     json findings = edit_findings;

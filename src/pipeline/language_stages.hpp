@@ -22,6 +22,7 @@ struct LanguageResult {
     std::vector<SubtitleEvent> events;
     std::string dub_key;
     std::filesystem::path dub_wav;        // artifact file: 48 kHz stereo 16-bit
+    std::filesystem::path dub_m4a;        // artifact file: the same, AAC in an audio-only MP4
     nlohmann::json qc;                    // {"findings": [...], "summary": {...}}
 };
 

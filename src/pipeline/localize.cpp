@@ -306,7 +306,7 @@ EpisodeOutputs localize_episode(const fs::path& episode, const LocalizeOptions& 
     if (options.on_stage && !languages.empty()) options.on_stage("mux");
     std::string mux_parameters;
     for (const auto& l : languages) mux_parameters += l.dub_key + "," + l.subtitles_key + ";";
-    const std::string mux_key = stage_key("mux", 1, "ffmpeg", {source.input_key, source_events_key}, mux_parameters);
+    const std::string mux_key = stage_key("mux", 2, "ffmpeg", {source.input_key, source_events_key}, mux_parameters);
     fs::path mux_dir;
     if (!languages.empty() && options.publish) mux_dir = run_stage(context, {"mux", "episode", "ffmpeg", mux_key}, [&](const fs::path& dir) {
         std::vector<media::AudioTrackSpec> audio;
@@ -314,7 +314,7 @@ EpisodeOutputs localize_episode(const fs::path& episode, const LocalizeOptions& 
         subs.push_back({source_events, source.script.language, language_title(source.script.language, "(original)")});
         for (std::size_t i = 0; i < languages.size(); ++i) {
             media::AudioTrackSpec track;
-            track.wav_file = languages[i].dub_wav;  // encoded a second at a time
+            track.encoded_file = languages[i].dub_m4a;  // encoded once, copied
             track.language = languages[i].language;
             track.title = language_title(languages[i].language, "dub");
             track.is_default = i == 0;
@@ -339,7 +339,7 @@ EpisodeOutputs localize_episode(const fs::path& episode, const LocalizeOptions& 
             remove ? std::string(hardsubs::to_string(options.removal.method)) + "/" + std::to_string(options.removal.inpaint_radius) + "/" +
                          std::to_string(options.removal.inpaint_budget_ms)
                    : "";
-        const std::string burn_key = stage_key("burn-in", 2, "libass+x264", {source.input_key, l ? l->subtitles_key : source_events_key,
+        const std::string burn_key = stage_key("burn-in", 3, "libass+x264", {source.input_key, l ? l->subtitles_key : source_events_key,
                                                                                l ? l->dub_key : "", remove ? source.hardsubs_key : ""},
                                                removal_parameters);
         if (options.on_stage) options.on_stage(lang + ": burn in subtitles");
@@ -364,7 +364,7 @@ EpisodeOutputs localize_episode(const fs::path& episode, const LocalizeOptions& 
                 return;
             }
             media::AudioTrackSpec track;
-            track.wav_file = l->dub_wav;
+            track.encoded_file = l->dub_m4a;
             track.language = lang;
             track.title = language_title(lang, "dub");
             track.is_default = true;

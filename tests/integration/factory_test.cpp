@@ -132,7 +132,7 @@ TEST(Factory, ASeriesGivesTheSameCharactersAndOutputsWhateverTheNumberOfWorkers)
         fs::copy_file(one / "episodes" / ("ep" + std::to_string(i) + ".mp4"), many / "episodes" / ("ep" + std::to_string(i) + ".mp4"));
     const fs::path s2 = make_series(many.path(), 3);
 
-    auto r = run_dramaloc({"run", s1.string(), "--jobs", "1", "-q"});
+    auto r = run_dramaloc({"run", s1.string(), "--jobs", "1", "--threads-per-job", "1", "-q"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     r = run_dramaloc({"run", s2.string(), "--jobs", "3", "-q"});
     ASSERT_EQ(r.exit_code, 0) << r.err;

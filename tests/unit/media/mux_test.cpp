@@ -8,6 +8,7 @@
 #include "media/audio_decode.hpp"
 #include "media/mux.hpp"
 #include "media/probe.hpp"
+#include "media/wav.hpp"
 #include "media_test_support.hpp"
 #include "support/subtitle_event.hpp"
 #include "support/test_support.hpp"
@@ -173,4 +174,37 @@ TEST_F(Mux, BadSpecsFailBeforeWritingAnything) {
     audio[0].encoded_file = out_dir / "missing.m4a";
     EXPECT_THROW(mux_localized_mp4(episode(), out_dir / "a.mp4", audio, {}), InputError);
     EXPECT_TRUE(test::list_files(out_dir.path()).empty());
+}
+
+// A dub encoded once (encode_audio_m4a) and copied into the video is the same audio, packet
+// for packet, as the dub encoded inside the mux: the factory encodes each language once.
+TEST_F(Mux, ADubEncodedOnceIsCopiedPacketForPacket) {
+    test::TempDir out_dir;
+    const AudioBuffer dub = make_sine(330.0, 2500, 48000, 2, 0.3f);
+    write_wav(out_dir / "dub.wav", dub, WavSampleFormat::Float32);
+    encode_audio_m4a(out_dir / "dub.wav", out_dir / "dub.m4a", "es");
+    EXPECT_EQ(probe(out_dir / "dub.m4a").streams.size(), 1u);
+    EXPECT_EQ(probe(out_dir / "dub.m4a").streams[0].language, "spa");
+
+    std::vector<AudioTrackSpec> encoded(1), copied(1);
+    encoded[0].wav_file = out_dir / "dub.wav";
+    copied[0].encoded_file = out_dir / "dub.m4a";
+    for (auto* t : {&encoded[0], &copied[0]}) t->language = "es", t->title = "Español";
+    MuxOptions o;
+    o.keep_original_audio = false;
+    mux_localized_mp4(episode(), out_dir / "encoded.mp4", encoded, {}, o);
+    mux_localized_mp4(episode(), out_dir / "copied.mp4", copied, {}, o);
+    const int a = probe(out_dir / "encoded.mp4").best_audio_index, b = probe(out_dir / "copied.mp4").best_audio_index;
+    ASSERT_GE(a, 0);
+    ASSERT_GE(b, 0);
+    const auto want = test::read_stream_packets(out_dir / "encoded.mp4", a);
+    ASSERT_GT(want.size(), 100u);
+    EXPECT_EQ(test::read_stream_packets(out_dir / "copied.mp4", b), want);
+    EXPECT_EQ(probe(out_dir / "copied.mp4").streams[static_cast<std::size_t>(b)].duration_ms,
+              probe(out_dir / "encoded.mp4").streams[static_cast<std::size_t>(a)].duration_ms);
+
+    // A WAV with no samples is refused, and nothing is left behind.
+    write_wav(out_dir / "empty.wav", AudioBuffer{48000, 2, {}}, WavSampleFormat::Float32);
+    EXPECT_THROW(encode_audio_m4a(out_dir / "empty.wav", out_dir / "empty.m4a", "es"), InputError);
+    EXPECT_FALSE(std::filesystem::exists(out_dir / "empty.m4a"));
 }
