@@ -274,7 +274,7 @@ void WavWriter::write(std::span<const float> samples) {
     buffer_.clear();
     if (format_ == WavSampleFormat::Float32) {
         buffer_.resize(samples.size() * sizeof(float));
-        std::memcpy(buffer_.data(), samples.data(), buffer_.size());
+        if (!samples.empty()) std::memcpy(buffer_.data(), samples.data(), buffer_.size());
     } else {
         buffer_.reserve(samples.size() * 2);
         for (const float s : samples) {
