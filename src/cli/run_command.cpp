@@ -18,12 +18,12 @@
 #include "cli/episodes.hpp"
 #include "core/error.hpp"
 #include "core/fs.hpp"
-#include "core/text_codec.hpp"
 #include "jobs/factory.hpp"
 #include "pipeline/edits.hpp"
 #include "pipeline/localize.hpp"
 #include "pipeline/object_store.hpp"
 #include "pipeline/series_project.hpp"
+#include "subtitles/text.hpp"
 
 namespace dramaloc::cli {
 
@@ -353,13 +353,7 @@ void register_factory_commands(CLI::App& app) {
         add_worker_options(cmd, std::shared_ptr<FactoryArgs>(e, &e->run));
         cmd->callback([e] {
             if (e->text.empty() && !e->revert) throw UsageError("give the line's new text with --text, or --revert to take the machine translation back");
-            bool valid = e->text.find_first_of("\r\n") == std::string::npos;
-            for (std::size_t i = 0; valid && i < e->text.size();) {
-                const std::size_t n = utf8_sequence_length(e->text, i);
-                valid = n > 0;
-                i += n;
-            }
-            if (!valid)
+            if (e->text.find_first_of("\r\n") != std::string::npos || !subtitles::is_valid_utf8(e->text))
                 throw UsageError("--text must be one line of UTF-8 text");
             const auto project = pipeline::load_series_project(e->run.series);
             const fs::path out_dir = e->run.out.empty() ? project.options.out_dir : fs::absolute(e->run.out);
