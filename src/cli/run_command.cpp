@@ -17,7 +17,6 @@
 #include "cli/commands.hpp"
 #include "cli/episodes.hpp"
 #include "core/error.hpp"
-#include "core/fs.hpp"
 #include "jobs/factory.hpp"
 #include "pipeline/edits.hpp"
 #include "pipeline/localize.hpp"
@@ -369,12 +368,10 @@ void register_factory_commands(CLI::App& app) {
                 }() + "); the source script cannot be edited yet");
             // Edits made in the script file come first: this one is made on top of them.
             const auto in_force = pipeline::gather_edits(out_dir, episode, [&](const std::string& what) { std::cerr << "dramaloc: " << what << "\n"; });
-            const fs::path manifest_file = out_dir / episode / "manifest.json";
-            json scripts;
-            if (fs::exists(manifest_file)) scripts = json::parse(read_text_file(manifest_file), nullptr, false).value("scripts", json::object());
-            if (!scripts.is_object() || !scripts.contains(e->language))
-                throw InputError(episode + " has no " + e->language + " script yet (" + manifest_file.string() + "): dramaloc run " +
-                                 e->run.series + " -e " + episode + " first");
+            const json scripts = pipeline::published_scripts(out_dir / episode);
+            if (!scripts.contains(e->language))
+                throw InputError(episode + " has no " + e->language + " script yet (" + (out_dir / episode / "manifest.json").string() +
+                                 "): dramaloc run " + e->run.series + " -e " + episode + " first");
             const json* published = nullptr;
             for (const auto& l : scripts.at(e->language).at("lines"))
                 if (l.at("id").get<int>() == e->line) published = &l;

@@ -133,20 +133,21 @@ fs::path script_file(const fs::path& episode_folder, const std::string& episode,
     return episode_folder / (episode + "." + language + ".script.json");
 }
 
+json published_scripts(const fs::path& episode_folder) {
+    const fs::path manifest_file = episode_folder / "manifest.json";
+    if (!fs::exists(manifest_file)) return json::object();
+    // A manifest that cannot be read is not ours to judge here: the next publish rewrites it.
+    const json manifest = json::parse(read_text_file(manifest_file), nullptr, false);
+    if (!manifest.is_object() || !manifest.contains("scripts") || !manifest.at("scripts").is_object()) return json::object();
+    return manifest.at("scripts");
+}
+
 std::vector<LineEdit> detect_script_file_edits(const fs::path& episode_folder, const std::string& episode, const std::string& who,
                                                std::vector<std::string>& warnings) {
     std::vector<LineEdit> out;
-    const fs::path manifest_file = episode_folder / "manifest.json";
-    if (!fs::exists(manifest_file)) return out;
-    json manifest;
-    try {
-        manifest = json::parse(read_text_file(manifest_file));
-    } catch (const json::exception&) {
-        return out;  // not ours to judge here: the episode's next publish rewrites it
-    }
-    if (!manifest.contains("scripts")) return out;
     const std::string when = utc_now();
-    for (const auto& [language, published] : manifest.at("scripts").items()) {
+    const json scripts = published_scripts(episode_folder);
+    for (const auto& [language, published] : scripts.items()) {
         const fs::path file = script_file(episode_folder, episode, language);
         if (!fs::exists(file) || hash_file_hex(file) == published.value("hash", "")) continue;
         const Script script = read_script_json(file);  // InputError naming the file
