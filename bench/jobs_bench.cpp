@@ -16,6 +16,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/subprocess.hpp"
 #include "jobs/job_store.hpp"
 
 using namespace dramaloc::jobs;
@@ -66,7 +67,8 @@ double recovery(const std::string& url, const std::string& prefix, std::chrono::
     const pid_t pid = ::fork();
     if (pid == 0) {
         auto store = open_job_store(url);
-        const auto c = store->claim("doomed", heartbeat * 3);
+        // Named as dramaloc names its workers (HOST:PID/THREAD), so a store can tell its process is gone.
+        const auto c = store->claim(dramaloc::host_name() + ":" + std::to_string(::getpid()) + "/1", heartbeat * 3);
         (void)!::write(ready[1], "x", 1);
         for (;;) {  // a live worker: heartbeats until killed
             std::this_thread::sleep_for(heartbeat);
@@ -81,7 +83,7 @@ double recovery(const std::string& url, const std::string& prefix, std::chrono::
     ::kill(pid, SIGKILL);
     ::waitpid(pid, nullptr, 0);
     // Another worker looks for work as an idle `dramaloc worker` does (every 500 ms).
-    while (!store->claim("survivor", std::chrono::seconds(60))) std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    while (!store->claim(dramaloc::host_name() + ":" + std::to_string(::getpid()), std::chrono::seconds(60))) std::this_thread::sleep_for(std::chrono::milliseconds(500));
     return seconds_since(killed);
 }
 

@@ -17,6 +17,7 @@
 #include "cli/commands.hpp"
 #include "cli/episodes.hpp"
 #include "core/error.hpp"
+#include "core/subprocess.hpp"
 #include "jobs/factory.hpp"
 #include "pipeline/edits.hpp"
 #include "pipeline/localize.hpp"
@@ -31,7 +32,8 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-std::string worker_name() { return jobs::host_name() + ":" + std::to_string(::getpid()); }
+// HOST:PID: a job store sees from it whether a worker of its own machine is gone.
+std::string worker_name() { return host_name() + ":" + std::to_string(::getpid()); }
 
 // The store of a series: --db, else OUT/.dramaloc-jobs.db (made by `run`; the other
 // commands say the series has not run when it is not there).
@@ -215,8 +217,6 @@ int run_series(const FactoryArgs& a, bool supersede) {
     // An earlier plan of this series (other inputs, other episodes) is replaced, not mixed in.
     if (const int n = supersede ? store->supersede(plan.series, plan.prefix()) : 0; n > 0 && !a.quiet)
         std::cerr << "dramaloc: " << n << " unfinished jobs of an earlier plan of this series cancelled (its inputs changed)\n";
-    // A run killed on this machine: its jobs are taken over now, not when their leases end.
-    jobs::reclaim_dead_local_workers(*store, plan.series);
     auto options = worker_options(a);
     options.only_series = plan.series;
     options.key_prefix = plan.prefix();

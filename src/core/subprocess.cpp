@@ -291,4 +291,15 @@ ProcessResult run_in_child(const std::function<void(int out_fd)>& work, std::str
     return drain(child, no_input, {}, out.read, no_errors, what, time_limit);
 }
 
+std::string host_name() {
+    char host[256] = {};
+    if (::gethostname(host, sizeof host - 1) != 0 || host[0] == '\0') return "localhost";
+    return host;
+}
+
+bool process_exists(long pid) {
+    if (pid <= 0) return false;
+    return ::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH;
+}
+
 }  // namespace dramaloc

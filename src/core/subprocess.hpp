@@ -37,4 +37,10 @@ ProcessResult run_in_child(const std::function<void(int out_fd)>& work, std::str
 // The absolute path of `name` in $PATH, or "" when not found / not executable.
 std::string find_in_path(std::string_view name);
 
+// This machine's name (gethostname), "localhost" when it has none.
+std::string host_name();
+
+// Whether process `pid` of this machine exists (possibly another user's). False for pid <= 0.
+bool process_exists(long pid);
+
 }  // namespace dramaloc

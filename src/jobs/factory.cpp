@@ -1,10 +1,5 @@
 #include "jobs/factory.hpp"
 
-#include <signal.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstdlib>
 
 #include <algorithm>
 #include <atomic>
@@ -369,24 +364,6 @@ bool anything_left(JobStore& store, const std::string& series, const std::string
 }
 
 }  // namespace
-
-std::string host_name() {
-    char host[256] = "localhost";
-    ::gethostname(host, sizeof host - 1);
-    return host;
-}
-
-int reclaim_dead_local_workers(JobStore& store, const std::string& series) {
-    const std::string mine = host_name() + ":";
-    int n = 0;
-    for (const auto& j : store.list({series, "", "", ""})) {
-        if (j.state != JobState::Running || j.worker.rfind(mine, 0) != 0) continue;
-        const long pid = std::strtol(j.worker.c_str() + mine.size(), nullptr, 10);
-        if (pid <= 0 || ::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH) continue;
-        n += store.expire_lease(j.key, j.worker);
-    }
-    return n;
-}
 
 int run_worker_pool(JobStore& store, const WorkerOptions& options) {
     const int threads = options.threads > 0 ? options.threads : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));

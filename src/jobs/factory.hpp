@@ -74,10 +74,6 @@ std::string series_identity(const std::filesystem::path& series_file);
 // cancelled). Returns how many jobs this process completed. Cancelled propagates.
 int run_worker_pool(JobStore& store, const WorkerOptions& options);
 
-// Running jobs of `series` held by workers of this machine whose process is gone (killed,
-// crashed) are taken over at once instead of when their lease runs out. Returns how many.
-std::string host_name();
-int reclaim_dead_local_workers(JobStore& store, const std::string& series);
 
 // The default store of a series: OUT/.dramaloc-jobs.db beside its outputs.
 std::string default_store_url(const std::filesystem::path& out_dir);

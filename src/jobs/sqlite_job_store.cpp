@@ -6,10 +6,12 @@
 #include <sqlite3.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <mutex>
 #include <stdexcept>
 
 #include "core/error.hpp"
+#include "core/subprocess.hpp"
 #include "jobs/job_sql.hpp"
 
 namespace dramaloc::jobs {
@@ -75,6 +77,25 @@ JobStatus read_status(const Statement& s) {
     return j;
 }
 
+// One machine, so a worker's process can be asked after: a job held by a worker of this
+// machine (named HOST:PID…, as dramaloc names them) whose process is gone is taken over at
+// once, not when its lease runs out. Workers named otherwise wait for their lease.
+void holder_gone(sqlite3_context* context, int, sqlite3_value** argv) {
+    static const std::string prefix = host_name() + ":";
+    const auto* text = sqlite3_value_text(argv[0]);
+    const std::string worker = text ? reinterpret_cast<const char*>(text) : "";
+    bool gone = false;
+    if (worker.compare(0, prefix.size(), prefix) == 0) {
+        const std::string rest = worker.substr(prefix.size());
+        char* end = nullptr;
+        const long pid = std::strtol(rest.c_str(), &end, 10);
+        if (end != rest.c_str() && (*end == '\0' || *end == '/')) gone = !process_exists(pid);
+    }
+    sqlite3_result_int(context, gone ? 1 : 0);
+}
+
+const std::string kHolderGone = "dramaloc_holder_gone(j.worker)";
+
 class SqliteJobStore final : public JobStore {
 public:
     explicit SqliteJobStore(const std::filesystem::path& file) : file_(file) {
@@ -84,6 +105,7 @@ public:
             throw IoError("job store " + file.string() + ": " + why + "; check that its folder exists and is writable");
         }
         sqlite3_busy_timeout(db_, 30000);  // other processes' transactions are short
+        sqlite3_create_function(db_, "dramaloc_holder_gone", 1, SQLITE_UTF8, nullptr, holder_gone, nullptr, nullptr);
         exec("PRAGMA journal_mode = WAL");
         exec("PRAGMA synchronous = NORMAL");
         std::string schema = sql::kSchema;
@@ -116,8 +138,8 @@ public:
         std::lock_guard lock(mutex_);
         Transaction t(*this);
         const std::int64_t now = now_ms();
-        Statement(db_, sql::expire_exhausted("?1")).bind(1, now).step();
-        Statement pick(db_, "SELECT j.id FROM dramaloc_jobs j WHERE " + sql::claimable_where("?1") + " AND " + sql::prefix_where("?2") +
+        Statement(db_, sql::expire_exhausted("?1", kHolderGone)).bind(1, now).step();
+        Statement pick(db_, "SELECT j.id FROM dramaloc_jobs j WHERE " + sql::claimable_where("?1", kHolderGone) + " AND " + sql::prefix_where("?2") +
                                 " ORDER BY j.priority, j.id LIMIT 1");
         pick.bind(1, now).bind(2, key_prefix);
         if (!pick.step()) {

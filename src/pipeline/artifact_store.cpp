@@ -11,6 +11,7 @@
 #include "core/atomic_file.hpp"
 #include "core/fs.hpp"
 #include "core/error.hpp"
+#include "core/subprocess.hpp"
 
 namespace dramaloc::pipeline {
 
@@ -49,11 +50,8 @@ fs::path ArtifactStore::folder_for(const std::string& key) const {
 fs::path ArtifactStore::temp_folder(const std::string& key) const {
     // Unique across the machines sharing the store (containers may share pids): host, pid, a
     // random number drawn once per process, a counter.
-    static const std::string process = [] {
-        char host[256] = "host";
-        ::gethostname(host, sizeof host - 1);
-        return std::string(host) + "." + std::to_string(::getpid()) + "." + std::to_string(std::random_device{}());
-    }();
+    static const std::string process =
+        host_name() + "." + std::to_string(::getpid()) + "." + std::to_string(std::random_device{}());
     static std::atomic<unsigned> counter{0};
     const fs::path temp = root_ / "tmp" / (key + "." + process + "." + std::to_string(counter++));
     std::error_code ec;

@@ -15,6 +15,7 @@
 #include <pqxx/pqxx>
 
 #include "core/error.hpp"
+#include "core/subprocess.hpp"
 #include "jobs/job_store.hpp"
 #include "support/postgres_server.hpp"
 #include "support/test_support.hpp"
@@ -327,6 +328,28 @@ TEST(PostgresJobStore, AKilledWorkersJobIsTakenOverWithoutWaitingForItsLease) {
     ASSERT_TRUE(c) << "not taken over within 10 s of the kill";
     EXPECT_EQ(c->attempt, 2);
     EXPECT_LT(std::chrono::steady_clock::now() - killed_at, 5s);
+}
+
+// SQLite is one machine: a worker named HOST:PID (as dramaloc names its workers) whose
+// process is gone loses its job at once; one whose process lives keeps it until its lease ends.
+TEST(SqliteJobStore, AJobOfAWorkerWhoseProcessIsGoneIsTakenOverWithoutWaitingForItsLease) {
+    test::TempDir dir;
+    auto store = open_job_store("sqlite:" + (dir / "jobs.db").string());
+    store->add({job("a"), job("b")});
+    const pid_t child = ::fork();
+    if (child == 0) _exit(0);
+    ::waitpid(child, nullptr, 0);  // a pid no process has now
+    // The living worker claims first: a claim made after the dead one would already take it over.
+    const auto alive = store->claim(host_name() + ":" + std::to_string(::getpid()), 3600s);
+    const auto dead = store->claim(host_name() + ":" + std::to_string(child) + "/1", 3600s);
+    ASSERT_TRUE(dead && alive);
+    const auto taken = store->claim("other", 10s);
+    ASSERT_TRUE(taken);
+    EXPECT_EQ(taken->key, dead->key);
+    EXPECT_EQ(taken->attempt, 2);
+    EXPECT_FALSE(store->complete(*dead, "late")) << "the gone worker's claim is fenced off";
+    EXPECT_FALSE(store->claim("other", 10s)) << "the living worker keeps its job";
+    EXPECT_TRUE(store->complete(*alive, "ok"));
 }
 
 TEST(PostgresJobStore, OpeningTheStoreDoesNotWaitForAWorkerPausedInsideATransaction) {
