@@ -31,6 +31,6 @@ void register_demo_command(CLI::App& app);
 void register_languages_command(CLI::App& app);
 void register_localize_command(CLI::App& app);
 void register_run_command(CLI::App& app);
-void register_factory_commands(CLI::App& app);  // worker, status, retry, cancel, edit, edits
+void register_factory_commands(CLI::App& app);  // worker, status, retry, cancel, edit, edits, stages
 
 }  // namespace dramaloc::cli

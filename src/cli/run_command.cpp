@@ -3,6 +3,7 @@
 //   dramaloc worker --db URL [--jobs N]               work on whatever the store holds
 //   dramaloc status SERIES.toml [--json]              where every episode × language is
 //   dramaloc retry | cancel SERIES.toml [-e EP] [--lang L]
+//   dramaloc stages [--format text|json|dot]           the stage graph every job runs
 #include <unistd.h>
 
 #include <algorithm>
@@ -23,6 +24,7 @@
 #include "pipeline/localize.hpp"
 #include "pipeline/object_store.hpp"
 #include "pipeline/series_project.hpp"
+#include "pipeline/stage_graph.hpp"
 #include "subtitles/text.hpp"
 
 namespace dramaloc::cli {
@@ -410,6 +412,16 @@ void register_factory_commands(CLI::App& app) {
                 std::cerr << where << ": outputs re-rendered in "
                           << static_cast<int>(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count() * 10 + 0.5) / 10.0
                           << " s\n";
+        });
+    }
+    {
+        auto format = std::make_shared<std::string>("text");
+        auto* cmd = app.add_subcommand("stages", "The stage graph: every stage, the job it runs in, what it reads and what it stores");
+        cmd->add_option("--format", *format, "text, json or dot (Graphviz)")->check(CLI::IsMember({"text", "json", "dot"}));
+        cmd->callback([format] {
+            std::cout << (*format == "json"  ? pipeline::stage_graph_json()
+                          : *format == "dot" ? pipeline::stage_graph_dot()
+                                             : pipeline::stage_graph_text());
         });
     }
     {

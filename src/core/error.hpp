@@ -54,6 +54,12 @@ public:
 };
 
 // The user or a supervisor asked the work to stop.
+// A bug of dramaloc's own (a broken invariant), not a problem of the input or the machine.
+class InternalError : public Error {
+public:
+    explicit InternalError(const std::string& message) : Error(ErrorKind::Internal, message) {}
+};
+
 class Cancelled : public Error {
 public:
     Cancelled() : Error(ErrorKind::Cancelled, "cancelled") {}

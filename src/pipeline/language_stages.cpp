@@ -100,8 +100,8 @@ void require_translated(const Script& source, const std::vector<std::string>& tr
 
 std::vector<SubtitleEvent> segment_stage(StageContext& context, const Script& script, const std::string& script_key,
                                          const subtitles::SubtitleRules& rules, FrameRate fps, std::string& key_out) {
-    key_out = stage_key("subtitles", 1, "", {script_key}, rules_parameters(rules, fps));
-    const fs::path dir = run_stage(context, {"subtitles", script.language, "", key_out}, [&](const fs::path& d) {
+    key_out = stage_key(StageId::Subtitles, "", {script_key}, rules_parameters(rules, fps));
+    const fs::path dir = run_stage(context, {StageId::Subtitles, script.language, "", key_out}, [&](const fs::path& d) {
         write_json(d / "events.json", json(subtitles::segment_script(script, rules, fps)));
     });
     return read_json(dir / "events.json").get<std::vector<SubtitleEvent>>();
@@ -127,9 +127,9 @@ LanguageResult localize_language(StageContext& context, const SourceAnalysis& so
     // 1. Translate, keeping ids, times and speakers.
     auto translator = engines::make_translator(options.translate_engine);
     const std::string translate_key =
-        stage_key("translate", 1, translator->version(), {source.script_key}, source.script.language + ">" + language + glossary_parameters(options, language));
+        stage_key(StageId::Translate, translator->version(), {source.script_key}, source.script.language + ">" + language + glossary_parameters(options, language));
     const fs::path translate_dir =
-        run_stage(context, {"translate", language, translator->version(), translate_key}, [&](const fs::path& dir) {
+        run_stage(context, {StageId::Translate, language, translator->version(), translate_key}, [&](const fs::path& dir) {
             std::vector<std::string> texts;
             for (const auto& line : source.script.lines) texts.push_back(line.text);
             engines::TranslationContext translation_context;
@@ -218,17 +218,17 @@ LanguageResult localize_language(StageContext& context, const SourceAnalysis& so
             const auto reference = references.find(line.speaker);
             const bool cloned = reference != references.end();
             const std::string synth_key =
-                cloned ? stage_key("synthesize", 1, tts->version(), {reference->second.hash}, json{voice, text, reference->second.text}.dump())
-                       : stage_key("synthesize", 1, tts->version(), {}, json{voice, text}.dump());
-            const fs::path clip_dir = run_stage(context, {"synthesize", scope, tts->version(), synth_key}, [&](const fs::path& dir) {
+                cloned ? stage_key(StageId::Synthesize, tts->version(), {reference->second.hash}, json{voice, text, reference->second.text}.dump())
+                       : stage_key(StageId::Synthesize, tts->version(), {}, json{voice, text}.dump());
+            const fs::path clip_dir = run_stage(context, {StageId::Synthesize, scope, tts->version(), synth_key}, [&](const fs::path& dir) {
                 engines::VoiceSpec spec;
                 spec.language = language;
                 spec.voice = voice;
                 if (cloned) spec.reference_audio = reference->second.audio, spec.reference_text = reference->second.text;
                 media::write_wav(dir / "clip.wav", tts->synthesize(text, spec), media::WavSampleFormat::Float32);
             });
-            f.key = stage_key("fit", 1, "rubberband-r3", {synth_key}, json{line.duration(), available_after, fit_parameters}.dump());
-            const fs::path fit_dir = run_stage(context, {"fit", scope, "rubberband-r3", f.key}, [&](const fs::path& dir) {
+            f.key = stage_key(StageId::Fit, "rubberband-r3", {synth_key}, json{line.duration(), available_after, fit_parameters}.dump());
+            const fs::path fit_dir = run_stage(context, {StageId::Fit, scope, "rubberband-r3", f.key}, [&](const fs::path& dir) {
                 const auto clip = media::read_wav(clip_dir / "clip.wav");
                 const auto result = dub::fit_clip_to_slot(clip, line.duration(), available_after, options.fit);
                 media::write_wav(dir / "fitted.wav", result.audio, media::WavSampleFormat::Float32);
@@ -248,8 +248,8 @@ LanguageResult localize_language(StageContext& context, const SourceAnalysis& so
             const double share = room / (room + f.result.at("overflow_ms").get<double>());
             const auto characters = static_cast<double>(subtitles::grapheme_count(f.text));  // Thai and Arabic marks are no characters
             const int target = std::max(4, static_cast<int>(characters * share * 0.9));
-            const std::string key = stage_key("shorten", 1, translator->version(), {translate_key}, json{line.id, f.text, target}.dump());
-            const fs::path dir = run_stage(context, {"shorten", scope, translator->version(), key}, [&](const fs::path& d) {
+            const std::string key = stage_key(StageId::Shorten, translator->version(), {translate_key}, json{line.id, f.text, target}.dump());
+            const fs::path dir = run_stage(context, {StageId::Shorten, scope, translator->version(), key}, [&](const fs::path& d) {
                 const auto shorter = translator->shorten(f.text, language, target);
                 write_json(d / "shorten.json", {{"text", shorter ? json(*shorter) : json(nullptr)}});
             });
@@ -266,10 +266,10 @@ LanguageResult localize_language(StageContext& context, const SourceAnalysis& so
     // 3. Subtitles, of what is spoken (shortened lines included).
     std::string spoken_key = translate_key;
     for (std::size_t i = 0; i < count; ++i) {
-        if (edited[i]) spoken_key = stage_key("spoken-script", 1, "", {spoken_key}, json{out.script.lines[i].id, fitted[i].text}.dump());
+        if (edited[i]) spoken_key = stage_key(StageId::SpokenScript, "", {spoken_key}, json{out.script.lines[i].id, fitted[i].text}.dump());
         if (fitted[i].shorten_key.empty()) continue;
         out.script.lines[i].text = fitted[i].text;
-        spoken_key = stage_key("spoken-script", 1, "", {spoken_key, fitted[i].shorten_key});
+        spoken_key = stage_key(StageId::SpokenScript, "", {spoken_key, fitted[i].shorten_key});
     }
     out.events = segment_stage(context, out.script, spoken_key, rules, fps, out.subtitles_key);
     const auto& lines = out.script.lines;
@@ -296,10 +296,10 @@ LanguageResult localize_language(StageContext& context, const SourceAnalysis& so
     const auto& m = options.mix;
     const std::string stem_key = options.background_stem ? context.hashes.hash(*options.background_stem) : "";
     const std::string mix_engine = std::string("dramaloc-mix ") + kVersion;  // our own code, so our version
-    out.dub_key = stage_key("mix", 2, mix_engine, {source.audio_key, source.regions_key, stem_key},
+    out.dub_key = stage_key(StageId::Mix, mix_engine, {source.audio_key, source.regions_key, stem_key},
                             placement_parameters + json{m.duck_db, m.attack_ms, m.release_ms, m.centre_removal_for_stereo,
                                                         m.target_lufs, m.max_true_peak, m.sample_rate}.dump());
-    const fs::path mix_dir = run_stage(context, {"mix", language, mix_engine, out.dub_key}, [&](const fs::path& dir) {
+    const fs::path mix_dir = run_stage(context, {StageId::Mix, language, mix_engine, out.dub_key}, [&](const fs::path& dir) {
         std::vector<dub::SpeechRegionMs> speech;
         for (const auto& r : source.regions) speech.push_back({r.start, r.end});
         const fs::path* stem = options.background_stem ? &*options.background_stem : nullptr;
@@ -314,8 +314,8 @@ LanguageResult localize_language(StageContext& context, const SourceAnalysis& so
     const json mix_report = read_json(mix_dir / "mix.json");
     // Encoded once, here (in parallel with the other languages): every video made with this
     // dub copies it, so an edit of one language re-encodes that language alone.
-    const std::string aac_key = stage_key("encode-dub", 1, "ffmpeg-aac", {out.dub_key});
-    const fs::path aac_dir = run_stage(context, {"encode-dub", language, "ffmpeg-aac", aac_key}, [&](const fs::path& dir) {
+    const std::string aac_key = stage_key(StageId::EncodeDub, "ffmpeg-aac", {out.dub_key});
+    const fs::path aac_dir = run_stage(context, {StageId::EncodeDub, language, "ffmpeg-aac", aac_key}, [&](const fs::path& dir) {
         media::encode_audio_m4a(out.dub_wav, dir / "dub.m4a", language);
     });
     out.dub_m4a = aac_dir / "dub.m4a";

@@ -306,9 +306,9 @@ EpisodeOutputs localize_episode(const fs::path& episode, const LocalizeOptions& 
     if (options.on_stage && !languages.empty()) options.on_stage("mux");
     std::string mux_parameters;
     for (const auto& l : languages) mux_parameters += l.dub_key + "," + l.subtitles_key + ";";
-    const std::string mux_key = stage_key("mux", 2, "ffmpeg", {source.input_key, source_events_key}, mux_parameters);
+    const std::string mux_key = stage_key(StageId::Mux, "ffmpeg", {source.input_key, source_events_key}, mux_parameters);
     fs::path mux_dir;
-    if (!languages.empty() && options.publish) mux_dir = run_stage(context, {"mux", "episode", "ffmpeg", mux_key}, [&](const fs::path& dir) {
+    if (!languages.empty() && options.publish) mux_dir = run_stage(context, {StageId::Mux, "episode", "ffmpeg", mux_key}, [&](const fs::path& dir) {
         std::vector<media::AudioTrackSpec> audio;
         std::vector<media::SubtitleTrackSpec> subs;
         subs.push_back({source_events, source.script.language, language_title(source.script.language, "(original)")});
@@ -339,11 +339,11 @@ EpisodeOutputs localize_episode(const fs::path& episode, const LocalizeOptions& 
             remove ? std::string(hardsubs::to_string(options.removal.method)) + "/" + std::to_string(options.removal.inpaint_radius) + "/" +
                          std::to_string(options.removal.inpaint_budget_ms)
                    : "";
-        const std::string burn_key = stage_key("burn-in", 3, "libass+x264", {source.input_key, l ? l->subtitles_key : source_events_key,
+        const std::string burn_key = stage_key(StageId::BurnIn, "libass+x264", {source.input_key, l ? l->subtitles_key : source_events_key,
                                                                                l ? l->dub_key : "", remove ? source.hardsubs_key : ""},
                                                removal_parameters);
         if (options.on_stage) options.on_stage(lang + ": burn in subtitles");
-        const fs::path dir = run_stage(context, {"burn-in", lang, "libass+x264", burn_key}, [&](const fs::path& d) {
+        const fs::path dir = run_stage(context, {StageId::BurnIn, lang, "libass+x264", burn_key}, [&](const fs::path& d) {
             subtitles::SubtitleRenderer renderer(video->width, video->height, burn_style(info, lang));
             renderer.set_events(events, lang);
             const fs::path painted = d / "painted.mp4";

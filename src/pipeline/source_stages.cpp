@@ -121,10 +121,10 @@ std::optional<hardsubs::HardsubExtraction> read_hardsubs(StageContext& context, 
     const std::string ocr_identity = probe_ocr->version();
     const std::string language = options.source_language;
     const std::string band = options.subtitle_band ? hardsubs::to_string(*options.subtitle_band) : "find";
-    out.hardsubs_key = stage_key("hardsubs", 1, ocr_identity, {out.input_key}, band + "/" + language);
+    out.hardsubs_key = stage_key(StageId::Hardsubs, ocr_identity, {out.input_key}, band + "/" + language);
     announce(options, options.subtitle_band ? "read the burned-in subtitles (band " + band + ")"
                                             : "find and read the burned-in subtitles");
-    const fs::path dir = run_stage(context, {"hardsubs", "episode", ocr_identity, out.hardsubs_key}, [&](const fs::path& d) {
+    const fs::path dir = run_stage(context, {StageId::Hardsubs, "episode", ocr_identity, out.hardsubs_key}, [&](const fs::path& d) {
         hardsubs::ScanOptions scan;
         scan.band = options.subtitle_band;
         scan.extract.language = language;
@@ -194,7 +194,7 @@ void apply_speaker_map(SourceAnalysis& out, const LocalizeOptions& options) {
         if (series != options.series_characters.end()) c = *series;
         else c.id = it->second;
     }
-    out.script_key = stage_key("series-speakers", 1, "", {out.script_key}, json(map).dump());
+    out.script_key = stage_key(StageId::SeriesSpeakers, "", {out.script_key}, json(map).dump());
 }
 
 }  // namespace
@@ -257,8 +257,8 @@ SourceAnalysis analyse_source(StageContext& context, const fs::path& episode, co
     media::AudioBuffer speech;
     if (out.has_audio) {
         announce(options, "decode audio");
-        out.audio_key = stage_key("decode", 3, "ffmpeg", {out.input_key}, std::to_string(channels));
-        const fs::path audio_dir = run_stage(context, {"decode", "episode", "ffmpeg", out.audio_key}, [&](const fs::path& dir) {
+        out.audio_key = stage_key(StageId::Decode, "ffmpeg", {out.input_key}, std::to_string(channels));
+        const fs::path audio_dir = run_stage(context, {StageId::Decode, "episode", "ffmpeg", out.audio_key}, [&](const fs::path& dir) {
             // One decode: the 48 kHz original for the mix, and from it what analysis listens to,
             // 16 kHz mono (a fraction of the size). A second at a time: memory does not grow
             // with the episode.
@@ -286,8 +286,8 @@ SourceAnalysis analyse_source(StageContext& context, const fs::path& episode, co
         // 2. Speech regions.
         announce(options, "find speech");
         auto vad = engines::make_voice_activity_detector(options.engines.vad);
-        out.regions_key = stage_key("speech-regions", 1, vad->version(), {out.audio_key});
-        const fs::path regions_dir = run_stage(context, {"speech-regions", "episode", vad->version(), out.regions_key},
+        out.regions_key = stage_key(StageId::SpeechRegions, vad->version(), {out.audio_key});
+        const fs::path regions_dir = run_stage(context, {StageId::SpeechRegions, "episode", vad->version(), out.regions_key},
                                                [&](const fs::path& dir) { write_json(dir / "regions.json", regions_to_json(vad->detect(speech))); });
         out.regions = regions_from_json(read_json(regions_dir / "regions.json"));
     } else {
@@ -303,8 +303,8 @@ SourceAnalysis analyse_source(StageContext& context, const fs::path& episode, co
         const std::string asr_identity = probe_recognizer->version();
         const auto chunks = asr_chunks(out.regions, out.duration_ms);
         announce(options, "transcribe " + std::to_string(chunks.size()) + " chunks");
-        lines_key = stage_key("transcribe", 1, asr_identity, {out.regions_key, out.audio_key}, options.source_language);
-        const fs::path words_dir = run_stage(context, {"transcribe", "episode", asr_identity, lines_key}, [&](const fs::path& dir) {
+        lines_key = stage_key(StageId::Transcribe, asr_identity, {out.regions_key, out.audio_key}, options.source_language);
+        const fs::path words_dir = run_stage(context, {StageId::Transcribe, "episode", asr_identity, lines_key}, [&](const fs::path& dir) {
             // One recogniser per worker, from the run's pool: its model is loaded once per run.
             const int jobs = std::min<int>(resolve_jobs(options.jobs), static_cast<int>(std::max<std::size_t>(1, chunks.size())));
             std::vector<engines::SpeechRecognizerLease> recognizers;
@@ -323,14 +323,14 @@ SourceAnalysis analyse_source(StageContext& context, const fs::path& episode, co
         });
         lines = engines::words_to_lines(read_json(words_dir / "words.json").get<std::vector<Word>>(), out.regions);
     } else if (out.mode == SourceMode::Import) {
-        lines_key = stage_key("import", 1, "", {context.hashes.hash(options.source.import_file)});
+        lines_key = stage_key(StageId::Import, "", {context.hashes.hash(options.source.import_file)});
         lines = lines_from_file(options.source.import_file);
     } else {
         lines = lines_from_hardsubs(*out.hardsubs);
         lines_key = out.hardsubs_key;
         if (out.mode == SourceMode::Both) {
             refine_with_speech(lines, out.regions);
-            lines_key = stage_key("refine-timing", 1, "speech-regions", {out.hardsubs_key, out.regions_key});
+            lines_key = stage_key(StageId::RefineTiming, "speech-regions", {out.hardsubs_key, out.regions_key});
         }
     }
 
@@ -340,10 +340,10 @@ SourceAnalysis analyse_source(StageContext& context, const fs::path& episode, co
     // Who is known decides the ids; their voice references do not (and live at paths that move).
     std::vector<Character> known_voices = options.known_characters;
     for (auto& c : known_voices) c.reference_audio.clear(), c.reference_text.clear();
-    out.script_key = stage_key("source-script", 3, speakers->version(), {lines_key, out.audio_key},
+    out.script_key = stage_key(StageId::SourceScript, speakers->version(), {lines_key, out.audio_key},
                                std::string(to_string(out.mode)) + "/" + options.source_language +
                                    (known_voices.empty() ? std::string() : "/known=" + characters_to_json(known_voices).dump()));
-    const fs::path script_dir = run_stage(context, {"source-script", "episode", speakers->version(), out.script_key},
+    const fs::path script_dir = run_stage(context, {StageId::SourceScript, "episode", speakers->version(), out.script_key},
                                           [&](const fs::path& dir) {
         Script script{options.source_language, {}};
         // No line spans two voices: a line in which another voice takes over is two lines.
@@ -386,9 +386,9 @@ void add_voice_references(StageContext& context, SourceAnalysis& out, const medi
     limits.max_s = options.tts_engine.reference_max_s;
     limits.target_s = std::clamp(8.0, limits.min_s, limits.max_s);
     announce(options, "cut voice references for " + std::to_string(missing.size()) + " characters");
-    const std::string key = stage_key("voice-reference", 2, "", {out.script_key, out.audio_key},
+    const std::string key = stage_key(StageId::VoiceReference, "", {out.script_key, out.audio_key},
                                       json{missing, limits.min_s, limits.max_s, limits.target_s, limits.gap_ms}.dump());
-    const fs::path dir = run_stage(context, {"voice-reference", "episode", "", key}, [&](const fs::path& d) {
+    const fs::path dir = run_stage(context, {StageId::VoiceReference, "episode", "", key}, [&](const fs::path& d) {
         const auto measures = measure_lines(speech, out.script.lines);
         json report = json::object();
         for (std::size_t k = 0; k < missing.size(); ++k) {

@@ -10,6 +10,7 @@
 #include "core/hash.hpp"
 #include "pipeline/artifact_store.hpp"
 #include "pipeline/run_log.hpp"
+#include "pipeline/stage_graph.hpp"
 
 namespace dramaloc::pipeline {
 
@@ -19,17 +20,21 @@ struct StageContext {
     FileHashCache& hashes;  // input files' content hashes, kept between runs with the store
 };
 
-// hash(stage, version, engine identity, input keys…, parameters)
-std::string stage_key(std::string_view stage, int version, std::string_view engine,
-                      std::initializer_list<std::string_view> inputs, std::string_view parameters = {});
+// hash(stage name, stage version, engine identity, input keys…, parameters), the stage as
+// declared in pipeline/stage_graph.
+std::string stage_key(StageId stage, std::string_view engine, std::initializer_list<std::string_view> inputs,
+                      std::string_view parameters = {});
 
 struct StageSpec {
-    std::string stage;
-    std::string scope;
+    StageId stage;
+    std::string scope;   // what this run covers, for the run log: "episode", "es", "es/line 3"
     std::string engine;  // identity for the manifest (already part of the key)
     std::string key;
 };
 
+// The artifact of `spec.key`: from the store, or made by `produce` in a fresh folder. A
+// made artifact missing one of the stage's declared outputs is refused (InternalError, the
+// store keeps nothing), so a stage and its declaration cannot drift apart.
 std::filesystem::path run_stage(StageContext& context, const StageSpec& spec,
                                 const std::function<void(const std::filesystem::path&)>& produce);
 

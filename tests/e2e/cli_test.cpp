@@ -46,6 +46,34 @@ TEST(Cli, HelpAndVersion) {
     EXPECT_NE(r.out.find("dramaloc"), std::string::npos);
 }
 
+// `dramaloc stages` prints the declared graph: as JSON every stage reads only stages listed
+// before it, and the dot form has the same edges.
+TEST(Cli, StagesPrintsTheGraphAsJsonAndDot) {
+    auto r = run_dramaloc({"stages", "--format", "json"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const json graph = json::parse(r.out);
+    std::set<std::string> seen;
+    for (const auto& s : graph.at("stages")) seen.insert(s.at("name").get<std::string>());
+    std::set<std::string> before;
+    int edges = 0;
+    for (const auto& s : graph.at("stages")) {
+        for (const auto& input : s.at("reads"))
+            if (seen.count(input.get<std::string>())) {
+                EXPECT_TRUE(before.count(input.get<std::string>())) << s.dump();
+                ++edges;
+            }
+        before.insert(s.at("name").get<std::string>());
+    }
+    EXPECT_EQ(graph.at("stages").back().at("name"), "mux");
+    r = run_dramaloc({"stages", "--format", "dot"});
+    ASSERT_EQ(r.exit_code, 0);
+    std::size_t arrows = 0;
+    for (std::size_t at = r.out.find("->"); at != std::string::npos; at = r.out.find("->", at + 2)) ++arrows;
+    EXPECT_EQ(arrows, static_cast<std::size_t>(edges));
+    EXPECT_NE(r.out.find("\"fit\" -> \"shorten\""), std::string::npos);
+    EXPECT_EQ(run_dramaloc({"stages", "--format", "yaml"}).exit_code, 2);
+}
+
 TEST(Cli, UnknownCommandIsAUsageError) {
     auto r = run_dramaloc({"frobnicate"});
     EXPECT_EQ(r.exit_code, 2);

@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <regex>
+#include <set>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -19,6 +20,7 @@
 #include "media/audio.hpp"
 #include "media/video_encode.hpp"
 #include "media/wav.hpp"
+#include "pipeline/stage_graph.hpp"
 #include "sample/sample.hpp"
 #include "subtitles/format.hpp"
 #include "support/test_support.hpp"
@@ -99,6 +101,16 @@ void check_outputs_exist_and_parse(const Localized& l) {
     EXPECT_TRUE(fs::exists(l.folder / "ep1.es.burned.mp4"));
     const json manifest = json::parse(read_file(l.folder / "manifest.json"));
     EXPECT_FALSE(manifest["run"]["stages"].empty());
+    // Every stage that ran is one the stage graph declares (pipeline/stage_graph.cpp).
+    std::set<std::string> ran;
+    for (const auto& record : manifest["run"]["stages"]) {
+        const std::string name = record.at("stage").get<std::string>();
+        EXPECT_NE(pipeline::find_stage(name), nullptr) << name << " ran but is not declared";
+        ran.insert(name);
+    }
+    for (const char* name : {"decode", "speech-regions", "transcribe", "source-script", "translate", "synthesize", "fit", "subtitles", "mix",
+                             "encode-dub", "burn-in", "mux"})
+        EXPECT_TRUE(ran.count(name)) << name << " did not run";
     const json qc = json::parse(read_file(l.folder / "qc.json"));
     EXPECT_TRUE(qc["languages"].contains("es"));
     EXPECT_TRUE(qc["languages"].contains("fr"));
