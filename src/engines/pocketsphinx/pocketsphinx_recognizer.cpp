@@ -1,11 +1,13 @@
 #include "engines/pocketsphinx/pocketsphinx_recognizer.hpp"
 
 #include <pocketsphinx.h>
+#include <sphinxbase/err.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
+#include <mutex>
 #include <span>
 #include <system_error>
 
@@ -152,9 +154,14 @@ PocketsphinxRecognizer::PocketsphinxRecognizer(const PocketsphinxModel& model) :
     const std::string lm = model.language_model.string();
     // Silence removal would renumber frames around the pauses; keep every frame so word
     // times are frame × 10 ms.
+    // sphinxbase logs to one FILE* for the whole process: "-logfn" makes every decoder close
+    // and reopen it, which two decoders loading at once (two episodes in one worker) did to
+    // the same FILE* — a double fclose that corrupted the heap. Logging is switched off once,
+    // before any decoder exists, and no decoder touches it again.
+    static std::once_flag quiet;
+    std::call_once(quiet, [] { err_set_logfp(nullptr); });
     impl_->config.reset(cmd_ln_init(nullptr, ps_args(), TRUE, "-hmm", hmm.c_str(), "-dict", dict.c_str(), "-lm",
-                                    lm.c_str(), "-logfn", "/dev/null", "-remove_silence", "no", "-samprate", "16000",
-                                    nullptr));
+                                    lm.c_str(), "-remove_silence", "no", "-samprate", "16000", nullptr));
     if (!impl_->config) throw EngineError("pocketsphinx rejected its configuration for the model at " + hmm);
     // The model is loaded on first use: asking for the identity or the languages (the engine
     // checks before a run, a re-run whose transcript is stored) costs no model load.

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <functional>
 #include <iostream>
+#include <thread>
 
 #include "core/error.hpp"
 #include "engines/asr_lines.hpp"
@@ -109,6 +110,23 @@ TEST_F(PocketsphinxTest, ObjectIsReusableAndDeterministicAcrossChunks) {
     std::vector<Word> shifted = recognizer_->recognize(audio, 10000, "en");
     ASSERT_EQ(shifted.size(), first.size());
     for (std::size_t i = 0; i < first.size(); ++i) EXPECT_EQ(shifted[i].start, first[i].start + 10000);
+}
+
+// Two episodes transcribed at once load decoders on several threads. sphinxbase's log is one
+// FILE* for the process; decoders that each reopened it closed it twice (heap corruption,
+// seen as a glibc abort in a series run and as a race under ThreadSanitizer). Under ASan a
+// double fclose fails this test.
+TEST_F(PocketsphinxTest, DecodersLoadedOnSeveralThreadsAtOnceGiveTheSameWords) {
+    const media::AudioBuffer audio = test::speak_16k("where are you going tonight", test::kMaleVoice);
+    const std::vector<Word> expected = recognizer_->recognize(audio, 0, "en");
+    for (int round = 0; round < 2; ++round) {
+        std::vector<std::vector<Word>> heard(3);
+        std::vector<std::thread> threads;
+        for (auto& words : heard)
+            threads.emplace_back([&audio, &words] { words = make_speech_recognizer("pocketsphinx")->recognize(audio, 0, "en"); });
+        for (auto& t : threads) t.join();
+        for (const auto& words : heard) EXPECT_EQ(words, expected);
+    }
 }
 
 TEST_F(PocketsphinxTest, SilenceGivesNoWords) {
