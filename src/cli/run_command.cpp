@@ -103,8 +103,16 @@ int report(const std::vector<jobs::JobStatus>& all, const jobs::Plan& plan, doub
     std::map<std::string, const jobs::JobStatus*> episode_jobs;
     int failed_jobs = 0;
     std::set<std::string> failed_episodes;
-    for (const auto& j : all) {
+    for (const auto& j : all)
         if (j.kind == "episode") episode_jobs[j.episode] = &j;
+    const auto published = [&](const std::string& episode) {
+        const auto it = episode_jobs.find(episode);
+        return it != episode_jobs.end() && it->second->state == jobs::JobState::Done;
+    };
+    for (const auto& j : all) {
+        // A language whose job failed in an episode that was published is among that
+        // episode's failed languages (below), not a failed episode.
+        if (j.kind == "language" && j.state == jobs::JobState::Failed && published(j.episode)) continue;
         if (j.state == jobs::JobState::Failed || j.state == jobs::JobState::Cancelled) {
             ++failed_jobs;
             failed_episodes.insert(j.episode);

@@ -195,11 +195,12 @@ public:
                               options.burn_in_languages.end();
             options.burn_in_languages = burn ? std::vector<std::string>{language} : std::vector<std::string>{};
             options.publish = false;
+            // Its failure fails the job: retried with backoff when the engine or the machine
+            // failed, dead-lettered after max_attempts; the episode job then reports the language
+            // as failed and publishes the others.
+            options.language_failure_ends_run = true;
             const auto outputs = pipeline::localize_episode(episode_file(*project, episode), options);
-            json result = {{"stages_computed", outputs.stages_computed}};
-            if (const auto failed = outputs.failed_languages.find(language); failed != outputs.failed_languages.end())
-                result["failed"] = failed->second;
-            return result;
+            return {{"stages_computed", outputs.stages_computed}};
         }
         if (claim.kind == "episode") {
             // An edit made while the episode ran must not be overwritten by its older outputs:

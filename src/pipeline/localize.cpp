@@ -289,6 +289,7 @@ EpisodeOutputs localize_episode(const fs::path& episode, const LocalizeOptions& 
         } catch (const Cancelled&) {
             throw;
         } catch (const Error& e) {
+            if (options.language_failure_ends_run) throw;
             failures[i] = lang + ": " + e.what();
         }
     });

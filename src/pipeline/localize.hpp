@@ -84,6 +84,10 @@ struct LocalizeOptions {
     // False: every stage runs (and is kept in the store) but nothing is muxed or published
     // under OUT/NAME/ (the factory's phases 1 and 3; phase 4 publishes).
     bool publish = true;
+    // True: a target language that fails ends the run with its error (the factory's language
+    // job, so the job store retries an engine's or the machine's failure with backoff).
+    // False: the language is reported in failed_languages and the others go on.
+    bool language_failure_ends_run = false;
     // Called just before anything is written under OUT/NAME/; throws to publish nothing (the
     // factory: a worker that no longer holds its job's lease).
     std::function<void()> before_publish;

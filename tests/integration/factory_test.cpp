@@ -9,14 +9,15 @@
 
 #include <chrono>
 #include <map>
-#include <sstream>
 #include <set>
+#include <sstream>
 #include <string>
 #include <thread>
 
 #include <nlohmann/json.hpp>
 
 #include "core/hash.hpp"
+#include "support/fake_openai_server.hpp"
 #include "support/postgres_server.hpp"
 #include "support/s3_server.hpp"
 #include "support/sample_episode.hpp"
@@ -221,7 +222,47 @@ TEST(Factory, ACorruptEpisodeIsDeadLetteredAloneWithItsReason) {
     EXPECT_NE(retry.out.find("1 job to run again"), std::string::npos) << retry.out;
 }
 
-// The last job `proc` claimed and did not finish.
+// A language whose engine keeps failing (a model that answers French with prose) fails its
+// own job: retried with backoff until its attempts are used up, then dead-lettered with the
+// reason, while the episode is published with the other language.
+TEST(Factory, ALanguageWhoseEngineKeepsFailingIsRetriedThenDeadLetteredAndTheOthersPublish) {
+    FakeOpenAiServer server;
+    server.refuse_language("fr", "I am sorry, I cannot translate this text.");
+    TempDir dir;
+    const fs::path series = make_series(dir.path(), 1);
+    std::string toml = read_file(series);
+    toml += "\n[engines.translate]\nbackend = \"openai\"\nurl = \"" + server.base_url() + "\"\nmodel = \"m\"\nmax_retries = 0\n";
+    write_file(series, toml);
+    const auto r = run_dramaloc({"run", series.string(), "--json"});
+    EXPECT_EQ(r.exit_code, 7) << r.err;
+    int fr_failures = 0;
+    std::istringstream events(r.err);  // --json: one event per line on stderr
+    for (std::string line; std::getline(events, line);) {
+        const json e = json::parse(line, nullptr, false);
+        if (e.is_object() && e.value("event", "") == "failed" && e.value("job", "").find("lang/ep1/fr") != std::string::npos) {
+            ++fr_failures;
+            EXPECT_TRUE(e.value("retryable", false)) << line;
+        }
+    }
+    EXPECT_EQ(fr_failures, 3) << "the French job runs three times\n" << r.err;
+    EXPECT_TRUE(fs::exists(dir / "out" / "ep1" / "ep1.es.srt"));
+    EXPECT_FALSE(fs::exists(dir / "out" / "ep1" / "ep1.fr.srt"));
+    bool seen = false;
+    const json st = status_json(series);
+    for (const auto& j : st["jobs"]) {
+        if (j["kind"] != "language" || j["language"] != "fr") {
+            EXPECT_EQ(j["state"], "done") << j;
+            continue;
+        }
+        seen = true;
+        EXPECT_EQ(j["state"], "failed") << j;
+        EXPECT_EQ(j["attempts"], 3) << j;
+        EXPECT_NE(j["error"].get<std::string>().find("untranslated"), std::string::npos) << j;
+    }
+    EXPECT_TRUE(seen) << st.dump();
+}
+
+// The last job `proc` claimed and did not finish.// The last job `proc` claimed and did not finish.
 json unfinished_claim(const Spawned& proc) {
     json last;
     std::set<std::string> done;
