@@ -28,7 +28,7 @@ as_pg() { if [[ "$(id -u)" == 0 ]]; then runuser -u postgres -- "$@"; else "$@";
 cleanup() {
   [[ -f "$PGDIR/data/postmaster.pid" ]] && kill -QUIT "$(head -1 "$PGDIR/data/postmaster.pid")" 2>/dev/null || true
   sleep 0.5; rm -rf "$PGDIR"
-  [[ -z "${BENCH_WORK:-}" ]] && rm -rf "$WORK"
+  if [[ -z "${BENCH_WORK:-}" ]]; then rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
 as_pg "$PGBIN/initdb" -D "$PGDIR/data" -U dramaloc -A trust -E UTF8 --no-sync >/dev/null

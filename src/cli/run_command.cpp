@@ -329,11 +329,15 @@ void register_factory_commands(CLI::App& app) {
         cmd->add_option("--out", a->out, "output folder, when run was given one");
         cmd->callback([a, retry] {
             auto store = open_store(a->db, a->series, a->out, false);
-            // The latest plan of the series: the one `status` shows.
-            const auto latest = jobs::latest_plan_jobs(*store, jobs::series_identity(a->series));
-            const std::string prefix = latest.empty() ? "" : latest.front().key.substr(0, latest.front().key.find('/', latest.front().key.rfind('#')) + 1);
-            const jobs::Filter filter{jobs::series_identity(a->series), a->only.empty() ? "" : a->only[0], a->lang, prefix};
-            const int n = retry ? store->retry(filter) : store->cancel(filter);
+            // The jobs `status` shows (each job's newest plan), one by one: its key, with its own
+            // episode and language, so that ep1's key, a prefix of ep10's, names ep1's job alone.
+            const std::string series = jobs::series_identity(a->series);
+            int n = 0;
+            for (const auto& j : jobs::latest_plan_jobs(*store, series)) {
+                if ((!a->only.empty() && j.episode != a->only[0]) || (!a->lang.empty() && j.language != a->lang)) continue;
+                const jobs::Filter one{series, j.episode, j.language, j.key};
+                n += retry ? store->retry(one) : store->cancel(one);
+            }
             std::cout << n << (n == 1 ? " job " : " jobs ") << (retry ? "to run again" : "cancelled")
                       << (retry && n > 0 ? "; dramaloc run " + a->series + " (or the workers) will take them" : "") << "\n";
         });

@@ -53,13 +53,13 @@ public:
     explicit IoError(const std::string& message) : Error(ErrorKind::Io, message) {}
 };
 
-// The user or a supervisor asked the work to stop.
 // A bug of dramaloc's own (a broken invariant), not a problem of the input or the machine.
 class InternalError : public Error {
 public:
     explicit InternalError(const std::string& message) : Error(ErrorKind::Internal, message) {}
 };
 
+// The user or a supervisor asked the work to stop.
 class Cancelled : public Error {
 public:
     Cancelled() : Error(ErrorKind::Cancelled, "cancelled") {}

@@ -1,6 +1,5 @@
 #include "jobs/factory.hpp"
 
-
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
@@ -53,11 +52,14 @@ std::string default_store_url(const fs::path& out_dir) { return "sqlite:" + (out
 
 std::vector<JobStatus> latest_plan_jobs(JobStore& store, const std::string& series) {
     auto all = store.list({series, "", "", ""});
-    const auto plan_of = [](const std::string& key) { return key.substr(0, key.find('/', key.rfind('#'))); };
-    const auto newest = std::max_element(all.begin(), all.end(), [](const JobStatus& a, const JobStatus& b) { return a.id < b.id; });
-    if (newest == all.end()) return {};
-    const std::string plan = plan_of(newest->key);
-    all.erase(std::remove_if(all.begin(), all.end(), [&](const JobStatus& j) { return plan_of(j.key) != plan; }), all.end());
+    // SERIES#PLAN/lang/ep1/es -> /lang/ep1/es: the same job in every plan.
+    const auto job_of = [](const std::string& key) { return key.substr(key.find('/', key.rfind('#'))); };
+    std::map<std::string, std::int64_t> newest;  // job -> id of its newest row (ids grow)
+    for (const auto& j : all) {
+        auto& id = newest[job_of(j.key)];
+        id = std::max(id, j.id);
+    }
+    all.erase(std::remove_if(all.begin(), all.end(), [&](const JobStatus& j) { return newest.at(job_of(j.key)) != j.id; }), all.end());
     return all;
 }
 

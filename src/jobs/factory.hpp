@@ -74,12 +74,13 @@ std::string series_identity(const std::filesystem::path& series_file);
 // cancelled). Returns how many jobs this process completed. Cancelled propagates.
 int run_worker_pool(JobStore& store, const WorkerOptions& options);
 
-
 // The default store of a series: OUT/.dramaloc-jobs.db beside its outputs.
 std::string default_store_url(const std::filesystem::path& out_dir);
 
-// The jobs of the plan the store knows last for `series` (the newest one added), sorted as
-// the store lists them; empty when the series never ran.
+// Where the series stands: for each of its jobs (source/EP, characters, lang/EP/L,
+// episode/EP), the one of the newest plan that has it, sorted as the store lists them. A
+// plan of some episodes (`run -e`, `edit`) so updates those episodes and leaves the others
+// as the last plan that had them left them. Empty when the series never ran.
 std::vector<JobStatus> latest_plan_jobs(JobStore& store, const std::string& series);
 
 }  // namespace dramaloc::jobs

@@ -111,10 +111,6 @@ public:
     // attempt not counted. False when the fencing token is stale.
     virtual bool release(const Claim& claim) = 0;
 
-    // Ends the lease of a running job held by `worker` now (a worker known to be dead: its
-    // process is gone), so that the next claim takes it over; false when it holds none.
-    virtual bool expire_lease(const std::string& key, const std::string& worker) = 0;
-
     // Failed and cancelled jobs matching `filter` become pending with their attempts reset;
     // returns how many.
     virtual int retry(const Filter& filter) = 0;

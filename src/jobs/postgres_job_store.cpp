@@ -158,13 +158,6 @@ public:
         });
     }
 
-    bool expire_lease(const std::string& key, const std::string& worker) override {
-        return run([&](pqxx::work& w) {
-            return w.exec_params("UPDATE dramaloc_jobs SET lease_until = 0 WHERE key = $1 AND worker = $2 AND state = 'running'", key, worker)
-                       .affected_rows() == 1;
-        });
-    }
-
     int retry(const Filter& filter) override {
         return filtered_update("state = 'pending', attempts = 0, run_after = 0, finished_ms = 0, error = ''", "j.state IN ('failed', 'cancelled')", filter);
     }

@@ -205,13 +205,6 @@ public:
         return sqlite3_changes(db_) == 1;
     }
 
-    bool expire_lease(const std::string& key, const std::string& worker) override {
-        std::lock_guard lock(mutex_);
-        Statement s(db_, "UPDATE dramaloc_jobs SET lease_until = 0 WHERE key = ?1 AND worker = ?2 AND state = 'running'");
-        s.bind(1, key).bind(2, worker).step();
-        return sqlite3_changes(db_) == 1;
-    }
-
     int retry(const Filter& filter) override {
         return filtered_update("state = 'pending', attempts = 0, run_after = 0, finished_ms = 0, error = ''", "j.state IN ('failed', 'cancelled')", filter);
     }

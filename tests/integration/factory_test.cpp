@@ -262,7 +262,30 @@ TEST(Factory, ALanguageWhoseEngineKeepsFailingIsRetriedThenDeadLetteredAndTheOth
     EXPECT_TRUE(seen) << st.dump();
 }
 
-// The last job `proc` claimed and did not finish.// The last job `proc` claimed and did not finish.
+// `status` after a plan of one episode (run -e, edit) shows the whole series: that
+// episode's jobs from the new plan, the others as the full run left them.
+TEST(Factory, StatusAfterAPlanOfOneEpisodeStillShowsEveryEpisode) {
+    TempDir dir;
+    const fs::path series = make_series(dir.path(), 2, 5);
+    auto r = run_dramaloc({"run", series.string(), "-q"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    r = run_dramaloc({"run", series.string(), "-e", "ep2", "-q"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const json st = status_json(series);
+    ASSERT_EQ(st["jobs"].size(), 9u) << "2 sources, characters, 4 languages, 2 episodes: " << st.dump();
+    std::map<std::string, std::set<std::string>> plans;  // episode -> plans of its jobs
+    for (const auto& j : st["jobs"]) {
+        EXPECT_EQ(j["state"], "done") << j;
+        const std::string job = j["job"];
+        plans[j["episode"].get<std::string>()].insert(job.substr(0, job.find('/')));
+    }
+    ASSERT_EQ(plans["ep1"].size(), 1u);
+    ASSERT_EQ(plans["ep2"].size(), 1u);
+    EXPECT_NE(*plans["ep1"].begin(), *plans["ep2"].begin()) << "ep2's jobs come from the newer plan";
+    EXPECT_EQ(plans[""], plans["ep2"]) << "and so does the characters job";
+}
+
+// The last job `proc` claimed and did not finish.// The last job `proc` claimed and did not finish.// The last job `proc` claimed and did not finish.
 json unfinished_claim(const Spawned& proc) {
     json last;
     std::set<std::string> done;
