@@ -170,7 +170,7 @@ struct FactoryArgs {
 void add_worker_options(CLI::App* cmd, const std::shared_ptr<FactoryArgs>& a) {
     cmd->add_option("--db", a->db, "job store: postgresql://USER@HOST/DB, or a SQLite file (default OUT/.dramaloc-jobs.db)");
     cmd->add_option("--jobs,-j", a->jobs, "jobs at once in this process (default: number of cores)")->check(CLI::Range(0, 1024));
-    cmd->add_option("--threads-per-job", a->threads_per_job, "threads inside each job (default: number of cores)")->check(CLI::Range(0, 1024));
+    cmd->add_option("--threads-per-job", a->threads_per_job, "threads inside each job (default: cores / --jobs, at least 1)")->check(CLI::Range(0, 1024));
     cmd->add_option("--heartbeat", a->heartbeat_s, "seconds between lease renewals; a lease lasts 3 of them")
         ->check(CLI::Range(0.05, 3600.0))
         ->capture_default_str();

@@ -370,11 +370,13 @@ bool anything_left(JobStore& store, const std::string& series, const std::string
 
 int run_worker_pool(JobStore& store, const WorkerOptions& options) {
     const int threads = options.threads > 0 ? options.threads : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
-    // Each job may use every core (lines in parallel): when fewer jobs than threads are
-    // claimable (one episode's phase 1, the tail of a phase) the cores still work.
+    // The cores are shared out between the jobs: with a job per core (the default) each job
+    // runs on one thread. Threads inside jobs as well cost more than they gave: on a series of
+    // 4 × 90 s episodes into 5 languages on 2 cores, 2 jobs of 2 threads took 129 s and
+    // 637 MB, 2 jobs of 1 thread 123 s and 404 MB (bench/factory_bench.sh).
     const int cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
     const auto lease = options.heartbeat * std::max(1, options.missed_heartbeats);
-    Executor executor(store, options.threads_per_job > 0 ? options.threads_per_job : cores, lease);
+    Executor executor(store, options.threads_per_job > 0 ? options.threads_per_job : std::max(1, cores / threads), lease);
     std::atomic<int> completed{0};
     std::atomic<bool> stop{false};
     std::mutex events_mutex;
