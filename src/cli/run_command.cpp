@@ -110,8 +110,9 @@ int report(const std::vector<jobs::JobStatus>& all, const jobs::Plan& plan, doub
         return it != episode_jobs.end() && it->second->state == jobs::JobState::Done;
     };
     for (const auto& j : all) {
-        // A language whose job failed in an episode that was published is among that
-        // episode's failed languages (below), not a failed episode.
+        // A language whose job failed in an episode that was published is not a failed
+        // episode: the episode job tried it once more and lists it in its failed languages
+        // (below) when that failed too.
         if (j.kind == "language" && j.state == jobs::JobState::Failed && published(j.episode)) continue;
         if (j.state == jobs::JobState::Failed || j.state == jobs::JobState::Cancelled) {
             ++failed_jobs;
@@ -336,7 +337,14 @@ void register_factory_commands(CLI::App& app) {
             for (const auto& j : jobs::latest_plan_jobs(*store, series)) {
                 if ((!a->only.empty() && j.episode != a->only[0]) || (!a->lang.empty() && j.language != a->lang)) continue;
                 const jobs::Filter one{series, j.episode, j.language, j.key};
-                n += retry ? store->retry(one) : store->cancel(one);
+                const int changed = retry ? store->retry(one) : store->cancel(one);
+                n += changed;
+                // A language retried after its episode was published without it: the episode
+                // job runs again after it, to publish it.
+                if (retry && changed > 0 && j.kind == "language") {
+                    const auto plan_end = j.key.find('/', j.key.rfind('#'));
+                    store->reset(j.key.substr(0, plan_end) + "/episode/" + j.episode);
+                }
             }
             std::cout << n << (n == 1 ? " job " : " jobs ") << (retry ? "to run again" : "cancelled")
                       << (retry && n > 0 ? "; dramaloc run " + a->series + " (or the workers) will take them" : "") << "\n";

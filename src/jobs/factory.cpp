@@ -54,11 +54,19 @@ std::vector<JobStatus> latest_plan_jobs(JobStore& store, const std::string& seri
     auto all = store.list({series, "", "", ""});
     // SERIES#PLAN/lang/ep1/es -> /lang/ep1/es: the same job in every plan.
     const auto job_of = [](const std::string& key) { return key.substr(key.find('/', key.rfind('#'))); };
-    std::map<std::string, std::int64_t> newest;  // job -> id of its newest row (ids grow)
+    // A row cancelled because a newer plan replaced it loses to any other row of the job: a
+    // plan run again keeps its rows' old ids, so after plans A, B (cut short), A again, the
+    // job's state is A's, not B's cancelled row.
+    const auto superseded = [](const JobStatus& j) {
+        return j.state == JobState::Cancelled && j.error.rfind("superseded", 0) == 0;
+    };
+    std::map<std::string, const JobStatus*> best;  // job -> the row that stands for it
     for (const auto& j : all) {
-        auto& id = newest[job_of(j.key)];
-        id = std::max(id, j.id);
+        const JobStatus*& b = best[job_of(j.key)];
+        if (!b || superseded(*b) > superseded(j) || (superseded(*b) == superseded(j) && j.id > b->id)) b = &j;
     }
+    std::map<std::string, std::int64_t> newest;  // job -> id of that row
+    for (const auto& [job, row] : best) newest[job] = row->id;
     all.erase(std::remove_if(all.begin(), all.end(), [&](const JobStatus& j) { return newest.at(job_of(j.key)) != j.id; }), all.end());
     return all;
 }

@@ -30,7 +30,7 @@
 namespace dramaloc::jobs {
 
 struct WorkerOptions {
-    std::string name;                         // this worker's name in the store (host:pid:thread)
+    std::string name;                         // this worker's name in the store: HOST:PID (threads add /N)
     int threads = 0;                          // jobs at once in this process (0: number of cores)
     int threads_per_job = 0;                  // threads inside each job, for its lines (0: cores / threads, at least 1)
     std::chrono::milliseconds heartbeat{10000};

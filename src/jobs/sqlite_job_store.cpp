@@ -89,7 +89,7 @@ void holder_gone(sqlite3_context* context, int, sqlite3_value** argv) {
         const std::string rest = worker.substr(prefix.size());
         char* end = nullptr;
         const long pid = std::strtol(rest.c_str(), &end, 10);
-        if (end != rest.c_str() && (*end == '\0' || *end == '/')) gone = !process_exists(pid);
+        if (end != rest.c_str() && (*end == '\0' || *end == '/')) gone = pid > 0 && !process_exists(pid);
     }
     sqlite3_result_int(context, gone ? 1 : 0);
 }

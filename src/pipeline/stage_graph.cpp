@@ -47,10 +47,11 @@ std::vector<StageDecl> declare() {
         {StageId::VoiceReference, "voice-reference", 2, P::Source, S::Episode, {"source-script", "decode", "config: clone limits"},
          {{"references.json", "character id -> {file, text, seconds, line_ids} or {reason}"},
           {"reference-N.wav", "WAV 16-bit, a character's cleanest speech", false}},
-         "cut each character's voice reference (cloning synthesizers only)"},
+         "cut each character's voice reference (cloning synthesizers only; after phase 2, keyed on "
+         "the script with the series' speaker ids)"},
         {StageId::SeriesSpeakers, "series-speakers", 1, P::Characters, S::Series, {"source-script"}, {},
          "each episode's speakers mapped to the series' characters (key only; one job per series)"},
-        {StageId::Translate, "translate", 1, P::Language, S::Language, {"series-speakers", "config: translate, glossary, synopsis"},
+        {StageId::Translate, "translate", 1, P::Language, S::Language, {"source-script", "series-speakers", "config: translate, glossary, synopsis"},
          {{"script.json", kScript}},
          "translate every line, keeping ids, times and speakers"},
         {StageId::Synthesize, "synthesize", 1, P::Language, S::Line,
@@ -78,7 +79,8 @@ std::vector<StageDecl> declare() {
         {StageId::BurnIn, "burn-in", 3, P::Language, S::Language, {"episode video", "subtitles", "encode-dub", "hardsubs", "config: removal"},
          {{"burned.mp4", "MP4: subtitles drawn into the picture, the dub"},
           {"removal.json", "how the original subtitles were removed", false}},
-         "draw the subtitles into the picture (after removing the burned-in ones)"},
+         "draw the subtitles into the picture (after removing the burned-in ones); the source "
+         "language's, in the episode job"},
         {StageId::Mux, "mux", 2, P::Episode, S::Episode, {"episode video", "subtitles", "encode-dub"},
          {{"localized.mp4", "MP4: the video, every dub, every subtitle track"}},
          "one MP4 with all languages"},

@@ -2,9 +2,9 @@
 // The stage graph as data: every stage of the pipeline declared once, with its version, the
 // job (phase) it runs in, what it reads, and the files it must leave in its artifact.
 //
-// Keys are computed from a declaration (stage_key), and run_stage refuses an artifact that
-// lacks a declared output, so a stage cannot drift from its declaration without a test
-// failing. `dramaloc stages` prints the graph; docs/design.md shows it and a test keeps the
+// Keys are computed from a declaration (stage_key: its name and version live nowhere else),
+// and run_stage refuses an artifact that lacks a declared output. What a key is made of
+// (`inputs`) is documentation, kept true by review: the code passes the input keys. `dramaloc stages` prints the graph; docs/design.md shows it and a test keeps the
 // two equal. Bumping `version` makes every artifact of the stage (and what depends on it)
 // be made again.
 #include <string>

@@ -260,6 +260,15 @@ TEST(Factory, ALanguageWhoseEngineKeepsFailingIsRetriedThenDeadLetteredAndTheOth
         EXPECT_NE(j["error"].get<std::string>().find("untranslated"), std::string::npos) << j;
     }
     EXPECT_TRUE(seen) << st.dump();
+
+    // The model answers again: `retry --lang fr` and a run publish French too (the episode
+    // job, done without it, runs again after the language).
+    server.accept_language("fr");
+    const auto again = run_dramaloc({"retry", series.string(), "--lang", "fr"});
+    EXPECT_NE(again.out.find("1 job to run again"), std::string::npos) << again.out;
+    const auto rerun = run_dramaloc({"run", series.string(), "-q"});
+    EXPECT_EQ(rerun.exit_code, 0) << rerun.err;
+    EXPECT_TRUE(fs::exists(dir / "out" / "ep1" / "ep1.fr.srt"));
 }
 
 // `status` after a plan of one episode (run -e, edit) shows the whole series: that
@@ -285,7 +294,7 @@ TEST(Factory, StatusAfterAPlanOfOneEpisodeStillShowsEveryEpisode) {
     EXPECT_EQ(plans[""], plans["ep2"]) << "and so does the characters job";
 }
 
-// The last job `proc` claimed and did not finish.// The last job `proc` claimed and did not finish.// The last job `proc` claimed and did not finish.
+// The last job `proc` claimed and did not finish.
 json unfinished_claim(const Spawned& proc) {
     json last;
     std::set<std::string> done;

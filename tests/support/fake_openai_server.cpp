@@ -230,6 +230,11 @@ void FakeOpenAiServer::refuse_language(const std::string& to, const std::string&
     refusals_[to] = prose;
 }
 
+void FakeOpenAiServer::accept_language(const std::string& to) {
+    std::lock_guard lock(mutex_);
+    refusals_.erase(to);
+}
+
 void FakeOpenAiServer::set_latency_ms(int ms) {
     std::lock_guard lock(mutex_);
     latency_ms_ = ms;

@@ -63,6 +63,7 @@ public:
     // Every translation request into `to` is answered with `prose` and no JSON (a model that
     // refuses, or talks instead); other languages are answered as usual.
     void refuse_language(const std::string& to, const std::string& prose);
+    void accept_language(const std::string& to);  // answers `to` as usual again
     void set_latency_ms(int ms);          // added to every answer
     void set_slow_ms(int ms);             // what Fault::Slow waits (default 3000)
     void set_retry_after(std::string v);  // Retry-After of Fault::TooManyRequests (default "1")

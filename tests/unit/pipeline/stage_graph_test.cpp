@@ -61,9 +61,8 @@ TEST(StageGraph, EveryStageIsReadByALaterStageOrStoresAFinalOutput) {
     }
 }
 
-TEST(StageGraph, KeysDependOnTheDeclaredVersionOnly) {
-    // The key is a function of the declaration: the same inputs give the same key, another
-    // stage gives another.
+TEST(StageGraph, KeysDependOnTheStageAndItsInputs) {
+    // The same stage and inputs give the same key; another stage or another input another.
     EXPECT_EQ(stage_key(StageId::Mix, "e", {"a"}, "p"), stage_key(StageId::Mix, "e", {"a"}, "p"));
     EXPECT_NE(stage_key(StageId::Mix, "e", {"a"}, "p"), stage_key(StageId::EncodeDub, "e", {"a"}, "p"));
     EXPECT_NE(stage_key(StageId::Mix, "e", {"a"}, "p"), stage_key(StageId::Mix, "e", {"b"}, "p"));
