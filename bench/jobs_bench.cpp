@@ -16,7 +16,6 @@
 #include <thread>
 #include <vector>
 
-#include "core/subprocess.hpp"
 #include "jobs/job_store.hpp"
 
 using namespace dramaloc::jobs;
@@ -68,7 +67,7 @@ double recovery(const std::string& url, const std::string& prefix, std::chrono::
     if (pid == 0) {
         auto store = open_job_store(url);
         // Named as dramaloc names its workers (HOST:PID/THREAD), so a store can tell its process is gone.
-        const auto c = store->claim(dramaloc::host_name() + ":" + std::to_string(::getpid()) + "/1", heartbeat * 3);
+        const auto c = store->claim(local_worker_name(::getpid()) + "/1", heartbeat * 3);
         (void)!::write(ready[1], "x", 1);
         for (;;) {  // a live worker: heartbeats until killed
             std::this_thread::sleep_for(heartbeat);
@@ -83,7 +82,7 @@ double recovery(const std::string& url, const std::string& prefix, std::chrono::
     ::kill(pid, SIGKILL);
     ::waitpid(pid, nullptr, 0);
     // Another worker looks for work as an idle `dramaloc worker` does (every 500 ms).
-    while (!store->claim(dramaloc::host_name() + ":" + std::to_string(::getpid()), std::chrono::seconds(60))) std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    while (!store->claim(local_worker_name(::getpid()), std::chrono::seconds(60))) std::this_thread::sleep_for(std::chrono::milliseconds(500));
     return seconds_since(killed);
 }
 

@@ -18,7 +18,6 @@
 #include "cli/commands.hpp"
 #include "cli/episodes.hpp"
 #include "core/error.hpp"
-#include "core/subprocess.hpp"
 #include "jobs/factory.hpp"
 #include "pipeline/edits.hpp"
 #include "pipeline/localize.hpp"
@@ -34,8 +33,7 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-// HOST:PID: a job store sees from it whether a worker of its own machine is gone.
-std::string worker_name() { return host_name() + ":" + std::to_string(::getpid()); }
+std::string worker_name() { return jobs::local_worker_name(::getpid()); }
 
 // The store of a series: --db, else OUT/.dramaloc-jobs.db (made by `run`; the other
 // commands say the series has not run when it is not there).
@@ -341,10 +339,7 @@ void register_factory_commands(CLI::App& app) {
                 n += changed;
                 // A language retried after its episode was published without it: the episode
                 // job runs again after it, to publish it.
-                if (retry && changed > 0 && j.kind == "language") {
-                    const auto plan_end = j.key.find('/', j.key.rfind('#'));
-                    store->reset(j.key.substr(0, plan_end) + "/episode/" + j.episode);
-                }
+                if (retry && changed > 0 && j.kind == "language") store->reset(jobs::plan_prefix_of(j.key) + "episode/" + j.episode);
             }
             std::cout << n << (n == 1 ? " job " : " jobs ") << (retry ? "to run again" : "cancelled")
                       << (retry && n > 0 ? "; dramaloc run " + a->series + " (or the workers) will take them" : "") << "\n";

@@ -52,8 +52,8 @@ std::string default_store_url(const fs::path& out_dir) { return "sqlite:" + (out
 
 std::vector<JobStatus> latest_plan_jobs(JobStore& store, const std::string& series) {
     auto all = store.list({series, "", "", ""});
-    // SERIES#PLAN/lang/ep1/es -> /lang/ep1/es: the same job in every plan.
-    const auto job_of = [](const std::string& key) { return key.substr(key.find('/', key.rfind('#'))); };
+    // SERIES#PLAN/lang/ep1/es -> lang/ep1/es: the same job in every plan.
+    const auto job_of = [](const std::string& key) { return key.substr(plan_prefix_of(key).size()); };
     // A row cancelled because a newer plan replaced it loses to any other row of the job: a
     // plan run again keeps its rows' old ids, so after plans A, B (cut short), A again, the
     // job's state is A's, not B's cancelled row.
@@ -65,11 +65,13 @@ std::vector<JobStatus> latest_plan_jobs(JobStore& store, const std::string& seri
         const JobStatus*& b = best[job_of(j.key)];
         if (!b || superseded(*b) > superseded(j) || (superseded(*b) == superseded(j) && j.id > b->id)) b = &j;
     }
-    std::map<std::string, std::int64_t> newest;  // job -> id of that row
-    for (const auto& [job, row] : best) newest[job] = row->id;
-    all.erase(std::remove_if(all.begin(), all.end(), [&](const JobStatus& j) { return newest.at(job_of(j.key)) != j.id; }), all.end());
-    return all;
+    std::vector<JobStatus> out;
+    for (const auto& j : all)
+        if (best.at(job_of(j.key)) == &j) out.push_back(j);
+    return out;
 }
+
+std::string plan_prefix_of(const std::string& key) { return key.substr(0, key.find('/', key.rfind('#')) + 1); }
 
 Plan plan_series(const PlanOptions& options) {
     const auto project = pipeline::load_series_project(options.series_file);

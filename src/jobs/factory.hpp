@@ -83,4 +83,7 @@ std::string default_store_url(const std::filesystem::path& out_dir);
 // as the last plan that had them left them. Empty when the series never ran.
 std::vector<JobStatus> latest_plan_jobs(JobStore& store, const std::string& series);
 
+// The plan part of a job's key (Plan::prefix()): "SERIES#PLAN/" of "SERIES#PLAN/lang/ep1/es".
+std::string plan_prefix_of(const std::string& key);
+
 }  // namespace dramaloc::jobs

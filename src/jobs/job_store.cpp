@@ -5,6 +5,7 @@
 #include <random>
 
 #include "core/error.hpp"
+#include "core/subprocess.hpp"
 #include "jobs/postgres_job_store.hpp"
 #include "jobs/sqlite_job_store.hpp"
 
@@ -26,6 +27,8 @@ std::optional<JobState> job_state_from_string(std::string_view text) noexcept {
         if (text == to_string(s)) return s;
     return std::nullopt;
 }
+
+std::string local_worker_name(long pid) { return host_name() + ":" + std::to_string(pid); }
 
 std::chrono::milliseconds backoff_delay(const BackoffPolicy& policy, int attempt) {
     thread_local std::mt19937_64 random{std::random_device{}()};

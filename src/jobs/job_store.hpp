@@ -79,6 +79,10 @@ struct BackoffPolicy {
 // random factor in [0.5, 1] so that workers failing together do not retry together.
 std::chrono::milliseconds backoff_delay(const BackoffPolicy& policy, int attempt);
 
+// A worker's name as dramaloc gives it: HOST:PID (a process's threads add /N). The SQLite
+// store reads the pid back to tell whether a worker of this machine is gone.
+std::string local_worker_name(long pid);
+
 class JobStore {
 public:
     virtual ~JobStore() = default;

@@ -15,7 +15,6 @@
 #include <pqxx/pqxx>
 
 #include "core/error.hpp"
-#include "core/subprocess.hpp"
 #include "jobs/job_store.hpp"
 #include "support/postgres_server.hpp"
 #include "support/test_support.hpp"
@@ -340,8 +339,8 @@ TEST(SqliteJobStore, AJobOfAWorkerWhoseProcessIsGoneIsTakenOverWithoutWaitingFor
     if (child == 0) _exit(0);
     ::waitpid(child, nullptr, 0);  // a pid no process has now
     // The living worker claims first: a claim made after the dead one would already take it over.
-    const auto alive = store->claim(host_name() + ":" + std::to_string(::getpid()), 3600s);
-    const auto dead = store->claim(host_name() + ":" + std::to_string(child) + "/1", 3600s);
+    const auto alive = store->claim(local_worker_name(::getpid()), 3600s);
+    const auto dead = store->claim(local_worker_name(child) + "/1", 3600s);
     ASSERT_TRUE(dead && alive);
     const auto taken = store->claim("other", 10s);
     ASSERT_TRUE(taken);
