@@ -13,6 +13,7 @@
 #include <optional>
 #include <span>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "core/error.hpp"
@@ -21,6 +22,9 @@ namespace dramaloc::dub {
 namespace {
 
 constexpr double kMinusInfinity = -std::numeric_limits<double>::infinity();
+// dB under the true-peak target the limiter's ceiling starts at: a limiter of sample peaks
+// lets through inter-sample peaks of about this much (a pass more when it was not enough).
+constexpr double kTruePeakMargin = 0.1;
 
 double to_db(double linear) { return linear > 0.0 ? 20.0 * std::log10(linear) : kMinusInfinity; }
 double from_db(double db) { return std::pow(10.0, db / 20.0); }
@@ -112,11 +116,13 @@ struct LoudnessMeter::State {
     }
 };
 
-LoudnessMeter::LoudnessMeter(int channels, int sample_rate, bool true_peak)
-    : channels_(channels), true_peak_(true_peak), state_(std::make_unique<State>()) {
+LoudnessMeter::LoudnessMeter(int channels, int sample_rate, Measure measure)
+    : channels_(channels), measure_(measure), state_(std::make_unique<State>()) {
     if (channels <= 0 || sample_rate <= 0) throw InputError("cannot measure loudness of audio without channels or sample rate");
-    state_->handle = ebur128_init(static_cast<unsigned>(channels), static_cast<unsigned long>(sample_rate),
-                                  true_peak ? EBUR128_MODE_I | EBUR128_MODE_TRUE_PEAK : EBUR128_MODE_I);
+    const int mode = measure == Measure::Both       ? EBUR128_MODE_I | EBUR128_MODE_TRUE_PEAK
+                     : measure == Measure::Loudness ? EBUR128_MODE_I
+                                                    : EBUR128_MODE_TRUE_PEAK;
+    state_->handle = ebur128_init(static_cast<unsigned>(channels), static_cast<unsigned long>(sample_rate), mode);
     if (!state_->handle) throw EngineError("libebur128 could not start (out of memory or unsupported format)");
 }
 
@@ -132,10 +138,12 @@ void LoudnessMeter::add(std::span<const float> interleaved) {
 LoudnessMeasurement LoudnessMeter::result() const {
     LoudnessMeasurement m{kMinusInfinity, kMinusInfinity};
     if (frames_ == 0) return m;
-    double lufs = 0.0;
-    check(ebur128_loudness_global(state_->handle, &lufs), "loudness_global");
-    m.integrated_lufs = std::isfinite(lufs) ? lufs : kMinusInfinity;
-    if (!true_peak_) return m;
+    if (measure_ != Measure::TruePeak) {
+        double lufs = 0.0;
+        check(ebur128_loudness_global(state_->handle, &lufs), "loudness_global");
+        m.integrated_lufs = std::isfinite(lufs) ? lufs : kMinusInfinity;
+    }
+    if (measure_ == Measure::Loudness) return m;
     double peak = 0.0;
     for (unsigned c = 0; c < static_cast<unsigned>(channels_); ++c) {
         double channel_peak = 0.0;
@@ -148,21 +156,23 @@ LoudnessMeasurement LoudnessMeter::result() const {
 
 namespace {
 
-// A LoudnessMeter fed on a thread of its own: the true-peak measurement (4x oversampled) runs
-// beside the pass that makes and writes the signal instead of after it. Measures exactly what
-// the meter would, block for block.
-class BackgroundMeter {
+// A LoudnessMeter fed on a thread of its own, with blocks shared with other such meters;
+// `channel` >= 0 meters that channel of the interleaved blocks alone.
+class MeterThread {
 public:
-    BackgroundMeter(int channels, int rate) : meter_(channels, rate), thread_([this] { work(); }) {}
-    ~BackgroundMeter() { close(); }
-    BackgroundMeter(const BackgroundMeter&) = delete;
-    BackgroundMeter& operator=(const BackgroundMeter&) = delete;
+    using Block = std::shared_ptr<const std::vector<float>>;
+    MeterThread(int channels, int rate, LoudnessMeter::Measure measure, int channel)
+        : channels_(channels), channel_(channel), meter_(channel >= 0 ? 1 : channels, rate, measure),
+          thread_([this] { work(); }) {}
+    ~MeterThread() { close(); }
+    MeterThread(const MeterThread&) = delete;
+    MeterThread& operator=(const MeterThread&) = delete;
 
-    void add(std::span<const float> block) {
+    void add(const Block& block) {
         std::unique_lock lock(mutex_);
         room_.wait(lock, [this] { return queue_.size() < kMaxBlocks || failed_; });
         if (failed_) return;  // result() reports it
-        queue_.emplace_back(block.begin(), block.end());
+        queue_.push_back(block);
         ready_.notify_one();
     }
     LoudnessMeasurement result() {
@@ -182,8 +192,9 @@ private:
         if (thread_.joinable()) thread_.join();
     }
     void work() {
+        std::vector<float> one;
         while (true) {
-            std::vector<float> block;
+            Block block;
             {
                 std::unique_lock lock(mutex_);
                 ready_.wait(lock, [this] { return !queue_.empty() || closed_; });
@@ -193,7 +204,14 @@ private:
                 room_.notify_one();
             }
             try {
-                meter_.add(block);
+                if (channel_ < 0) {
+                    meter_.add(*block);
+                } else {
+                    one.clear();
+                    for (std::size_t i = static_cast<std::size_t>(channel_); i < block->size(); i += static_cast<std::size_t>(channels_))
+                        one.push_back((*block)[i]);
+                    meter_.add(one);
+                }
             } catch (...) {
                 std::lock_guard lock(mutex_);
                 error_ = std::current_exception();
@@ -204,13 +222,39 @@ private:
             }
         }
     }
+    int channels_;
+    int channel_;
     LoudnessMeter meter_;
     std::mutex mutex_;
     std::condition_variable ready_, room_;
-    std::deque<std::vector<float>> queue_;
+    std::deque<Block> queue_;
     bool closed_ = false, failed_ = false;
     std::exception_ptr error_;
     std::thread thread_;  // last: started once everything it uses exists
+};
+
+// Loudness and true peak measured beside the pass that makes and writes the signal: the
+// integrated loudness on one thread, each channel's true peak (the costly part) on one
+// more. Measures exactly what one LoudnessMeter would, block for block.
+class BackgroundMeter {
+public:
+    BackgroundMeter(int channels, int rate) {
+        meters_.push_back(std::make_unique<MeterThread>(channels, rate, LoudnessMeter::Measure::Loudness, -1));
+        for (int c = 0; c < channels; ++c)
+            meters_.push_back(std::make_unique<MeterThread>(channels, rate, LoudnessMeter::Measure::TruePeak, c));
+    }
+    void add(std::span<const float> block) {
+        const auto shared = std::make_shared<const std::vector<float>>(block.begin(), block.end());
+        for (auto& m : meters_) m->add(shared);
+    }
+    LoudnessMeasurement result() {
+        LoudnessMeasurement m{meters_.front()->result().integrated_lufs, kMinusInfinity};
+        for (std::size_t i = 1; i < meters_.size(); ++i) m.true_peak_dbtp = std::max(m.true_peak_dbtp, meters_[i]->result().true_peak_dbtp);
+        return m;
+    }
+
+private:
+    std::vector<std::unique_ptr<MeterThread>> meters_;
 };
 
 // One pass of the streaming normalisation: gain, then (when limiting) the limiter, then a
@@ -266,9 +310,13 @@ NormalizeResult normalize_loudness_streaming(int channels, int sample_rate, cons
                                              const std::function<std::unique_ptr<StreamOutput>()>& open_output,
                                              double target_lufs, double max_true_peak_dbtp) {
     NormalizeResult result;
+    float sample_peak = 0.0f;
     {
-        LoudnessMeter meter(channels, sample_rate, false);  // the gain needs the integrated loudness only
-        replay([&](std::span<const float> block) { meter.add(block); });
+        LoudnessMeter meter(channels, sample_rate, LoudnessMeter::Measure::Loudness);  // the gain needs no true peak
+        replay([&](std::span<const float> block) {
+            meter.add(block);
+            for (const float v : block) sample_peak = std::max(sample_peak, std::abs(v));
+        });
         result.before = meter.result();
     }
     if (!std::isfinite(result.before.integrated_lufs)) {
@@ -280,12 +328,41 @@ NormalizeResult normalize_loudness_streaming(int channels, int sample_rate, cons
     }
     // The rounds of normalize_loudness (gain and limit, then make-up gain), one pass each. The
     // limiter runs from the first pass: below its ceiling it changes nothing, so a signal that
-    // needs no limiting comes out exactly as plain gain would make it, one pass sooner.
+    // needs no limiting comes out exactly as plain gain would make it, one pass sooner. The
+    // limiter keeps sample peaks under its ceiling and the true peak between samples can be a
+    // little higher, so the ceiling starts a little under the target; once a pass has shown
+    // how far over it went, the next round's gain keeps the lowered ceiling.
+    //
+    // When the limiter will act, one cheap pass first (gain and limiter, loudness only: no true
+    // peak, nothing written) tells how much loudness it takes away, so the first full pass
+    // usually has the gain that reaches the target.
     const double base_gain = target_lufs - result.before.integrated_lufs;
     double gain = base_gain;
+    double ceiling_db = max_true_peak_dbtp - kTruePeakMargin;
+    std::optional<std::pair<double, double>> tried;  // a gain and the loudness it gave, for the next step's slope
+    if (to_db(sample_peak) + base_gain > ceiling_db) {
+        LoudnessMeter meter(channels, sample_rate, LoudnessMeter::Measure::Loudness);
+        PeakLimiter limiter(channels, sample_rate, from_db(ceiling_db));
+        const double linear = from_db(base_gain);
+        std::vector<float> gained, limited;
+        replay([&](std::span<const float> block) {
+            gained.assign(block.begin(), block.end());
+            for (float& v : gained) v = static_cast<float>(v * linear);
+            limited.clear();
+            limiter.push(gained, limited);
+            meter.add(limited);
+        });
+        limited.clear();
+        limiter.flush(limited);
+        meter.add(limited);
+        const double estimated = meter.result().integrated_lufs;
+        if (std::isfinite(estimated)) {
+            tried = {base_gain, estimated};
+            gain += std::min(6.0, std::max(0.0, target_lufs - estimated));
+        }
+    }
     PassResult last;
     for (int round = 0; round < 3; ++round) {
-        double ceiling_db = max_true_peak_dbtp;
         last = stream_pass(channels, sample_rate, replay, open_output, gain, ceiling_db, 0.0);
         for (int pass = 0; pass < 3 && last.after.true_peak_dbtp > max_true_peak_dbtp; ++pass) {
             ceiling_db -= std::max(0.0, last.after.true_peak_dbtp - max_true_peak_dbtp) + 0.02;
@@ -298,8 +375,15 @@ NormalizeResult normalize_loudness_streaming(int channels, int sample_rate, cons
         result.after = last.after;
         result.gain_db = gain;
         const double shortfall = target_lufs - result.after.integrated_lufs;
-        if (!result.limited || std::abs(shortfall) < 0.1 || gain + shortfall > base_gain + 6.0) break;
-        gain += shortfall;
+        // The limiter takes back part of each added dB: the step follows the slope the last
+        // two gains showed (a secant step), between 1 dB and 5 dB per dB of shortfall.
+        double slope = 1.0;
+        if (tried && std::abs(gain - tried->first) > 1e-6)
+            slope = std::clamp((result.after.integrated_lufs - tried->second) / (gain - tried->first), 0.2, 1.0);
+        const double step = shortfall / slope;
+        if (!result.limited || std::abs(shortfall) < 0.1 || gain + step > base_gain + 6.0) break;
+        tried = {gain, result.after.integrated_lufs};
+        gain += step;
     }
     last.output->keep();
     return result;

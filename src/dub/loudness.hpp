@@ -40,8 +40,10 @@ void limit_peaks(media::AudioBuffer& audio, double ceiling, double lookahead_ms 
 // Measures a signal fed to it in blocks (interleaved frames).
 class LoudnessMeter {
 public:
-    // `true_peak` false measures the integrated loudness only (true peak is 4x oversampled: costly).
-    LoudnessMeter(int channels, int sample_rate, bool true_peak = true);
+    enum class Measure { Both, Loudness, TruePeak };
+    // Loudness only is cheap; true peak is 4x oversampled (costly) and per channel, so one
+    // meter per channel can measure it beside another (result(): the other figure -infinity).
+    LoudnessMeter(int channels, int sample_rate, Measure measure = Measure::Both);
     ~LoudnessMeter();
     LoudnessMeter(const LoudnessMeter&) = delete;
     LoudnessMeter& operator=(const LoudnessMeter&) = delete;
@@ -51,7 +53,7 @@ public:
 private:
     struct State;  // libebur128's, whose type cannot be declared ahead
     int channels_;
-    bool true_peak_;
+    Measure measure_;
     SampleCount frames_ = 0;
     std::unique_ptr<State> state_;
 };

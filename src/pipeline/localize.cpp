@@ -208,12 +208,44 @@ LanguageQc language_qc(const json& summary) {
     return q;
 }
 
-void publish(const fs::path& from, const fs::path& to) {
-    AtomicFile out(to);
+// What a published copy was made from, and the size and time it had once written: a file
+// whose record still holds is not copied again (a re-render after one edited line copies
+// the one dub that changed, not every language's).
+json published_record(const fs::path& from, const fs::path& to) {
     std::error_code ec;
-    fs::copy_file(from, out.temp_path(), fs::copy_options::overwrite_existing, ec);
-    if (ec) throw IoError("cannot write " + to.string() + ": " + ec.message());
-    out.commit();
+    const auto size = fs::file_size(to, ec);
+    if (ec) return nullptr;
+    const auto time = fs::last_write_time(to, ec);
+    if (ec) return nullptr;
+    const auto since_epoch = std::chrono::file_clock::to_sys(time).time_since_epoch();
+    return {{"from", from.string()},
+            {"size", size},
+            {"mtime_ns", static_cast<long long>(std::chrono::duration_cast<std::chrono::nanoseconds>(since_epoch).count())}};
+}
+
+// Copies an artifact file to its output name atomically, unless `before` (the record of the
+// last run's copy) shows the output already is that artifact. Records the copy in `after`.
+void publish(const fs::path& from, const fs::path& to, const json& before, json& after) {
+    const std::string name = to.filename().string();
+    if (!before.contains(name) || before.at(name) != published_record(from, to)) {
+        AtomicFile out(to);
+        std::error_code ec;
+        fs::copy_file(from, out.temp_path(), fs::copy_options::overwrite_existing, ec);
+        if (ec) throw IoError("cannot write " + to.string() + ": " + ec.message());
+        out.commit();
+    }
+    after[name] = published_record(from, to);
+}
+
+// The copies the last run published into `folder` (its manifest's "published"), or {}.
+json last_published(const fs::path& folder) {
+    try {
+        const json manifest = read_json(folder / "manifest.json");
+        if (manifest.contains("published") && manifest.at("published").is_object()) return manifest.at("published");
+    } catch (const Error&) {
+        // none, or unreadable: everything is copied again
+    }
+    return json::object();
 }
 
 subtitles::RenderStyle burn_style(const media::MediaInfo& info, const std::string& language) {
@@ -397,6 +429,8 @@ EpisodeOutputs localize_episode(const fs::path& episode, const LocalizeOptions& 
     // Publish: subtitle files, dubs, videos, QC and manifest under DIR/NAME/.
     fs::create_directories(result.folder);
     const auto out = [&](const std::string& suffix) { return result.folder / (name + "." + suffix); };
+    const json published_before = last_published(result.folder);
+    json published = json::object();
     const auto write_subs = [&](const std::vector<SubtitleEvent>& events, const std::string& lang) {
         subtitles::SubtitleDocument doc{events, lang, video->width, video->height};
         subtitles::WriteOptions w;
@@ -438,18 +472,18 @@ EpisodeOutputs localize_episode(const fs::path& episode, const LocalizeOptions& 
     }
     for (const auto& l : languages) {
         write_subs(l.events, l.language);
-        publish(l.dub_wav, out(l.language + ".dub.wav"));
+        publish(l.dub_wav, out(l.language + ".dub.wav"), published_before, published);
         result.files.push_back(out(l.language + ".dub.wav"));
         qc["languages"][l.language] = l.qc;
     }
     // A failed language's outputs are not published; qc.json says why.
     if (!result.failed_languages.empty()) qc["failed_languages"] = result.failed_languages;
     if (!mux_dir.empty()) {
-        publish(mux_dir / "localized.mp4", out("localized.mp4"));
+        publish(mux_dir / "localized.mp4", out("localized.mp4"), published_before, published);
         result.files.push_back(out("localized.mp4"));
     }
     for (const auto& [lang, path] : burned) {
-        publish(path, out(lang + ".burned.mp4"));
+        publish(path, out(lang + ".burned.mp4"), published_before, published);
         result.files.push_back(out(lang + ".burned.mp4"));
     }
     write_json(result.folder / "qc.json", qc);
@@ -472,6 +506,7 @@ EpisodeOutputs localize_episode(const fs::path& episode, const LocalizeOptions& 
                      {"failed_languages", result.failed_languages},
                      {"scripts", scripts},
                      {"outputs", outputs},
+                     {"published", published},
                      {"run", log.to_json()},
                      {"wall_seconds", seconds_since(started)}};
     write_json(result.folder / "manifest.json", manifest);

@@ -70,7 +70,7 @@ std::vector<StageDecl> declare() {
         {StageId::Subtitles, "subtitles", 1, P::Language, S::Language, {"spoken-script", "source-script", "config: subtitle rules"},
          {{"events.json", "[SubtitleEvent] (core/script_json)"}},
          "segment the script into subtitle events by the language's rules"},
-        {StageId::Mix, "mix", 2, P::Language, S::Language, {"decode", "speech-regions", "fit", "background stem", "config: mix"},
+        {StageId::Mix, "mix", 3, P::Language, S::Language, {"decode", "speech-regions", "fit", "background stem", "config: mix"},
          {{"dub.wav", "WAV 16-bit, 48 kHz stereo"}, {"mix.json", "{integrated_lufs, true_peak_dbtp, gain_db, limited}"}},
          "place the clips over the ducked background, normalise loudness"},
         {StageId::EncodeDub, "encode-dub", 1, P::Language, S::Language, {"mix"},

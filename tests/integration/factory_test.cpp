@@ -452,6 +452,7 @@ TEST(Factory, AnEditedLineReRendersOnlyWhatDependsOnItAndIsKeptThroughReRunsAndU
     const auto first = outputs(dir / "out");
     const std::string machine = script_line(ep / "ep1.es.script.json", 2)["text"];
     ASSERT_FALSE(machine.empty());
+    const auto fr_dub_written = fs::last_write_time(ep / "ep1.fr.dub.wav");
 
     // `edit`: the line, its clip, the subtitles, the mix and the MP4 are made again, no more.
     r = run_dramaloc({"edit", series.string(), "-e", "ep1", "--lang", "es", "--line", "2", "--text", "¿Dónde queda la estación de tren?",
@@ -466,6 +467,7 @@ TEST(Factory, AnEditedLineReRendersOnlyWhatDependsOnItAndIsKeptThroughReRunsAndU
     const auto edited = outputs(dir / "out");
     for (const auto* same : {"ep1/ep1.fr.srt", "ep1/ep1.fr.dub.wav", "ep1/ep1.en.srt", "ep1/ep1.fr.script.json"})
         EXPECT_EQ(edited.at(same), first.at(same)) << same << " does not depend on the es line";
+    EXPECT_EQ(fs::last_write_time(ep / "ep1.fr.dub.wav"), fr_dub_written) << "an unchanged dub is not copied again";
     for (const auto* changed : {"ep1/ep1.es.srt", "ep1/ep1.es.dub.wav", "ep1/ep1.localized.mp4"})
         EXPECT_NE(edited.at(changed), first.at(changed)) << changed;
     json history = json::parse(read_file(dir / "out" / "edits.json"))["edits"];
@@ -485,8 +487,10 @@ TEST(Factory, AnEditedLineReRendersOnlyWhatDependsOnItAndIsKeptThroughReRunsAndU
     for (auto& l : fr["lines"])
         if (l["id"] == 3) l["text"] = "La maison est immense.";
     write_file(ep / "ep1.fr.script.json", fr.dump(2));
+    write_file(ep / "ep1.es.dub.wav", "spoiled");  // and an output changed by hand
     r = run_dramaloc({"run", series.string()});
     ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(outputs(dir / "out").at("ep1/ep1.es.dub.wav"), edited.at("ep1/ep1.es.dub.wav")) << "published again";
     EXPECT_NE(r.err.find("ep1 fr line 3: edited in ep1.fr.script.json"), std::string::npos) << r.err;
     EXPECT_NE(read_file(ep / "ep1.fr.srt").find("La maison est immense."), std::string::npos);
     EXPECT_EQ(script_line(ep / "ep1.es.script.json", 2)["text"], "¿Dónde queda la estación de tren?") << "the es edit is still there";

@@ -32,6 +32,20 @@ TEST(Loudness, PeaksAreLimitedToTheTruePeakCeiling) {
     EXPECT_NEAR(m.integrated_lufs, -14.0, 1.0);
 }
 
+TEST(Loudness, ALimitedSignalStillReachesTheTargetLoudness) {
+    // Speech-like tone whose peaks stand far over its loudness: the limiter takes loudness
+    // away, and the gain makes it up.
+    media::AudioBuffer audio = test::voiced_tone(150, 6000, 48000, 0.05f);
+    for (std::size_t i = 2400; i < audio.samples.size(); i += 4800)
+        for (std::size_t k = 0; k < 240 && i + k < audio.samples.size(); ++k) audio.samples[i + k] *= 5.0f;
+    const NormalizeResult r = normalize_loudness(audio, -16.0, -1.0);
+    EXPECT_TRUE(r.limited);
+    const LoudnessMeasurement m = measure_loudness(audio);
+    EXPECT_NEAR(m.integrated_lufs, -16.0, 0.1);
+    EXPECT_LE(m.true_peak_dbtp, -1.0);
+    EXPECT_GT(r.gain_db, -16.0 - r.before.integrated_lufs + 0.1) << "more gain than the unlimited signal needs";
+}
+
 TEST(Loudness, LimiterRampsInsteadOfClipping) {
     media::AudioBuffer audio = media::make_sine(200, 1000, 48000, 1, 0.9f);
     limit_peaks(audio, 0.5);
