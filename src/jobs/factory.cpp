@@ -463,7 +463,8 @@ int run_worker_pool(JobStore& store, const WorkerOptions& options) {
                     throw;
                 } catch (const Error& e) {
                     heartbeat.stop();
-                    const bool again = retryable(e);  // the store dead-letters it when its attempts are used up
+                    // The store dead-letters it when it is not to be retried or its attempts are used up.
+                    const bool again = retryable(e) && claim->attempt < claim->max_attempts;
                     if (record([&] { return store.fail(*claim, e.what(), again, options.backoff); }))
                         emit({{"event", "failed"}, {"job", claim->key}, {"kind", claim->kind}, {"episode", claim->episode},
                               {"language", claim->language}, {"worker", name}, {"error", e.what()}, {"retryable", again},

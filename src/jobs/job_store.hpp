@@ -47,6 +47,7 @@ struct Claim {
     std::int64_t id = 0;
     std::int64_t fence = 0;  // the fencing token of this claim
     int attempt = 0;         // 1 for the first
+    int max_attempts = 0;    // the job is dead-lettered when attempt `max_attempts` fails
     std::string key, kind, series, episode, language, payload;
 };
 

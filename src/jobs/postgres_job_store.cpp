@@ -101,7 +101,7 @@ public:
                     "error = CASE WHEN j.state = 'running' THEN 'worker ' || j.worker || ' stopped renewing its lease' ELSE j.error END, "
                     "state = 'running', fence = j.fence + 1, attempts = j.attempts + 1, worker = $1, holder_pid = pg_backend_pid(), "
                     "lease_until = " + kNow + " + $2, started_ms = " + kNow + " FROM next WHERE j.id = next.id "
-                    "RETURNING j.id, j.fence, j.attempts, j.key, j.kind, j.series, j.episode, j.language, j.payload",
+                    "RETURNING j.id, j.fence, j.attempts, j.key, j.kind, j.series, j.episode, j.language, j.payload, j.max_attempts",
                 worker, static_cast<long long>(lease.count()), key_prefix);
             if (r.empty()) return std::nullopt;
             Claim c;
@@ -114,6 +114,7 @@ public:
             c.episode = r[0][6].as<std::string>();
             c.language = r[0][7].as<std::string>();
             c.payload = r[0][8].as<std::string>();
+            c.max_attempts = r[0][9].as<int>();
             return c;
         });
     }

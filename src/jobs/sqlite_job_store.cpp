@@ -151,7 +151,7 @@ public:
                        "UPDATE dramaloc_jobs SET "
                        "error = CASE WHEN state = 'running' THEN 'worker ' || worker || ' stopped renewing its lease' ELSE error END, "
                        "state = 'running', fence = fence + 1, attempts = attempts + 1, worker = ?2, lease_until = ?3, started_ms = ?4 "
-                       "WHERE id = ?1 RETURNING id, fence, attempts, key, kind, series, episode, language, payload");
+                       "WHERE id = ?1 RETURNING id, fence, attempts, key, kind, series, episode, language, payload, max_attempts");
         take.bind(1, id).bind(2, worker).bind(3, now + lease.count()).bind(4, now);
         if (!take.step()) throw std::logic_error("job store: a job picked in a transaction vanished");
         Claim c;
@@ -164,6 +164,7 @@ public:
         c.episode = take.text(6);
         c.language = take.text(7);
         c.payload = take.text(8);
+        c.max_attempts = static_cast<int>(take.integer(9));
         while (take.step()) {
         }
         t.commit();
