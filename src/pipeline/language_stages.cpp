@@ -122,82 +122,22 @@ LanguageResult localize_language(StageContext& context, const SourceAnalysis& so
                                  const LocalizeOptions& options, const subtitles::SubtitleRules& rules, FrameRate fps) {
     LanguageResult out;
     out.language = language;
-    if (options.on_stage) options.on_stage(language + ": translate " + std::to_string(source.script.lines.size()) + " lines");
-
-    // 1. Translate, keeping ids, times and speakers.
     auto translator = engines::make_translator(options.translate_engine);
-    const std::string translate_key =
-        stage_key(StageId::Translate, translator->version(), {source.script_key}, source.script.language + ">" + language + glossary_parameters(options, language));
-    const fs::path translate_dir =
-        run_stage(context, {StageId::Translate, language, translator->version(), translate_key}, [&](const fs::path& dir) {
-            std::vector<std::string> texts;
-            for (const auto& line : source.script.lines) texts.push_back(line.text);
-            engines::TranslationContext translation_context;
-            translation_context.series = options.series.get();
-            for (const auto& line : source.script.lines) {
-                translation_context.speakers.push_back(line.speaker);
-                translation_context.durations.push_back(line.duration());
-            }
-            const auto translated = translator->translate(texts, source.script.language, language, translation_context);
-            // Not stored when it fails: the next run asks the engine again.
-            require_translated(source.script, translated, language, *translator, options);
-            Script target{language, {}};
-            for (std::size_t i = 0; i < source.script.lines.size(); ++i) {
-                Line line = source.script.lines[i];
-                line.text = translated.at(i);
-                line.words.clear();
-                line.origin = LineOrigin::Translation;
-                target.lines.push_back(std::move(line));
-            }
-            write_script_json(dir / "script.json", target);
-        });
-    out.script = read_script_json(translate_dir / "script.json");
-    {  // again for a stored translation, against today's [qc] max_untranslated
-        std::vector<std::string> texts;
-        for (const auto& line : out.script.lines) texts.push_back(line.text);
-        require_translated(source.script, texts, language, *translator, options);
-    }
-    // People's edits (pipeline/edits.hpp) replace their lines' text: what is keyed by that
-    // text is made again, every other line's work comes from the store.
-    const std::size_t count = out.script.lines.size();
-    std::vector<bool> edited(count, false);
-    json edit_findings = json::array();
-    for (const auto& line : out.script.lines) out.machine.push_back(line.text);
-    if (const auto edits = options.edits.find(language); edits != options.edits.end())
-        for (const auto& [id, e] : edits->second) {
-            const auto at = std::find_if(out.script.lines.begin(), out.script.lines.end(), [id = id](const Line& l) { return l.id == id; });
-            if (at == out.script.lines.end()) {
-                edit_findings.push_back(finding("edit_orphaned", "warning", id, 0, 0,
-                                                "line " + std::to_string(id) + " was edited, but the " + language + " script has no line " +
-                                                    std::to_string(id) + " any more (its source changed): the edit is kept, not applied"));
-                continue;
-            }
-            if (at->text != e.machine)
-                edit_findings.push_back(finding("edit_upstream_changed", "warning", id, 0, 0,
-                                                "line " + std::to_string(id) + ": the machine translation is now \"" + at->text +
-                                                    "\" (it was \"" + e.machine + "\" when edited); the edit \"" + e.text +
-                                                    "\" is kept (dramaloc edit --revert takes the new translation)"));
-            at->text = e.text;
-            at->origin = LineOrigin::Manual;
-            edited[static_cast<std::size_t>(at - out.script.lines.begin())] = true;
-        }
-
-    // 2. Synthesize and fit each line; lines run in parallel (the engine serialises what it
-    //    must). A dub that does not fit even at the speed bound has its line shortened by the
-    //    translator, when it can, and is made again (fit.shorten_rounds rounds at most).
     auto tts = engines::make_synthesizer(options.tts_engine);
-    const auto voices = assign_voices(source.characters, language, *tts);
-    // A cloning synthesizer hears each character's reference clip: its content and transcript
-    // are part of every clip's key.
+    // The walk's state: what each stage leaves for the next.
+    std::string translate_key;
+    std::size_t count = 0;
+    std::vector<bool> edited;   // per line: a person's text
+    json edit_findings = json::array();
+    std::map<std::string, std::string> voices;
     struct Reference {
         std::string audio, text, hash;
     };
     std::map<std::string, Reference> references;
-    if (options.tts_engine.clone)
-        for (const auto& c : source.characters)
-            if (!c.reference_audio.empty()) references[c.id] = {c.reference_audio, c.reference_text, context.hashes.hash(c.reference_audio)};
-    const std::string fit_parameters = json{options.fit.min_speed, options.fit.max_speed, options.fit.fill_slot}.dump();
+    std::string fit_parameters;
     struct Fitted {
+        std::string synth_key;
+        fs::path clip_dir;
         std::string key;
         media::AudioBuffer audio;
         json result;
@@ -205,120 +145,219 @@ LanguageResult localize_language(StageContext& context, const SourceAnalysis& so
         std::string shorten_key;    // the last shortening's key, when there was one
         json rounds = json::array();
     };
-    std::vector<Fitted> fitted(count);
-    const int rounds = translator->can_shorten() ? options.fit.shorten_rounds : 0;
-    if (options.on_stage) options.on_stage(language + ": synthesize and fit " + std::to_string(count) + " lines");
-    parallel_for(count, resolve_jobs(options.jobs), [&](std::size_t, std::size_t i) {
-        const Line& line = out.script.lines[i];
-        const std::string scope = language + "/line " + std::to_string(line.id);
-        const std::string voice = voices.count(line.speaker) ? voices.at(line.speaker) : voices.at("");
+    std::vector<Fitted> fitted;
+    int rounds = 0;
+    std::string spoken_key;
+    std::vector<dub::ClipPlacement> placements;
+    std::vector<TimeMs> shifted;
+    json mix_report;
+    StageSteps steps;
+
+    // Translate, keeping ids, times and speakers; people's edits (pipeline/edits.hpp) then
+    // replace their lines' text: what is keyed by that text is made again, every other line's
+    // work comes from the store.
+    steps[StageId::Translate].run = [&] {
+        if (options.on_stage) options.on_stage(language + ": translate " + std::to_string(source.script.lines.size()) + " lines");
+        translate_key =
+            stage_key(StageId::Translate, translator->version(), {source.script_key}, source.script.language + ">" + language + glossary_parameters(options, language));
+        const fs::path translate_dir =
+            run_stage(context, {StageId::Translate, language, translator->version(), translate_key}, [&](const fs::path& dir) {
+                std::vector<std::string> texts;
+                for (const auto& line : source.script.lines) texts.push_back(line.text);
+                engines::TranslationContext translation_context;
+                translation_context.series = options.series.get();
+                for (const auto& line : source.script.lines) {
+                    translation_context.speakers.push_back(line.speaker);
+                    translation_context.durations.push_back(line.duration());
+                }
+                const auto translated = translator->translate(texts, source.script.language, language, translation_context);
+                // Not stored when it fails: the next run asks the engine again.
+                require_translated(source.script, translated, language, *translator, options);
+                Script target{language, {}};
+                for (std::size_t i = 0; i < source.script.lines.size(); ++i) {
+                    Line line = source.script.lines[i];
+                    line.text = translated.at(i);
+                    line.words.clear();
+                    line.origin = LineOrigin::Translation;
+                    target.lines.push_back(std::move(line));
+                }
+                write_script_json(dir / "script.json", target);
+            });
+        out.script = read_script_json(translate_dir / "script.json");
+        {  // again for a stored translation, against today's [qc] max_untranslated
+            std::vector<std::string> texts;
+            for (const auto& line : out.script.lines) texts.push_back(line.text);
+            require_translated(source.script, texts, language, *translator, options);
+        }
+        count = out.script.lines.size();
+        edited.assign(count, false);
+        for (const auto& line : out.script.lines) out.machine.push_back(line.text);
+        if (const auto edits = options.edits.find(language); edits != options.edits.end())
+            for (const auto& [id, e] : edits->second) {
+                const auto at = std::find_if(out.script.lines.begin(), out.script.lines.end(), [id = id](const Line& l) { return l.id == id; });
+                if (at == out.script.lines.end()) {
+                    edit_findings.push_back(finding("edit_orphaned", "warning", id, 0, 0,
+                                                    "line " + std::to_string(id) + " was edited, but the " + language + " script has no line " +
+                                                        std::to_string(id) + " any more (its source changed): the edit is kept, not applied"));
+                    continue;
+                }
+                if (at->text != e.machine)
+                    edit_findings.push_back(finding("edit_upstream_changed", "warning", id, 0, 0,
+                                                    "line " + std::to_string(id) + ": the machine translation is now \"" + at->text +
+                                                        "\" (it was \"" + e.machine + "\" when edited); the edit \"" + e.text +
+                                                        "\" is kept (dramaloc edit --revert takes the new translation)"));
+                at->text = e.text;
+                at->origin = LineOrigin::Manual;
+                edited[static_cast<std::size_t>(at - out.script.lines.begin())] = true;
+            }
+        // Lines are synthesized and fitted in parallel (the engine serialises what it must): the
+        // voices, references and fit settings they share.
+        voices = assign_voices(source.characters, language, *tts);
+        // A cloning synthesizer hears each character's reference clip: its content and transcript
+        // are part of every clip's key.
+        if (options.tts_engine.clone)
+            for (const auto& c : source.characters)
+                if (!c.reference_audio.empty()) references[c.id] = {c.reference_audio, c.reference_text, context.hashes.hash(c.reference_audio)};
+        fit_parameters = json{options.fit.min_speed, options.fit.max_speed, options.fit.fill_slot}.dump();
+        fitted.assign(count, Fitted{});
+        rounds = translator->can_shorten() ? options.fit.shorten_rounds : 0;
+        if (options.on_stage) options.on_stage(language + ": synthesize and fit " + std::to_string(count) + " lines");
+    };
+
+    // Per line: what it is called in the run log, and the room its clip has after its end.
+    const auto scope_of = [&](std::size_t i) { return language + "/line " + std::to_string(out.script.lines[i].id); };
+    const auto available_after = [&](std::size_t i) {
         const TimeMs next_start = i + 1 < count ? out.script.lines[i + 1].start : source.duration_ms;
-        const TimeMs available_after = std::max<TimeMs>(0, next_start - line.end - kClipGapMs);
-        const auto synthesize_and_fit = [&](const std::string& text, Fitted& f) {
-            const auto reference = references.find(line.speaker);
-            const bool cloned = reference != references.end();
-            const std::string synth_key =
-                cloned ? stage_key(StageId::Synthesize, tts->version(), {reference->second.hash}, json{voice, text, reference->second.text}.dump())
-                       : stage_key(StageId::Synthesize, tts->version(), {}, json{voice, text}.dump());
-            const fs::path clip_dir = run_stage(context, {StageId::Synthesize, scope, tts->version(), synth_key}, [&](const fs::path& dir) {
-                engines::VoiceSpec spec;
-                spec.language = language;
-                spec.voice = voice;
-                if (cloned) spec.reference_audio = reference->second.audio, spec.reference_text = reference->second.text;
-                media::write_wav(dir / "clip.wav", tts->synthesize(text, spec), media::WavSampleFormat::Float32);
-            });
-            f.key = stage_key(StageId::Fit, "rubberband-r3", {synth_key}, json{line.duration(), available_after, fit_parameters}.dump());
-            const fs::path fit_dir = run_stage(context, {StageId::Fit, scope, "rubberband-r3", f.key}, [&](const fs::path& dir) {
-                const auto clip = media::read_wav(clip_dir / "clip.wav");
-                const auto result = dub::fit_clip_to_slot(clip, line.duration(), available_after, options.fit);
-                media::write_wav(dir / "fitted.wav", result.audio, media::WavSampleFormat::Float32);
-                write_json(dir / "fit.json", {{"speed", result.speed}, {"overflow_ms", result.overflow_ms},
-                                              {"borrowed_ms", result.borrowed_ms}, {"fits", result.fits}});
-            });
-            f.audio = media::read_wav(fit_dir / "fitted.wav");
-            f.result = read_json(fit_dir / "fit.json");
-            f.text = text;
-        };
+        return std::max<TimeMs>(0, next_start - out.script.lines[i].end - kClipGapMs);
+    };
+    // Speak `text` as line i's character.
+    const auto synthesize = [&](std::size_t i, const std::string& text) {
+        const Line& line = out.script.lines[i];
         Fitted& f = fitted[i];
-        synthesize_and_fit(line.text, f);
-        // A line a person wrote is theirs: it is not shortened (QC reports the overflow).
+        const std::string voice = voices.count(line.speaker) ? voices.at(line.speaker) : voices.at("");
+        const auto reference = references.find(line.speaker);
+        const bool cloned = reference != references.end();
+        f.synth_key =
+            cloned ? stage_key(StageId::Synthesize, tts->version(), {reference->second.hash}, json{voice, text, reference->second.text}.dump())
+                   : stage_key(StageId::Synthesize, tts->version(), {}, json{voice, text}.dump());
+        f.clip_dir = run_stage(context, {StageId::Synthesize, scope_of(i), tts->version(), f.synth_key}, [&](const fs::path& dir) {
+            engines::VoiceSpec spec;
+            spec.language = language;
+            spec.voice = voice;
+            if (cloned) spec.reference_audio = reference->second.audio, spec.reference_text = reference->second.text;
+            media::write_wav(dir / "clip.wav", tts->synthesize(text, spec), media::WavSampleFormat::Float32);
+        });
+        f.text = text;
+    };
+    // Stretch or squeeze line i's clip into its slot.
+    const auto fit = [&](std::size_t i) {
+        const Line& line = out.script.lines[i];
+        Fitted& f = fitted[i];
+        f.key = stage_key(StageId::Fit, "rubberband-r3", {f.synth_key}, json{line.duration(), available_after(i), fit_parameters}.dump());
+        const fs::path fit_dir = run_stage(context, {StageId::Fit, scope_of(i), "rubberband-r3", f.key}, [&](const fs::path& dir) {
+            const auto clip = media::read_wav(f.clip_dir / "clip.wav");
+            const auto result = dub::fit_clip_to_slot(clip, line.duration(), available_after(i), options.fit);
+            media::write_wav(dir / "fitted.wav", result.audio, media::WavSampleFormat::Float32);
+            write_json(dir / "fit.json", {{"speed", result.speed}, {"overflow_ms", result.overflow_ms},
+                                          {"borrowed_ms", result.borrowed_ms}, {"fits", result.fits}});
+        });
+        f.audio = media::read_wav(fit_dir / "fitted.wav");
+        f.result = read_json(fit_dir / "fit.json");
+    };
+    steps[StageId::Synthesize].per_line = [&](std::size_t i) { synthesize(i, out.script.lines[i].text); };
+    steps[StageId::Fit].per_line = fit;
+    // A dub that does not fit even at the speed bound has its line shortened by the translator,
+    // when it can, and is made again (fit.shorten_rounds rounds at most). A line a person wrote
+    // is theirs: it is not shortened (QC reports the overflow).
+    steps[StageId::Shorten].per_line = [&](std::size_t i) {
+        const Line& line = out.script.lines[i];
+        Fitted& f = fitted[i];
         for (int round = 1; round <= rounds && !edited[i] && !f.result.at("fits").get<bool>(); ++round) {
             // The clip at the speed bound overruns by overflow_ms: ask for that much less text.
-            const auto room = static_cast<double>(line.duration() + available_after);
+            const auto room = static_cast<double>(line.duration() + available_after(i));
             const double share = room / (room + f.result.at("overflow_ms").get<double>());
             const auto characters = static_cast<double>(subtitles::grapheme_count(f.text));  // Thai and Arabic marks are no characters
             const int target = std::max(4, static_cast<int>(characters * share * 0.9));
             const std::string key = stage_key(StageId::Shorten, translator->version(), {translate_key}, json{line.id, f.text, target}.dump());
-            const fs::path dir = run_stage(context, {StageId::Shorten, scope, translator->version(), key}, [&](const fs::path& d) {
+            const fs::path dir = run_stage(context, {StageId::Shorten, scope_of(i), translator->version(), key}, [&](const fs::path& d) {
                 const auto shorter = translator->shorten(f.text, language, target);
                 write_json(d / "shorten.json", {{"text", shorter ? json(*shorter) : json(nullptr)}});
             });
             const json answer = read_json(dir / "shorten.json").at("text");
             if (answer.is_null()) break;  // the engine had nothing usable: QC reports the overflow
             const std::string before = f.text;
-            synthesize_and_fit(answer.get<std::string>(), f);
+            synthesize(i, answer.get<std::string>());
+            fit(i);
             f.shorten_key = key;
             f.rounds.push_back({{"round", round}, {"max_chars", target}, {"from", before}, {"text", f.text},
                                 {"fits", f.result.at("fits")}, {"overflow_ms", f.result.at("overflow_ms")}});
         }
-    });
+    };
 
-    // 3. Subtitles, of what is spoken (shortened lines included).
-    std::string spoken_key = translate_key;
-    for (std::size_t i = 0; i < count; ++i) {
-        if (edited[i]) spoken_key = stage_key(StageId::SpokenScript, "", {spoken_key}, json{out.script.lines[i].id, fitted[i].text}.dump());
-        if (fitted[i].shorten_key.empty()) continue;
-        out.script.lines[i].text = fitted[i].text;
-        spoken_key = stage_key(StageId::SpokenScript, "", {spoken_key, fitted[i].shorten_key});
-    }
-    out.events = segment_stage(context, out.script, spoken_key, rules, fps, out.subtitles_key);
-    const auto& lines = out.script.lines;
-
-    // 4. Place: each clip at its line's start, pushed later only if the previous clip
-    //    overflowed into it (clips never overlap).
-    std::vector<dub::ClipPlacement> placements;
-    std::vector<TimeMs> shifted(lines.size(), 0);
-    TimeMs previous_end = 0;
-    for (std::size_t i = 0; i < lines.size(); ++i) {
-        TimeMs start = lines[i].start;
-        if (!placements.empty() && start < previous_end + kClipGapMs) {
-            shifted[i] = previous_end + kClipGapMs - start;
-            start += shifted[i];
+    // What is spoken: the translation, people's edits, shortened lines.
+    steps[StageId::SpokenScript].run = [&] {
+        spoken_key = translate_key;
+        for (std::size_t i = 0; i < count; ++i) {
+            if (edited[i]) spoken_key = stage_key(StageId::SpokenScript, "", {spoken_key}, json{out.script.lines[i].id, fitted[i].text}.dump());
+            if (fitted[i].shorten_key.empty()) continue;
+            out.script.lines[i].text = fitted[i].text;
+            spoken_key = stage_key(StageId::SpokenScript, "", {spoken_key, fitted[i].shorten_key});
         }
-        placements.push_back({start, &fitted[i].audio});
-        previous_end = start + fitted[i].audio.duration_ms();
-    }
+    };
+    // Subtitles, of what is spoken (shortened lines included).
+    steps[StageId::Subtitles].run = [&] { out.events = segment_stage(context, out.script, spoken_key, rules, fps, out.subtitles_key); };
 
-    // 5. Mix.
-    if (options.on_stage) options.on_stage(language + ": mix");
-    std::string placement_parameters;
-    for (std::size_t i = 0; i < lines.size(); ++i) placement_parameters += fitted[i].key + "@" + std::to_string(placements[i].start) + ";";
-    const auto& m = options.mix;
-    const std::string stem_key = options.background_stem ? context.hashes.hash(*options.background_stem) : "";
-    const std::string mix_engine = std::string("dramaloc-mix ") + kVersion;  // our own code, so our version
-    out.dub_key = stage_key(StageId::Mix, mix_engine, {source.audio_key, source.regions_key, stem_key},
-                            placement_parameters + json{m.duck_db, m.attack_ms, m.release_ms, m.centre_removal_for_stereo,
-                                                        m.target_lufs, m.max_true_peak, m.sample_rate}.dump());
-    const fs::path mix_dir = run_stage(context, {StageId::Mix, language, mix_engine, out.dub_key}, [&](const fs::path& dir) {
-        std::vector<dub::SpeechRegionMs> speech;
-        for (const auto& r : source.regions) speech.push_back({r.start, r.end});
-        const fs::path* stem = options.background_stem ? &*options.background_stem : nullptr;
-        const auto result = dub::mix_dub_to_wav(source.original_wav, speech, placements, stem, options.mix, dir / "dub.wav");
-        // The loudness of the mix as written, for QC (measured while it was written).
-        const auto finite_or_null = [](double v) { return std::isfinite(v) ? json(v) : json(nullptr); };
-        write_json(dir / "mix.json", {{"integrated_lufs", finite_or_null(result.after.integrated_lufs)},
-                                      {"true_peak_dbtp", finite_or_null(result.after.true_peak_dbtp)},
-                                      {"gain_db", result.gain_db}, {"limited", result.limited}});
-    });
-    out.dub_wav = mix_dir / "dub.wav";
-    const json mix_report = read_json(mix_dir / "mix.json");
+    // Mix: each clip at its line's start, pushed later only if the previous clip overflowed
+    // into it (clips never overlap), over the ducked background.
+    steps[StageId::Mix].run = [&] {
+        const auto& lines = out.script.lines;
+        shifted.assign(lines.size(), 0);
+        TimeMs previous_end = 0;
+        for (std::size_t i = 0; i < lines.size(); ++i) {
+            TimeMs start = lines[i].start;
+            if (!placements.empty() && start < previous_end + kClipGapMs) {
+                shifted[i] = previous_end + kClipGapMs - start;
+                start += shifted[i];
+            }
+            placements.push_back({start, &fitted[i].audio});
+            previous_end = start + fitted[i].audio.duration_ms();
+        }
+        if (options.on_stage) options.on_stage(language + ": mix");
+        std::string placement_parameters;
+        for (std::size_t i = 0; i < lines.size(); ++i) placement_parameters += fitted[i].key + "@" + std::to_string(placements[i].start) + ";";
+        const auto& m = options.mix;
+        const std::string stem_key = options.background_stem ? context.hashes.hash(*options.background_stem) : "";
+        const std::string mix_engine = std::string("dramaloc-mix ") + kVersion;  // our own code, so our version
+        out.dub_key = stage_key(StageId::Mix, mix_engine, {source.audio_key, source.regions_key, stem_key},
+                                placement_parameters + json{m.duck_db, m.attack_ms, m.release_ms, m.centre_removal_for_stereo,
+                                                            m.target_lufs, m.max_true_peak, m.sample_rate}.dump());
+        const fs::path mix_dir = run_stage(context, {StageId::Mix, language, mix_engine, out.dub_key}, [&](const fs::path& dir) {
+            std::vector<dub::SpeechRegionMs> speech;
+            for (const auto& r : source.regions) speech.push_back({r.start, r.end});
+            const fs::path* stem = options.background_stem ? &*options.background_stem : nullptr;
+            const auto result = dub::mix_dub_to_wav(source.original_wav, speech, placements, stem, options.mix, dir / "dub.wav");
+            // The loudness of the mix as written, for QC (measured while it was written).
+            const auto finite_or_null = [](double v) { return std::isfinite(v) ? json(v) : json(nullptr); };
+            write_json(dir / "mix.json", {{"integrated_lufs", finite_or_null(result.after.integrated_lufs)},
+                                          {"true_peak_dbtp", finite_or_null(result.after.true_peak_dbtp)},
+                                          {"gain_db", result.gain_db}, {"limited", result.limited}});
+        });
+        out.dub_wav = mix_dir / "dub.wav";
+        mix_report = read_json(mix_dir / "mix.json");
+    };
     // Encoded once, here (in parallel with the other languages): every video made with this
     // dub copies it, so an edit of one language re-encodes that language alone.
-    const std::string aac_key = stage_key(StageId::EncodeDub, "ffmpeg-aac", {out.dub_key});
-    const fs::path aac_dir = run_stage(context, {StageId::EncodeDub, language, "ffmpeg-aac", aac_key}, [&](const fs::path& dir) {
-        media::encode_audio_m4a(out.dub_wav, dir / "dub.m4a", language);
-    });
-    out.dub_m4a = aac_dir / "dub.m4a";
+    steps[StageId::EncodeDub].run = [&] {
+        const std::string aac_key = stage_key(StageId::EncodeDub, "ffmpeg-aac", {out.dub_key});
+        const fs::path aac_dir = run_stage(context, {StageId::EncodeDub, language, "ffmpeg-aac", aac_key}, [&](const fs::path& dir) {
+            media::encode_audio_m4a(out.dub_wav, dir / "dub.m4a", language);
+        });
+        out.dub_m4a = aac_dir / "dub.m4a";
+    };
+
+    run_stages({StagePhase::Language}, steps, source.script.lines.size(), resolve_jobs(options.jobs));
+    const auto& lines = out.script.lines;
+    const auto& m = options.mix;
 
     // 6. QC: subtitle rules, fit, loudness of the final mix as written, untranslated lines.
     json findings = edit_findings;

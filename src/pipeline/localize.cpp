@@ -334,81 +334,89 @@ EpisodeOutputs localize_episode(const fs::path& episode, const LocalizeOptions& 
     for (const auto& lang : options.burn_in_languages)
         if (!result.failed_languages.count(lang)) burn_in.push_back(lang);
 
-    // Mux: the input video copied, the original audio, one dub and one subtitle track per language
-    // (nothing to mux when only the source script was asked for).
-    if (options.on_stage && !languages.empty()) options.on_stage("mux");
-    std::string mux_parameters;
-    for (const auto& l : languages) mux_parameters += l.dub_key + "," + l.subtitles_key + ";";
-    const std::string mux_key = stage_key(StageId::Mux, "ffmpeg", {source.input_key, source_events_key}, mux_parameters);
+    // The episode's stages. Mux: the input video copied, the original audio, one dub and one
+    // subtitle track per language (nothing to mux when only the source script was asked for, nor
+    // in a factory job that does not publish).
     fs::path mux_dir;
-    if (!languages.empty() && options.publish) mux_dir = run_stage(context, {StageId::Mux, "episode", "ffmpeg", mux_key}, [&](const fs::path& dir) {
-        std::vector<media::AudioTrackSpec> audio;
-        std::vector<media::SubtitleTrackSpec> subs;
-        subs.push_back({source_events, source.script.language, language_title(source.script.language, "(original)")});
-        for (std::size_t i = 0; i < languages.size(); ++i) {
-            media::AudioTrackSpec track;
-            track.encoded_file = languages[i].dub_m4a;  // encoded once, copied
-            track.language = languages[i].language;
-            track.title = language_title(languages[i].language, "dub");
-            track.is_default = i == 0;
-            audio.push_back(track);
-            subs.push_back({languages[i].events, languages[i].language, language_title(languages[i].language, "subtitles")});
-        }
-        media::MuxOptions mux_options;
-        mux_options.original_audio_title = language_title(source.script.language, "(original)");
-        media::mux_localized_mp4(episode, dir / "localized.mp4", audio, subs, mux_options);
-    });
-
-    // Burned-in versions: subtitles painted with libass, H.264 re-encoded, that language's dub.
     std::vector<std::pair<std::string, fs::path>> burned;
     json removals = json::object();
-    for (const auto& lang : burn_in) {
-        const bool is_source = lang == source.script.language;
-        const LanguageResult* l = nullptr;
-        for (const auto& r : languages) if (r.language == lang) l = &r;
-        const auto& events = l ? l->events : source_events;
-        const bool remove = options.remove_hardsubs;
-        const std::string removal_parameters =
-            remove ? std::string(hardsubs::to_string(options.removal.method)) + "/" + std::to_string(options.removal.inpaint_radius) + "/" +
-                         std::to_string(options.removal.inpaint_budget_ms)
-                   : "";
-        const std::string burn_key = stage_key(StageId::BurnIn, "libass+x264", {source.input_key, l ? l->subtitles_key : source_events_key,
-                                                                               l ? l->dub_key : "", remove ? source.hardsubs_key : ""},
-                                               removal_parameters);
-        if (options.on_stage) options.on_stage(lang + ": burn in subtitles");
-        const fs::path dir = run_stage(context, {StageId::BurnIn, lang, "libass+x264", burn_key}, [&](const fs::path& d) {
-            subtitles::SubtitleRenderer renderer(video->width, video->height, burn_style(info, lang));
-            renderer.set_events(events, lang);
-            const fs::path painted = d / "painted.mp4";
-            std::optional<hardsubs::HardsubRemover> remover;
-            if (remove) remover.emplace(source.hardsubs->band, source.hardsubs->segments, options.removal);
-            media::transcode_video(episode, painted, [&](media::VideoFrameRgb& frame, TimeMs pts) {
-                if (remover) remover->clean(frame.pixels, frame.width, frame.height, frame.stride, frame.index);
-                renderer.render(pts, frame.pixels, frame.stride);
-            });
-            if (remover) {
-                const auto& r = remover->report();
-                write_json(d / "removal.json", {{"method", r.method}, {"frames", r.frames_seen}, {"frames_cleaned", r.frames_cleaned},
-                                                {"inpaint_ms_per_frame", r.inpaint_ms_per_frame},
-                                                {"blur_ms_per_frame", r.blur_ms_per_frame}});
+    StageSteps steps;
+    steps[StageId::Mux].run = [&] {
+        if (languages.empty() || !options.publish) return;
+        if (options.on_stage) options.on_stage("mux");
+        std::string mux_parameters;
+        for (const auto& l : languages) mux_parameters += l.dub_key + "," + l.subtitles_key + ";";
+        const std::string mux_key = stage_key(StageId::Mux, "ffmpeg", {source.input_key, source_events_key}, mux_parameters);
+        mux_dir = run_stage(context, {StageId::Mux, "episode", "ffmpeg", mux_key}, [&](const fs::path& dir) {
+            std::vector<media::AudioTrackSpec> audio;
+            std::vector<media::SubtitleTrackSpec> subs;
+            subs.push_back({source_events, source.script.language, language_title(source.script.language, "(original)")});
+            for (std::size_t i = 0; i < languages.size(); ++i) {
+                media::AudioTrackSpec track;
+                track.encoded_file = languages[i].dub_m4a;  // encoded once, copied
+                track.language = languages[i].language;
+                track.title = language_title(languages[i].language, "dub");
+                track.is_default = i == 0;
+                audio.push_back(track);
+                subs.push_back({languages[i].events, languages[i].language, language_title(languages[i].language, "subtitles")});
             }
-            if (is_source) {
-                fs::rename(painted, d / "burned.mp4");
-                return;
-            }
-            media::AudioTrackSpec track;
-            track.encoded_file = l->dub_m4a;
-            track.language = lang;
-            track.title = language_title(lang, "dub");
-            track.is_default = true;
-            media::MuxOptions o;
-            o.keep_original_audio = false;
-            media::mux_localized_mp4(painted, d / "burned.mp4", {track}, {}, o);
-            fs::remove(painted);
+            media::MuxOptions mux_options;
+            mux_options.original_audio_title = language_title(source.script.language, "(original)");
+            media::mux_localized_mp4(episode, dir / "localized.mp4", audio, subs, mux_options);
         });
-        burned.emplace_back(lang, dir / "burned.mp4");
-        if (fs::exists(dir / "removal.json")) removals[lang] = read_json(dir / "removal.json");
-    }
+    };
+
+    // Burned-in versions: subtitles painted with libass, H.264 re-encoded, that language's dub.
+    steps[StageId::BurnIn].run = [&] {
+        for (const auto& lang : burn_in) {
+            const bool is_source = lang == source.script.language;
+            const LanguageResult* l = nullptr;
+            for (const auto& r : languages) if (r.language == lang) l = &r;
+            const auto& events = l ? l->events : source_events;
+            const bool remove = options.remove_hardsubs;
+            const std::string removal_parameters =
+                remove ? std::string(hardsubs::to_string(options.removal.method)) + "/" + std::to_string(options.removal.inpaint_radius) + "/" +
+                             std::to_string(options.removal.inpaint_budget_ms)
+                       : "";
+            const std::string burn_key = stage_key(StageId::BurnIn, "libass+x264", {source.input_key, l ? l->subtitles_key : source_events_key,
+                                                                                   l ? l->dub_key : "", remove ? source.hardsubs_key : ""},
+                                                   removal_parameters);
+            if (options.on_stage) options.on_stage(lang + ": burn in subtitles");
+            const fs::path dir = run_stage(context, {StageId::BurnIn, lang, "libass+x264", burn_key}, [&](const fs::path& d) {
+                subtitles::SubtitleRenderer renderer(video->width, video->height, burn_style(info, lang));
+                renderer.set_events(events, lang);
+                const fs::path painted = d / "painted.mp4";
+                std::optional<hardsubs::HardsubRemover> remover;
+                if (remove) remover.emplace(source.hardsubs->band, source.hardsubs->segments, options.removal);
+                media::transcode_video(episode, painted, [&](media::VideoFrameRgb& frame, TimeMs pts) {
+                    if (remover) remover->clean(frame.pixels, frame.width, frame.height, frame.stride, frame.index);
+                    renderer.render(pts, frame.pixels, frame.stride);
+                });
+                if (remover) {
+                    const auto& r = remover->report();
+                    write_json(d / "removal.json", {{"method", r.method}, {"frames", r.frames_seen}, {"frames_cleaned", r.frames_cleaned},
+                                                    {"inpaint_ms_per_frame", r.inpaint_ms_per_frame},
+                                                    {"blur_ms_per_frame", r.blur_ms_per_frame}});
+                }
+                if (is_source) {
+                    fs::rename(painted, d / "burned.mp4");
+                    return;
+                }
+                media::AudioTrackSpec track;
+                track.encoded_file = l->dub_m4a;
+                track.language = lang;
+                track.title = language_title(lang, "dub");
+                track.is_default = true;
+                media::MuxOptions o;
+                o.keep_original_audio = false;
+                media::mux_localized_mp4(painted, d / "burned.mp4", {track}, {}, o);
+                fs::remove(painted);
+            });
+            burned.emplace_back(lang, dir / "burned.mp4");
+            if (fs::exists(dir / "removal.json")) removals[lang] = read_json(dir / "removal.json");
+        }
+    };
+    run_stages({StagePhase::Episode}, steps);
 
     result.characters = source.characters;
     result.source_script = source.script;

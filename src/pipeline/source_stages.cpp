@@ -208,54 +208,63 @@ SourceAnalysis analyse_source(StageContext& context, const fs::path& episode, co
         throw InputError(episode.string() + ": has no audio stream; dramaloc needs the episode's soundtrack to dub it");
     const int channels = audio_stream ? std::min(2, std::max(1, audio_stream->channels)) : 1;
     out.input_key = context.hashes.hash(episode);
+    media::AudioBuffer speech;   // 16 kHz mono, from decode
+    std::vector<Line> lines;     // the lines before speakers: transcribed, read or imported
+    std::string lines_key;
+    StageSteps steps;
 
-    // 0. Which source: burned-in subtitles first when asked for or when auto finds them.
-    out.mode = options.source.mode;
-    if (out.mode == SourceMode::Auto) {
-        if (const std::string why = ocr_unavailable_reason(options); !why.empty()) {
-            out.mode = SourceMode::Asr;
-            out.mode_note = "burned-in subtitles were not looked for (" + why + ")";
-        }
-    }
-    if (out.mode == SourceMode::Auto || out.mode == SourceMode::Ocr || out.mode == SourceMode::Both) {
-        out.hardsubs = read_hardsubs(context, episode, options, out);
-        bool usable = out.hardsubs && !out.hardsubs->subtitles.empty();
-        std::string why = out.hardsubs ? "the subtitle band " + hardsubs::to_string(out.hardsubs->band) + " held no readable text"
-                                       : "no burned-in subtitles were found";
-        if (usable && out.mode == SourceMode::Auto) {
-            // Burned-in text in another language than the one spoken (Chinese subtitles over
-            // English speech) reads as nonsense with the source language's model, at a low
-            // confidence; the right model reads real subtitles at 0.8 and above.
-            double sum = 0;
-            for (const auto& s : out.hardsubs->subtitles) sum += s.confidence;
-            const double mean = sum / static_cast<double>(out.hardsubs->subtitles.size());
-            if (mean < kMinAutoOcrConfidence) {
-                usable = false;
-                char buf[32];
-                std::snprintf(buf, sizeof buf, "%.2f", mean);
-                why = "the burned-in subtitles do not read as " + options.source_language + " (mean OCR confidence " + buf +
-                      "; they are probably in another language)";
+    // Which source: burned-in subtitles first when asked for or when auto finds them.
+    steps[StageId::Hardsubs].run = [&] {
+        out.mode = options.source.mode;
+        if (out.mode == SourceMode::Auto) {
+            if (const std::string why = ocr_unavailable_reason(options); !why.empty()) {
+                out.mode = SourceMode::Asr;
+                out.mode_note = "burned-in subtitles were not looked for (" + why + ")";
             }
         }
-        if (!usable) {
-            if (out.mode == SourceMode::Ocr)
-                throw InputError(episode.string() + ": --source ocr, but " + why +
-                                 "; use --source asr, or give --subtitle-band y0:y1 where they are");
-            out.mode_note = why + "; the source script comes from speech recognition (--source ocr forces the subtitles)";
-            out.mode = SourceMode::Asr;  // the extraction is kept: its text segments still guide removal
-            if (!out.has_audio)
-                throw InputError(episode.string() + ": " + why + " and there is no audio stream to recognise speech in");
-        } else if (out.mode == SourceMode::Auto) {
-            out.mode = out.has_audio ? SourceMode::Both : SourceMode::Ocr;
-            out.mode_note = "burned-in subtitles found in band " + hardsubs::to_string(out.hardsubs->band);
+        if (out.mode == SourceMode::Auto || out.mode == SourceMode::Ocr || out.mode == SourceMode::Both) {
+            out.hardsubs = read_hardsubs(context, episode, options, out);
+            bool usable = out.hardsubs && !out.hardsubs->subtitles.empty();
+            std::string why = out.hardsubs ? "the subtitle band " + hardsubs::to_string(out.hardsubs->band) + " held no readable text"
+                                           : "no burned-in subtitles were found";
+            if (usable && out.mode == SourceMode::Auto) {
+                // Burned-in text in another language than the one spoken (Chinese subtitles over
+                // English speech) reads as nonsense with the source language's model, at a low
+                // confidence; the right model reads real subtitles at 0.8 and above.
+                double sum = 0;
+                for (const auto& s : out.hardsubs->subtitles) sum += s.confidence;
+                const double mean = sum / static_cast<double>(out.hardsubs->subtitles.size());
+                if (mean < kMinAutoOcrConfidence) {
+                    usable = false;
+                    char buf[32];
+                    std::snprintf(buf, sizeof buf, "%.2f", mean);
+                    why = "the burned-in subtitles do not read as " + options.source_language + " (mean OCR confidence " + buf +
+                          "; they are probably in another language)";
+                }
+            }
+            if (!usable) {
+                if (out.mode == SourceMode::Ocr)
+                    throw InputError(episode.string() + ": --source ocr, but " + why +
+                                     "; use --source asr, or give --subtitle-band y0:y1 where they are");
+                out.mode_note = why + "; the source script comes from speech recognition (--source ocr forces the subtitles)";
+                out.mode = SourceMode::Asr;  // the extraction is kept: its text segments still guide removal
+                if (!out.has_audio)
+                    throw InputError(episode.string() + ": " + why + " and there is no audio stream to recognise speech in");
+            } else if (out.mode == SourceMode::Auto) {
+                out.mode = out.has_audio ? SourceMode::Both : SourceMode::Ocr;
+                out.mode_note = "burned-in subtitles found in band " + hardsubs::to_string(out.hardsubs->band);
+            }
         }
-    }
 
-    if (!out.mode_note.empty()) announce(options, std::string("source script from ") + to_string(out.mode) + ": " + out.mode_note);
+        if (!out.mode_note.empty()) announce(options, std::string("source script from ") + to_string(out.mode) + ": " + out.mode_note);
+    };
 
-    // 1. Decode once: the 48 kHz soundtrack for the mix; 16 kHz mono for analysis derives from it.
-    media::AudioBuffer speech;
-    if (out.has_audio) {
+    // Decode once: the 48 kHz soundtrack for the mix; 16 kHz mono for analysis derives from it.
+    steps[StageId::Decode].run = [&] {
+        if (!out.has_audio) {
+            out.duration_ms = info.duration_ms;
+            return;
+        }
         announce(options, "decode audio");
         out.audio_key = stage_key(StageId::Decode, "ffmpeg", {out.input_key}, std::to_string(channels));
         const fs::path audio_dir = run_stage(context, {StageId::Decode, "episode", "ffmpeg", out.audio_key}, [&](const fs::path& dir) {
@@ -282,22 +291,21 @@ SourceAnalysis analyse_source(StageContext& context, const fs::path& episode, co
             out.duration_ms = samples_to_ms(original.frames(), original.sample_rate());
         }
         speech = media::read_wav(audio_dir / "speech.wav");
+    };
 
-        // 2. Speech regions.
+    steps[StageId::SpeechRegions].run = [&] {
+        if (!out.has_audio) return;
         announce(options, "find speech");
         auto vad = engines::make_voice_activity_detector(options.engines.vad);
         out.regions_key = stage_key(StageId::SpeechRegions, vad->version(), {out.audio_key});
         const fs::path regions_dir = run_stage(context, {StageId::SpeechRegions, "episode", vad->version(), out.regions_key},
                                                [&](const fs::path& dir) { write_json(dir / "regions.json", regions_to_json(vad->detect(speech))); });
         out.regions = regions_from_json(read_json(regions_dir / "regions.json"));
-    } else {
-        out.duration_ms = info.duration_ms;
-    }
+    };
 
-    // 3. The lines: transcribed, read off the picture, or imported.
-    std::vector<Line> lines;
-    std::string lines_key;
-    if (out.mode == SourceMode::Asr) {
+    // The lines: transcribed, imported, or read off the picture (and timed by the speech).
+    steps[StageId::Transcribe].run = [&] {
+        if (out.mode != SourceMode::Asr) return;
         auto probe_recognizer = engines::lease_speech_recognizer(options.asr_engine);
         require_recognizer_language(*probe_recognizer, options);
         const std::string asr_identity = probe_recognizer->version();
@@ -322,57 +330,69 @@ SourceAnalysis analyse_source(StageContext& context, const fs::path& episode, co
             write_json(dir / "words.json", json(words));
         });
         lines = engines::words_to_lines(read_json(words_dir / "words.json").get<std::vector<Word>>(), out.regions);
-    } else if (out.mode == SourceMode::Import) {
+    };
+    steps[StageId::Import].run = [&] {
+        if (out.mode != SourceMode::Import) return;
         lines_key = stage_key(StageId::Import, "", {context.hashes.hash(options.source.import_file)});
         lines = lines_from_file(options.source.import_file);
-    } else {
+    };
+    steps[StageId::RefineTiming].run = [&] {
+        if (out.mode != SourceMode::Ocr && out.mode != SourceMode::Both) return;
         lines = lines_from_hardsubs(*out.hardsubs);
         lines_key = out.hardsubs_key;
         if (out.mode == SourceMode::Both) {
             refine_with_speech(lines, out.regions);
             lines_key = stage_key(StageId::RefineTiming, "speech-regions", {out.hardsubs_key, out.regions_key});
         }
-    }
+    };
 
-    // 4. Speakers, from the voices (when there is a soundtrack).
-    announce(options, "identify speakers");
-    auto speakers = engines::make_speaker_identifier(options.engines.speakers);
-    // Who is known decides the ids; their voice references do not (and live at paths that move).
-    std::vector<Character> known_voices = options.known_characters;
-    for (auto& c : known_voices) c.reference_audio.clear(), c.reference_text.clear();
-    out.script_key = stage_key(StageId::SourceScript, speakers->version(), {lines_key, out.audio_key},
-                               std::string(to_string(out.mode)) + "/" + options.source_language +
-                                   (known_voices.empty() ? std::string() : "/known=" + characters_to_json(known_voices).dump()));
-    const fs::path script_dir = run_stage(context, {StageId::SourceScript, "episode", speakers->version(), out.script_key},
-                                          [&](const fs::path& dir) {
-        Script script{options.source_language, {}};
-        // No line spans two voices: a line in which another voice takes over is two lines.
-        for (const Line& line : lines) {
-            const auto turns = out.has_audio ? speakers->voice_turns(speech, line) : std::vector<engines::VoiceTurn>{};
-            for (Line& part : engines::split_line_at_turns(line, turns)) script.lines.push_back(std::move(part));
+    // Speakers, from the voices (when there is a soundtrack).
+    steps[StageId::SourceScript].run = [&] {
+        announce(options, "identify speakers");
+        auto speakers = engines::make_speaker_identifier(options.engines.speakers);
+        // Who is known decides the ids; their voice references do not (and live at paths that move).
+        std::vector<Character> known_voices = options.known_characters;
+        for (auto& c : known_voices) c.reference_audio.clear(), c.reference_text.clear();
+        out.script_key = stage_key(StageId::SourceScript, speakers->version(), {lines_key, out.audio_key},
+                                   std::string(to_string(out.mode)) + "/" + options.source_language +
+                                       (known_voices.empty() ? std::string() : "/known=" + characters_to_json(known_voices).dump()));
+        const fs::path script_dir = run_stage(context, {StageId::SourceScript, "episode", speakers->version(), out.script_key},
+                                              [&](const fs::path& dir) {
+            Script script{options.source_language, {}};
+            // No line spans two voices: a line in which another voice takes over is two lines.
+            for (const Line& line : lines) {
+                const auto turns = out.has_audio ? speakers->voice_turns(speech, line) : std::vector<engines::VoiceTurn>{};
+                for (Line& part : engines::split_line_at_turns(line, turns)) script.lines.push_back(std::move(part));
+            }
+            for (std::size_t i = 0; i < script.lines.size(); ++i) script.lines[i].id = static_cast<int>(i) + 1;
+            engines::SpeakerAssignment assignment;
+            if (out.has_audio && !script.lines.empty()) assignment = speakers->identify(speech, script.lines, options.known_characters);
+            for (std::size_t i = 0; i < script.lines.size() && i < assignment.line_speakers.size(); ++i)
+                script.lines[i].speaker = assignment.line_speakers[i];
+            write_script_json(dir / "script.json", script);
+            write_json(dir / "characters.json", characters_to_json(assignment.characters));
+        });
+        out.script = read_script_json(script_dir / "script.json");
+        out.characters = characters_from_json(read_json(script_dir / "characters.json"));
+        for (auto& c : out.characters) {  // references are this run's, not those of the run that made the artifact
+            const auto known = std::find_if(options.known_characters.begin(), options.known_characters.end(),
+                                            [&](const Character& k) { return k.id == c.id; });
+            c.reference_audio = known == options.known_characters.end() ? "" : known->reference_audio;
+            c.reference_text = known == options.known_characters.end() ? "" : known->reference_text;
         }
-        for (std::size_t i = 0; i < script.lines.size(); ++i) script.lines[i].id = static_cast<int>(i) + 1;
-        engines::SpeakerAssignment assignment;
-        if (out.has_audio && !script.lines.empty()) assignment = speakers->identify(speech, script.lines, options.known_characters);
-        for (std::size_t i = 0; i < script.lines.size() && i < assignment.line_speakers.size(); ++i)
-            script.lines[i].speaker = assignment.line_speakers[i];
-        write_script_json(dir / "script.json", script);
-        write_json(dir / "characters.json", characters_to_json(assignment.characters));
-    });
-    out.script = read_script_json(script_dir / "script.json");
-    out.characters = characters_from_json(read_json(script_dir / "characters.json"));
-    for (auto& c : out.characters) {  // references are this run's, not those of the run that made the artifact
-        const auto known = std::find_if(options.known_characters.begin(), options.known_characters.end(),
-                                        [&](const Character& k) { return k.id == c.id; });
-        c.reference_audio = known == options.known_characters.end() ? "" : known->reference_audio;
-        c.reference_text = known == options.known_characters.end() ? "" : known->reference_text;
-    }
+    };
 
-    if (!options.speaker_map.empty()) apply_speaker_map(out, options);
+    // The series' ids, once phase 2 has resolved them.
+    steps[StageId::SeriesSpeakers].run = [&] {
+        if (!options.speaker_map.empty()) apply_speaker_map(out, options);
+    };
+    // Voice references for a cloning synthesizer, for the characters that have none yet (a
+    // character met in an earlier episode keeps the clip cut there).
+    steps[StageId::VoiceReference].run = [&] {
+        if (options.tts_engine.clone && out.has_audio) add_voice_references(context, out, speech, options);
+    };
 
-    // 5. Voice references for a cloning synthesizer, for the characters that have none yet
-    //    (a character met in an earlier episode keeps the clip cut there).
-    if (options.tts_engine.clone && out.has_audio) add_voice_references(context, out, speech, options);
+    run_stages({StagePhase::Source, StagePhase::Characters}, steps);
     return out;
 }
 

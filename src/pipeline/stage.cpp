@@ -1,9 +1,12 @@
 #include "pipeline/stage.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <vector>
 
 #include "core/error.hpp"
 #include "core/hash.hpp"
+#include "core/parallel.hpp"
 
 namespace dramaloc::pipeline {
 
@@ -36,6 +39,36 @@ std::filesystem::path run_stage(StageContext& context, const StageSpec& spec,
     });
     context.log.add({name, spec.scope, spec.key, spec.engine, false, seconds_since(start)});
     return folder;
+}
+
+void run_stages(std::initializer_list<StagePhase> phases, const StageSteps& steps, std::size_t lines, int jobs) {
+    std::vector<const StageDecl*> walk;
+    for (const auto& decl : stage_graph())
+        if (std::find(phases.begin(), phases.end(), decl.phase) != phases.end()) walk.push_back(&decl);
+    for (const auto& [id, step] : steps)
+        if (std::find_if(walk.begin(), walk.end(), [id = id](const StageDecl* d) { return d->id == id; }) == walk.end())
+            throw InternalError("a step is given for stage " + std::string(stage(id).name) + ", which this walk of the graph does not reach");
+    const auto step_of = [&](const StageDecl& decl) -> const StageStep& {
+        const auto it = steps.find(decl.id);
+        const bool line = decl.scope == StageScope::Line;
+        if (it == steps.end() || !(line ? bool(it->second.per_line) : bool(it->second.run)))
+            throw InternalError("stage " + std::string(decl.name) + " is declared in pipeline/stage_graph.cpp but this walk has no " +
+                                (line ? "per-line " : "") + "step for it");
+        return it->second;
+    };
+    std::vector<const StageStep*> resolved;  // all of them before anything runs
+    for (const auto* decl : walk) resolved.push_back(&step_of(*decl));
+    for (std::size_t k = 0; k < walk.size();) {
+        if (walk[k]->scope != StageScope::Line) {
+            resolved[k++]->run();
+            continue;
+        }
+        const std::size_t first = k;
+        while (k < walk.size() && walk[k]->scope == StageScope::Line) ++k;
+        parallel_for(lines, jobs, [&, first, end = k](std::size_t, std::size_t line) {
+            for (std::size_t g = first; g < end; ++g) resolved[g]->per_line(line);
+        });
+    }
 }
 
 }  // namespace dramaloc::pipeline

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <functional>
 #include <initializer_list>
+#include <map>
 #include <string>
 #include <string_view>
 
@@ -37,5 +38,21 @@ struct StageSpec {
 // store keeps nothing), so a stage and its declaration cannot drift apart.
 std::filesystem::path run_stage(StageContext& context, const StageSpec& spec,
                                 const std::function<void(const std::filesystem::path&)>& produce);
+
+// A stage's work in one walk of the graph (run_stages): `run` for a stage that runs once in
+// the walk, `per_line` for a line-scoped one (called with each line's index). The work reads
+// what earlier stages of the walk left in the walk's state and leaves its own there; a stage
+// that does not apply to this run (transcribe when the lines are imported) does nothing.
+struct StageStep {
+    std::function<void()> run;
+    std::function<void(std::size_t line)> per_line;
+};
+using StageSteps = std::map<StageId, StageStep>;
+
+// Executes the declared stages of `phases` in the graph's order, each through its step.
+// Consecutive line-scoped stages run as one group per line, the `lines` lines in parallel over
+// `jobs` threads. A declared stage without a step, or a step for a stage the walk does not
+// reach, is an InternalError: the code runs the graph as pipeline/stage_graph.cpp declares it.
+void run_stages(std::initializer_list<StagePhase> phases, const StageSteps& steps, std::size_t lines = 0, int jobs = 1);
 
 }  // namespace dramaloc::pipeline

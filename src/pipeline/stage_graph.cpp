@@ -44,13 +44,13 @@ std::vector<StageDecl> declare() {
          {"transcribe", "import", "hardsubs", "refine-timing", "decode", "config: speakers, cast"},
          {{"script.json", kScript}, {"characters.json", "[Character] (pipeline/artifact_json)"}},
          "lines from one of transcribe, import, hardsubs or refine-timing; speakers and voice profiles"},
-        {StageId::VoiceReference, "voice-reference", 2, P::Source, S::Episode, {"source-script", "decode", "config: clone limits"},
-         {{"references.json", "character id -> {file, text, seconds, line_ids} or {reason}"},
-          {"reference-N.wav", "WAV 16-bit, a character's cleanest speech", false}},
-         "cut each character's voice reference (cloning synthesizers only; after phase 2, keyed on "
-         "the script with the series' speaker ids)"},
         {StageId::SeriesSpeakers, "series-speakers", 1, P::Characters, S::Series, {"source-script"}, {},
          "each episode's speakers mapped to the series' characters (key only; one job per series)"},
+        {StageId::VoiceReference, "voice-reference", 2, P::Characters, S::Episode, {"series-speakers", "decode", "config: clone limits"},
+         {{"references.json", "character id -> {file, text, seconds, line_ids} or {reason}"},
+          {"reference-N.wav", "WAV 16-bit, a character's cleanest speech", false}},
+         "cut each character's voice reference (cloning synthesizers only), keyed on the script with "
+         "the series' speaker ids once phase 2 has given them; in the source job, on the episode's own"},
         {StageId::Translate, "translate", 1, P::Language, S::Language, {"source-script", "series-speakers", "config: translate, glossary, synopsis"},
          {{"script.json", kScript}},
          "translate every line, keeping ids, times and speakers"},
@@ -76,14 +76,14 @@ std::vector<StageDecl> declare() {
         {StageId::EncodeDub, "encode-dub", 1, P::Language, S::Language, {"mix"},
          {{"dub.m4a", "AAC in an audio-only MP4"}},
          "encode the dub once; every video copies it"},
-        {StageId::BurnIn, "burn-in", 3, P::Language, S::Language, {"episode video", "subtitles", "encode-dub", "hardsubs", "config: removal"},
-         {{"burned.mp4", "MP4: subtitles drawn into the picture, the dub"},
-          {"removal.json", "how the original subtitles were removed", false}},
-         "draw the subtitles into the picture (after removing the burned-in ones); the source "
-         "language's, in the episode job"},
         {StageId::Mux, "mux", 2, P::Episode, S::Episode, {"episode video", "subtitles", "encode-dub"},
          {{"localized.mp4", "MP4: the video, every dub, every subtitle track"}},
          "one MP4 with all languages"},
+        {StageId::BurnIn, "burn-in", 3, P::Episode, S::Language, {"episode video", "subtitles", "encode-dub", "hardsubs", "config: removal"},
+         {{"burned.mp4", "MP4: subtitles drawn into the picture, the dub"},
+          {"removal.json", "how the original subtitles were removed", false}},
+         "draw a language's subtitles into the picture (after removing the burned-in ones), with its "
+         "dub; made in that language's job, the source language's in the episode job"},
     };
 }
 

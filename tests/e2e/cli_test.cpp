@@ -64,7 +64,7 @@ TEST(Cli, StagesPrintsTheGraphAsJsonAndDot) {
             }
         before.insert(s.at("name").get<std::string>());
     }
-    EXPECT_EQ(graph.at("stages").back().at("name"), "mux");
+    EXPECT_EQ(graph.at("stages").back().at("job"), "episode");
     r = run_dramaloc({"stages", "--format", "dot"});
     ASSERT_EQ(r.exit_code, 0);
     std::size_t arrows = 0;

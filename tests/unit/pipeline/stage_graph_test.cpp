@@ -2,7 +2,10 @@
 // shown as it is in docs/design.md.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
+#include <map>
+#include <mutex>
 #include <set>
 #include <sstream>
 
@@ -101,4 +104,71 @@ TEST(StageGraph, DesignDocShowsTheGraphAsDeclared) {
     EXPECT_NE(doc.str().find(stage_graph_text()), std::string::npos)
         << "docs/design.md does not show the stage graph as `dramaloc stages` prints it; paste its output:\n"
         << stage_graph_text();
+}
+
+namespace {
+
+// Steps that record their stage's name, for every declared stage of `phases`.
+StageSteps recording_steps(std::initializer_list<StagePhase> phases, std::vector<std::string>& ran, std::mutex& mutex,
+                           std::map<std::string, std::set<std::size_t>>& lines_seen) {
+    StageSteps steps;
+    for (const auto& decl : stage_graph()) {
+        if (std::find(phases.begin(), phases.end(), decl.phase) == phases.end()) continue;
+        const std::string name(decl.name);
+        if (decl.scope == StageScope::Line)
+            steps[decl.id].per_line = [&, name](std::size_t line) {
+                std::lock_guard lock(mutex);
+                if (lines_seen[name].insert(line).second && line == 0) ran.push_back(name);
+            };
+        else
+            steps[decl.id].run = [&, name] { ran.push_back(name); };
+    }
+    return steps;
+}
+
+}  // namespace
+
+TEST(StageGraph, AWalkRunsEachDeclaredStageOnceInTheDeclaredOrderAndLineStagesForEveryLine) {
+    std::vector<std::string> ran;
+    std::mutex mutex;
+    std::map<std::string, std::set<std::size_t>> lines_seen;
+    run_stages({StagePhase::Language}, recording_steps({StagePhase::Language}, ran, mutex, lines_seen), 5, 3);
+    std::vector<std::string> declared;
+    for (const auto& decl : stage_graph())
+        if (decl.phase == StagePhase::Language) declared.push_back(std::string(decl.name));
+    ASSERT_FALSE(declared.empty());
+    // Line stages run interleaved over lines: each one is seen for every line, and line 0 sees
+    // them in order, so the first sight of each keeps the declared order.
+    EXPECT_EQ(ran, declared);
+    for (const auto* line_stage : {"synthesize", "fit", "shorten"})
+        EXPECT_EQ(lines_seen[line_stage], (std::set<std::size_t>{0, 1, 2, 3, 4})) << line_stage;
+
+    ran.clear();
+    run_stages({StagePhase::Source, StagePhase::Characters},
+               recording_steps({StagePhase::Source, StagePhase::Characters}, ran, mutex, lines_seen));
+    ASSERT_GE(ran.size(), 3u);
+    EXPECT_EQ(ran.front(), "hardsubs");
+    EXPECT_LT(std::find(ran.begin(), ran.end(), "series-speakers"), std::find(ran.begin(), ran.end(), "voice-reference"))
+        << "voice references are cut on the series' speaker ids";
+}
+
+TEST(StageGraph, AWalkWithoutAStepForADeclaredStageOrWithAStrayStepRunsNothing) {
+    std::vector<std::string> ran;
+    std::mutex mutex;
+    std::map<std::string, std::set<std::size_t>> lines_seen;
+    StageSteps steps = recording_steps({StagePhase::Episode}, ran, mutex, lines_seen);
+    steps.erase(StageId::BurnIn);
+    try {
+        run_stages({StagePhase::Episode}, steps);
+        FAIL() << "a declared stage without its step ran";
+    } catch (const InternalError& e) {
+        EXPECT_NE(std::string(e.what()).find("burn-in"), std::string::npos) << e.what();
+    }
+    steps = recording_steps({StagePhase::Episode}, ran, mutex, lines_seen);
+    steps[StageId::Translate].run = [] {};
+    EXPECT_THROW(run_stages({StagePhase::Episode}, steps), InternalError) << "translate is not an episode stage";
+    StageSteps line_step_missing = recording_steps({StagePhase::Language}, ran, mutex, lines_seen);
+    line_step_missing[StageId::Fit].per_line = nullptr;
+    EXPECT_THROW(run_stages({StagePhase::Language}, line_step_missing, 2), InternalError);
+    EXPECT_TRUE(ran.empty()) << "checked before any step runs";
 }
