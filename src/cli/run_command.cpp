@@ -383,42 +383,26 @@ void register_factory_commands(CLI::App& app) {
                     for (const auto& l : targets) all += (all.empty() ? "" : ",") + l;
                     return all;
                 }() + "); the source script cannot be edited yet");
-            // Edits made in the script file come first: this one is made on top of them.
-            const auto in_force = pipeline::gather_edits(out_dir, episode, [&](const std::string& what) { std::cerr << "dramaloc: " << what << "\n"; });
-            const json scripts = pipeline::published_scripts(out_dir / episode);
-            if (!scripts.contains(e->language))
-                throw InputError(episode + " has no " + e->language + " script yet (" + (out_dir / episode / "manifest.json").string() +
-                                 "): dramaloc run " + e->run.series + " -e " + episode + " first");
-            const json* published = nullptr;
-            for (const auto& l : scripts.at(e->language).at("lines"))
-                if (l.at("id").get<int>() == e->line) published = &l;
-            if (!published)
-                throw UsageError("--line " + std::to_string(e->line) + ": " + episode + "'s " + e->language + " script has no such line (see " +
-                                 pipeline::script_file(out_dir / episode, episode, e->language).string() + ")");
-            const auto edits = in_force.find(e->language);
-            const bool has_edit = edits != in_force.end() && edits->second.count(e->line);
-            pipeline::LineEdit edit;
-            edit.episode = episode;
-            edit.language = e->language;
-            edit.line = e->line;
-            edit.before = has_edit ? edits->second.at(e->line).text : published->at("text").get<std::string>();
-            edit.after = e->text;
-            edit.machine = has_edit ? edits->second.at(e->line).machine : published->at("machine").get<std::string>();
-            edit.who = e->by.empty() ? pipeline::current_user() : e->by;
-            edit.when = pipeline::utc_now();
-            edit.via = "cli";
-            edit.revert = e->revert;
+            pipeline::LineEditRequest request;
+            request.episode = episode;
+            request.language = e->language;
+            request.line = e->line;
+            request.text = e->text;
+            request.revert = e->revert;
+            request.who = e->by;
+            request.via = "cli";
+            const auto result = pipeline::record_line_edit(out_dir, request, [](const std::string& what) { std::cerr << "dramaloc: " << what << "\n"; });
             const std::string where = episode + " " + e->language + " line " + std::to_string(e->line);
-            if (e->revert && !has_edit) {
+            using Outcome = pipeline::LineEditResult::Outcome;
+            if (result.outcome == Outcome::NothingToRevert) {
                 std::cout << where << " has no edit to revert\n";
                 return;
             }
-            if (!e->revert && edit.after == edit.before) {
+            if (result.outcome == Outcome::Unchanged) {
                 std::cout << where << " already says that; nothing to do\n";
                 return;
             }
-            pipeline::EditLog(out_dir).append({edit});
-            std::cout << where << ": \"" << edit.before << "\" -> \"" << (e->revert ? edit.machine : edit.after) << "\" (by " << edit.who
+            std::cout << where << ": \"" << result.edit.before << "\" -> \"" << result.text << "\" (by " << result.edit.who
                       << ", kept in " << pipeline::EditLog(out_dir).file().string() << ")\n";
             if (e->no_run) return;
             const auto started = std::chrono::steady_clock::now();

@@ -7,7 +7,9 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <algorithm>
 #include <ctime>
+#include <optional>
 #include <set>
 
 #include "core/atomic_file.hpp"
@@ -15,6 +17,7 @@
 #include "core/fs.hpp"
 #include "core/hash.hpp"
 #include "core/script_json.hpp"
+#include "subtitles/text.hpp"
 
 namespace dramaloc::pipeline {
 
@@ -96,9 +99,16 @@ std::vector<LineEdit> EditLog::history() const {
 
 void EditLog::append(const std::vector<LineEdit>& edits) const {
     if (edits.empty()) return;
+    append_checked([&](const std::vector<LineEdit>&) { return edits; });
+}
+
+void EditLog::append_checked(const std::function<std::vector<LineEdit>(const std::vector<LineEdit>&)>& decide) const {
     EditLock lock(out_dir_);
+    const auto so_far = history();
+    const auto edits = decide(so_far);
+    if (edits.empty()) return;
     json list = json::array();
-    for (const auto& e : history()) list.push_back(edit_to_json(e));
+    for (const auto& e : so_far) list.push_back(edit_to_json(e));
     for (const auto& e : edits) list.push_back(edit_to_json(e));
     write_file_atomically(file(), json{{"edits", list}}.dump(1) + "\n");
 }
@@ -215,6 +225,75 @@ EpisodeEdits gather_edits(const fs::path& out_dir, const std::string& episode, c
                 script_file(out_dir / episode, episode, e.language).filename().string() + ", kept in " + log.file().string());
     }
     return log.in_force(episode);
+}
+
+}  // namespace dramaloc::pipeline
+
+namespace dramaloc::pipeline {
+
+int line_revision(const std::vector<LineEdit>& history, const std::string& episode, const std::string& language, int line) {
+    return static_cast<int>(std::count_if(history.begin(), history.end(), [&](const LineEdit& e) {
+        return e.episode == episode && e.language == language && e.line == line;
+    }));
+}
+
+LineEditResult record_line_edit(const fs::path& out_dir, const LineEditRequest& request,
+                                const std::function<void(const std::string&)>& say) {
+    if (!request.revert && (request.text.empty() || request.text.find_first_of("\r\n") != std::string::npos ||
+                            !subtitles::is_valid_utf8(request.text)))
+        throw UsageError("a line's new text must be one non-empty line of UTF-8 text");
+    // Edits made in the script file come first: this one is made on top of them.
+    gather_edits(out_dir, request.episode, say);
+    const json scripts = published_scripts(out_dir / request.episode);
+    if (!scripts.contains(request.language))
+        throw InputError(request.episode + " has no " + request.language + " script yet (" +
+                         (out_dir / request.episode / "manifest.json").string() + "): run the series first");
+    const json* published = nullptr;
+    for (const auto& l : scripts.at(request.language).at("lines"))
+        if (l.at("id").get<int>() == request.line) published = &l;
+    if (!published)
+        throw UsageError("line " + std::to_string(request.line) + ": " + request.episode + "'s " + request.language +
+                         " script has no such line (see " + script_file(out_dir / request.episode, request.episode, request.language).string() + ")");
+    LineEditResult result;
+    EditLog(out_dir).append_checked([&](const std::vector<LineEdit>& history) -> std::vector<LineEdit> {
+        // The line as the history leaves it: its edit in force, else what was published.
+        std::optional<LineEdit> last;
+        for (const auto& e : history)
+            if (e.episode == request.episode && e.language == request.language && e.line == request.line) last = e;
+        const bool has_edit = last && !last->revert;
+        const std::string machine = has_edit ? last->machine : published->at("machine").get<std::string>();
+        const std::string now = has_edit ? last->after : published->at("text").get<std::string>();
+        result.revision = line_revision(history, request.episode, request.language, request.line);
+        result.text = now;
+        LineEdit& edit = result.edit;
+        edit.episode = request.episode;
+        edit.language = request.language;
+        edit.line = request.line;
+        edit.before = now;
+        edit.after = request.revert ? std::string() : request.text;
+        edit.machine = machine;
+        edit.who = request.who.empty() ? current_user() : request.who;
+        edit.when = utc_now();
+        edit.via = request.via;
+        edit.revert = request.revert;
+        if (request.revision && *request.revision != result.revision) {
+            result.outcome = LineEditResult::Outcome::Conflict;
+            return {};
+        }
+        if (request.revert && !has_edit) {
+            result.outcome = LineEditResult::Outcome::NothingToRevert;
+            return {};
+        }
+        if (!request.revert && request.text == now) {
+            result.outcome = LineEditResult::Outcome::Unchanged;
+            return {};
+        }
+        result.outcome = LineEditResult::Outcome::Recorded;
+        result.revision += 1;
+        result.text = request.revert ? machine : request.text;
+        return {edit};
+    });
+    return result;
 }
 
 }  // namespace dramaloc::pipeline

@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -57,6 +58,9 @@ public:
     // Appends under an exclusive lock (two people editing at once both keep theirs), written
     // atomically. Throws IoError.
     void append(const std::vector<LineEdit>& edits) const;
+    // Appends what `decide` returns, deciding under the same lock, on the history as it is
+    // then: a check and its write cannot be split by another writer.
+    void append_checked(const std::function<std::vector<LineEdit>(const std::vector<LineEdit>& history)>& decide) const;
     // The edits in force for one episode (the last one of each line; a revert removes it).
     EpisodeEdits in_force(const std::string& episode) const;
 
@@ -94,5 +98,33 @@ namespace dramaloc::pipeline {
 // force for it.
 EpisodeEdits gather_edits(const std::filesystem::path& out_dir, const std::string& episode,
                           const std::function<void(const std::string&)>& say);
+
+// A line's revision: how many edits of it the history holds (0: the machine translation as
+// first published). An edit made against an older revision than the line's is refused.
+int line_revision(const std::vector<LineEdit>& history, const std::string& episode, const std::string& language, int line);
+
+struct LineEditRequest {
+    std::string episode, language;
+    int line = 0;
+    std::string text;     // the new text: one line of UTF-8
+    bool revert = false;  // back to the machine translation instead
+    std::string who, via;
+    std::optional<int> revision;  // the revision the person saw; none: whatever it is now
+};
+
+struct LineEditResult {
+    enum class Outcome { Recorded, Unchanged, NothingToRevert, Conflict };
+    Outcome outcome = Outcome::Recorded;
+    LineEdit edit;       // what was recorded, or would have been
+    int revision = 0;    // the line's revision now
+    std::string text;    // the line's text now
+};
+
+// Records one line's edit in OUT/edits.json on top of the script-file edits (gather_edits,
+// told to `say`): checked and appended under the log's lock. UsageError for a language the
+// series does not translate into or a line the script lacks, InputError when the episode has
+// no published script in that language yet.
+LineEditResult record_line_edit(const std::filesystem::path& out_dir, const LineEditRequest& request,
+                                const std::function<void(const std::string&)>& say);
 
 }  // namespace dramaloc::pipeline

@@ -474,7 +474,9 @@ EpisodeOutputs localize_episode(const fs::path& episode, const LocalizeOptions& 
         json lines = json::array();
         for (std::size_t i = 0; i < l.script.lines.size(); ++i) {
             const Line& line = l.script.lines[i];
-            lines.push_back({{"id", line.id}, {"start", line.start}, {"end", line.end}, {"text", line.text}, {"machine", l.machine.at(i)}});
+            const auto spoken = std::find_if(source.script.lines.begin(), source.script.lines.end(), [&](const Line& s) { return s.id == line.id; });
+            lines.push_back({{"id", line.id}, {"start", line.start}, {"end", line.end}, {"speaker", line.speaker}, {"text", line.text},
+                             {"machine", l.machine.at(i)}, {"source", spoken == source.script.lines.end() ? "" : spoken->text}});
         }
         scripts[l.language] = {{"file", file.filename().string()}, {"hash", hash_file_hex(file)}, {"lines", lines}};
     }
