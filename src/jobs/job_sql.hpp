@@ -44,6 +44,12 @@ CREATE TABLE IF NOT EXISTS dramaloc_job_deps (
   PRIMARY KEY (child, parent)
 );
 CREATE INDEX IF NOT EXISTS dramaloc_job_deps_parent ON dramaloc_job_deps (parent);
+CREATE TABLE IF NOT EXISTS dramaloc_tokens (
+  hash TEXT PRIMARY KEY,
+  role TEXT NOT NULL,
+  label TEXT NOT NULL DEFAULT '',
+  created_ms BIGINT NOT NULL DEFAULT 0
+);
 )";
 
 // Status rows are selected in this order (read_status in each backend follows it).

@@ -72,6 +72,11 @@ struct Filter {
     std::string key_prefix;  // empty: every key; else only keys starting with it (one plan)
 };
 
+struct TokenInfo {
+    std::string role;   // viewer, editor, admin
+    std::string label;  // who it was made for, as given
+};
+
 struct BackoffPolicy {
     std::chrono::milliseconds base{1000};  // the first retry waits about this long
     std::chrono::milliseconds cap{60000};
@@ -131,6 +136,12 @@ public:
 
     virtual std::vector<JobStatus> list(const Filter& filter) = 0;
     virtual std::optional<JobStatus> get(const std::string& key) = 0;
+
+    // People's access tokens (dramaloc serve), kept by their SHA-256 (hex) only: the token
+    // itself is shown once, when it is made, and stored nowhere.
+    virtual void add_token(const std::string& sha256_hex, const std::string& role, const std::string& label) = 0;
+    // The token whose hash this is; nullopt when there is none.
+    virtual std::optional<TokenInfo> find_token(const std::string& sha256_hex) = 0;
 
     // What the store is, for messages (a PostgreSQL URL without its password).
     virtual std::string describe() const = 0;

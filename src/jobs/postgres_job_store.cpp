@@ -205,6 +205,22 @@ public:
         });
     }
 
+    void add_token(const std::string& sha256_hex, const std::string& role, const std::string& label) override {
+        run([&](pqxx::work& w) {
+            w.exec_params("INSERT INTO dramaloc_tokens (hash, role, label, created_ms) VALUES ($1, $2, $3, " + kNow + ")",
+                           sha256_hex, role, label);
+            return 0;
+        });
+    }
+
+    std::optional<TokenInfo> find_token(const std::string& sha256_hex) override {
+        return run([&](pqxx::work& w) -> std::optional<TokenInfo> {
+            const auto r = w.exec_params("SELECT role, label FROM dramaloc_tokens WHERE hash = $1", sha256_hex);
+            if (r.empty()) return std::nullopt;
+            return TokenInfo{r[0][0].as<std::string>(), r[0][1].as<std::string>()};
+        });
+    }
+
     std::string describe() const override { return url_; }
 
 private:

@@ -248,6 +248,20 @@ public:
         return read_status(s);
     }
 
+    void add_token(const std::string& sha256_hex, const std::string& role, const std::string& label) override {
+        std::lock_guard lock(mutex_);
+        Statement(db_, "INSERT INTO dramaloc_tokens (hash, role, label, created_ms) VALUES (?1, ?2, ?3, ?4)")
+            .bind(1, sha256_hex).bind(2, role).bind(3, label).bind(4, now_ms()).step();
+    }
+
+    std::optional<TokenInfo> find_token(const std::string& sha256_hex) override {
+        std::lock_guard lock(mutex_);
+        Statement s(db_, "SELECT role, label FROM dramaloc_tokens WHERE hash = ?1");
+        s.bind(1, sha256_hex);
+        if (!s.step()) return std::nullopt;
+        return TokenInfo{s.text(0), s.text(1)};
+    }
+
     std::string describe() const override { return "sqlite:" + file_.string(); }
 
 private:

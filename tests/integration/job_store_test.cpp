@@ -386,3 +386,19 @@ TEST(JobStoreUrl, AnUnreachableServerIsOneLineWithoutThePassword) {
 }
 
 }  // namespace
+
+TEST_P(JobStoreTest, TokensAreFoundByTheirHashAndAHashIsKeptOnce) {
+    EXPECT_FALSE(store_->find_token("0123"));
+    store_->add_token("0123", "editor", "ana");
+    store_->add_token("4567", "viewer", "");
+    const auto ana = store_->find_token("0123");
+    ASSERT_TRUE(ana);
+    EXPECT_EQ(ana->role, "editor");
+    EXPECT_EQ(ana->label, "ana");
+    EXPECT_EQ(store_->find_token("4567")->role, "viewer");
+    EXPECT_FALSE(store_->find_token("01234"));
+    EXPECT_THROW(store_->add_token("0123", "admin", "eve"), Error) << "a second token with the same hash";
+    EXPECT_EQ(store_->find_token("0123")->role, "editor");
+    // Another connection (another worker or server) sees them.
+    EXPECT_EQ(open_job_store(url_)->find_token("0123")->label, "ana");
+}
