@@ -1,0 +1,110 @@
+// `dramaloc serve` (the review station's API) and `dramaloc token create` (who may use it).
+#include <chrono>
+#include <iostream>
+#include <memory>
+#include <thread>
+
+#include "cli/commands.hpp"
+#include "core/cancel.hpp"
+#include "jobs/factory.hpp"
+#include "jobs/job_store.hpp"
+#include "pipeline/edits.hpp"
+#include "pipeline/series_project.hpp"
+#include "server/auth.hpp"
+#include "server/review_server.hpp"
+
+namespace dramaloc::cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// HOST:PORT, [IPv6]:PORT or PORT alone (on 127.0.0.1).
+void parse_listen(const std::string& text, server::ServeOptions& o) {
+    const auto colon = text.rfind(':');
+    std::string host = colon == std::string::npos ? o.host : text.substr(0, colon);
+    const std::string port = colon == std::string::npos ? text : text.substr(colon + 1);
+    if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+    try {
+        std::size_t used = 0;
+        const int p = std::stoi(port, &used);
+        if (used != port.size() || p < 0 || p > 65535 || host.empty()) throw std::invalid_argument("");
+        o.host = host;
+        o.port = p;
+    } catch (const std::exception&) {
+        throw UsageError("--listen " + text + ": give HOST:PORT, for example 127.0.0.1:8080");
+    }
+}
+
+// The job store a token goes into: --db, else the series' own beside its outputs.
+std::unique_ptr<jobs::JobStore> token_store(const std::string& db, const std::string& series) {
+    if (!db.empty()) return jobs::open_job_store(db);
+    if (series.empty()) throw UsageError("give the series file whose server the token is for, or --db URL");
+    const auto out_dir = pipeline::load_series_project(series).options.out_dir;
+    std::error_code ec;
+    fs::create_directories(out_dir, ec);
+    if (ec) throw IoError("cannot create " + out_dir.string() + ": " + ec.message());
+    return jobs::open_job_store(jobs::default_store_url(out_dir));
+}
+
+}  // namespace
+
+void register_serve_commands(CLI::App& app) {
+    {
+        struct Args {
+            std::vector<std::string> series;
+            std::string db, listen = "127.0.0.1:8080";
+            std::size_t max_body = 1 << 20;
+        };
+        auto a = std::make_shared<Args>();
+        auto* cmd = app.add_subcommand("serve", "Serve the review station's JSON API over series (docs/api.md)");
+        cmd->add_option("series", a->series, "series files (series.toml)");
+        cmd->add_option("--db", a->db, "job store holding the tokens: postgresql://… or a SQLite file (default: the first series' own)");
+        cmd->add_option("--listen", a->listen, "HOST:PORT to listen on (default 127.0.0.1:8080; put TLS in a reverse proxy)");
+        cmd->add_option("--max-body", a->max_body, "largest request body accepted, in bytes (default 1 MiB)");
+        cmd->callback([a] {
+            server::ServeOptions o;
+            for (const auto& s : a->series) o.series_files.emplace_back(s);
+            o.db_url = a->db;
+            o.max_body_bytes = a->max_body;
+            parse_listen(a->listen, o);
+            o.log = [](const std::string& line) { std::cerr << line << "\n"; };
+            server::ReviewServer server(o);
+            const int port = server.bind();
+            std::cerr << "dramaloc: serving " << a->series.size() << " series on http://" << o.host << ":" << port
+                      << "/api/ (Ctrl-C stops)" << std::endl;
+            // Ctrl-C asks the work to stop; the server is stopped from here when it does.
+            std::thread watch([&server] {
+                while (!cancel_requested()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+                server.stop();
+            });
+            server.run();
+            request_cancel();
+            watch.join();
+        });
+    }
+    {
+        struct Args {
+            std::string series, db, role, label;
+        };
+        auto a = std::make_shared<Args>();
+        auto* token = app.add_subcommand("token", "Access tokens for dramaloc serve");
+        token->require_subcommand(1);
+        auto* cmd = token->add_subcommand("create", "Make a token with a role; it is printed once and stored hashed");
+        cmd->add_option("series", a->series, "series file whose server the token is for");
+        cmd->add_option("--db", a->db, "job store of the server: postgresql://… or a SQLite file");
+        cmd->add_option("--role", a->role, "viewer (read), editor (edit lines), admin")->required()
+            ->check(CLI::IsMember({"viewer", "editor", "admin"}));
+        cmd->add_option("--label", a->label, "who or what the token is for (kept in the edit history; default $USER)");
+        cmd->callback([a] {
+            auto store = token_store(a->db, a->series);
+            const std::string value = server::new_token();
+            store->add_token(server::token_hash(value), a->role, a->label.empty() ? pipeline::current_user() : a->label);
+            std::cout << value << "\n";
+            std::cerr << "dramaloc: " << a->role << " token stored (hashed) in " << store->describe()
+                      << "; it is shown only now: keep it" << std::endl;
+        });
+    }
+}
+
+}  // namespace dramaloc::cli

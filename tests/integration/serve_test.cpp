@@ -1,0 +1,238 @@
+// `dramaloc serve`: the review station's JSON API over a series that ran, with tokens made
+// by `dramaloc token create`, on loopback.
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <chrono>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "server/review_server.hpp"
+#include "support/sample_episode.hpp"
+#include "support/test_support.hpp"
+
+using namespace dramaloc;
+using namespace dramaloc::test;
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+std::string trimmed(std::string s) {
+    while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
+    return s;
+}
+
+// A series of one episode (its lines imported, so they are known) that has run into es, and
+// a server over it on a free port of 127.0.0.1.
+class Serve : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() {
+        dir_ = new TempDir();
+        const fs::path d = dir_->path();
+        sample_episode(d / "episodes" / "ep1.mp4", 8, 2);
+        write_file(d / "scripts" / "ep1.srt", "1\n00:00:00,500 --> 00:00:02,000\nGood morning.\n\n"
+                                              "2\n00:00:02,800 --> 00:00:04,600\nWhere is the station?\n\n"
+                                              "3\n00:00:05,200 --> 00:00:07,000\nThe house is big.\n");
+        write_file(d / "drama.toml", "[series]\nfrom = \"en\"\nto = [\"es\"]\nepisodes = [\"episodes/ep*.mp4\"]\n"
+                                     "source = \"srt:scripts/{episode}.srt\"\nout = \"out\"\n");
+        const auto r = run_dramaloc({"run", (d / "drama.toml").string(), "-q"});
+        ASSERT_EQ(r.exit_code, 0) << r.err;
+        for (const auto* role : {"viewer", "editor", "admin"}) {
+            const auto t = run_dramaloc({"token", "create", (d / "drama.toml").string(), "--role", role, "--label", std::string("ana-") + role});
+            ASSERT_EQ(t.exit_code, 0) << t.err;
+            tokens_[role] = trimmed(t.out);
+            ASSERT_EQ(tokens_[role].rfind("dlt_", 0), 0u) << t.out;
+        }
+    }
+    static void TearDownTestSuite() {
+        delete dir_;
+        dir_ = nullptr;
+    }
+
+    void SetUp() override {
+        server::ServeOptions o;
+        o.series_files = {dir_->path() / "drama.toml"};
+        o.port = 0;
+        o.max_body_bytes = 64 * 1024;
+        o.threads_per_render = 2;
+        server_ = std::make_unique<server::ReviewServer>(o);
+        port_ = server_->bind();
+        thread_ = std::thread([this] { server_->run(); });
+    }
+    void TearDown() override {
+        server_->stop();
+        thread_.join();
+        server_.reset();
+    }
+
+    httplib::Client client() const {
+        httplib::Client c("127.0.0.1", port_);
+        c.set_read_timeout(60, 0);
+        return c;
+    }
+    static httplib::Headers auth(const std::string& role) { return {{"Authorization", "Bearer " + tokens_.at(role)}}; }
+
+    static inline TempDir* dir_ = nullptr;
+    static inline std::map<std::string, std::string> tokens_;
+    std::unique_ptr<server::ReviewServer> server_;
+    int port_ = 0;
+    std::thread thread_;
+};
+
+const std::string kLines = "/api/series/drama/episodes/ep1/languages/es/lines";
+
+json body_of(const httplib::Result& r) { return r ? json::parse(r->body, nullptr, false) : json(); }
+
+void expect_problem(const httplib::Result& r, int status, const std::string& what) {
+    ASSERT_TRUE(r) << what << ": no answer";
+    EXPECT_EQ(r->status, status) << what << ": " << r->body;
+    EXPECT_EQ(r->get_header_value("Content-Type"), "application/problem+json") << what;
+    const json p = json::parse(r->body, nullptr, false);
+    ASSERT_TRUE(p.is_object()) << what << ": " << r->body;
+    EXPECT_EQ(p.value("status", 0), status) << what;
+    EXPECT_FALSE(p.value("detail", "").empty()) << what;
+    EXPECT_EQ(r->body.find("/work/"), std::string::npos) << what << ": no server paths in errors";
+}
+
+}  // namespace
+
+TEST_F(Serve, EveryRouteRefusesAMissingOrUnknownTokenAndTheWrongRole) {
+    auto c = client();
+    auto health = c.Get("/api/health");
+    ASSERT_TRUE(health);
+    EXPECT_EQ(health->status, 200);
+    const std::vector<std::string> reads = {"/api/series", "/api/series/drama/episodes", kLines};
+    for (const auto& path : reads) {
+        expect_problem(c.Get(path.c_str()), 401, "GET " + path + " without a token");
+        expect_problem(c.Get(path.c_str(), {{"Authorization", "Bearer dlt_0000"}}), 401, "GET " + path + " with an unknown token");
+        expect_problem(c.Get(path.c_str(), {{"Authorization", "Basic abc"}}), 401, "GET " + path + " with no bearer");
+        const auto ok = c.Get(path.c_str(), auth("viewer"));
+        ASSERT_TRUE(ok);
+        EXPECT_EQ(ok->status, 200) << path << ": " << ok->body;
+    }
+    const std::string edit = kLines + "/2";
+    const std::string body = R"({"text": "Hola", "revision": 0})";
+    expect_problem(c.Put(edit.c_str(), body, "application/json"), 401, "PUT without a token");
+    expect_problem(c.Put(edit.c_str(), auth("viewer"), body, "application/json"), 403, "PUT as a viewer");
+    // Every route the server has is one of these (the OpenAPI test checks the file has them).
+    EXPECT_EQ(server::ReviewServer::routes().size(), reads.size() + 2);
+}
+
+TEST_F(Serve, LinesCarryTheirTextsAndAnEditAgainstAnOldRevisionIsRefusedWithTheCurrentText) {
+    auto c = client();
+    const json lines = body_of(c.Get(kLines.c_str(), auth("viewer")));
+    ASSERT_TRUE(lines.contains("lines")) << lines;
+    ASSERT_EQ(lines["lines"].size(), 3u) << lines;
+    const json line2 = lines["lines"][1];
+    EXPECT_EQ(line2["id"], 2);
+    EXPECT_EQ(line2["source"], "Where is the station?");
+    EXPECT_EQ(line2["start_ms"], 2800);
+    EXPECT_EQ(line2["end_ms"], 4600);
+    EXPECT_FALSE(line2["text"].get<std::string>().empty());
+    EXPECT_NE(line2["text"], line2["source"]) << "translated";
+    EXPECT_EQ(line2["revision"], 0);
+    EXPECT_EQ(line2["stale"], false);
+    EXPECT_TRUE(line2["qc"].is_array());
+
+    // Ana edits line 2 against revision 0; Ben, who also saw revision 0, is refused.
+    const std::string edit = kLines + "/2";
+    auto r = c.Put(edit.c_str(), auth("editor"), R"({"text": "¿Dónde queda la estación de tren?", "revision": 0})", "application/json");
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->status, 200) << r->body;
+    EXPECT_EQ(body_of(r)["line"]["revision"], 1);
+    EXPECT_EQ(body_of(r)["changed"], true);
+    r = c.Put(edit.c_str(), auth("admin"), R"({"text": "¿Dónde está la estación?", "revision": 0})", "application/json");
+    expect_problem(r, 409, "an edit against revision 0 after revision 1");
+    EXPECT_EQ(body_of(r)["current"]["text"], "¿Dónde queda la estación de tren?");
+    EXPECT_EQ(body_of(r)["current"]["revision"], 1);
+
+    json now = body_of(c.Get(kLines.c_str(), auth("viewer")))["lines"][1];
+    EXPECT_EQ(now["text"], "¿Dónde queda la estación de tren?");
+    EXPECT_EQ(now["revision"], 1);
+    ASSERT_EQ(now["history"].size(), 1u);
+    EXPECT_EQ(now["history"][0]["who"], "ana-editor");
+    EXPECT_EQ(now["history"][0]["via"], "api");
+
+    // The episode is rendered again in the background; until then its outputs are stale.
+    const auto started = std::chrono::steady_clock::now();
+    std::string render;
+    while (std::chrono::steady_clock::now() - started < std::chrono::seconds(120)) {
+        now = body_of(c.Get(kLines.c_str(), auth("viewer")));
+        render = now.value("render", json()).is_string() ? now["render"].get<std::string>() : "";
+        if (render != "queued" && render != "rendering") break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+    EXPECT_EQ(render, "done") << now;
+    EXPECT_EQ(now["lines"][1]["stale"], false) << now["lines"][1];
+    EXPECT_NE(read_file(dir_->path() / "out" / "ep1" / "ep1.es.srt").find("estación de tren"), std::string::npos);
+    // The same text again changes nothing.
+    r = c.Put(edit.c_str(), auth("editor"), R"({"text": "¿Dónde queda la estación de tren?", "revision": 1})", "application/json");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 200);
+    EXPECT_EQ(body_of(r)["changed"], false);
+}
+
+TEST_F(Serve, NamesOutsideTheSeriesBadBodiesAndOversizedOnesAreRefusedAndNothingIsRecorded) {
+    auto c = client();
+    const fs::path edits = dir_->path() / "out" / "edits.json";
+    const std::string before = fs::exists(edits) ? read_file(edits) : "";
+    for (const std::string path : {"/api/series/..%2F..%2Fetc/episodes", "/api/series/drama/episodes/..%2Fep1/languages/es/lines",
+                                   "/api/series/drama/episodes/ep1/languages/..%2F..%2Fes/lines",
+                                   "/api/series/drama/episodes/%2Fetc%2Fpasswd/languages/es/lines",
+                                   "/api/series/drama/episodes/ep2/languages/es/lines",
+                                   "/api/series/drama/episodes/ep1/languages/fr/lines", "/api/series/other/episodes"}) {
+        const auto r = c.Get(path.c_str(), auth("admin"));
+        ASSERT_TRUE(r) << path;
+        EXPECT_EQ(r->status, 404) << path << ": " << r->body;
+    }
+    const std::string edit = kLines + "/2";
+    expect_problem(c.Put(edit.c_str(), auth("editor"), "{\"text\": \"Hola\", ", "application/json"), 400, "malformed JSON");
+    EXPECT_NE(body_of(c.Put(edit.c_str(), auth("editor"), "{\"text\": \"Hola\", ", "application/json"))["detail"].get<std::string>().find("not JSON"),
+              std::string::npos);
+    expect_problem(c.Put(edit.c_str(), auth("editor"), R"({"text": "Hola"})", "application/json"), 400, "no revision");
+    expect_problem(c.Put(edit.c_str(), auth("editor"), R"({"text": "a\nb", "revision": 0})", "application/json"), 400, "two lines");
+    expect_problem(c.Put((kLines + "/99").c_str(), auth("editor"), R"({"text": "Hola", "revision": 0})", "application/json"), 404,
+                   "no such line");
+    expect_problem(c.Put((kLines + "/..%2F2").c_str(), auth("editor"), R"({"text": "Hola", "revision": 0})", "application/json"), 404,
+                   "a line id that is a path");
+    const std::string huge = R"({"text": ")" + std::string(100 * 1024, 'a') + R"(", "revision": 0})";
+    const auto r = c.Put(edit.c_str(), auth("editor"), huge, "application/json");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 413) << r->body;
+    EXPECT_EQ(fs::exists(edits) ? read_file(edits) : "", before) << "nothing recorded";
+    expect_problem(c.Get("/api/nothing-here", auth("admin")), 404, "an unknown route");
+}
+
+TEST(ServeApi, TheOpenApiFileDescribesExactlyTheServersRoutes) {
+    std::ifstream in(source_dir() / "docs" / "openapi.yaml");
+    ASSERT_TRUE(in) << "docs/openapi.yaml";
+    std::set<std::string> documented;
+    std::string line, path;
+    bool in_paths = false;
+    bool openapi_31 = false;
+    while (std::getline(in, line)) {
+        if (line.rfind("openapi: 3.1", 0) == 0) openapi_31 = true;
+        if (line.rfind("paths:", 0) == 0) {
+            in_paths = true;
+            continue;
+        }
+        if (in_paths && !line.empty() && line[0] != ' ' && line[0] != '#') in_paths = false;
+        if (!in_paths) continue;
+        if (line.rfind("  /", 0) == 0 && line.back() == ':') path = line.substr(2, line.size() - 3);
+        for (const auto* method : {"get", "put", "post", "delete", "patch"})
+            if (line == std::string("    ") + method + ":") {
+                std::string upper = method;
+                for (auto& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+                documented.insert(upper + " " + path);
+            }
+    }
+    EXPECT_TRUE(openapi_31) << "docs/openapi.yaml is OpenAPI 3.1";
+    const auto routes = server::ReviewServer::routes();
+    EXPECT_EQ(documented, std::set<std::string>(routes.begin(), routes.end()));
+}
