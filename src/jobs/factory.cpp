@@ -109,8 +109,16 @@ Plan plan_series(const PlanOptions& options) {
         if (!c.reference_audio.empty()) add_file_identity(h, c.reference_audio);
     // People's edits in force (OUT/edits.json): an edit makes a new plan whose stages are
     // the old ones but for what depends on the edited line.
+    // How many edits each episode has had goes in too: a line set back to an earlier text (A,
+    // B, then A again) has the edits in force of an older plan whose jobs are done, but its
+    // outputs say B and must be made again.
     const pipeline::EditLog edit_log(plan.out_dir);
-    for (const auto& name : plan.episodes) h.field(pipeline::to_json(edit_log.in_force(name)).dump());
+    const auto edit_history = edit_log.history();
+    for (const auto& name : plan.episodes) {
+        h.field(pipeline::to_json(edit_log.in_force(name)).dump());
+        h.field(static_cast<std::int64_t>(
+            std::count_if(edit_history.begin(), edit_history.end(), [&](const pipeline::LineEdit& e) { return e.episode == name; })));
+    }
     plan.id = h.hex().substr(0, 16);
 
     const std::string prefix = plan.prefix();

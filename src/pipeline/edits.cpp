@@ -209,15 +209,23 @@ EpisodeEdits gather_edits(const fs::path& out_dir, const std::string& episode, c
     std::vector<std::string> warnings;
     auto found = detect_script_file_edits(out_dir / episode, episode, current_user(), warnings);
     const EditLog log(out_dir);
-    // Recorded by an earlier run that did not get to publish them: not twice.
-    const auto before = log.in_force(episode);
-    std::erase_if(found, [&](const LineEdit& e) {
-        const auto language = before.find(e.language);
-        if (language == before.end()) return false;
-        const auto line = language->second.find(e.line);
-        return line != language->second.end() && line->second.text == e.after;
-    });
-    log.append(found);
+    // Recorded by an earlier run that did not get to publish them (or by another process just
+    // now): not twice. Checked under the log's lock.
+    if (!found.empty()) {
+        log.append_checked([&](const std::vector<LineEdit>& history) {
+            std::map<std::pair<std::string, int>, std::string> in_force;  // (language, line) -> text
+            for (const auto& e : history) {
+                if (e.episode != episode) continue;
+                if (e.revert) in_force.erase({e.language, e.line});
+                else in_force[{e.language, e.line}] = e.after;
+            }
+            std::erase_if(found, [&](const LineEdit& e) {
+                const auto it = in_force.find({e.language, e.line});
+                return it != in_force.end() && it->second == e.after;
+            });
+            return found;
+        });
+    }
     if (say) {
         for (const auto& w : warnings) say(w);
         for (const auto& e : found)
@@ -243,7 +251,7 @@ LineEditResult record_line_edit(const fs::path& out_dir, const LineEditRequest& 
                             !subtitles::is_valid_utf8(request.text)))
         throw UsageError("a line's new text must be one non-empty line of UTF-8 text");
     // Edits made in the script file come first: this one is made on top of them.
-    gather_edits(out_dir, request.episode, say);
+    if (request.gather_script_file_edits) gather_edits(out_dir, request.episode, say);
     const json scripts = published_scripts(out_dir / request.episode);
     if (!scripts.contains(request.language))
         throw InputError(request.episode + " has no " + request.language + " script yet (" +
@@ -262,7 +270,8 @@ LineEditResult record_line_edit(const fs::path& out_dir, const LineEditRequest& 
             if (e.episode == request.episode && e.language == request.language && e.line == request.line) last = e;
         const bool has_edit = last && !last->revert;
         const std::string machine = has_edit ? last->machine : published->at("machine").get<std::string>();
-        const std::string now = has_edit ? last->after : published->at("text").get<std::string>();
+        // After a revert the machine translation is in force, whatever the outputs still say.
+        const std::string now = has_edit ? last->after : last ? machine : published->at("text").get<std::string>();
         result.revision = line_revision(history, request.episode, request.language, request.line);
         result.text = now;
         LineEdit& edit = result.edit;

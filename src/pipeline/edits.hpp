@@ -110,6 +110,9 @@ struct LineEditRequest {
     bool revert = false;  // back to the machine translation instead
     std::string who, via;
     std::optional<int> revision;  // the revision the person saw; none: whatever it is now
+    // Record the edits made in the episode's script files first (dramaloc edit). A server
+    // does not: it may be publishing those files itself, and `run` records them.
+    bool gather_script_file_edits = true;
 };
 
 struct LineEditResult {
@@ -121,9 +124,9 @@ struct LineEditResult {
 };
 
 // Records one line's edit in OUT/edits.json on top of the script-file edits (gather_edits,
-// told to `say`): checked and appended under the log's lock. UsageError for a language the
-// series does not translate into or a line the script lacks, InputError when the episode has
-// no published script in that language yet.
+// told to `say`, when the request asks for it): checked and appended under the log's lock.
+// UsageError for text that is not one line or a line the script lacks, InputError when the
+// episode has no published script in that language yet (or its files are damaged).
 LineEditResult record_line_edit(const std::filesystem::path& out_dir, const LineEditRequest& request,
                                 const std::function<void(const std::string&)>& say);
 

@@ -123,7 +123,7 @@ LanguageResult localize_language(StageContext& context, const SourceAnalysis& so
     LanguageResult out;
     out.language = language;
     auto translator = engines::make_translator(options.translate_engine);
-    auto tts = engines::make_synthesizer(options.tts_engine);
+    std::unique_ptr<engines::SpeechSynthesizer> tts;  // made once the translation is stored, as before the walk
     // The walk's state: what each stage leaves for the next.
     std::string translate_key;
     std::size_t count = 0;
@@ -211,7 +211,8 @@ LanguageResult localize_language(StageContext& context, const SourceAnalysis& so
                 edited[static_cast<std::size_t>(at - out.script.lines.begin())] = true;
             }
         // Lines are synthesized and fitted in parallel (the engine serialises what it must): the
-        // voices, references and fit settings they share.
+        // synthesizer, voices, references and fit settings they share.
+        tts = engines::make_synthesizer(options.tts_engine);
         voices = assign_voices(source.characters, language, *tts);
         // A cloning synthesizer hears each character's reference clip: its content and transcript
         // are part of every clip's key.
@@ -355,6 +356,7 @@ LanguageResult localize_language(StageContext& context, const SourceAnalysis& so
         out.dub_m4a = aac_dir / "dub.m4a";
     };
 
+    // The translation keeps the source's lines, one for one: as many lines as the source has.
     run_stages({StagePhase::Language}, steps, source.script.lines.size(), resolve_jobs(options.jobs));
     const auto& lines = out.script.lines;
     const auto& m = options.mix;

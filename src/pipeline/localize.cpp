@@ -342,8 +342,8 @@ EpisodeOutputs localize_episode(const fs::path& episode, const LocalizeOptions& 
     json removals = json::object();
     StageSteps steps;
     steps[StageId::Mux].run = [&] {
+        if (options.on_stage && !languages.empty()) options.on_stage("mux");
         if (languages.empty() || !options.publish) return;
-        if (options.on_stage) options.on_stage("mux");
         std::string mux_parameters;
         for (const auto& l : languages) mux_parameters += l.dub_key + "," + l.subtitles_key + ";";
         const std::string mux_key = stage_key(StageId::Mux, "ffmpeg", {source.input_key, source_events_key}, mux_parameters);
@@ -467,6 +467,9 @@ EpisodeOutputs localize_episode(const fs::path& episode, const LocalizeOptions& 
     // Each language's script as spoken, for people to read and edit (pipeline/edits.hpp): the
     // manifest keeps what was written, so the next run sees what changed.
     json scripts = json::object();
+    // Each line's revision (its edits so far), as rendered: dramaloc serve tells a line whose
+    // revision has moved on since as stale.
+    const auto edit_history = EditLog(options.out_dir).history();
     for (const auto& l : languages) {
         const fs::path file = script_file(result.folder, name, l.language);
         write_script_json(file, l.script);
@@ -476,7 +479,8 @@ EpisodeOutputs localize_episode(const fs::path& episode, const LocalizeOptions& 
             const Line& line = l.script.lines[i];
             const auto spoken = std::find_if(source.script.lines.begin(), source.script.lines.end(), [&](const Line& s) { return s.id == line.id; });
             lines.push_back({{"id", line.id}, {"start", line.start}, {"end", line.end}, {"speaker", line.speaker}, {"text", line.text},
-                             {"machine", l.machine.at(i)}, {"source", spoken == source.script.lines.end() ? "" : spoken->text}});
+                             {"machine", l.machine.at(i)}, {"source", spoken == source.script.lines.end() ? "" : spoken->text},
+                             {"revision", line_revision(edit_history, name, l.language, line.id)}});
         }
         scripts[l.language] = {{"file", file.filename().string()}, {"hash", hash_file_hex(file)}, {"lines", lines}};
     }
