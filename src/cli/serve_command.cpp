@@ -1,4 +1,5 @@
 // `dramaloc serve` (the review station's API) and `dramaloc token create` (who may use it).
+#include <atomic>
 #include <chrono>
 #include <iostream>
 #include <memory>
@@ -73,13 +74,18 @@ void register_serve_commands(CLI::App& app) {
             const int port = server.bind();
             std::cerr << "dramaloc: serving " << a->series.size() << " series on http://" << o.host << ":" << port
                       << "/api/ (Ctrl-C stops)" << std::endl;
-            // Ctrl-C asks the work to stop; the server is stopped from here when it does.
-            std::thread watch([&server] {
-                while (!cancel_requested()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-                server.stop();
+            // Ctrl-C asks the work to stop (a render under way is cancelled; its edit stays in
+            // edits.json for the next run); the server is stopped from here, again until it
+            // has (a stop before it started listening would be missed).
+            std::atomic<bool> finished{false};
+            std::thread watch([&server, &finished] {
+                while (!finished) {
+                    if (cancel_requested()) server.stop();
+                    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+                }
             });
             server.run();
-            request_cancel();
+            finished = true;
             watch.join();
         });
     }

@@ -22,6 +22,7 @@
 #include "pipeline/edits.hpp"
 #include "pipeline/series_project.hpp"
 #include "server/auth.hpp"
+#include "subtitles/text.hpp"
 
 namespace dramaloc::server {
 
@@ -125,13 +126,15 @@ struct ReviewServer::Impl {
     // The caller's token, when its role allows `needed`.
     jobs::TokenInfo authorize(const httplib::Request& req, Role needed) {
         const std::string header = req.get_header_value("Authorization");
-        const std::string prefix = "Bearer ";
-        if (header.size() <= prefix.size() || header.compare(0, prefix.size(), prefix) != 0)
+        // The scheme's name is case-insensitive (RFC 7235).
+        std::string scheme = header.substr(0, std::min<std::size_t>(header.size(), 7));
+        for (auto& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (header.size() <= 7 || scheme != "bearer ")
             throw Problem{401, "Unauthorized", "send a token as \"Authorization: Bearer TOKEN\" (dramaloc token create)"};
         std::optional<jobs::TokenInfo> token;
         {
             std::lock_guard lock(store_mutex);
-            token = store->find_token(token_hash(header.substr(prefix.size())));
+            token = store->find_token(token_hash(header.substr(7)));
         }
         if (!token) throw Problem{401, "Unauthorized", "the token is not known to this server's job store"};
         const auto role = role_from_string(token->role);
@@ -147,11 +150,9 @@ struct ReviewServer::Impl {
             body();
         } catch (const Problem& p) {
             send_problem(res, p.status, p.title, p.detail, p.extra);
-        } catch (const UsageError& e) {
-            send_problem(res, 400, "Bad request", e.what());
-        } catch (const InputError& e) {
-            send_problem(res, 409, "Not ready", e.what());
         } catch (const Error& e) {
+            // Requests are checked before they reach the library, so what it throws here is a
+            // damaged file or a failing store: told in the log, not to the client (paths).
             log(std::string("dramaloc serve: ") + e.what());
             send_problem(res, 503, "Service unavailable", "the server could not do this now; try again (the server's log says why)");
         }
@@ -188,7 +189,7 @@ struct ReviewServer::Impl {
                 json l = {{"published", scripts.contains(language)}};
                 if (scripts.contains(language)) {
                     l["lines"] = scripts.at(language).at("lines").size();
-                    l["stale"] = stale_lines(s, name, language, scripts.at(language), history) > 0;
+                    l["stale"] = stale_lines(name, language, scripts.at(language), history) > 0;
                 }
                 languages[language] = l;
             }
@@ -198,21 +199,13 @@ struct ReviewServer::Impl {
         return {{"series", s.id}, {"episodes", out}};
     }
 
-    // Lines whose text in force differs from what the outputs were made with.
-    static int stale_lines(const Series& s, const std::string& episode, const std::string& language, const json& script,
+    // Lines edited since the outputs were made: their revision has moved on from the one
+    // the last publish recorded.
+    static int stale_lines(const std::string& episode, const std::string& language, const json& script,
                            const std::vector<pipeline::LineEdit>& history) {
-        (void)s;
-        std::map<int, std::string> in_force;
-        for (const auto& e : history)
-            if (e.episode == episode && e.language == language) {
-                if (e.revert) in_force.erase(e.line);
-                else in_force[e.line] = e.after;
-            }
         int stale = 0;
-        for (const auto& line : script.at("lines")) {
-            const auto it = in_force.find(line.at("id").get<int>());
-            if (it != in_force.end() && it->second != line.at("text").get<std::string>()) ++stale;
-        }
+        for (const auto& line : script.at("lines"))
+            stale += pipeline::line_revision(history, episode, language, line.at("id").get<int>()) != line.value("revision", 0);
         return stale;
     }
 
@@ -234,14 +227,15 @@ struct ReviewServer::Impl {
         for (const auto& line : scripts.at(language).at("lines")) {
             const int id = line.at("id").get<int>();
             json edits = json::array();
-            std::optional<std::string> in_force;
+            std::optional<std::string> in_force;  // the text a person set, or (after a revert) the machine's
             for (const auto& e : history) {
                 if (e.episode != episode || e.language != language || e.line != id) continue;
                 edits.push_back({{"who", e.who}, {"when", e.when}, {"via", e.via}, {"before", e.before},
                                  {"after", e.revert ? json(nullptr) : json(e.after)}, {"revert", e.revert}});
-                in_force = e.revert ? std::nullopt : std::optional<std::string>(e.after);
+                in_force = e.revert ? e.machine : e.after;
             }
             const std::string published_text = line.at("text").get<std::string>();
+            const int revision = static_cast<int>(edits.size());
             lines.push_back({{"id", id},
                              {"start_ms", line.at("start")},
                              {"end_ms", line.at("end")},
@@ -249,8 +243,8 @@ struct ReviewServer::Impl {
                              {"source", line.value("source", "")},
                              {"text", in_force.value_or(published_text)},
                              {"machine", line.value("machine", "")},
-                             {"revision", static_cast<int>(edits.size())},
-                             {"stale", in_force && *in_force != published_text},
+                             {"revision", revision},
+                             {"stale", revision != line.value("revision", 0)},
                              {"qc", flags.count(id) ? flags[id] : json::array()},
                              {"history", edits}});
         }
@@ -281,15 +275,21 @@ struct ReviewServer::Impl {
         request.episode = episode;
         request.language = language;
         request.line = line;
+        request.gather_script_file_edits = false;  // `run` records those; the render may be writing them now
+        if (body.contains("revert") && !body["revert"].is_boolean())
+            throw Problem{400, "Bad request", "\"revert\" is true or false"};
         request.revert = body.value("revert", false);
         if (!request.revert) {
             if (!body.contains("text") || !body["text"].is_string())
                 throw Problem{400, "Bad request", "give the line's new \"text\" (a string), or \"revert\": true"};
             request.text = body["text"].get<std::string>();
+            if (request.text.empty() || request.text.find_first_of("\r\n") != std::string::npos || !subtitles::is_valid_utf8(request.text))
+                throw Problem{400, "Bad request", "a line's text is one non-empty line of UTF-8 text"};
         }
-        if (!body.contains("revision") || !body["revision"].is_number_integer())
+        if (!body.contains("revision") || !body["revision"].is_number_integer() || body["revision"].get<long long>() < 0 ||
+            body["revision"].get<long long>() > 1'000'000'000)
             throw Problem{400, "Bad request", "give the \"revision\" of the line you edited (from GET …/lines)"};
-        request.revision = body["revision"].get<int>();
+        request.revision = static_cast<int>(body["revision"].get<long long>());
         request.who = token.label.empty() ? std::string("api") : token.label;
         request.via = "api";
         const json scripts = published(s, episode);
@@ -307,8 +307,9 @@ struct ReviewServer::Impl {
                           {{"current", {{"text", result.text}, {"revision", result.revision}}}}};
         const bool changed = result.outcome == Outcome::Recorded;
         if (changed) queue_render(index, episode);
+        const std::string render = render_of(index, episode);
         return {{"changed", changed}, {"line", {{"id", line}, {"text", result.text}, {"revision", result.revision}}},
-                {"render", changed ? json(render_of(index, episode)) : json(nullptr)}};
+                {"render", render.empty() ? json(nullptr) : json(render)}};
     }
 
     void queue_render(std::size_t index, const std::string& episode) {
@@ -352,12 +353,13 @@ struct ReviewServer::Impl {
                 w.threads_per_job = options.threads_per_render;
                 w.only_series = plan.series;
                 w.key_prefix = plan.prefix();
-                std::string failure;
-                w.on_event = [&](const json& e) {
-                    if (e.value("event", "") == "failed" && failure.empty()) failure = e.value("error", "");
-                };
                 jobs::run_worker_pool(*render_store, w);
-                if (!failure.empty()) outcome = "failed: " + failure;
+                // How the plan's jobs ended (a failure that was retried and then worked is no failure).
+                for (const auto& j : render_store->list({plan.series, "", "", plan.prefix()}))
+                    if (j.state == jobs::JobState::Failed || j.state == jobs::JobState::Cancelled) {
+                        outcome = "failed: " + j.error;
+                        break;
+                    }
             } catch (const std::exception& e) {
                 outcome = std::string("failed: ") + e.what();
             }

@@ -38,7 +38,8 @@ public:
 
     // Binds the address; returns the port. IoError when it cannot (taken, not ours).
     int bind();
-    // Serves until stop() (from any thread); the renders under way finish first.
+    // Serves until stop() (from any thread), then waits for the render under way (Ctrl-C
+    // cancels it: its edit stays recorded for the next run) and drops those not started.
     void run();
     void stop();
 

@@ -9,6 +9,8 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <tuple>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -23,6 +25,8 @@ using nlohmann::json;
 
 namespace {
 
+std::string server_dir;  // the test's folder: no answer may show it
+
 std::string trimmed(std::string s) {
     while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
     return s;
@@ -35,6 +39,7 @@ protected:
     static void SetUpTestSuite() {
         dir_ = new TempDir();
         const fs::path d = dir_->path();
+        server_dir = d.string();
         sample_episode(d / "episodes" / "ep1.mp4", 8, 2);
         write_file(d / "scripts" / "ep1.srt", "1\n00:00:00,500 --> 00:00:02,000\nGood morning.\n\n"
                                               "2\n00:00:02,800 --> 00:00:04,600\nWhere is the station?\n\n"
@@ -89,6 +94,20 @@ const std::string kLines = "/api/series/drama/episodes/ep1/languages/es/lines";
 
 json body_of(const httplib::Result& r) { return r ? json::parse(r->body, nullptr, false) : json(); }
 
+// Waits for the episode's background render to end; what it ended as, and the lines then.
+std::pair<std::string, json> wait_render(httplib::Client& c, const httplib::Headers& auth) {
+    const auto started = std::chrono::steady_clock::now();
+    json now;
+    std::string render;
+    while (std::chrono::steady_clock::now() - started < std::chrono::seconds(120)) {
+        now = json::parse(c.Get(kLines.c_str(), auth)->body);
+        render = now.value("render", json()).is_string() ? now["render"].get<std::string>() : "";
+        if (render != "queued" && render != "rendering") break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+    return {render, now};
+}
+
 void expect_problem(const httplib::Result& r, int status, const std::string& what) {
     ASSERT_TRUE(r) << what << ": no answer";
     EXPECT_EQ(r->status, status) << what << ": " << r->body;
@@ -97,7 +116,8 @@ void expect_problem(const httplib::Result& r, int status, const std::string& wha
     ASSERT_TRUE(p.is_object()) << what << ": " << r->body;
     EXPECT_EQ(p.value("status", 0), status) << what;
     EXPECT_FALSE(p.value("detail", "").empty()) << what;
-    EXPECT_EQ(r->body.find("/work/"), std::string::npos) << what << ": no server paths in errors";
+    EXPECT_EQ(r->body.find(server_dir), std::string::npos) << what << ": no server paths in errors";
+    EXPECT_EQ(r->body.find(".json"), std::string::npos) << what << ": no server files in errors";
 }
 
 }  // namespace
@@ -115,10 +135,15 @@ TEST_F(Serve, EveryRouteRefusesAMissingOrUnknownTokenAndTheWrongRole) {
         const auto ok = c.Get(path.c_str(), auth("viewer"));
         ASSERT_TRUE(ok);
         EXPECT_EQ(ok->status, 200) << path << ": " << ok->body;
+        const auto lower = c.Get(path.c_str(), {{"Authorization", "bearer " + tokens_.at("viewer")}});
+        EXPECT_EQ(lower->status, 200) << "the scheme's name is case-insensitive";
     }
     const std::string edit = kLines + "/2";
     const std::string body = R"({"text": "Hola", "revision": 0})";
     expect_problem(c.Put(edit.c_str(), body, "application/json"), 401, "PUT without a token");
+    expect_problem(c.Put(edit.c_str(), {{"Authorization", "Bearer dlt_0000"}}, body, "application/json"), 401, "PUT with an unknown token");
+    expect_problem(c.Put(edit.c_str(), {{"Authorization", "Basic " + tokens_.at("editor")}}, body, "application/json"), 401,
+                   "PUT with the token in another scheme");
     expect_problem(c.Put(edit.c_str(), auth("viewer"), body, "application/json"), 403, "PUT as a viewer");
     // Every route the server has is one of these (the OpenAPI test checks the file has them).
     EXPECT_EQ(server::ReviewServer::routes().size(), reads.size() + 2);
@@ -152,7 +177,8 @@ TEST_F(Serve, LinesCarryTheirTextsAndAnEditAgainstAnOldRevisionIsRefusedWithTheC
     EXPECT_EQ(body_of(r)["current"]["text"], "¿Dónde queda la estación de tren?");
     EXPECT_EQ(body_of(r)["current"]["revision"], 1);
 
-    json now = body_of(c.Get(kLines.c_str(), auth("viewer")))["lines"][1];
+    const json whole = body_of(c.Get(kLines.c_str(), auth("viewer")));
+    json now = whole["lines"][1];
     EXPECT_EQ(now["text"], "¿Dónde queda la estación de tren?");
     EXPECT_EQ(now["revision"], 1);
     ASSERT_EQ(now["history"].size(), 1u);
@@ -160,14 +186,11 @@ TEST_F(Serve, LinesCarryTheirTextsAndAnEditAgainstAnOldRevisionIsRefusedWithTheC
     EXPECT_EQ(now["history"][0]["via"], "api");
 
     // The episode is rendered again in the background; until then its outputs are stale.
-    const auto started = std::chrono::steady_clock::now();
-    std::string render;
-    while (std::chrono::steady_clock::now() - started < std::chrono::seconds(120)) {
-        now = body_of(c.Get(kLines.c_str(), auth("viewer")));
-        render = now.value("render", json()).is_string() ? now["render"].get<std::string>() : "";
-        if (render != "queued" && render != "rendering") break;
-        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    if (whole["render"] == "queued" || whole["render"] == "rendering") {
+        EXPECT_EQ(now["stale"], true) << whole;
     }
+    std::string render;
+    std::tie(render, now) = wait_render(c, auth("viewer"));
     EXPECT_EQ(render, "done") << now;
     EXPECT_EQ(now["lines"][1]["stale"], false) << now["lines"][1];
     EXPECT_NE(read_file(dir_->path() / "out" / "ep1" / "ep1.es.srt").find("estación de tren"), std::string::npos);
@@ -176,6 +199,37 @@ TEST_F(Serve, LinesCarryTheirTextsAndAnEditAgainstAnOldRevisionIsRefusedWithTheC
     ASSERT_TRUE(r);
     EXPECT_EQ(r->status, 200);
     EXPECT_EQ(body_of(r)["changed"], false);
+}
+
+TEST_F(Serve, ATextSetBackAndARevertAreRenderedToo) {
+    auto c = client();
+    const std::string edit = kLines + "/3";
+    const std::string srt = (dir_->path() / "out" / "ep1" / "ep1.es.srt").string();
+    const std::string machine = body_of(c.Get(kLines.c_str(), auth("viewer")))["lines"][2]["machine"];
+    int revision = 0;
+    // A, B, then A again: the third is the state of the first, and must be rendered all the same.
+    for (const std::string text : {"La casa es enorme.", "La casa es inmensa.", "La casa es enorme."}) {
+        const auto r = c.Put(edit.c_str(), auth("editor"), json{{"text", text}, {"revision", revision}}.dump(), "application/json");
+        ASSERT_TRUE(r);
+        ASSERT_EQ(r->status, 200) << r->body;
+        ++revision;
+        const auto [render, now] = wait_render(c, auth("viewer"));
+        EXPECT_EQ(render, "done") << text;
+        EXPECT_NE(read_file(srt).find(text), std::string::npos) << text << " is in the subtitles";
+        EXPECT_EQ(now["lines"][2]["stale"], false);
+    }
+    // Revert: the machine translation is in force at once, and rendered.
+    auto r = c.Put(edit.c_str(), auth("editor"), json{{"revert", true}, {"revision", revision}}.dump(), "application/json");
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->status, 200) << r->body;
+    EXPECT_EQ(body_of(r)["line"]["text"], machine);
+    const auto [render, now] = wait_render(c, auth("viewer"));
+    EXPECT_EQ(render, "done");
+    EXPECT_EQ(now["lines"][2]["text"], machine);
+    EXPECT_EQ(now["lines"][2]["revision"], revision + 1);
+    EXPECT_EQ(read_file(srt).find("La casa es enorme."), std::string::npos) << "the edit is gone from the subtitles";
+    r = c.Put(edit.c_str(), auth("editor"), json{{"revert", "yes"}, {"revision", revision + 1}}.dump(), "application/json");
+    expect_problem(r, 400, "revert that is not a boolean");
 }
 
 TEST_F(Serve, NamesOutsideTheSeriesBadBodiesAndOversizedOnesAreRefusedAndNothingIsRecorded) {
