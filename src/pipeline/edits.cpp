@@ -102,6 +102,11 @@ void EditLog::append(const std::vector<LineEdit>& edits) const {
     append_checked([&](const std::vector<LineEdit>&) { return edits; });
 }
 
+void EditLog::locked(const std::function<void(const std::vector<LineEdit>&)>& work) const {
+    EditLock lock(out_dir_);
+    work(history());
+}
+
 void EditLog::append_checked(const std::function<std::vector<LineEdit>(const std::vector<LineEdit>&)>& decide) const {
     EditLock lock(out_dir_);
     const auto so_far = history();

@@ -61,6 +61,9 @@ public:
     // Appends what `decide` returns, deciding under the same lock, on the history as it is
     // then: a check and its write cannot be split by another writer.
     void append_checked(const std::function<std::vector<LineEdit>(const std::vector<LineEdit>& history)>& decide) const;
+    // Runs `work` under the log's lock with the history as it is then (what else must not
+    // change while it looks: a review of the lines' revisions).
+    void locked(const std::function<void(const std::vector<LineEdit>& history)>& work) const;
     // The edits in force for one episode (the last one of each line; a revert removes it).
     EpisodeEdits in_force(const std::string& episode) const;
 

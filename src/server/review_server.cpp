@@ -20,6 +20,7 @@
 #include "jobs/factory.hpp"
 #include "jobs/job_store.hpp"
 #include "pipeline/edits.hpp"
+#include "pipeline/reviews.hpp"
 #include "pipeline/series_project.hpp"
 #include "server/auth.hpp"
 #include "subtitles/text.hpp"
@@ -51,6 +52,18 @@ struct Problem {
     json extra = json::object();
 };
 
+// The request's body: a JSON object, else a 400 saying what is wrong with it.
+json request_object(const httplib::Request& req) {
+    json body;
+    try {
+        body = json::parse(req.body);
+    } catch (const json::parse_error& e) {
+        throw Problem{400, "Malformed JSON", std::string("the request body is not JSON: ") + e.what()};
+    }
+    if (!body.is_object()) throw Problem{400, "Bad request", "the request body must be a JSON object"};
+    return body;
+}
+
 json read_json_file(const fs::path& path) {
     std::ifstream in(path);
     if (!in) return nullptr;
@@ -80,6 +93,8 @@ const std::vector<Route>& route_table() {
          R"(/api/series/([^/]+)/episodes/([^/]+)/languages/([^/]+)/lines)"},
         {"PUT", "/api/series/{series}/episodes/{episode}/languages/{language}/lines/{line}",
          R"(/api/series/([^/]+)/episodes/([^/]+)/languages/([^/]+)/lines/([^/]+))"},
+        {"POST", "/api/series/{series}/episodes/{episode}/languages/{language}/review",
+         R"(/api/series/([^/]+)/episodes/([^/]+)/languages/([^/]+)/review)"},
     };
     return table;
 }
@@ -250,7 +265,54 @@ struct ReviewServer::Impl {
         }
         const std::string render = render_of(index, episode);
         return {{"series", s.id}, {"episode", episode}, {"language", language}, {"lines", lines},
-                {"render", render.empty() ? json(nullptr) : json(render)}};
+                {"render", render.empty() ? json(nullptr) : json(render)}, {"review", review_json(s, episode, language, history)}};
+    }
+
+    // The latest decision on the episode × language, and whether it stands (no edit since).
+    static json review_json(const Series& s, const std::string& episode, const std::string& language,
+                            const std::vector<pipeline::LineEdit>& history) {
+        const auto review = pipeline::latest_review(pipeline::read_reviews(s.out_dir), episode, language);
+        if (!review) return nullptr;
+        return {{"decision", review->decision}, {"comment", review->comment}, {"who", review->who}, {"when", review->when},
+                {"stands", pipeline::review_stands(*review, history)}};
+    }
+
+    // Approve or reject an episode × language, naming the revision of every line looked at.
+    json post_review(std::size_t index, const std::string& episode, const std::string& language, const httplib::Request& req,
+                     const jobs::TokenInfo& token) {
+        const Series& s = series[index];
+        const json body = request_object(req);
+        pipeline::Review review;
+        review.episode = episode;
+        review.language = language;
+        review.decision = body.value("decision", json()).is_string() ? body["decision"].get<std::string>() : "";
+        if (review.decision != "approved" && review.decision != "rejected")
+            throw Problem{400, "Bad request", "\"decision\" is \"approved\" or \"rejected\""};
+        if (body.contains("comment") && !body["comment"].is_string()) throw Problem{400, "Bad request", "\"comment\" is a string"};
+        review.comment = body.value("comment", "");
+        if (review.decision == "rejected" && review.comment.empty())
+            throw Problem{400, "Bad request", "a rejection needs a \"comment\" saying what to fix"};
+        const json scripts = published(s, episode);
+        if (!scripts.contains(language))
+            throw Problem{409, "Not ready", episode + " has no " + language + " script yet: the series has not been run (dramaloc run)"};
+        if (!body.contains("revisions") || !body["revisions"].is_object())
+            throw Problem{400, "Bad request", "give \"revisions\": the revision of every line you reviewed (line id -> revision, from GET …/lines)"};
+        for (const auto& line : scripts.at(language).at("lines")) {
+            const std::string id = std::to_string(line.at("id").get<int>());
+            if (!body["revisions"].contains(id) || !body["revisions"][id].is_number_integer())
+                throw Problem{400, "Bad request", "\"revisions\" has no revision for line " + id + ": a review covers every line"};
+            review.revisions[line.at("id").get<int>()] = static_cast<int>(body["revisions"][id].get<long long>());
+        }
+        review.who = token.label.empty() ? std::string("api") : token.label;
+        review.when = pipeline::utc_now();
+        const auto outcome = pipeline::record_review(s.out_dir, review);
+        if (!outcome.recorded)
+            throw Problem{409, "Edit conflict",
+                          "line " + std::to_string(outcome.line) + " was edited since you reviewed it; it is now at revision " +
+                              std::to_string(outcome.revision) + ": review it again",
+                          {{"line", outcome.line}, {"revision", outcome.revision}}};
+        return {{"review", {{"decision", review.decision}, {"comment", review.comment}, {"who", review.who}, {"when", review.when},
+                            {"stands", true}}}};
     }
 
     json put_line(std::size_t index, const std::string& episode, const std::string& language, const std::string& line_text,
@@ -264,13 +326,7 @@ struct ReviewServer::Impl {
         } catch (const std::exception&) {
             throw Problem{404, "No such line", "\"" + line_text + "\" is not a line id (a positive number)"};
         }
-        json body;
-        try {
-            body = json::parse(req.body);
-        } catch (const json::parse_error& e) {
-            throw Problem{400, "Malformed JSON", std::string("the request body is not JSON: ") + e.what()};
-        }
-        if (!body.is_object()) throw Problem{400, "Bad request", "the request body must be a JSON object"};
+        const json body = request_object(req);
         pipeline::LineEditRequest request;
         request.episode = episode;
         request.language = language;
@@ -423,6 +479,15 @@ struct ReviewServer::Impl {
                 find_episode(s, req.matches[2]);
                 check_language(s, req.matches[3]);
                 send_json(res, put_line(index_of(s), req.matches[2], req.matches[3], req.matches[4], req, token));
+            });
+        });
+        http.Post(route_table()[5].pattern, [this](const httplib::Request& req, httplib::Response& res) {
+            guarded(res, [&] {
+                const auto token = authorize(req, Role::Editor);
+                const Series& s = find_series(req.matches[1]);
+                find_episode(s, req.matches[2]);
+                check_language(s, req.matches[3]);
+                send_json(res, post_review(index_of(s), req.matches[2], req.matches[3], req, token), 201);
             });
         });
     }

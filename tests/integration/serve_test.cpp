@@ -145,8 +145,14 @@ TEST_F(Serve, EveryRouteRefusesAMissingOrUnknownTokenAndTheWrongRole) {
     expect_problem(c.Put(edit.c_str(), {{"Authorization", "Basic " + tokens_.at("editor")}}, body, "application/json"), 401,
                    "PUT with the token in another scheme");
     expect_problem(c.Put(edit.c_str(), auth("viewer"), body, "application/json"), 403, "PUT as a viewer");
+    const std::string review = "/api/series/drama/episodes/ep1/languages/es/review";
+    const std::string approve = R"({"decision": "approved", "revisions": {}})";
+    expect_problem(c.Post(review.c_str(), approve, "application/json"), 401, "POST review without a token");
+    expect_problem(c.Post(review.c_str(), {{"Authorization", "Bearer dlt_0000"}}, approve, "application/json"), 401,
+                   "POST review with an unknown token");
+    expect_problem(c.Post(review.c_str(), auth("viewer"), approve, "application/json"), 403, "POST review as a viewer");
     // Every route the server has is one of these (the OpenAPI test checks the file has them).
-    EXPECT_EQ(server::ReviewServer::routes().size(), reads.size() + 2);
+    EXPECT_EQ(server::ReviewServer::routes().size(), reads.size() + 3);
 }
 
 TEST_F(Serve, LinesCarryTheirTextsAndAnEditAgainstAnOldRevisionIsRefusedWithTheCurrentText) {
@@ -230,6 +236,52 @@ TEST_F(Serve, ATextSetBackAndARevertAreRenderedToo) {
     EXPECT_EQ(read_file(srt).find("La casa es enorme."), std::string::npos) << "the edit is gone from the subtitles";
     r = c.Put(edit.c_str(), auth("editor"), json{{"revert", "yes"}, {"revision", revision + 1}}.dump(), "application/json");
     expect_problem(r, 400, "revert that is not a boolean");
+}
+
+TEST_F(Serve, AnApprovalNamesTheRevisionsSeenAndALaterEditWithdrawsIt) {
+    auto c = client();
+    const std::string review = "/api/series/drama/episodes/ep1/languages/es/review";
+    const auto revisions = [&] {
+        json r = json::object();
+        const json lines = body_of(c.Get(kLines.c_str(), auth("viewer")));
+        for (const auto& line : lines["lines"]) r[std::to_string(line["id"].get<int>())] = line["revision"];
+        return r;
+    };
+    EXPECT_TRUE(body_of(c.Get(kLines.c_str(), auth("viewer")))["review"].is_null());
+    const json seen = revisions();
+    expect_problem(c.Post(review.c_str(), auth("editor"), json{{"decision", "rejected"}, {"revisions", seen}}.dump(), "application/json"),
+                   400, "a rejection without a comment");
+    expect_problem(c.Post(review.c_str(), auth("editor"), json{{"decision", "fine"}, {"revisions", seen}}.dump(), "application/json"),
+                   400, "an unknown decision");
+    expect_problem(c.Post(review.c_str(), auth("editor"), json{{"decision", "approved"}, {"revisions", {{"1", 0}}}}.dump(), "application/json"),
+                   400, "an approval that does not cover every line");
+    auto r = c.Post(review.c_str(), auth("editor"), json{{"decision", "approved"}, {"comment", "ok"}, {"revisions", seen}}.dump(),
+                    "application/json");
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->status, 201) << r->body;
+    json now = body_of(c.Get(kLines.c_str(), auth("viewer")))["review"];
+    EXPECT_EQ(now["decision"], "approved");
+    EXPECT_EQ(now["who"], "ana-editor");
+    EXPECT_EQ(now["stands"], true);
+
+    // An edit after it withdraws it; approving what was seen before the edit is refused.
+    r = c.Put((kLines + "/1").c_str(), auth("editor"), R"({"text": "Buenos días a todos.", "revision": 0})", "application/json");
+    ASSERT_EQ(r->status, 200) << r->body;
+    now = body_of(c.Get(kLines.c_str(), auth("viewer")))["review"];
+    EXPECT_EQ(now["decision"], "approved");
+    EXPECT_EQ(now["stands"], false) << "withdrawn by the edit of line 1";
+    r = c.Post(review.c_str(), auth("editor"), json{{"decision", "approved"}, {"revisions", seen}}.dump(), "application/json");
+    expect_problem(r, 409, "an approval of revisions an edit has replaced");
+    EXPECT_EQ(body_of(r)["line"], 1);
+    EXPECT_EQ(body_of(r)["revision"], 1);
+    r = c.Post(review.c_str(), auth("admin"), json{{"decision", "rejected"}, {"comment", "line 2 too long"}, {"revisions", revisions()}}.dump(),
+               "application/json");
+    ASSERT_EQ(r->status, 201) << r->body;
+    now = body_of(c.Get(kLines.c_str(), auth("viewer")))["review"];
+    EXPECT_EQ(now["decision"], "rejected");
+    EXPECT_EQ(now["comment"], "line 2 too long");
+    EXPECT_EQ(json::parse(read_file(dir_->path() / "out" / "reviews.json"))["reviews"].size(), 2u) << "both kept";
+    wait_render(c, auth("viewer"));
 }
 
 TEST_F(Serve, NamesOutsideTheSeriesBadBodiesAndOversizedOnesAreRefusedAndNothingIsRecorded) {
