@@ -195,10 +195,10 @@ struct ReviewServer::Impl {
     json episodes_json(std::size_t index) {
         const Series& s = series[index];
         json out = json::array();
+        const auto history = pipeline::EditLog(s.out_dir).history();  // the series' one log, read once
         for (const auto& file : s.project.episodes) {
             const std::string name = file.stem().string();
             const json scripts = published(s, name);
-            const auto history = pipeline::EditLog(s.out_dir).history();
             json languages = json::object();
             for (const auto& language : s.project.options.target_languages) {
                 json l = {{"published", scripts.contains(language)}};
