@@ -29,7 +29,8 @@ namespace {
 json edit_to_json(const LineEdit& e) {
     json j = {{"episode", e.episode}, {"language", e.language}, {"line", e.line}, {"before", e.before},
               {"machine", e.machine}, {"who", e.who}, {"when", e.when}, {"via", e.via}};
-    if (e.revert) j["revert"] = true;
+    if (e.redub) j["redub"] = true;
+    else if (e.revert) j["revert"] = true;
     else j["after"] = e.after;
     return j;
 }
@@ -41,7 +42,8 @@ LineEdit edit_from_json(const json& j) {
     e.line = j.at("line").get<int>();
     e.before = j.value("before", "");
     e.revert = j.value("revert", false);
-    if (!e.revert) e.after = j.at("after").get<std::string>();
+    e.redub = j.value("redub", false);
+    if (!e.revert && !e.redub) e.after = j.at("after").get<std::string>();
     e.machine = j.value("machine", "");
     e.who = j.value("who", "");
     e.when = j.value("when", "");
@@ -78,7 +80,11 @@ private:
 json to_json(const EpisodeEdits& edits) {
     json out = json::object();
     for (const auto& [language, lines] : edits)
-        for (const auto& [id, e] : lines) out[language][std::to_string(id)] = {{"text", e.text}, {"machine", e.machine}};
+        for (const auto& [id, e] : lines) {
+            json& line = out[language][std::to_string(id)];
+            line = e.sets_text ? json{{"text", e.text}, {"machine", e.machine}} : json::object();
+            if (e.take > 0) line["take"] = e.take;
+        }
     return out;
 }
 
@@ -122,8 +128,20 @@ EpisodeEdits EditLog::in_force(const std::string& episode) const {
     EpisodeEdits out;
     for (const auto& e : history()) {
         if (e.episode != episode) continue;
-        if (e.revert) out[e.language].erase(e.line);
-        else out[e.language][e.line] = {e.after, e.machine};
+        auto& lines = out[e.language];
+        if (e.redub) {
+            lines.try_emplace(e.line, EditInForce{"", "", 0, false}).first->second.take += 1;
+        } else if (e.revert) {
+            const auto it = lines.find(e.line);
+            if (it == lines.end()) continue;
+            if (it->second.take > 0) it->second = {"", "", it->second.take, false};  // its takes stand
+            else lines.erase(it);
+        } else {
+            auto& line = lines[e.line];
+            line.text = e.after;
+            line.machine = e.machine;
+            line.sets_text = true;
+        }
     }
     for (auto it = out.begin(); it != out.end();) it = it->second.empty() ? out.erase(it) : std::next(it);
     return out;
@@ -220,7 +238,7 @@ EpisodeEdits gather_edits(const fs::path& out_dir, const std::string& episode, c
         log.append_checked([&](const std::vector<LineEdit>& history) {
             std::map<std::pair<std::string, int>, std::string> in_force;  // (language, line) -> text
             for (const auto& e : history) {
-                if (e.episode != episode) continue;
+                if (e.episode != episode || e.redub) continue;
                 if (e.revert) in_force.erase({e.language, e.line});
                 else in_force[{e.language, e.line}] = e.after;
             }
@@ -252,7 +270,7 @@ int line_revision(const std::vector<LineEdit>& history, const std::string& episo
 
 LineEditResult record_line_edit(const fs::path& out_dir, const LineEditRequest& request,
                                 const std::function<void(const std::string&)>& say) {
-    if (!request.revert && (request.text.empty() || request.text.find_first_of("\r\n") != std::string::npos ||
+    if (!request.revert && !request.redub && (request.text.empty() || request.text.find_first_of("\r\n") != std::string::npos ||
                             !subtitles::is_valid_utf8(request.text)))
         throw UsageError("a line's new text must be one non-empty line of UTF-8 text");
     // Edits made in the script file come first: this one is made on top of them.
@@ -271,8 +289,8 @@ LineEditResult record_line_edit(const fs::path& out_dir, const LineEditRequest& 
     EditLog(out_dir).append_checked([&](const std::vector<LineEdit>& history) -> std::vector<LineEdit> {
         // The line as the history leaves it: its edit in force, else what was published.
         std::optional<LineEdit> last;
-        for (const auto& e : history)
-            if (e.episode == request.episode && e.language == request.language && e.line == request.line) last = e;
+        for (const auto& e : history)  // a re-dub leaves the text as it was
+            if (e.episode == request.episode && e.language == request.language && e.line == request.line && !e.redub) last = e;
         const bool has_edit = last && !last->revert;
         const std::string machine = has_edit ? last->machine : published->at("machine").get<std::string>();
         // After a revert the machine translation is in force, whatever the outputs still say.
@@ -289,10 +307,17 @@ LineEditResult record_line_edit(const fs::path& out_dir, const LineEditRequest& 
         edit.who = request.who.empty() ? current_user() : request.who;
         edit.when = utc_now();
         edit.via = request.via;
-        edit.revert = request.revert;
+        edit.revert = request.revert && !request.redub;
+        edit.redub = request.redub;
         if (request.revision && *request.revision != result.revision) {
             result.outcome = LineEditResult::Outcome::Conflict;
             return {};
+        }
+        if (request.redub) {
+            edit.after.clear();
+            result.outcome = LineEditResult::Outcome::Recorded;
+            result.revision += 1;
+            return {edit};
         }
         if (request.revert && !has_edit) {
             result.outcome = LineEditResult::Outcome::NothingToRevert;

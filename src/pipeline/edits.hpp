@@ -34,12 +34,15 @@ struct LineEdit {
     std::string when;      // UTC, ISO 8601
     std::string via;       // "cli", "script-file", "api"
     bool revert = false;   // back to the machine translation
+    bool redub = false;    // not a text change: the line's dub is to be synthesized again (a new take)
 };
 
 // What localize_language applies: line id -> the edit in force.
 struct EditInForce {
     std::string text;
     std::string machine;
+    int take = 0;            // re-dubs asked for: a take above 0 is part of the line's synthesis key
+    bool sets_text = true;   // false: only re-dubbed, the translation's text stands
     bool operator==(const EditInForce&) const = default;
 };
 using LanguageEdits = std::map<int, EditInForce>;
@@ -111,6 +114,7 @@ struct LineEditRequest {
     int line = 0;
     std::string text;     // the new text: one line of UTF-8
     bool revert = false;  // back to the machine translation instead
+    bool redub = false;   // synthesize the line's dub again, its text unchanged (text, revert ignored)
     std::string who, via;
     std::optional<int> revision;  // the revision the person saw; none: whatever it is now
     // Record the edits made in the episode's script files first (dramaloc edit). A server

@@ -128,6 +128,7 @@ LanguageResult localize_language(StageContext& context, const SourceAnalysis& so
     std::string translate_key;
     std::size_t count = 0;
     std::vector<bool> edited;   // per line: a person's text
+    std::map<int, int> takes;   // line id -> the take a person asked for by re-dubbing it
     json edit_findings = json::array();
     std::map<std::string, std::string> voices;
     struct Reference {
@@ -195,6 +196,8 @@ LanguageResult localize_language(StageContext& context, const SourceAnalysis& so
         if (const auto edits = options.edits.find(language); edits != options.edits.end())
             for (const auto& [id, e] : edits->second) {
                 const auto at = std::find_if(out.script.lines.begin(), out.script.lines.end(), [id = id](const Line& l) { return l.id == id; });
+                if (at != out.script.lines.end() && e.take > 0) takes[at->id] = e.take;
+                if (!e.sets_text) continue;  // re-dubbed only
                 if (at == out.script.lines.end()) {
                     edit_findings.push_back(finding("edit_orphaned", "warning", id, 0, 0,
                                                     "line " + std::to_string(id) + " was edited, but the " + language + " script has no line " +
@@ -238,9 +241,11 @@ LanguageResult localize_language(StageContext& context, const SourceAnalysis& so
         const std::string voice = voices.count(line.speaker) ? voices.at(line.speaker) : voices.at("");
         const auto reference = references.find(line.speaker);
         const bool cloned = reference != references.end();
-        f.synth_key =
-            cloned ? stage_key(StageId::Synthesize, tts->version(), {reference->second.hash}, json{voice, text, reference->second.text}.dump())
-                   : stage_key(StageId::Synthesize, tts->version(), {}, json{voice, text}.dump());
+        // A re-dub asked for by a person (a new take) is a new key: synthesized again, not reused.
+        json what = cloned ? json{voice, text, reference->second.text} : json{voice, text};
+        if (const auto take = takes.find(line.id); take != takes.end()) what.push_back({{"take", take->second}});
+        f.synth_key = cloned ? stage_key(StageId::Synthesize, tts->version(), {reference->second.hash}, what.dump())
+                             : stage_key(StageId::Synthesize, tts->version(), {}, what.dump());
         f.clip_dir = run_stage(context, {StageId::Synthesize, scope_of(i), tts->version(), f.synth_key}, [&](const fs::path& dir) {
             engines::VoiceSpec spec;
             spec.language = language;

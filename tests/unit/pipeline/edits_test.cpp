@@ -71,6 +71,27 @@ TEST(EditLog, TheLastEditOfALineIsInForceAndARevertRemovesIt) {
     EXPECT_TRUE(log.history()[4].revert);
 }
 
+TEST(EditLog, AReDubIsANewTakeOfTheLineThatLeavesItsTextAndSurvivesARevert) {
+    TempDir dir;
+    const EditLog log(dir.path());
+    LineEdit redub = edit("ep1", "es", 4, "");
+    redub.redub = true;
+    log.append({redub, edit("ep1", "es", 5, "cinco"), redub});
+    auto f = log.in_force("ep1").at("es");
+    EXPECT_EQ(f.at(4).take, 2) << "two re-dubs";
+    EXPECT_FALSE(f.at(4).sets_text) << "the translation's text stands";
+    EXPECT_EQ(f.at(5).take, 0);
+    EXPECT_TRUE(f.at(5).sets_text);
+    // An edit after a re-dub keeps the take; a revert drops the text, not the take.
+    log.append({edit("ep1", "es", 4, "cuatro"), edit("ep1", "es", 4, "", true)});
+    f = log.in_force("ep1").at("es");
+    EXPECT_EQ(f.at(4).take, 2);
+    EXPECT_FALSE(f.at(4).sets_text);
+    EXPECT_TRUE(log.history()[0].redub) << "read back";
+    EXPECT_EQ(line_revision(log.history(), "ep1", "es", 4), 4) << "a re-dub is a revision of the line";
+    EXPECT_EQ(to_json(log.in_force("ep1"))["es"]["4"], json({{"take", 2}}));
+}
+
 TEST(EditLog, TwoWritersAtOnceBothKeepTheirEdits) {
     TempDir dir;
     std::vector<std::thread> writers;
