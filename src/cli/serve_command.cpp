@@ -56,6 +56,8 @@ void register_serve_commands(CLI::App& app) {
             std::vector<std::string> series;
             std::string db, listen = "127.0.0.1:8080";
             std::size_t max_body = 1 << 20;
+            std::size_t max_upload = 1024;
+            std::size_t threads = 256;
         };
         auto a = std::make_shared<Args>();
         auto* cmd = app.add_subcommand("serve", "Serve the review station's JSON API over series (docs/api.md)");
@@ -63,17 +65,21 @@ void register_serve_commands(CLI::App& app) {
         cmd->add_option("--db", a->db, "job store holding the tokens: postgresql://… or a SQLite file (default: the first series' own)");
         cmd->add_option("--listen", a->listen, "HOST:PORT to listen on (default 127.0.0.1:8080; put TLS in a reverse proxy)");
         cmd->add_option("--max-body", a->max_body, "largest request body accepted, in bytes (default 1 MiB)");
+        cmd->add_option("--max-upload", a->max_upload, "largest episode video accepted by upload, in MiB (default 1024)");
+        cmd->add_option("--threads", a->threads, "connections served at once; each open page's event stream holds one (default 256)");
         cmd->callback([a] {
             server::ServeOptions o;
             for (const auto& s : a->series) o.series_files.emplace_back(s);
             o.db_url = a->db;
             o.max_body_bytes = a->max_body;
+            o.max_upload_bytes = a->max_upload << 20;
+            o.threads = a->threads;
             parse_listen(a->listen, o);
             o.log = [](const std::string& line) { std::cerr << line << "\n"; };
             server::ReviewServer server(o);
             const int port = server.bind();
             std::cerr << "dramaloc: serving " << a->series.size() << " series on http://" << o.host << ":" << port
-                      << "/api/ (Ctrl-C stops)" << std::endl;
+                      << "/ (review page; API under /api/; Ctrl-C stops)" << std::endl;
             // Ctrl-C asks the work to stop (a render under way is cancelled; its edit stays in
             // edits.json for the next run); the server is stopped from here, again until it
             // has (a stop before it started listening would be missed).

@@ -87,6 +87,7 @@ SeriesProject load_series_project(const fs::path& file) {
             project.episodes.push_back(path);  // a missing file fails as that episode's own error
             continue;
         }
+        project.episode_patterns.push_back(path);
         std::vector<fs::path> matches;
         std::error_code ec;
         for (fs::directory_iterator it(path.parent_path().empty() ? "." : path.parent_path(), ec), end; !ec && it != end; it.increment(ec))

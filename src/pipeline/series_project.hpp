@@ -26,6 +26,7 @@ namespace dramaloc::pipeline {
 struct SeriesProject {
     std::filesystem::path file;
     std::vector<std::filesystem::path> episodes;  // in series order; patterns expanded, sorted naturally
+    std::vector<std::filesystem::path> episode_patterns;  // the `episodes` entries that are patterns, absolute
     LocalizeOptions options;                      // everything the file sets (out_dir resolved)
     std::vector<Character> cast;                  // the file's [cast.*], before anything is learnt
     // source = "srt:scripts/{episode}.srt" and background = "stems/{episode}.wav": one file

@@ -55,4 +55,18 @@ std::string token_hash(std::string_view token) {
     return hex(digest.data(), size);
 }
 
+std::string token_cookie(std::string_view header) {
+    // "a=1; dramaloc_token=dlt_…; b=2" (RFC 6265: pairs separated by "; ")
+    static constexpr std::string_view kName = "dramaloc_token=";
+    std::size_t at = 0;
+    while (at < header.size()) {
+        while (at < header.size() && (header[at] == ' ' || header[at] == ';')) ++at;
+        const std::size_t end = std::min(header.find(';', at), header.size());
+        const std::string_view pair = header.substr(at, end - at);
+        if (pair.substr(0, kName.size()) == kName) return std::string(pair.substr(kName.size()));
+        at = end;
+    }
+    return "";
+}
+
 }  // namespace dramaloc::server

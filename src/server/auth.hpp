@@ -20,4 +20,8 @@ std::string new_token();
 // hash is enough (nothing to guess from a stolen table).
 std::string token_hash(std::string_view token);
 
+// The dramaloc_token cookie's value in a Cookie header ("" when it has none). The review page
+// sets it so that its <video> and <audio> elements, which send no headers, can read media.
+std::string token_cookie(std::string_view cookie_header);
+
 }  // namespace dramaloc::server

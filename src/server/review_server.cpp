@@ -1,5 +1,6 @@
 #include "server/review_server.hpp"
 
+#include <fnmatch.h>
 #include <httplib.h>
 #include <unistd.h>
 
@@ -10,6 +11,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <regex>
 #include <set>
 #include <thread>
 
@@ -19,10 +21,13 @@
 #include "core/version.hpp"
 #include "jobs/factory.hpp"
 #include "jobs/job_store.hpp"
+#include "media/probe.hpp"
 #include "pipeline/edits.hpp"
 #include "pipeline/reviews.hpp"
 #include "pipeline/series_project.hpp"
 #include "server/auth.hpp"
+#include "server/web_assets.hpp"
+#include "subtitles/rules.hpp"
 #include "subtitles/text.hpp"
 
 namespace dramaloc::server {
@@ -73,9 +78,60 @@ json read_json_file(const fs::path& path) {
 
 struct Series {
     std::string id;  // the series file's name without extension
-    pipeline::SeriesProject project;
+    pipeline::SeriesProject project;  // its `episodes` grow with uploads: read through episodes_of()
     fs::path out_dir;
 };
+
+// What an episode's outputs folder may hand out, by name: media and subtitles, and the
+// language's script file. Never the manifest, QC or anything hidden or half-written.
+const char* download_type(const std::string& name) {
+    if (name.empty() || name.front() == '.') return nullptr;
+    const auto ends = [&](std::string_view tail) { return name.size() > tail.size() && name.compare(name.size() - tail.size(), tail.size(), tail) == 0; };
+    if (ends(".mp4")) return "video/mp4";
+    if (ends(".m4a")) return "audio/mp4";
+    if (ends(".wav")) return "audio/wav";
+    if (ends(".vtt")) return "text/vtt; charset=utf-8";
+    if (ends(".srt")) return "application/x-subrip; charset=utf-8";
+    if (ends(".ass")) return "text/x-ssa; charset=utf-8";
+    if (ends(".ttml")) return "application/ttml+xml; charset=utf-8";
+    if (ends(".script.json")) return "application/json";
+    return nullptr;
+}
+
+// Sends a file in pieces (never whole in memory), with HTTP range requests answered (206) so
+// a player can seek. The file is opened now: a render replacing it (by rename) mid-download
+// does not mix two versions. A client gone mid-way ends the transfer, nothing else.
+void send_file(httplib::Response& res, const fs::path& path, const std::string& type) {
+    auto in = std::make_shared<std::ifstream>(path, std::ios::binary);
+    if (!*in) throw Problem{404, "No such file", "the file is not there (any more); list the episode again"};
+    in->seekg(0, std::ios::end);
+    const auto size = static_cast<std::size_t>(in->tellg());
+    res.set_header("Accept-Ranges", "bytes");
+    res.set_header("Cache-Control", "no-cache");
+    res.set_content_provider(size, type, [in](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
+        std::vector<char> buffer(std::min<std::size_t>(length, 256 * 1024));
+        in->clear();
+        in->seekg(static_cast<std::streamoff>(offset));
+        in->read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+        const auto got = in->gcount();
+        return got > 0 && sink.write(buffer.data(), static_cast<std::size_t>(got));
+    });
+}
+
+// A server-sent event for the series' pages (GET …/events): a render's state, a line changed.
+struct Event {
+    std::uint64_t id;
+    std::size_t series;
+    std::string name;  // "render", "line", "review"
+    std::string data;  // JSON
+};
+
+bool is_rtl(const std::string& language) {
+    const std::string primary = language.substr(0, language.find_first_of("-_"));
+    for (const char* rtl : {"ar", "he", "fa", "ur", "yi", "ps", "sd", "ug", "dv"})
+        if (primary == rtl) return true;
+    return false;
+}
 
 struct Route {
     std::string method;   // GET, PUT
@@ -95,6 +151,12 @@ const std::vector<Route>& route_table() {
          R"(/api/series/([^/]+)/episodes/([^/]+)/languages/([^/]+)/lines/([^/]+))"},
         {"POST", "/api/series/{series}/episodes/{episode}/languages/{language}/review",
          R"(/api/series/([^/]+)/episodes/([^/]+)/languages/([^/]+)/review)"},
+        {"POST", "/api/series/{series}/episodes/{episode}/languages/{language}/lines/{line}/redub",
+         R"(/api/series/([^/]+)/episodes/([^/]+)/languages/([^/]+)/lines/([^/]+)/redub)"},
+        {"GET", "/api/series/{series}/episodes/{episode}/files/{file}", R"(/api/series/([^/]+)/episodes/([^/]+)/files/([^/]+))"},
+        {"GET", "/api/series/{series}/episodes/{episode}/source", R"(/api/series/([^/]+)/episodes/([^/]+)/source)"},
+        {"PUT", "/api/series/{series}/episodes/{episode}/source", R"(/api/series/([^/]+)/episodes/([^/]+)/source)"},
+        {"GET", "/api/series/{series}/events", R"(/api/series/([^/]+)/events)"},
     };
     return table;
 }
@@ -116,6 +178,63 @@ struct ReviewServer::Impl {
     bool stopping = false;
     std::thread renderer;
 
+    // Events for the pages (under render_mutex): the last ones kept, so that a page that
+    // reconnects with Last-Event-ID misses nothing recent.
+    std::condition_variable events_changed;
+    std::deque<Event> events;
+    std::uint64_t next_event = 1;
+    bool closing = false;  // the server stops: event streams end
+
+    void publish(std::size_t index, const std::string& name, const json& data) {
+        {
+            std::lock_guard lock(render_mutex);
+            events.push_back({next_event++, index, name, data.dump()});
+            while (events.size() > 1000) events.pop_front();
+        }
+        events_changed.notify_all();
+    }
+
+    // GET …/events: text/event-stream of the series' events, from now (or after Last-Event-ID),
+    // beginning with the render state of every episode that has one; a comment every 10 s
+    // keeps proxies from closing it. Each stream holds one of the server's threads.
+    void stream_events(std::size_t index, const httplib::Request& req, httplib::Response& res) {
+        auto after = std::make_shared<std::uint64_t>(0);
+        auto first = std::make_shared<bool>(true);
+        std::uint64_t last_seen = 0;
+        try {
+            last_seen = std::stoull(req.get_header_value("Last-Event-ID"));
+        } catch (const std::exception&) {
+        }
+        res.set_header("Cache-Control", "no-cache");
+        res.set_header("X-Accel-Buffering", "no");  // nginx: pass events on at once
+        res.set_chunked_content_provider("text/event-stream", [this, index, after, first, last_seen](std::size_t, httplib::DataSink& sink) {
+            std::string out;
+            {
+                std::unique_lock lock(render_mutex);
+                if (*first) {
+                    *first = false;
+                    const bool can_resume = last_seen > 0 && !events.empty() && events.front().id <= last_seen + 1;
+                    *after = can_resume ? last_seen : next_event - 1;
+                    out = "retry: 2000\n\n";
+                    if (!can_resume)
+                        for (const auto& [key, state] : render_state)
+                            if (key.first == index)
+                                out += "event: render\ndata: " + json{{"episode", key.second}, {"render", state}}.dump() + "\n\n";
+                    out += "event: ready\ndata: {}\n\n";
+                } else {
+                    events_changed.wait_for(lock, std::chrono::seconds(10), [&] { return closing || next_event - 1 > *after; });
+                }
+                if (closing) return false;
+                for (const auto& e : events)
+                    if (e.id > *after && e.series == index)
+                        out += "id: " + std::to_string(e.id) + "\nevent: " + e.name + "\ndata: " + e.data + "\n\n";
+                *after = next_event - 1;
+            }
+            if (out.empty()) out = ": keep-alive\n\n";
+            return sink.write(out.data(), out.size());
+        });
+    }
+
     void log(const std::string& line) const {
         if (options.log) options.log(line);
     }
@@ -126,8 +245,15 @@ struct ReviewServer::Impl {
         throw Problem{404, "No such series", "this server has no series \"" + id + "\""};
     }
 
-    static const fs::path& find_episode(const Series& s, const std::string& name) {
-        for (const auto& e : s.project.episodes)
+    // The series' episodes now (an upload adds one while others read).
+    mutable std::mutex episodes_mutex;
+    std::vector<fs::path> episodes_of(const Series& s) const {
+        std::lock_guard lock(episodes_mutex);
+        return s.project.episodes;
+    }
+
+    fs::path find_episode(const Series& s, const std::string& name) const {
+        for (const auto& e : episodes_of(s))
             if (e.stem().string() == name) return e;
         throw Problem{404, "No such episode", "series \"" + s.id + "\" has no episode \"" + name + "\""};
     }
@@ -144,12 +270,16 @@ struct ReviewServer::Impl {
         // The scheme's name is case-insensitive (RFC 7235).
         std::string scheme = header.substr(0, std::min<std::size_t>(header.size(), 7));
         for (auto& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        if (header.size() <= 7 || scheme != "bearer ")
+        std::string presented = header.size() > 7 && scheme == "bearer " ? header.substr(7) : "";
+        // A page's <video> and <audio> cannot send a header: for reading (GET) only, the token
+        // may come as the dramaloc_token cookie the page sets (SameSite=Strict).
+        if (header.empty() && req.method == "GET") presented = token_cookie(req.get_header_value("Cookie"));
+        if (presented.empty())
             throw Problem{401, "Unauthorized", "send a token as \"Authorization: Bearer TOKEN\" (dramaloc token create)"};
         std::optional<jobs::TokenInfo> token;
         {
             std::lock_guard lock(store_mutex);
-            token = store->find_token(token_hash(header.substr(7)));
+            token = store->find_token(token_hash(presented));
         }
         if (!token) throw Problem{401, "Unauthorized", "the token is not known to this server's job store"};
         const auto role = role_from_string(token->role);
@@ -196,7 +326,7 @@ struct ReviewServer::Impl {
         const Series& s = series[index];
         json out = json::array();
         const auto history = pipeline::EditLog(s.out_dir).history();  // the series' one log, read once
-        for (const auto& file : s.project.episodes) {
+        for (const auto& file : episodes_of(s)) {
             const std::string name = file.stem().string();
             const json scripts = published(s, name);
             json languages = json::object();
@@ -246,8 +376,8 @@ struct ReviewServer::Impl {
             for (const auto& e : history) {
                 if (e.episode != episode || e.language != language || e.line != id) continue;
                 edits.push_back({{"who", e.who}, {"when", e.when}, {"via", e.via}, {"before", e.before},
-                                 {"after", e.revert ? json(nullptr) : json(e.after)}, {"revert", e.revert}});
-                in_force = e.revert ? e.machine : e.after;
+                                 {"after", e.revert || e.redub ? json(nullptr) : json(e.after)}, {"revert", e.revert}, {"redub", e.redub}});
+                if (!e.redub) in_force = e.revert ? e.machine : e.after;
             }
             const std::string published_text = line.at("text").get<std::string>();
             const int revision = static_cast<int>(edits.size());
@@ -264,8 +394,40 @@ struct ReviewServer::Impl {
                              {"history", edits}});
         }
         const std::string render = render_of(index, episode);
-        return {{"series", s.id}, {"episode", episode}, {"language", language}, {"lines", lines},
+        return {{"series", s.id}, {"episode", episode}, {"language", language}, {"source_language", s.project.options.source_language},
+                {"direction", is_rtl(language) ? "rtl" : "ltr"}, {"lines", lines},
+                {"rules", rules_json(s, language)}, {"media", media_json(s, episode, language)},
                 {"render", render.empty() ? json(nullptr) : json(render)}, {"review", review_json(s, episode, language, history)}};
+    }
+
+    // The language's subtitle rules, for the page's live feedback (the same QC applies).
+    static json rules_json(const Series& s, const std::string& language) {
+        auto rules = subtitles::rules_for_language(language);
+        if (s.project.options.config) subtitles::apply_overrides(rules, *s.project.options.config, language);
+        return {{"max_lines", rules.max_lines}, {"max_chars_per_line", rules.max_chars_per_line},
+                {"max_chars_per_second", rules.max_chars_per_second}, {"min_duration_ms", rules.min_duration},
+                {"max_duration_ms", rules.max_duration}};
+    }
+
+    // Where the page gets the episode's picture, the language's dub and subtitles: API paths,
+    // each with ?v= changing when the file does (a re-render), or null while there is none.
+    json media_json(const Series& s, const std::string& episode, const std::string& language) const {
+        const std::string base = "/api/series/" + s.id + "/episodes/" + episode;
+        const auto version = [](const fs::path& p) -> std::optional<std::string> {
+            std::error_code ec;
+            const auto size = fs::file_size(p, ec);
+            if (ec) return std::nullopt;
+            const auto time = fs::last_write_time(p, ec).time_since_epoch().count();
+            return std::to_string(size) + "-" + std::to_string(time);
+        };
+        const auto file = [&](const std::string& name) -> json {
+            const auto v = version(s.out_dir / episode / name);
+            return v ? json(base + "/files/" + name + "?v=" + *v) : json(nullptr);
+        };
+        json video = file(episode + ".localized.mp4");
+        if (video.is_null())
+            if (const auto v = version(find_episode(s, episode))) video = base + "/source?v=" + *v;
+        return {{"video", video}, {"dub", file(episode + "." + language + ".dub.wav")}, {"subtitles", file(episode + "." + language + ".vtt")}};
     }
 
     // The latest decision on the episode × language, and whether it stands (no edit since).
@@ -295,6 +457,11 @@ struct ReviewServer::Impl {
         const json scripts = published(s, episode);
         if (!scripts.contains(language))
             throw Problem{409, "Not ready", episode + " has no " + language + " script yet: the series has not been run (dramaloc run)"};
+        // An approval is of what will ship: not while the outputs still lack an edit.
+        if (const int stale = stale_lines(episode, language, scripts.at(language), pipeline::EditLog(s.out_dir).history()); stale > 0)
+            throw Problem{409, "Not rendered yet",
+                          std::to_string(stale) + " edited line(s) are not in the outputs yet; review again once the episode is rendered",
+                          {{"stale_lines", stale}}};
         if (!body.contains("revisions") || !body["revisions"].is_object())
             throw Problem{400, "Bad request", "give \"revisions\": the revision of every line you reviewed (line id -> revision, from GET …/lines)"};
         for (const auto& line : scripts.at(language).at("lines")) {
@@ -306,6 +473,8 @@ struct ReviewServer::Impl {
         review.who = token.label.empty() ? std::string("api") : token.label;
         review.when = pipeline::utc_now();
         const auto outcome = pipeline::record_review(s.out_dir, review);
+        if (outcome.recorded)
+            publish(index, "review", {{"episode", episode}, {"language", language}, {"decision", review.decision}, {"who", review.who}});
         if (!outcome.recorded)
             throw Problem{409, "Edit conflict",
                           "line " + std::to_string(outcome.line) + " was edited since you reviewed it; it is now at revision " +
@@ -315,8 +484,10 @@ struct ReviewServer::Impl {
                             {"stands", true}}}};
     }
 
-    json put_line(std::size_t index, const std::string& episode, const std::string& language, const std::string& line_text,
-                  const httplib::Request& req, const jobs::TokenInfo& token) {
+    // An edit of a line's text (PUT …/lines/{line}) or a re-dub of it (POST …/lines/{line}/redub),
+    // against the revision the person saw.
+    json change_line(std::size_t index, const std::string& episode, const std::string& language, const std::string& line_text,
+                     const httplib::Request& req, const jobs::TokenInfo& token, bool redub) {
         const Series& s = series[index];
         int line = 0;
         try {
@@ -332,10 +503,11 @@ struct ReviewServer::Impl {
         request.language = language;
         request.line = line;
         request.gather_script_file_edits = false;  // `run` records those; the render may be writing them now
+        request.redub = redub;
         if (body.contains("revert") && !body["revert"].is_boolean())
             throw Problem{400, "Bad request", "\"revert\" is true or false"};
-        request.revert = body.value("revert", false);
-        if (!request.revert) {
+        request.revert = !redub && body.value("revert", false);
+        if (!request.revert && !redub) {
             if (!body.contains("text") || !body["text"].is_string())
                 throw Problem{400, "Bad request", "give the line's new \"text\" (a string), or \"revert\": true"};
             request.text = body["text"].get<std::string>();
@@ -362,7 +534,11 @@ struct ReviewServer::Impl {
                               "; it is now at revision " + std::to_string(result.revision),
                           {{"current", {{"text", result.text}, {"revision", result.revision}}}}};
         const bool changed = result.outcome == Outcome::Recorded;
-        if (changed) queue_render(index, episode);
+        if (changed) {
+            publish(index, "line", {{"episode", episode}, {"language", language}, {"line", line}, {"text", result.text},
+                                    {"revision", result.revision}, {"redub", redub}, {"who", request.who}});
+            queue_render(index, episode);
+        }
         const std::string render = render_of(index, episode);
         return {{"changed", changed}, {"line", {{"id", line}, {"text", result.text}, {"revision", result.revision}}},
                 {"render", render.empty() ? json(nullptr) : json(render)}};
@@ -376,6 +552,9 @@ struct ReviewServer::Impl {
         state = "queued";
         render_queue.emplace_back(index, episode);
         render_wake.notify_one();
+        events.push_back({next_event++, index, "render", json{{"episode", episode}, {"render", state}}.dump()});
+        while (events.size() > 1000) events.pop_front();
+        events_changed.notify_all();
     }
 
     // The factory's incremental path for one episode, as `dramaloc edit` takes it: a plan of
@@ -392,6 +571,7 @@ struct ReviewServer::Impl {
                 render_queue.pop_front();
                 render_state[next] = "rendering";
             }
+            publish(next.first, "render", {{"episode", next.second}, {"render", "rendering"}});
             const Series& s = series[next.first];
             std::string outcome = "done";
             try {
@@ -420,15 +600,43 @@ struct ReviewServer::Impl {
                 outcome = std::string("failed: ") + e.what();
             }
             log("dramaloc serve: " + s.id + " " + next.second + " rendered again: " + outcome);
-            std::lock_guard lock(render_mutex);
-            if (render_state[next] == "rendering") render_state[next] = outcome;
+            bool told = false;
+            {
+                std::lock_guard lock(render_mutex);
+                if (render_state[next] == "rendering") render_state[next] = outcome, told = true;
+            }
+            if (told) publish(next.first, "render", {{"episode", next.second}, {"render", outcome}});
         }
     }
     // The renders' own connection: workers heartbeat from threads of their own.
     std::unique_ptr<jobs::JobStore> render_store;
 
     void add_routes() {
-        http.set_payload_max_length(options.max_body_bytes);
+        // Uploads stream to disk with their own limit; every other body is read into memory and
+        // is held to max_body_bytes before it is read.
+        http.set_payload_max_length(std::max(options.max_body_bytes, options.max_upload_bytes));
+        http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+            if (req.method == "PUT" && std::regex_match(req.path, std::regex(route_table()[9].pattern))) return httplib::Server::HandlerResponse::Unhandled;
+            if (req.get_header_value("Transfer-Encoding").find("chunked") != std::string::npos) {
+                send_problem(res, 411, "Length required", "send the request body with a Content-Length");
+                return httplib::Server::HandlerResponse::Handled;
+            }
+            if (req.has_header("Content-Length")) {
+                std::size_t length = 0;
+                try {
+                    length = std::stoull(req.get_header_value("Content-Length"));
+                } catch (const std::exception&) {
+                    length = SIZE_MAX;
+                }
+                if (length > options.max_body_bytes) {
+                    send_problem(res, 413, "Payload too large", "the request body is larger than this server accepts");
+                    return httplib::Server::HandlerResponse::Handled;
+                }
+            }
+            return httplib::Server::HandlerResponse::Unhandled;
+        });
+        const std::size_t threads = std::max<std::size_t>(options.threads, 4);
+        http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
         http.set_exception_handler([this](const httplib::Request&, httplib::Response& res, std::exception_ptr error) {
             try {
                 if (error) std::rethrow_exception(error);
@@ -478,7 +686,7 @@ struct ReviewServer::Impl {
                 const Series& s = find_series(req.matches[1]);
                 find_episode(s, req.matches[2]);
                 check_language(s, req.matches[3]);
-                send_json(res, put_line(index_of(s), req.matches[2], req.matches[3], req.matches[4], req, token));
+                send_json(res, change_line(index_of(s), req.matches[2], req.matches[3], req.matches[4], req, token, false));
             });
         });
         http.Post(route_table()[5].pattern, [this](const httplib::Request& req, httplib::Response& res) {
@@ -490,6 +698,161 @@ struct ReviewServer::Impl {
                 send_json(res, post_review(index_of(s), req.matches[2], req.matches[3], req, token), 201);
             });
         });
+        http.Post(route_table()[6].pattern, [this](const httplib::Request& req, httplib::Response& res) {
+            guarded(res, [&] {
+                const auto token = authorize(req, Role::Editor);
+                const Series& s = find_series(req.matches[1]);
+                find_episode(s, req.matches[2]);
+                check_language(s, req.matches[3]);
+                send_json(res, change_line(index_of(s), req.matches[2], req.matches[3], req.matches[4], req, token, true), 202);
+            });
+        });
+        http.Get(route_table()[7].pattern, [this](const httplib::Request& req, httplib::Response& res) {
+            guarded(res, [&] {
+                authorize(req, Role::Viewer);
+                const Series& s = find_series(req.matches[1]);
+                find_episode(s, req.matches[2]);
+                const std::string name = req.matches[3];
+                const fs::path file = output_file(s, req.matches[2], name);  // 404 unless a downloadable output
+                send_file(res, file, download_type(name));
+            });
+        });
+        http.Get(route_table()[8].pattern, [this](const httplib::Request& req, httplib::Response& res) {
+            guarded(res, [&] {
+                authorize(req, Role::Viewer);
+                const Series& s = find_series(req.matches[1]);
+                const fs::path source = find_episode(s, req.matches[2]);
+                const char* type = download_type(source.filename().string());
+                send_file(res, source, type ? type : "application/octet-stream");
+            });
+        });
+        http.Put(route_table()[9].pattern,
+                 [this](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& read) {
+                     guarded(res, [&] {
+                         authorize(req, Role::Admin);
+                         const Series& s = find_series(req.matches[1]);
+                         send_json(res, upload_source(index_of(s), req.matches[2], req, read), 201);
+                     });
+                 });
+        http.Get(route_table()[10].pattern, [this](const httplib::Request& req, httplib::Response& res) {
+            guarded(res, [&] {
+                authorize(req, Role::Viewer);
+                stream_events(index_of(find_series(req.matches[1])), req, res);
+            });
+        });
+        // The review page: files built into the binary, looked up by exact name.
+        http.Get(R"(/|/([A-Za-z0-9_-]+/)?[A-Za-z0-9_.-]+)", [](const httplib::Request& req, httplib::Response& res) {
+            const std::string path = req.path == "/" ? "/index.html" : req.path;
+            for (const auto& asset : web_assets())
+                if (asset.path == path) {
+                    res.set_header("Content-Security-Policy",
+                                   "default-src 'self'; media-src 'self' blob:; img-src 'self' data:; style-src 'self'; frame-ancestors 'none'");
+                    res.set_header("X-Content-Type-Options", "nosniff");
+                    res.set_header("Cache-Control", "no-cache");
+                    res.set_content(std::string(asset.body), std::string(asset.type));
+                    return;
+                }
+            send_problem(res, 404, "Not found", "no such page or route (see docs/openapi.yaml)");
+        });
+    }
+
+    // A file of the episode's outputs, by name: found in a listing of its folder (a regular
+    // file, not a link), never by joining the name onto a path.
+    fs::path output_file(const Series& s, const std::string& episode, const std::string& name) const {
+        if (download_type(name)) {
+            std::error_code ec;
+            for (fs::directory_iterator it(s.out_dir / episode, ec), end; !ec && it != end; it.increment(ec))
+                if (it->path().filename().string() == name && it->symlink_status(ec).type() == fs::file_type::regular) return it->path();
+        }
+        throw Problem{404, "No such file", "episode \"" + episode + "\" has no such output to download (see media in GET …/lines)"};
+    }
+
+    // PUT …/episodes/{episode}/source: a new episode's video, streamed to a hidden file beside
+    // the series' episodes, probed (the name and the Content-Type prove nothing), and only then
+    // put in place under the name the series' `episodes` pattern takes. Whatever fails, nothing
+    // is left behind.
+    json upload_source(std::size_t index, const std::string& episode, const httplib::Request& req, const httplib::ContentReader& read) {
+        Series& s = series[index];
+        static const std::regex kName(R"([A-Za-z0-9][A-Za-z0-9_-]{0,63})");
+        if (!std::regex_match(episode, kName))
+            throw Problem{400, "Bad episode name", "an episode's name is letters, digits, - and _ (at most 64), starting with a letter or digit"};
+        const auto exists = [&] {
+            const auto list = episodes_of(s);
+            return std::any_of(list.begin(), list.end(), [&](const fs::path& e) { return e.stem().string() == episode; });
+        };
+        if (exists()) throw Problem{409, "Episode exists", "series \"" + s.id + "\" has an episode \"" + episode + "\" already; uploads add episodes"};
+        fs::path target;
+        std::string patterns;
+        for (const auto& pattern : s.project.episode_patterns) {
+            const fs::path candidate = pattern.parent_path() / (episode + pattern.extension().string());
+            if (::fnmatch(pattern.filename().c_str(), candidate.filename().c_str(), FNM_PERIOD) == 0) {
+                target = candidate;
+                break;
+            }
+            patterns += (patterns.empty() ? "" : ", ") + pattern.filename().string();
+        }
+        if (target.empty())
+            throw Problem{400, "Name not taken by the series",
+                          patterns.empty() ? "the series lists its episodes one by one (no pattern): add this one to its file"
+                                           : "the series' episodes are named like " + patterns + ": name the episode so"};
+        if (!req.has_header("Content-Length"))
+            throw Problem{411, "Length required", "send the video's size as Content-Length"};
+        std::size_t length = 0;
+        try {
+            length = std::stoull(req.get_header_value("Content-Length"));
+        } catch (const std::exception&) {
+            throw Problem{400, "Bad request", "Content-Length is not a number"};
+        }
+        const auto limit = options.max_upload_bytes;
+        if (length > limit)
+            throw Problem{413, "Upload too large", "the server takes videos of at most " + std::to_string(limit >> 20) + " MiB (dramaloc serve --max-upload)"};
+
+        // The body goes to a hidden file in the same folder (renamed into place: the same disk).
+        struct Partial {
+            fs::path path;
+            ~Partial() {
+                std::error_code ec;
+                fs::remove(path, ec);
+            }
+        } partial{target.parent_path() / ("." + episode + ".upload-" + new_token().substr(4, 16))};
+        std::ofstream out(partial.path, std::ios::binary | std::ios::trunc);
+        if (!out) throw IoError("cannot write an upload into " + target.parent_path().string());
+        std::size_t got = 0;
+        bool too_big = false, write_failed = false;
+        read([&](const char* data, std::size_t size) {
+            got += size;
+            if (got > limit) return !(too_big = true);
+            out.write(data, static_cast<std::streamsize>(size));
+            return !(write_failed = !out);
+        });
+        out.close();
+        if (too_big) throw Problem{413, "Upload too large", "the server takes videos of at most " + std::to_string(limit >> 20) + " MiB"};
+        if (write_failed || !out)
+            throw Problem{507, "Insufficient storage", "the video could not be stored (is the disk full?); nothing was kept"};
+        if (got != length) throw Problem{400, "Upload incomplete", "the upload ended before Content-Length bytes; nothing was kept"};
+        media::MediaInfo info;
+        try {
+            info = media::probe(partial.path);
+        } catch (const Error&) {
+            throw Problem{415, "Not a video", "the upload is not a video dramaloc can read (FFmpeg found no media in it); nothing was kept"};
+        }
+        if (!info.best_video())
+            throw Problem{415, "Not a video", "the upload has no video stream (an episode is a video); nothing was kept"};
+        {
+            std::lock_guard lock(episodes_mutex);
+            // link(2) refuses to replace a file: two uploads of one name, one wins.
+            if (::link(partial.path.c_str(), target.c_str()) != 0)
+                throw Problem{409, "Episode exists", "an episode named \"" + episode + "\" arrived meanwhile; uploads add episodes"};
+            auto& list = s.project.episodes;
+            list.push_back(target);
+            std::sort(list.begin(), list.end(),
+                      [](const fs::path& a, const fs::path& b) { return pipeline::natural_less(a.filename().string(), b.filename().string()); });
+        }
+        log("dramaloc serve: " + s.id + ": episode " + episode + " uploaded (" + std::to_string(got) + " bytes)");
+        publish(index, "episode", {{"episode", episode}});
+        const auto* audio = info.best_audio();
+        return {{"episode", episode}, {"bytes", got}, {"duration_ms", info.duration_ms}, {"width", info.best_video()->width},
+                {"height", info.best_video()->height}, {"audio", audio != nullptr}};
     }
 
     std::size_t index_of(const Series& s) const { return static_cast<std::size_t>(&s - series.data()); }
@@ -541,7 +904,14 @@ void ReviewServer::run() {
     if (impl_->renderer.joinable()) impl_->renderer.join();
 }
 
-void ReviewServer::stop() { impl_->http.stop(); }
+void ReviewServer::stop() {
+    {
+        std::lock_guard lock(impl_->render_mutex);
+        impl_->closing = true;
+    }
+    impl_->events_changed.notify_all();
+    impl_->http.stop();
+}
 
 std::vector<std::string> ReviewServer::routes() {
     std::vector<std::string> out;

@@ -3,7 +3,10 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <atomic>
 #include <chrono>
+#include <cstdlib>
+#include <mutex>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -65,6 +68,7 @@ protected:
         o.series_files = {dir_->path() / "drama.toml"};
         o.port = 0;
         o.max_body_bytes = 64 * 1024;
+        o.max_upload_bytes = 2 << 20;
         o.threads_per_render = 2;
         server_ = std::make_unique<server::ReviewServer>(o);
         port_ = server_->bind();
@@ -127,32 +131,52 @@ TEST_F(Serve, EveryRouteRefusesAMissingOrUnknownTokenAndTheWrongRole) {
     auto health = c.Get("/api/health");
     ASSERT_TRUE(health);
     EXPECT_EQ(health->status, 200);
-    const std::vector<std::string> reads = {"/api/series", "/api/series/drama/episodes", kLines};
-    for (const auto& path : reads) {
-        expect_problem(c.Get(path.c_str()), 401, "GET " + path + " without a token");
-        expect_problem(c.Get(path.c_str(), {{"Authorization", "Bearer dlt_0000"}}), 401, "GET " + path + " with an unknown token");
-        expect_problem(c.Get(path.c_str(), {{"Authorization", "Basic abc"}}), 401, "GET " + path + " with no bearer");
+    struct Call {
+        std::string method, path, role;  // role: the least one allowed
+    };
+    const std::string episode = "/api/series/drama/episodes/ep1";
+    const std::vector<Call> calls = {
+        {"GET", "/api/series", "viewer"},
+        {"GET", "/api/series/drama/episodes", "viewer"},
+        {"GET", kLines, "viewer"},
+        {"GET", episode + "/files/ep1.es.vtt", "viewer"},
+        {"GET", episode + "/source", "viewer"},
+        {"GET", "/api/series/drama/events", "viewer"},
+        {"PUT", kLines + "/2", "editor"},
+        {"POST", kLines + "/2/redub", "editor"},
+        {"POST", episode + "/languages/es/review", "editor"},
+        {"PUT", episode + "/source", "admin"},
+    };
+    const std::vector<std::string> roles = {"viewer", "editor", "admin"};
+    const auto send = [&](const Call& call, const httplib::Headers& headers) {
+        if (call.method == "GET") return c.Get(call.path.c_str(), headers);
+        if (call.method == "PUT") return c.Put(call.path.c_str(), headers, "{}", "application/json");
+        return c.Post(call.path.c_str(), headers, "{}", "application/json");
+    };
+    for (const auto& call : calls) {
+        const std::string what = call.method + " " + call.path;
+        expect_problem(send(call, {}), 401, what + " without a token");
+        expect_problem(send(call, {{"Authorization", "Bearer dlt_0000"}}), 401, what + " with an unknown token");
+        expect_problem(send(call, {{"Authorization", "Basic " + tokens_.at("admin")}}), 401, what + " with the token in another scheme");
+        for (const auto& role : roles) {
+            if (role == call.role) break;
+            expect_problem(send(call, auth(role)), 403, what + " as " + role);
+        }
+        if (call.method != "GET") {  // the cookie the page sets is for reading only
+            expect_problem(send(call, {{"Cookie", "dramaloc_token=" + tokens_.at("admin")}}), 401, what + " with the page's cookie");
+        }
+    }
+    for (const auto& path : {std::string("/api/series"), kLines, episode + "/files/ep1.es.vtt"}) {
         const auto ok = c.Get(path.c_str(), auth("viewer"));
         ASSERT_TRUE(ok);
         EXPECT_EQ(ok->status, 200) << path << ": " << ok->body;
         const auto lower = c.Get(path.c_str(), {{"Authorization", "bearer " + tokens_.at("viewer")}});
         EXPECT_EQ(lower->status, 200) << "the scheme's name is case-insensitive";
+        const auto cookie = c.Get(path.c_str(), {{"Cookie", "theme=dark; dramaloc_token=" + tokens_.at("viewer")}});
+        EXPECT_EQ(cookie->status, 200) << path << ": the page's media elements read with the cookie";
     }
-    const std::string edit = kLines + "/2";
-    const std::string body = R"({"text": "Hola", "revision": 0})";
-    expect_problem(c.Put(edit.c_str(), body, "application/json"), 401, "PUT without a token");
-    expect_problem(c.Put(edit.c_str(), {{"Authorization", "Bearer dlt_0000"}}, body, "application/json"), 401, "PUT with an unknown token");
-    expect_problem(c.Put(edit.c_str(), {{"Authorization", "Basic " + tokens_.at("editor")}}, body, "application/json"), 401,
-                   "PUT with the token in another scheme");
-    expect_problem(c.Put(edit.c_str(), auth("viewer"), body, "application/json"), 403, "PUT as a viewer");
-    const std::string review = "/api/series/drama/episodes/ep1/languages/es/review";
-    const std::string approve = R"({"decision": "approved", "revisions": {}})";
-    expect_problem(c.Post(review.c_str(), approve, "application/json"), 401, "POST review without a token");
-    expect_problem(c.Post(review.c_str(), {{"Authorization", "Bearer dlt_0000"}}, approve, "application/json"), 401,
-                   "POST review with an unknown token");
-    expect_problem(c.Post(review.c_str(), auth("viewer"), approve, "application/json"), 403, "POST review as a viewer");
     // Every route the server has is one of these (the OpenAPI test checks the file has them).
-    EXPECT_EQ(server::ReviewServer::routes().size(), reads.size() + 3);
+    EXPECT_EQ(server::ReviewServer::routes().size(), calls.size() + 1);
 }
 
 TEST_F(Serve, LinesCarryTheirTextsAndAnEditAgainstAnOldRevisionIsRefusedWithTheCurrentText) {
@@ -270,6 +294,7 @@ TEST_F(Serve, AnApprovalNamesTheRevisionsSeenAndALaterEditWithdrawsIt) {
     now = body_of(c.Get(kLines.c_str(), auth("viewer")))["review"];
     EXPECT_EQ(now["decision"], "approved");
     EXPECT_EQ(now["stands"], false) << "withdrawn by the edit of line 1";
+    wait_render(c, auth("viewer"));
     r = c.Post(review.c_str(), auth("editor"), json{{"decision", "approved"}, {"revisions", seen}}.dump(), "application/json");
     expect_problem(r, 409, "an approval of revisions an edit has replaced");
     EXPECT_EQ(body_of(r)["line"], 1);
@@ -282,6 +307,223 @@ TEST_F(Serve, AnApprovalNamesTheRevisionsSeenAndALaterEditWithdrawsIt) {
     EXPECT_EQ(now["comment"], "line 2 too long");
     EXPECT_EQ(json::parse(read_file(dir_->path() / "out" / "reviews.json"))["reviews"].size(), 2u) << "both kept";
     wait_render(c, auth("viewer"));
+}
+
+TEST_F(Serve, AnEpisodeWithAnEditNotRenderedYetCannotBeApproved) {
+    // A second server that records edits but does not render them (as when renders queue up).
+    server::ServeOptions o;
+    o.series_files = {dir_->path() / "drama.toml"};
+    o.port = 0;
+    o.render_edits = false;
+    server::ReviewServer lazy(o);
+    const int port = lazy.bind();
+    std::thread serving([&] { lazy.run(); });
+    httplib::Client c("127.0.0.1", port);
+    const json before = body_of(c.Get(kLines.c_str(), auth("viewer")));
+    const int revision = before["lines"][2]["revision"].get<int>();
+    auto r = c.Put((kLines + "/3").c_str(), auth("editor"), json{{"text", "La casa es grande y vieja."}, {"revision", revision}}.dump(),
+                   "application/json");
+    ASSERT_EQ(r->status, 200) << r->body;
+    json seen = json::object();
+    for (const auto& line : body_of(c.Get(kLines.c_str(), auth("viewer")))["lines"]) seen[std::to_string(line["id"].get<int>())] = line["revision"];
+    r = c.Post("/api/series/drama/episodes/ep1/languages/es/review", auth("editor"),
+               json{{"decision", "approved"}, {"revisions", seen}}.dump(), "application/json");
+    expect_problem(r, 409, "an approval while an edit is not in the outputs");
+    EXPECT_EQ(body_of(r)["stale_lines"], 1);
+    lazy.stop();
+    serving.join();
+    // Set back through the fixture's server, which renders it: later tests start clean.
+    auto fixture = client();
+    r = fixture.Put((kLines + "/3").c_str(), auth("editor"), json{{"revert", true}, {"revision", revision + 1}}.dump(), "application/json");
+    ASSERT_EQ(r->status, 200) << r->body;
+    EXPECT_EQ(wait_render(fixture, auth("viewer")).first, "done");
+}
+
+TEST_F(Serve, OutputsDownloadWithRangesAndNothingElseOfTheFolderDoes) {
+    auto c = client();
+    const fs::path folder = dir_->path() / "out" / "ep1";
+    const std::string files = "/api/series/drama/episodes/ep1/files/";
+    const json lines = body_of(c.Get(kLines.c_str(), auth("viewer")));
+    ASSERT_TRUE(lines["media"]["dub"].is_string()) << lines["media"];
+    EXPECT_EQ(lines["media"]["dub"].get<std::string>().rfind(files + "ep1.es.dub.wav?v=", 0), 0u) << lines["media"];
+    EXPECT_EQ(lines["media"]["video"].get<std::string>().rfind(files + "ep1.localized.mp4?v=", 0), 0u) << lines["media"];
+    EXPECT_EQ(lines["direction"], "ltr");
+    EXPECT_GT(lines["rules"]["max_chars_per_second"].get<double>(), 0);
+
+    const std::string dub = read_file(folder / "ep1.es.dub.wav");
+    auto r = c.Get((files + "ep1.es.dub.wav").c_str(), auth("viewer"));
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 200);
+    EXPECT_EQ(r->get_header_value("Content-Type"), "audio/wav");
+    EXPECT_EQ(r->get_header_value("Accept-Ranges"), "bytes");
+    EXPECT_TRUE(r->body == dub) << "the whole file, byte for byte (" << r->body.size() << " of " << dub.size() << ")";
+    httplib::Headers range = auth("viewer");
+    range.emplace("Range", "bytes=1000-1999");
+    r = c.Get((files + "ep1.es.dub.wav").c_str(), range);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 206);
+    EXPECT_EQ(r->get_header_value("Content-Range"), "bytes 1000-1999/" + std::to_string(dub.size()));
+    EXPECT_TRUE(r->body == dub.substr(1000, 1000)) << "the range asked for";
+    const std::string video = read_file(folder / "ep1.localized.mp4");
+    range = auth("viewer");
+    range.emplace("Range", "bytes=" + std::to_string(video.size() - 100) + "-");
+    r = c.Get((files + "ep1.localized.mp4").c_str(), range);
+    EXPECT_EQ(r->status, 206);
+    EXPECT_TRUE(r->body == video.substr(video.size() - 100)) << "an open-ended range: the end of the video";
+    r = c.Get("/api/series/drama/episodes/ep1/source", auth("viewer"));
+    EXPECT_EQ(r->status, 200);
+    EXPECT_TRUE(r->body == read_file(dir_->path() / "episodes" / "ep1.mp4")) << "the episode's own video";
+
+    // Not media, hidden, a link out of the folder, a name that is a path: all unknown.
+    fs::create_symlink("/etc/passwd", folder / "ep1.leak.srt");
+    write_file(folder / ".ep1.es.vtt.tmp.vtt", "WEBVTT\n");
+    for (const std::string name : {"manifest.json", "qc.json", "ep1.leak.srt", ".ep1.es.vtt.tmp.vtt", "..%2F..%2Fdrama.toml",
+                                   "%2Fetc%2Fpasswd", "..", "ep1.fr.vtt"}) {
+        const auto refused = c.Get((files + name).c_str(), auth("admin"));
+        expect_problem(refused, 404, "GET files/" + name);
+        EXPECT_EQ(refused->body.find("root:"), std::string::npos);
+    }
+    fs::remove(folder / "ep1.leak.srt");
+    fs::remove(folder / ".ep1.es.vtt.tmp.vtt");
+    expect_problem(c.Get("/api/series/drama/episodes/..%2Fepisodes%2Fep1/source", auth("admin")), 404, "a source that is a path");
+}
+
+TEST_F(Serve, AnUploadedVideoBecomesAnEpisodeAndAnythingElseIsRefusedWithNothingKept) {
+    auto c = client();
+    const fs::path episodes = dir_->path() / "episodes";
+    const auto listing = [&] {
+        std::set<std::string> names;
+        for (const auto& e : fs::directory_iterator(episodes)) names.insert(e.path().filename().string());
+        return names;
+    };
+    const auto before = listing();
+    const std::string upload = "/api/series/drama/episodes/ep2/source";
+    expect_problem(c.Put(upload.c_str(), auth("admin"), std::string(4096, 'x'), "video/mp4"), 415, "text named a video");
+    expect_problem(c.Put("/api/series/drama/episodes/show2/source", auth("admin"), read_file(episodes / "ep1.mp4"), "video/mp4"), 400,
+                   "a name the series' pattern (ep*.mp4) does not take");
+    expect_problem(c.Put("/api/series/drama/episodes/ep1/source", auth("admin"), read_file(episodes / "ep1.mp4"), "video/mp4"), 409,
+                   "an episode that exists");
+    expect_problem(c.Put("/api/series/drama/episodes/.ep3/source", auth("admin"), read_file(episodes / "ep1.mp4"), "video/mp4"), 400,
+                   "a hidden name");
+    sample_episode(dir_->path() / "audio-only.wav.mp4", 5, 3);
+    {
+        // An audio file in an MP4 box is media, but not an episode.
+        const fs::path audio = dir_->path() / "audio.m4a";
+        ASSERT_EQ(std::system(("ffmpeg -v error -y -i " + (dir_->path() / "audio-only.wav.mp4").string() + " -vn -c:a copy " + audio.string()).c_str()), 0);
+        expect_problem(c.Put(upload.c_str(), auth("admin"), read_file(audio), "video/mp4"), 415, "a file with no video stream");
+    }
+    // Larger than the server's limit (the fixture's: 2 MiB): refused before it is read.
+    expect_problem(c.Put(upload.c_str(), auth("admin"), std::string(3 << 20, '\0'), "video/mp4"), 413, "an oversized upload");
+    // A client that goes away mid-upload: the server goes on; nothing is kept.
+    {
+        httplib::Client raw("127.0.0.1", port_);
+        raw.set_write_timeout(5, 0);
+        httplib::Request req;
+        req.method = "PUT";
+        req.path = upload;
+        req.headers = auth("admin");
+        req.set_header("Content-Length", "1000000");
+        req.set_header("Content-Type", "video/mp4");
+        req.content_length_ = 1000000;
+        std::size_t sent = 0;
+        req.content_provider_ = [&](std::size_t, std::size_t, httplib::DataSink& sink) {
+            if (sent >= 200000) return false;  // gives up a fifth of the way
+            const std::string chunk(50000, 'v');
+            sent += chunk.size();
+            return sink.write(chunk.data(), chunk.size());
+        };
+        httplib::Response res;
+        httplib::Error error = httplib::Error::Success;
+        raw.send(req, res, error);
+    }
+    EXPECT_EQ(c.Get("/api/health")->status, 200) << "the server survives";
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    EXPECT_EQ(listing(), before) << "nothing kept of refused or broken uploads";
+
+    const std::string video = read_file(episodes / "ep1.mp4");
+    auto r = c.Put(upload.c_str(), auth("admin"), video, "application/octet-stream");
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->status, 201) << r->body;
+    EXPECT_EQ(body_of(r)["episode"], "ep2");
+    EXPECT_GT(body_of(r)["duration_ms"].get<int>(), 7000);
+    EXPECT_TRUE(read_file(episodes / "ep2.mp4") == video);
+    const json list = body_of(c.Get("/api/series/drama/episodes", auth("viewer")));
+    ASSERT_EQ(list["episodes"].size(), 2u) << list;
+    EXPECT_EQ(list["episodes"][1]["id"], "ep2");
+    EXPECT_EQ(list["episodes"][1]["languages"]["es"]["published"], false);
+    expect_problem(c.Put(upload.c_str(), auth("admin"), video, "video/mp4"), 409, "the same name again");
+    fs::remove(episodes / "ep2.mp4");
+}
+
+TEST_F(Serve, AReDubSynthesizesTheLineAgainAndOnlyItAndEventsTellThePage) {
+    auto c = client();
+    // The page's event stream, read on its own connection.
+    std::mutex mutex;
+    std::string stream;
+    std::atomic<bool> done{false};
+    httplib::Client sse("127.0.0.1", port_);
+    sse.set_read_timeout(60, 0);
+    std::thread reader([&] {
+        sse.Get("/api/series/drama/events", auth("viewer"), [&](const char* data, std::size_t size) {
+            std::lock_guard lock(mutex);
+            stream.append(data, size);
+            return !done.load();
+        });
+    });
+    const auto seen = [&](const std::string& what) {
+        for (int i = 0; i < 600; ++i) {
+            {
+                std::lock_guard lock(mutex);
+                if (stream.find(what) != std::string::npos) return true;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+        return false;
+    };
+    ASSERT_TRUE(seen("event: ready")) << "the stream opens with ready";
+
+    // Each line's synthesis key, as the episode's last publish recorded it.
+    const auto synthesis_keys = [&] {
+        std::map<std::string, std::string> keys;
+        const json manifest = json::parse(read_file(dir_->path() / "out" / "ep1" / "manifest.json"));
+        for (const auto& stage : manifest["run"]["stages"])
+            if (stage["stage"] == "synthesize") keys[stage["scope"].get<std::string>()] = stage["key"].get<std::string>();
+        return keys;
+    };
+    const auto before = synthesis_keys();
+    ASSERT_EQ(before.size(), 3u);
+    const json line = body_of(c.Get(kLines.c_str(), auth("viewer")))["lines"][1];
+    const int revision = line["revision"].get<int>();
+    expect_problem(c.Post((kLines + "/2/redub").c_str(), auth("editor"), json{{"revision", revision + 7}}.dump(), "application/json"), 409,
+                   "a re-dub against another revision");
+    auto r = c.Post((kLines + "/2/redub").c_str(), auth("editor"), json{{"revision", revision}}.dump(), "application/json");
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->status, 202) << r->body;
+    EXPECT_EQ(body_of(r)["line"]["revision"], revision + 1);
+    EXPECT_EQ(body_of(r)["line"]["text"], line["text"]) << "a re-dub leaves the text";
+    const auto [render, now] = wait_render(c, auth("viewer"));
+    ASSERT_EQ(render, "done") << now;
+    EXPECT_EQ(now["lines"][1]["text"], line["text"]);
+    EXPECT_EQ(now["lines"][1]["stale"], false);
+    EXPECT_EQ(now["lines"][1]["history"].back()["redub"], true);
+    // The render synthesized line 2 again (a new take: a new key), and no other line.
+    const auto after = synthesis_keys();
+    ASSERT_EQ(after.size(), before.size());
+    for (const auto& [scope, key] : after) {
+        if (scope == "es/line 2") EXPECT_NE(key, before.at(scope)) << scope << ": a new take";
+        else EXPECT_EQ(key, before.at(scope)) << scope << ": untouched";
+    }
+    EXPECT_TRUE(seen("\"redub\":true")) << "a line event for the re-dub";
+    EXPECT_TRUE(seen("\"render\":\"done\"")) << "the render's end told";
+    {
+        std::lock_guard lock(mutex);
+        EXPECT_NE(stream.find("event: line\ndata: "), std::string::npos) << stream;
+        EXPECT_NE(stream.find("\"render\":\"rendering\""), std::string::npos) << stream;
+    }
+    done = true;
+    sse.stop();  // the page goes away: the server's side of the stream ends at its next write
+    reader.join();
+    EXPECT_EQ(c.Get("/api/health")->status, 200);
 }
 
 TEST_F(Serve, NamesOutsideTheSeriesBadBodiesAndOversizedOnesAreRefusedAndNothingIsRecorded) {

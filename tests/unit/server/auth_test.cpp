@@ -32,3 +32,12 @@ TEST(Auth, RolesAreOrderedAndReadBack) {
     EXPECT_FALSE(role_from_string("root"));
     EXPECT_FALSE(role_from_string(""));
 }
+
+TEST(Auth, TheTokenCookieIsFoundAmongOthers) {
+    EXPECT_EQ(token_cookie("dramaloc_token=dlt_ab"), "dlt_ab");
+    EXPECT_EQ(token_cookie("a=1; dramaloc_token=dlt_ab; b=2"), "dlt_ab");
+    EXPECT_EQ(token_cookie("a=1;dramaloc_token=dlt_cd"), "dlt_cd");
+    EXPECT_EQ(token_cookie("xdramaloc_token=dlt_ab; a=1"), "") << "another cookie's name ending the same";
+    EXPECT_EQ(token_cookie("a=1; b=2"), "");
+    EXPECT_EQ(token_cookie(""), "");
+}

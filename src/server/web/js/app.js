@@ -1,0 +1,438 @@
+// The review page: pick an episode × language, watch it with the dub and the lines, edit a
+// line against the language's rules, re-dub it, approve or reject. Address: #/SERIES/EPISODE/LANG.
+import { api, ApiError, events, forgetToken, languagePath, seriesPath, setToken, token } from './api.js';
+import { Player } from './player.js';
+import { check, describe } from './rules.js';
+
+const $ = (id) => document.getElementById(id);
+const state = {
+  series: null, episode: null, language: null,
+  data: null,          // GET …/lines
+  current: -1,         // the line under the playhead (index)
+  selected: -1,        // the line the keyboard acts on (index)
+  editing: -1,         // the line being edited (index)
+  redubbing: new Set(),  // line ids re-dubbed, waiting for their render
+  stream: null,
+};
+const player = new Player($('video'), $('dub'));
+
+function say(text, kind = '') {
+  $('status').textContent = text;
+  $('status').className = kind;
+}
+
+function clock(seconds) {
+  const m = Math.floor(seconds / 60);
+  return `${m}:${(seconds - m * 60).toFixed(1).padStart(4, '0')}`;
+}
+
+// ---- where we are -------------------------------------------------------------------------
+
+function route() {
+  const parts = location.hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
+  return { series: parts[0] || null, episode: parts[1] || null, language: parts[2] || null };
+}
+
+async function start() {
+  if (!token()) return showLogin('');
+  const where = route();
+  try {
+    if (where.series && where.episode && where.language) await openEpisode(where.series, where.episode, where.language);
+    else await showEpisodes(where.series);
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 401) return showLogin(e.message);
+    say(e.message, 'error');
+  }
+}
+
+function showOnly(id) {
+  for (const section of ['login', 'pick', 'review']) $(section).hidden = section !== id;
+}
+
+function showLogin(error) {
+  showOnly('login');
+  $('login-error').textContent = error;
+  $('token').focus();
+}
+
+$('login-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  setToken($('token').value.trim());
+  try {
+    await api('GET', '/api/series');
+    start();
+  } catch (error) {
+    forgetToken();
+    showLogin(error.message);
+  }
+});
+
+// ---- the list of episodes -----------------------------------------------------------------
+
+async function showEpisodes(only) {
+  showOnly('pick');
+  $('where').textContent = '';
+  const { series } = await api('GET', '/api/series');
+  const table = $('episode-table');
+  table.textContent = '';
+  for (const s of series) {
+    if (only && s.id !== only) continue;
+    const { episodes } = await api('GET', `${seriesPath(s.id)}/episodes`);
+    const h = document.createElement('h2');
+    h.textContent = `${s.title} (${s.source_language} → ${s.languages.join(', ')})`;
+    const list = document.createElement('table');
+    for (const ep of episodes) {
+      const row = list.insertRow();
+      row.insertCell().textContent = ep.id;
+      for (const language of s.languages) {
+        const cell = row.insertCell();
+        const l = ep.languages[language] || {};
+        if (!l.published) { cell.textContent = `${language}: not run`; continue; }
+        const a = document.createElement('a');
+        a.href = `#/${encodeURIComponent(s.id)}/${encodeURIComponent(ep.id)}/${encodeURIComponent(language)}`;
+        a.textContent = `${language}${l.stale ? ' (edited, not rendered)' : ''}`;
+        cell.append(a);
+      }
+    }
+    table.append(h, list);
+  }
+}
+
+// ---- one episode in one language ----------------------------------------------------------
+
+async function openEpisode(series, episode, language) {
+  showOnly('review');
+  const changed = series !== state.series;
+  Object.assign(state, { series, episode, language, current: -1, selected: -1, editing: -1 });
+  $('where').textContent = '';
+  const back = document.createElement('a');
+  back.href = `#/${encodeURIComponent(series)}`;
+  back.textContent = series;
+  $('where').append(back, ` › ${episode} › ${language}`);
+  await reload();
+  if (changed || !state.stream) {
+    if (state.stream) state.stream.close();
+    state.stream = events(series, onEvent);
+  }
+  player.seek(0);
+}
+
+// The lines as the server has them now; the player follows the files (new after a render).
+async function reload() {
+  const data = await api('GET', `${languagePath(state.series, state.episode, state.language)}/lines`);
+  state.data = data;
+  const tracks = $('audio-track');
+  const wanted = tracks.value || 'dub';
+  tracks.textContent = '';
+  if (data.media.dub) tracks.add(new Option(`${data.language} dub`, 'dub'));
+  tracks.add(new Option(`original (${data.source_language})`, 'original'));
+  tracks.value = data.media.dub ? wanted : 'original';
+  player.load(data.media.video, tracks.value === 'dub' ? data.media.dub : null);
+  renderLines();
+  renderReview();
+  renderStatus();
+}
+
+$('audio-track').addEventListener('change', () => {
+  const d = state.data;
+  player.load(d.media.video, $('audio-track').value === 'dub' ? d.media.dub : null);
+});
+
+function renderStatus() {
+  const d = state.data;
+  const stale = d.lines.filter((l) => l.stale).length;
+  if (d.render === 'queued' || d.render === 'rendering') say(`Rendering the edits (${d.render})…`, 'busy');
+  else if (d.render && d.render.startsWith('failed')) say(`The render failed: ${d.render.slice(8)}`, 'error');
+  else if (stale) say(`${stale} edited line(s) not rendered yet`, 'busy');
+  else say('Up to date', 'ok');
+}
+
+function lineItem(line, index) {
+  const d = state.data;
+  const li = document.createElement('li');
+  li.dataset.index = index;
+  li.dataset.id = line.id;
+  li.className = 'line';
+  if (index === state.current) li.classList.add('current');
+  if (index === state.selected) li.classList.add('selected');
+  if (line.stale) li.classList.add('stale');
+
+  const head = document.createElement('div');
+  head.className = 'head';
+  head.append(span('time', `${clock(line.start_ms / 1000)} – ${clock(line.end_ms / 1000)}`), span('speaker', line.speaker || ''));
+  if (line.revision > 0) head.append(span('revision', `rev ${line.revision}`));
+  if (line.stale) head.append(span('badge', state.redubbing.has(line.id) ? 're-dubbing…' : 'not rendered'));
+  for (const flag of line.qc) {
+    const f = span(`qc ${flag.severity}`, flag.rule);
+    f.title = flag.message;
+    head.append(f);
+  }
+  li.append(head);
+  const source = span('source', line.source);
+  source.dir = 'auto';
+  source.lang = d.source_language;
+  li.append(source);
+
+  if (index === state.editing) {
+    li.append(editorFor(line));
+  } else {
+    const text = span('text', line.text);
+    text.dir = 'auto';
+    text.lang = d.language;
+    li.append(text);
+    const buttons = document.createElement('div');
+    buttons.className = 'buttons';
+    buttons.append(button('Edit', () => edit(index)), button('Play line', () => playLine(index)), button('Re-dub', () => redub(index)));
+    li.append(buttons);
+  }
+  li.addEventListener('click', (e) => {
+    if (e.target.closest('button, textarea')) return;
+    select(index);
+    player.seek(line.start_ms / 1000);
+  });
+  return li;
+}
+
+function span(className, text) {
+  const s = document.createElement('span');
+  s.className = className;
+  s.textContent = text;
+  return s;
+}
+
+function button(label, action) {
+  const b = document.createElement('button');
+  b.type = 'button';
+  b.textContent = label;
+  b.addEventListener('click', action);
+  return b;
+}
+
+function renderLines() {
+  const list = $('lines');
+  list.textContent = '';
+  state.data.lines.forEach((line, i) => list.append(lineItem(line, i)));
+  list.dir = 'ltr';
+  if (state.editing >= 0) list.querySelector('textarea')?.focus();
+}
+
+function select(index) {
+  state.selected = index;
+  for (const li of $('lines').children) li.classList.toggle('selected', Number(li.dataset.index) === index);
+  $('lines').children[index]?.scrollIntoView({ block: 'nearest' });
+}
+
+function playLine(index) {
+  const line = state.data.lines[index];
+  if (line) player.playRange(line.start_ms, line.end_ms);
+}
+
+// The line under the playhead: highlighted, and shown over the picture as it now reads.
+player.onTime((seconds, playing) => {
+  $('clock').textContent = clock(seconds);
+  $('play').textContent = playing ? 'Pause' : 'Play';
+  if (!state.data) return;
+  const ms = seconds * 1000;
+  const index = state.data.lines.findIndex((l) => ms >= l.start_ms && ms < l.end_ms);
+  if (index !== state.current) {
+    state.current = index;
+    for (const li of $('lines').children) li.classList.toggle('current', Number(li.dataset.index) === index);
+    if (index >= 0 && playing) $('lines').children[index]?.scrollIntoView({ block: 'nearest' });
+  }
+  const line = state.data.lines[index];
+  const caption = $('caption');
+  caption.textContent = line ? line.text : '';
+  caption.lang = state.data.language;
+  caption.hidden = !line;
+});
+$('play').addEventListener('click', () => player.toggle());
+
+// ---- editing ------------------------------------------------------------------------------
+
+function editorFor(line) {
+  const d = state.data;
+  const box = document.createElement('div');
+  box.className = 'editor';
+  const area = document.createElement('textarea');
+  area.value = line.text;
+  area.dir = d.direction;
+  area.lang = d.language;
+  area.rows = 2;
+  area.setAttribute('aria-label', `Line ${line.id} text`);
+  const feedback = span('feedback', '');
+  const update = () => {
+    const r = check(area.value, line.start_ms, line.end_ms, d.rules);
+    feedback.textContent = describe(r, d.rules);
+    feedback.classList.toggle('warn', r.cpsOver || r.linesOver || r.lengthOver);
+    feedback.dataset.cps = r.cps.toFixed(1);
+    feedback.dataset.cpsOver = r.cpsOver;
+    $('caption').textContent = area.value;
+  };
+  area.addEventListener('input', update);
+  const conflict = document.createElement('div');
+  conflict.className = 'conflict';
+  conflict.hidden = true;
+  const buttons = document.createElement('div');
+  buttons.className = 'buttons';
+  buttons.append(button('Save', () => save(false)), button('Cancel', cancelEdit));
+  if (line.revision > 0) buttons.append(button('Revert to machine', () => save(false, { revert: true })));
+  box.append(area, feedback, conflict, buttons);
+  if (line.machine && line.machine !== line.text) {
+    const machine = span('machine', `machine: ${line.machine}`);
+    machine.dir = 'auto';
+    box.append(machine);
+  }
+  queueMicrotask(update);
+  return box;
+}
+
+function edit(index) {
+  state.editing = index;
+  select(index);
+  renderLines();
+  const area = $('lines').querySelector('textarea');
+  area.focus();
+  area.setSelectionRange(area.value.length, area.value.length);
+}
+
+function cancelEdit() {
+  state.editing = -1;
+  renderLines();
+}
+
+// Saves the line being edited against the revision it was opened at. A 409 shows the text
+// someone else saved, and keeps this one, to take theirs or to save over it knowingly.
+async function save(andNext, change) {
+  const index = state.editing;
+  const line = state.data.lines[index];
+  const li = $('lines').children[index];
+  const area = li.querySelector('textarea');
+  const body = change || { text: area.value.trim() };
+  body.revision = Number(li.dataset.revision ?? line.revision);
+  try {
+    const result = await api('PUT', `${languagePath(state.series, state.episode, state.language)}/lines/${line.id}`, body);
+    state.editing = -1;
+    await reload();
+    say(result.changed ? `Line ${line.id} saved: rendering` : `Line ${line.id} unchanged`, result.changed ? 'busy' : 'ok');
+    if (andNext && index + 1 < state.data.lines.length) edit(index + 1);
+    else select(index);
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 409 && e.problem.current) return showConflict(li, e.problem.current);
+    say(e.message, 'error');
+  }
+}
+
+function showConflict(li, current) {
+  const box = li.querySelector('.conflict');
+  box.hidden = false;
+  box.textContent = '';
+  const theirs = span('theirs', current.text);
+  theirs.dir = 'auto';
+  box.append(span('title', `Someone saved this line meanwhile (revision ${current.revision}):`), theirs,
+    button('Take theirs', () => { state.editing = -1; reload(); }),
+    button('Save mine over it', () => { li.dataset.revision = current.revision; save(false); }));
+  box.setAttribute('role', 'alert');
+  say('Edit conflict: your text is kept in the editor', 'error');
+}
+
+async function redub(index) {
+  const line = state.data.lines[index];
+  try {
+    await api('POST', `${languagePath(state.series, state.episode, state.language)}/lines/${line.id}/redub`, { revision: line.revision });
+    state.redubbing.add(line.id);
+    await reload();
+    say(`Line ${line.id}: re-dubbing`, 'busy');
+  } catch (e) {
+    say(e.message, 'error');
+    if (e instanceof ApiError && e.status === 409) reload();
+  }
+}
+
+// ---- approval -----------------------------------------------------------------------------
+
+function renderReview() {
+  const d = state.data;
+  const r = d.review;
+  $('review-state').textContent = !r ? 'Not reviewed yet.'
+    : `${r.decision === 'approved' ? 'Approved' : 'Rejected'} by ${r.who} at ${r.when}${r.comment ? `: “${r.comment}”` : ''}` +
+      (r.stands ? '' : ' (withdrawn: edited since)');
+  $('review-state').className = r && r.stands ? r.decision : '';
+  const pending = d.lines.some((l) => l.stale) || d.render === 'queued' || d.render === 'rendering';
+  $('approve').disabled = pending;
+  $('approve').title = pending ? 'Wait for the edits to be rendered' : '';
+}
+
+async function review(decision) {
+  const revisions = {};
+  for (const l of state.data.lines) revisions[l.id] = l.revision;
+  $('review-error').textContent = '';
+  try {
+    await api('POST', `${languagePath(state.series, state.episode, state.language)}/review`,
+      { decision, comment: $('review-comment').value.trim(), revisions });
+    $('review-comment').value = '';
+    await reload();
+  } catch (e) {
+    $('review-error').textContent = e.message;
+    if (e instanceof ApiError && e.status === 409) reload();
+  }
+}
+$('approve').addEventListener('click', () => review('approved'));
+$('reject').addEventListener('click', () => review('rejected'));
+
+// ---- what happens elsewhere ---------------------------------------------------------------
+
+async function onEvent(name, data) {
+  if (!state.data || data.episode !== state.episode) return;
+  if (name === 'render') {
+    state.data.render = data.render;
+    renderStatus();
+    if (data.render === 'done' || data.render.startsWith('failed')) {
+      const redubbed = [...state.redubbing];
+      state.redubbing.clear();
+      if (state.editing < 0) await reload();
+      // A re-dubbed line is heard in place once it is rendered.
+      const index = state.data.lines.findIndex((l) => redubbed.includes(l.id));
+      if (data.render === 'done' && index >= 0) {
+        $('dub').addEventListener('canplay', () => playLine(index), { once: true });
+        if ($('dub').readyState >= 3) playLine(index);
+      }
+    }
+  } else if ((name === 'line' && data.language === state.language) || name === 'review') {
+    if (state.editing < 0) await reload();
+  }
+}
+
+// ---- keyboard -----------------------------------------------------------------------------
+
+document.addEventListener('keydown', (e) => {
+  if ($('review').hidden) return;
+  const inText = e.target.closest('textarea, input, select');
+  if (e.target.closest('#lines textarea')) {
+    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) { e.preventDefault(); save(true); }
+    else if (e.key === 'Escape') { e.preventDefault(); cancelEdit(); }
+    else if (e.altKey && e.key.toLowerCase() === 'p') { e.preventDefault(); playLine(state.editing); }
+    return;
+  }
+  if (inText || e.ctrlKey || e.metaKey || e.altKey) return;
+  const lines = state.data ? state.data.lines : [];
+  const at = state.selected >= 0 ? state.selected : Math.max(state.current, 0);
+  switch (e.key) {
+    case ' ': e.preventDefault(); player.toggle(); break;
+    case 'k': case 'K': player.pause(); break;
+    case 'j': case 'J': player.seek(player.video.currentTime - 2); break;
+    case 'l': case 'L':
+      if (!player.video.paused) player.video.playbackRate = Math.min(player.video.playbackRate + 0.5, 2);
+      else { player.video.playbackRate = 1; player.play(); }
+      break;
+    case 'p': case 'P': playLine(at); break;
+    case 'ArrowDown': e.preventDefault(); if (at + 1 < lines.length) { select(at + 1); player.seek(lines[at + 1].start_ms / 1000); } break;
+    case 'ArrowUp': e.preventDefault(); if (at > 0) { select(at - 1); player.seek(lines[at - 1].start_ms / 1000); } break;
+    case 'Enter': e.preventDefault(); edit(at); break;
+    case '?': $('help').showModal(); break;
+    default: break;
+  }
+});
+$('help-button').addEventListener('click', () => $('help').showModal());
+
+window.addEventListener('hashchange', start);
+start();
