@@ -38,6 +38,9 @@ PACKAGES=(
   libsqlite3-dev libpqxx-dev postgresql
   # tests and measurement
   libgtest-dev libgmock-dev libbenchmark-dev sox time
+  # browser tests of the review page (tests/web): Debian's Chromium, driven by playwright-core,
+  # which downloads no browser of its own
+  chromium
 )
 
 missing=()
@@ -63,10 +66,11 @@ else
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-# npm packages the tests start (versions fixed by each package-lock.json): the object store
-# tests' S3-protocol server (s3rver).
+# npm packages the tests use (versions fixed by each package-lock.json): the object store
+# tests' S3-protocol server (s3rver); the review station's browser tests (playwright-core) and
+# OpenAPI check (tests/web).
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-for dir in "$ROOT/tests/s3server"; do
+for dir in "$ROOT/tests/s3server" "$ROOT/tests/web"; do
   if [ ! -f "$dir/node_modules/.package-lock.json" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
     echo "install-deps: npm ci in ${dir#"$ROOT"/}"
     (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)

@@ -255,7 +255,7 @@ function editorFor(line) {
   box.className = 'editor';
   const area = document.createElement('textarea');
   area.value = line.text;
-  area.dir = d.direction;
+  area.dir = d.direction === 'rtl' ? 'rtl' : 'auto';
   area.lang = d.language;
   area.rows = 2;
   area.setAttribute('aria-label', `Line ${line.id} text`);
@@ -266,6 +266,8 @@ function editorFor(line) {
     feedback.classList.toggle('warn', r.cpsOver || r.linesOver || r.lengthOver);
     feedback.dataset.cps = r.cps.toFixed(1);
     feedback.dataset.cpsOver = r.cpsOver;
+    feedback.dataset.chars = r.chars;
+    feedback.dataset.lines = JSON.stringify(r.lines);
     $('caption').textContent = area.value;
   };
   area.addEventListener('input', update);

@@ -1,0 +1,130 @@
+// The server answers as docs/openapi.yaml says: every route is called, and every answer's
+// status must be one the file documents for that route, with a body that validates against
+// the schema documented for that status (JSON Schema 2020-12, as OpenAPI 3.1 has it).
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, test } from 'node:test';
+
+import Ajv2020 from 'ajv/dist/2020.js';
+import { parse } from 'yaml';
+
+import { dramalocBin, startStation } from './support/station.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+let station;
+let doc;
+let ajv;
+const called = new Set();
+
+before(async () => {
+  doc = parse(await readFile(path.join(here, '..', '..', 'docs', 'openapi.yaml'), 'utf8'));
+  ajv = new Ajv2020({ allErrors: true, strict: false, validateFormats: false });
+  ajv.addSchema(doc, 'openapi');
+  station = await startStation({ bin: await dramalocBin() });
+});
+
+after(async () => {
+  if (station) await station.stop();
+});
+
+const pointer = (...parts) => parts.map((p) => String(p).replaceAll('~', '~0').replaceAll('/', '~1')).join('/');
+
+// The documented route a concrete path is an instance of.
+function routeOf(method, concrete) {
+  for (const template of Object.keys(doc.paths)) {
+    const re = new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+')}$`);
+    if (re.test(concrete) && doc.paths[template][method.toLowerCase()]) return template;
+  }
+  return null;
+}
+
+// Calls the API and checks the answer against the file; returns it.
+async function call(method, apiPath, { role, body, expect } = {}) {
+  const token = role ? station.tokens[role] : undefined;
+  const answer = await station.api(method, apiPath, { token, body });
+  const where = `${method} ${apiPath} -> ${answer.status}`;
+  if (expect !== undefined) assert.equal(answer.status, expect, `${where}: ${JSON.stringify(answer.json)}`);
+  const template = routeOf(method, apiPath.split('?')[0]);
+  assert.ok(template, `${method} ${apiPath} is not a documented route`);
+  called.add(`${method} ${template}`);
+  let response = doc.paths[template][method.toLowerCase()].responses[String(answer.status)];
+  assert.ok(response, `${where}: status ${answer.status} is not documented for ${method} ${template}`);
+  let responsePointer = pointer('paths', template, method.toLowerCase(), 'responses', answer.status);
+  if (response.$ref) {
+    responsePointer = response.$ref.slice(2);
+    response = responsePointer.split('/').reduce((o, k) => o[k.replaceAll('~1', '/').replaceAll('~0', '~')], doc);
+  }
+  const type = (answer.headers.get('content-type') || '').split(';')[0];
+  if (response.content && type.endsWith('json')) {
+    assert.ok(response.content[type], `${where}: ${type} is not documented (${Object.keys(response.content)})`);
+    const validate = ajv.getSchema(`openapi#/${responsePointer}/${pointer('content', type, 'schema')}`);
+    const ok = validate(answer.json);
+    assert.ok(ok, `${where}: the body does not match the documented schema: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(answer.json)}`);
+  }
+  return answer;
+}
+
+async function waitRendered(language = 'es') {
+  for (let i = 0; i < 600; i++) {
+    const { json } = await call('GET', `/api/series/drama/episodes/ep1/languages/${language}/lines`, { role: 'viewer', expect: 200 });
+    if (json.render !== 'queued' && json.render !== 'rendering') return json;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error('the render did not end in 120 s');
+}
+
+test('every route answers as the OpenAPI file documents, successes and problems alike', async () => {
+  const lines = '/api/series/drama/episodes/ep1/languages/es/lines';
+  await call('GET', '/api/health', { expect: 200 });
+  await call('GET', '/api/series', { role: 'viewer', expect: 200 });
+  await call('GET', '/api/series', { expect: 401 });
+  await call('GET', '/api/series/drama/episodes', { role: 'viewer', expect: 200 });
+  await call('GET', '/api/series/nope/episodes', { role: 'viewer', expect: 404 });
+  const first = await call('GET', lines, { role: 'viewer', expect: 200 });
+  await call('GET', '/api/series/drama/episodes/ep1/languages/fr/lines', { role: 'viewer', expect: 404 });
+
+  await call('PUT', `${lines}/1`, { role: 'viewer', body: { text: 'Hola.', revision: 0 }, expect: 403 });
+  await call('PUT', `${lines}/1`, { role: 'editor', body: '{"text": ', expect: 400 });
+  await call('PUT', `${lines}/1`, { role: 'editor', body: { text: 'Buenos días a todos.', revision: 0 }, expect: 200 });
+  await call('PUT', `${lines}/1`, { role: 'editor', body: { text: 'Hola.', revision: 0 }, expect: 409 });
+  await call('PUT', `${lines}/9`, { role: 'editor', body: { text: 'Hola.', revision: 0 }, expect: 404 });
+  const review = '/api/series/drama/episodes/ep1/languages/es/review';
+  const revisions = () => Object.fromEntries(first.json.lines.map((l) => [l.id, l.id === 1 ? 1 : l.revision]));
+  await call('POST', review, { role: 'editor', body: { decision: 'approved', revisions: revisions() } });  // 409 while rendering, else 201
+  await waitRendered();
+  await call('POST', `${lines}/2/redub`, { role: 'editor', body: { revision: 0 }, expect: 202 });
+  await call('POST', `${lines}/2/redub`, { role: 'editor', body: { revision: 0 }, expect: 409 });
+  const rendered = await waitRendered();
+  const seen = Object.fromEntries(rendered.lines.map((l) => [l.id, l.revision]));
+  await call('POST', review, { role: 'editor', body: { decision: 'maybe', revisions: seen }, expect: 400 });
+  await call('POST', review, { role: 'editor', body: { decision: 'approved', comment: 'ok', revisions: seen }, expect: 201 });
+
+  await call('GET', rendered.media.dub, { role: 'viewer', expect: 200 });
+  await call('GET', '/api/series/drama/episodes/ep1/files/manifest.json', { role: 'viewer', expect: 404 });
+  await call('GET', '/api/series/drama/episodes/ep1/source', { role: 'viewer', expect: 200 });
+  await call('PUT', '/api/series/drama/episodes/ep9/source', { role: 'editor', body: 'x', expect: 403 });
+  await call('PUT', '/api/series/drama/episodes/ep9/source', { role: 'admin', body: 'not a video at all', expect: 415 });
+  await call('GET', '/api/series/nope/events', { role: 'viewer', expect: 404 });
+
+  // The event stream: its type and its first events, read from the start of the stream.
+  const controller = new AbortController();
+  const response = await fetch(`${station.url}/api/series/drama/events`, {
+    headers: { Authorization: `Bearer ${station.tokens.viewer}` },
+    signal: controller.signal,
+  });
+  assert.equal(response.status, 200);
+  assert.equal(response.headers.get('content-type'), 'text/event-stream');
+  const reader = response.body.getReader();
+  let text = '';
+  while (!text.includes('event: ready')) text += new TextDecoder().decode((await reader.read()).value);
+  assert.match(text, /event: render\ndata: \{"episode":"ep1","render":"done"\}/);
+  controller.abort();
+  called.add('GET /api/series/{series}/events');
+
+  // Every documented route was called.
+  const documented = Object.entries(doc.paths).flatMap(([p, ops]) =>
+    Object.keys(ops).filter((m) => ['get', 'put', 'post', 'delete', 'patch'].includes(m)).map((m) => `${m.toUpperCase()} ${p}`));
+  assert.deepEqual([...called].sort(), documented.sort());
+});
