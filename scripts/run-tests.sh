@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it (.ci/run) and as `make test` runs it.
-#  1. build with warnings as errors and run every CTest label (unit, integration, e2e);
+#  1. build with warnings as errors and run every CTest label (unit, integration, e2e, browser:
+#     the review page in Debian's Chromium);
 #  2. build the ASan/UBSan preset and run the unit tests under it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,7 +11,7 @@ echo "== build (ci preset, warnings are errors)"
 cmake --preset ci >/dev/null
 cmake --build --preset ci -j "$JOBS"
 
-echo "== tests: unit, integration, e2e"
+echo "== tests: unit, integration, e2e, browser"
 ctest --test-dir build/ci --output-on-failure -j "$JOBS" --timeout 900
 
 echo "== build (asan preset) and unit tests under AddressSanitizer/UBSan"

@@ -2,6 +2,7 @@
 
 #include <fnmatch.h>
 #include <httplib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -75,6 +76,33 @@ json read_json_file(const fs::path& path) {
     const json j = json::parse(in, nullptr, false);
     return j.is_discarded() ? json(nullptr) : j;
 }
+
+// What files held when last read, by their identity (inode, size, modification time): the
+// pipeline replaces its files by rename, so a changed file is always read again, and the
+// same one (the manifest, QC, the edit log, read by every page that looks) is parsed once.
+template <typename T>
+class FileCache {
+public:
+    std::shared_ptr<const T> get(const fs::path& path, const std::function<T()>& read) {
+        struct ::stat st {};
+        if (::stat(path.c_str(), &st) != 0) return std::make_shared<const T>(read());  // missing: not kept
+        const Key key{st.st_ino, st.st_size, st.st_mtim.tv_sec, st.st_mtim.tv_nsec};
+        {
+            std::lock_guard lock(mutex_);
+            if (const auto it = entries_.find(path.string()); it != entries_.end() && it->second.first == key) return it->second.second;
+        }
+        // Changed after the stat: kept under the older identity, so read again next time.
+        auto value = std::make_shared<const T>(read());
+        std::lock_guard lock(mutex_);
+        entries_[path.string()] = {key, value};
+        return value;
+    }
+
+private:
+    using Key = std::tuple<::ino_t, ::off_t, ::time_t, long>;
+    std::mutex mutex_;
+    std::map<std::string, std::pair<Key, std::shared_ptr<const T>>> entries_;
+};
 
 struct Series {
     std::string id;  // the series file's name without extension
@@ -311,9 +339,20 @@ struct ReviewServer::Impl {
                 {"episodes", s.project.episodes.size()}};
     }
 
+    // Files read by every page that looks, parsed again only when they change.
+    FileCache<json> json_files;
+    FileCache<std::vector<pipeline::LineEdit>> histories;
+    FileCache<std::vector<pipeline::Review>> review_logs;
+
     // What the episode's last publish recorded of its languages' lines (manifest "scripts").
-    static json published(const Series& s, const std::string& episode) {
-        return pipeline::published_scripts(s.out_dir / episode);
+    // (Shared, not copied: hold the pointer while using what it points to.)
+    std::shared_ptr<const json> published(const Series& s, const std::string& episode) {
+        const fs::path folder = s.out_dir / episode;
+        return json_files.get(folder / "manifest.json", [&] { return pipeline::published_scripts(folder); });
+    }
+    std::shared_ptr<const std::vector<pipeline::LineEdit>> history_of(const Series& s) {
+        const pipeline::EditLog log(s.out_dir);
+        return histories.get(log.file(), [&] { return log.history(); });
     }
 
     std::string render_of(std::size_t series_index, const std::string& episode) {
@@ -325,10 +364,12 @@ struct ReviewServer::Impl {
     json episodes_json(std::size_t index) {
         const Series& s = series[index];
         json out = json::array();
-        const auto history = pipeline::EditLog(s.out_dir).history();  // the series' one log, read once
+        const auto history_read = history_of(s);  // the series' one log, read once
+        const auto& history = *history_read;
         for (const auto& file : episodes_of(s)) {
             const std::string name = file.stem().string();
-            const json scripts = published(s, name);
+            const auto scripts_read = published(s, name);
+            const json& scripts = *scripts_read;
             json languages = json::object();
             for (const auto& language : s.project.options.target_languages) {
                 json l = {{"published", scripts.contains(language)}};
@@ -356,13 +397,16 @@ struct ReviewServer::Impl {
 
     json lines_json(std::size_t index, const std::string& episode, const std::string& language) {
         const Series& s = series[index];
-        const json scripts = published(s, episode);
+        const auto scripts_read = published(s, episode);
+        const json& scripts = *scripts_read;
         if (!scripts.contains(language))
             throw Problem{409, "Not ready", episode + " has no " + language + " script yet: the series has not been run (dramaloc run)"};
-        const auto history = pipeline::EditLog(s.out_dir).history();
+        const auto history_read = history_of(s);
+        const auto& history = *history_read;
         // QC findings per line id, from the episode's qc.json.
         std::map<int, json> flags;
-        const json qc = read_json_file(s.out_dir / episode / "qc.json");
+        const fs::path qc_file = s.out_dir / episode / "qc.json";
+        const json qc = *json_files.get(qc_file, [&] { return read_json_file(qc_file); });
         if (qc.is_object() && qc.contains("languages") && qc["languages"].contains(language))
             for (const auto& f : qc["languages"][language].value("findings", json::array()))
                 if (f.contains("line_id") && f["line_id"].is_number_integer() && f["line_id"].get<int>() > 0)
@@ -431,9 +475,9 @@ struct ReviewServer::Impl {
     }
 
     // The latest decision on the episode × language, and whether it stands (no edit since).
-    static json review_json(const Series& s, const std::string& episode, const std::string& language,
-                            const std::vector<pipeline::LineEdit>& history) {
-        const auto review = pipeline::latest_review(pipeline::read_reviews(s.out_dir), episode, language);
+    json review_json(const Series& s, const std::string& episode, const std::string& language, const std::vector<pipeline::LineEdit>& history) {
+        const auto reviews = review_logs.get(s.out_dir / "reviews.json", [&] { return pipeline::read_reviews(s.out_dir); });
+        const auto review = pipeline::latest_review(*reviews, episode, language);
         if (!review) return nullptr;
         return {{"decision", review->decision}, {"comment", review->comment}, {"who", review->who}, {"when", review->when},
                 {"stands", pipeline::review_stands(*review, history)}};
@@ -454,11 +498,12 @@ struct ReviewServer::Impl {
         review.comment = body.value("comment", "");
         if (review.decision == "rejected" && review.comment.empty())
             throw Problem{400, "Bad request", "a rejection needs a \"comment\" saying what to fix"};
-        const json scripts = published(s, episode);
+        const auto scripts_read = published(s, episode);
+        const json& scripts = *scripts_read;
         if (!scripts.contains(language))
             throw Problem{409, "Not ready", episode + " has no " + language + " script yet: the series has not been run (dramaloc run)"};
         // An approval is of what will ship: not while the outputs still lack an edit.
-        if (const int stale = stale_lines(episode, language, scripts.at(language), pipeline::EditLog(s.out_dir).history()); stale > 0)
+        if (const int stale = stale_lines(episode, language, scripts.at(language), *history_of(s)); stale > 0)
             throw Problem{409, "Not rendered yet",
                           std::to_string(stale) + " edited line(s) are not in the outputs yet; review again once the episode is rendered",
                           {{"stale_lines", stale}}};
@@ -520,7 +565,8 @@ struct ReviewServer::Impl {
         request.revision = static_cast<int>(body["revision"].get<long long>());
         request.who = token.label.empty() ? std::string("api") : token.label;
         request.via = "api";
-        const json scripts = published(s, episode);
+        const auto scripts_read = published(s, episode);
+        const json& scripts = *scripts_read;
         if (!scripts.contains(language))
             throw Problem{409, "Not ready", episode + " has no " + language + " script yet: the series has not been run (dramaloc run)"};
         const auto& lines = scripts.at(language).at("lines");
@@ -616,7 +662,8 @@ struct ReviewServer::Impl {
         // is held to max_body_bytes before it is read.
         http.set_payload_max_length(std::max(options.max_body_bytes, options.max_upload_bytes));
         http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
-            if (req.method == "PUT" && std::regex_match(req.path, std::regex(route_table()[9].pattern))) return httplib::Server::HandlerResponse::Unhandled;
+            static const std::regex upload(route_table()[9].pattern);
+            if (req.method == "PUT" && std::regex_match(req.path, upload)) return httplib::Server::HandlerResponse::Unhandled;
             if (req.get_header_value("Transfer-Encoding").find("chunked") != std::string::npos) {
                 send_problem(res, 411, "Length required", "send the request body with a Content-Length");
                 return httplib::Server::HandlerResponse::Handled;
@@ -635,6 +682,28 @@ struct ReviewServer::Impl {
             }
             return httplib::Server::HandlerResponse::Unhandled;
         });
+        // A client that asks first (Expect: 100-continue, as curl does for large bodies) is told
+        // of a body too large before it sends any of it.
+        http.set_expect_100_continue_handler([this](const httplib::Request& req, httplib::Response& res) {
+            static const std::regex upload(route_table()[9].pattern);
+            const bool is_upload = req.method == "PUT" && std::regex_match(req.path, upload);
+            std::size_t length = 0;
+            try {
+                length = std::stoull(req.get_header_value("Content-Length"));
+            } catch (const std::exception&) {
+            }
+            if (length > (is_upload ? options.max_upload_bytes : options.max_body_bytes)) {
+                send_problem(res, 413, is_upload ? "Upload too large" : "Payload too large",
+                             is_upload ? "the server takes videos of at most " + std::to_string(options.max_upload_bytes >> 20) +
+                                             " MiB (dramaloc serve --max-upload)"
+                                       : "the request body is larger than this server accepts");
+                return 413;
+            }
+            return 100;
+        });
+        // Headers and body go out as separate writes: without TCP_NODELAY, Nagle's algorithm
+        // holds the body until the client's delayed ACK (40 ms on Linux) on every keep-alive answer.
+        http.set_tcp_nodelay(true);
         const std::size_t threads = std::max<std::size_t>(options.threads, 4);
         http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
         http.set_exception_handler([this](const httplib::Request&, httplib::Response& res, std::exception_ptr error) {
