@@ -6,6 +6,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cstring>
 #include <condition_variable>
 #include <deque>
 #include <fstream>
@@ -126,16 +129,39 @@ const char* download_type(const std::string& name) {
     return nullptr;
 }
 
+// cpp-httplib 0.11 applies a request's Range to whatever answer goes out, problem bodies
+// included, and trusts it to fit the file: the ranges are set right here, before it does.
+httplib::Request& ranges_of(const httplib::Request& req) { return const_cast<httplib::Request&>(req); }
+
 // Sends a file in pieces (never whole in memory), with HTTP range requests answered (206) so
-// a player can seek. The file is opened now: a render replacing it (by rename) mid-download
-// does not mix two versions. A client gone mid-way ends the transfer, nothing else.
-void send_file(httplib::Response& res, const fs::path& path, const std::string& type) {
+// a player can seek: one range, its end clamped to the file; a range past the end, or several,
+// is 416. The file is opened now: a render replacing it (by rename) mid-download does not mix
+// two versions, and its ETag (the opened file's identity) with If-Range keeps a player from
+// mixing ranges of two versions across requests. A client gone mid-way ends the transfer.
+void send_file(const httplib::Request& req, httplib::Response& res, const fs::path& path, const std::string& type) {
     auto in = std::make_shared<std::ifstream>(path, std::ios::binary);
-    if (!*in) throw Problem{404, "No such file", "the file is not there (any more); list the episode again"};
+    struct ::stat st {};
+    if (!*in || ::stat(path.c_str(), &st) != 0) throw Problem{404, "No such file", "the file is not there (any more); list the episode again"};
     in->seekg(0, std::ios::end);
     const auto size = static_cast<std::size_t>(in->tellg());
+    const std::string etag = "\"" + std::to_string(st.st_ino) + "-" + std::to_string(size) + "-" + std::to_string(st.st_mtim.tv_sec) + "." +
+                             std::to_string(st.st_mtim.tv_nsec) + "\"";
+    auto& ranges = ranges_of(req).ranges;
+    if (req.has_header("If-Range") && req.get_header_value("If-Range") != etag) ranges.clear();  // changed: the whole new file
+    if (!ranges.empty()) {
+        auto& [first, last] = ranges.front();
+        const auto n = static_cast<ssize_t>(size);
+        const bool fits = ranges.size() == 1 && (first >= 0 ? first < n && (last < 0 || last >= first) : last > 0 && n > 0);
+        if (!fits) {
+            ranges.clear();
+            res.set_header("Content-Range", "bytes */" + std::to_string(size));
+            throw Problem{416, "Range not satisfiable", "ask for one range within the file's " + std::to_string(size) + " bytes"};
+        }
+        if (first >= 0 && last >= n) last = n - 1;
+    }
     res.set_header("Accept-Ranges", "bytes");
     res.set_header("Cache-Control", "no-cache");
+    res.set_header("ETag", etag);
     res.set_content_provider(size, type, [in](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
         std::vector<char> buffer(std::min<std::size_t>(length, 256 * 1024));
         in->clear();
@@ -153,6 +179,17 @@ struct Event {
     std::string name;  // "render", "line", "review"
     std::string data;  // JSON
 };
+
+// A name as one segment of a URL path (RFC 3986: unreserved characters as they are).
+std::string url_segment(const std::string& name) {
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    std::string out;
+    for (const unsigned char c : name) {
+        if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') out.push_back(static_cast<char>(c));
+        else out += {'%', kHex[c >> 4], kHex[c & 15]};
+    }
+    return out;
+}
 
 bool is_rtl(const std::string& language) {
     const std::string primary = language.substr(0, language.find_first_of("-_"));
@@ -241,14 +278,18 @@ struct ReviewServer::Impl {
                 std::unique_lock lock(render_mutex);
                 if (*first) {
                     *first = false;
-                    const bool can_resume = last_seen > 0 && !events.empty() && events.front().id <= last_seen + 1;
+                    // Resumed only from an id this server gave (ids start again at a restart) whose
+                    // successors are all still kept; else the page starts again from `ready`.
+                    const bool can_resume = last_seen > 0 && last_seen <= next_event - 1 &&
+                                            (events.empty() ? last_seen == next_event - 1 : events.front().id <= last_seen + 1);
                     *after = can_resume ? last_seen : next_event - 1;
                     out = "retry: 2000\n\n";
                     if (!can_resume)
                         for (const auto& [key, state] : render_state)
                             if (key.first == index)
                                 out += "event: render\ndata: " + json{{"episode", key.second}, {"render", state}}.dump() + "\n\n";
-                    out += "event: ready\ndata: {}\n\n";
+                    out += "id: " + std::to_string(next_event - 1) + "\nevent: ready\ndata: " +
+                           json{{"resumed", can_resume}}.dump() + "\n\n";
                 } else {
                     events_changed.wait_for(lock, std::chrono::seconds(10), [&] { return closing || next_event - 1 > *after; });
                 }
@@ -336,7 +377,7 @@ struct ReviewServer::Impl {
                 {"title", s.id},
                 {"source_language", s.project.options.source_language},
                 {"languages", s.project.options.target_languages},
-                {"episodes", s.project.episodes.size()}};
+                {"episodes", episodes_of(s).size()}};
     }
 
     // Files read by every page that looks, parsed again only when they change.
@@ -456,7 +497,7 @@ struct ReviewServer::Impl {
     // Where the page gets the episode's picture, the language's dub and subtitles: API paths,
     // each with ?v= changing when the file does (a re-render), or null while there is none.
     json media_json(const Series& s, const std::string& episode, const std::string& language) const {
-        const std::string base = "/api/series/" + s.id + "/episodes/" + episode;
+        const std::string base = "/api/series/" + url_segment(s.id) + "/episodes/" + url_segment(episode);
         const auto version = [](const fs::path& p) -> std::optional<std::string> {
             std::error_code ec;
             const auto size = fs::file_size(p, ec);
@@ -466,7 +507,7 @@ struct ReviewServer::Impl {
         };
         const auto file = [&](const std::string& name) -> json {
             const auto v = version(s.out_dir / episode / name);
-            return v ? json(base + "/files/" + name + "?v=" + *v) : json(nullptr);
+            return v ? json(base + "/files/" + url_segment(name) + "?v=" + *v) : json(nullptr);
         };
         json video = file(episode + ".localized.mp4");
         if (video.is_null())
@@ -503,7 +544,8 @@ struct ReviewServer::Impl {
         if (!scripts.contains(language))
             throw Problem{409, "Not ready", episode + " has no " + language + " script yet: the series has not been run (dramaloc run)"};
         // An approval is of what will ship: not while the outputs still lack an edit.
-        if (const int stale = stale_lines(episode, language, scripts.at(language), *history_of(s)); stale > 0)
+        if (const int stale = review.decision == "approved" ? stale_lines(episode, language, scripts.at(language), *history_of(s)) : 0;
+            stale > 0)
             throw Problem{409, "Not rendered yet",
                           std::to_string(stale) + " edited line(s) are not in the outputs yet; review again once the episode is rendered",
                           {{"stale_lines", stale}}};
@@ -664,7 +706,11 @@ struct ReviewServer::Impl {
         http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
             static const std::regex upload(route_table()[9].pattern);
             if (req.method == "PUT" && std::regex_match(req.path, upload)) return httplib::Server::HandlerResponse::Unhandled;
-            if (req.get_header_value("Transfer-Encoding").find("chunked") != std::string::npos) {
+            // A body is read into memory before a handler sees it, and cpp-httplib 0.11 bounds
+            // only one with a Content-Length: anything else (chunked in any spelling, a body
+            // read to the end of the connection) is refused before it is read.
+            const bool may_have_body = req.method == "POST" || req.method == "PUT" || req.method == "PATCH" || req.method == "DELETE";
+            if (req.has_header("Transfer-Encoding") || (may_have_body && !req.has_header("Content-Length"))) {
                 send_problem(res, 411, "Length required", "send the request body with a Content-Length");
                 return httplib::Server::HandlerResponse::Handled;
             }
@@ -716,7 +762,8 @@ struct ReviewServer::Impl {
             }
             send_problem(res, 500, "Internal error", "the server failed on this request; its log says why");
         });
-        http.set_error_handler([](const httplib::Request&, httplib::Response& res) {
+        http.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
+            ranges_of(req).ranges.clear();  // a problem is sent whole, whatever Range asked for
             if (!res.body.empty()) return;  // a handler's own answer
             if (res.status == 404) send_problem(res, 404, "Not found", "no such route (see docs/openapi.yaml)");
             else if (res.status == 413) send_problem(res, 413, "Payload too large", "the request body is larger than this server accepts");
@@ -783,7 +830,7 @@ struct ReviewServer::Impl {
                 find_episode(s, req.matches[2]);
                 const std::string name = req.matches[3];
                 const fs::path file = output_file(s, req.matches[2], name);  // 404 unless a downloadable output
-                send_file(res, file, download_type(name));
+                send_file(req, res, file, download_type(name));
             });
         });
         http.Get(route_table()[8].pattern, [this](const httplib::Request& req, httplib::Response& res) {
@@ -792,7 +839,7 @@ struct ReviewServer::Impl {
                 const Series& s = find_series(req.matches[1]);
                 const fs::path source = find_episode(s, req.matches[2]);
                 const char* type = download_type(source.filename().string());
-                send_file(res, source, type ? type : "application/octet-stream");
+                send_file(req, res, source, type ? type : "application/octet-stream");
             });
         });
         http.Put(route_table()[9].pattern,
@@ -845,6 +892,8 @@ struct ReviewServer::Impl {
         static const std::regex kName(R"([A-Za-z0-9][A-Za-z0-9_-]{0,63})");
         if (!std::regex_match(episode, kName))
             throw Problem{400, "Bad episode name", "an episode's name is letters, digits, - and _ (at most 64), starting with a letter or digit"};
+        if (episode == "characters")  // OUT/characters/ holds the series' voice references
+            throw Problem{400, "Bad episode name", "\"characters\" is the name of the series' own folder of voices; name the episode otherwise"};
         const auto exists = [&] {
             const auto list = episodes_of(s);
             return std::any_of(list.begin(), list.end(), [&](const fs::path& e) { return e.stem().string() == episode; });
@@ -853,7 +902,9 @@ struct ReviewServer::Impl {
         fs::path target;
         std::string patterns;
         for (const auto& pattern : s.project.episode_patterns) {
-            const fs::path candidate = pattern.parent_path() / (episode + pattern.extension().string());
+            const std::string extension = pattern.extension().string();
+            if (extension.find_first_of("*?[") != std::string::npos) continue;  // "ep*.*": no one extension to give it
+            const fs::path candidate = pattern.parent_path() / (episode + extension);
             if (::fnmatch(pattern.filename().c_str(), candidate.filename().c_str(), FNM_PERIOD) == 0) {
                 target = candidate;
                 break;
@@ -910,8 +961,11 @@ struct ReviewServer::Impl {
         {
             std::lock_guard lock(episodes_mutex);
             // link(2) refuses to replace a file: two uploads of one name, one wins.
-            if (::link(partial.path.c_str(), target.c_str()) != 0)
-                throw Problem{409, "Episode exists", "an episode named \"" + episode + "\" arrived meanwhile; uploads add episodes"};
+            if (::link(partial.path.c_str(), target.c_str()) != 0) {
+                if (errno == EEXIST)
+                    throw Problem{409, "Episode exists", "an episode named \"" + episode + "\" arrived meanwhile; uploads add episodes"};
+                throw IoError("cannot store " + target.string() + ": " + std::strerror(errno));
+            }
             auto& list = s.project.episodes;
             list.push_back(target);
             std::sort(list.begin(), list.end(),

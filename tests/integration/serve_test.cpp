@@ -357,11 +357,16 @@ TEST_F(Serve, AnEpisodeWithAnEditNotRenderedYetCannotBeApproved) {
                    "application/json");
     ASSERT_EQ(r->status, 200) << r->body;
     json seen = json::object();
-    for (const auto& line : body_of(c.Get(kLines.c_str(), auth("viewer")))["lines"]) seen[std::to_string(line["id"].get<int>())] = line["revision"];
+    const json now = body_of(c.Get(kLines.c_str(), auth("viewer")));  // kept: a range-for over a temporary's member dangles
+    for (const auto& line : now["lines"]) seen[std::to_string(line["id"].get<int>())] = line["revision"];
     r = c.Post("/api/series/drama/episodes/ep1/languages/es/review", auth("editor"),
                json{{"decision", "approved"}, {"revisions", seen}}.dump(), "application/json");
     expect_problem(r, 409, "an approval while an edit is not in the outputs");
     EXPECT_EQ(body_of(r)["stale_lines"], 1);
+    // A rejection need not wait: saying what to fix is what a failed render needs.
+    r = c.Post("/api/series/drama/episodes/ep1/languages/es/review", auth("editor"),
+               json{{"decision", "rejected"}, {"comment", "line 3 reads badly"}, {"revisions", seen}}.dump(), "application/json");
+    EXPECT_EQ(r->status, 201) << r->body;
     lazy.stop();
     serving.join();
     // Set back through the fixture's server, which renders it: later tests start clean.
@@ -402,6 +407,36 @@ TEST_F(Serve, OutputsDownloadWithRangesAndNothingElseOfTheFolderDoes) {
     r = c.Get((files + "ep1.localized.mp4").c_str(), range);
     EXPECT_EQ(r->status, 206);
     EXPECT_TRUE(r->body == video.substr(video.size() - 100)) << "an open-ended range: the end of the video";
+    const std::string etag = r->get_header_value("ETag");
+    EXPECT_FALSE(etag.empty());
+    const auto ranged = [&](const std::string& value, const std::string& if_range = "") {
+        httplib::Headers h = auth("viewer");
+        h.emplace("Range", value);
+        if (!if_range.empty()) h.emplace("If-Range", if_range);
+        return c.Get((files + "ep1.localized.mp4").c_str(), h);
+    };
+    r = ranged("bytes=" + std::to_string(video.size() - 10) + "-" + std::to_string(video.size() + 5000));
+    EXPECT_EQ(r->status, 206);
+    EXPECT_EQ(r->get_header_value("Content-Range"),
+              "bytes " + std::to_string(video.size() - 10) + "-" + std::to_string(video.size() - 1) + "/" + std::to_string(video.size()))
+        << "an end past the file is the file's end";
+    EXPECT_TRUE(r->body == video.substr(video.size() - 10));
+    for (const std::string& bad : {"bytes=" + std::to_string(video.size()) + "-", std::string("bytes=0-9,20-29"), std::string("bytes=500-100")}) {
+        r = ranged(bad);
+        expect_problem(r, 416, "Range: " + bad);
+        if (bad != "bytes=500-100") {  // malformed: cpp-httplib refuses it before the route
+            EXPECT_EQ(r->get_header_value("Content-Range"), "bytes */" + std::to_string(video.size())) << bad;
+        }
+    }
+    r = ranged("bytes=0-99", "\"another version\"");
+    EXPECT_EQ(r->status, 200) << "If-Range of a replaced file: the whole file";
+    EXPECT_EQ(r->body.size(), video.size());
+    r = ranged("bytes=0-99", etag);
+    EXPECT_EQ(r->status, 206) << "If-Range of this version: the range";
+    {  // a problem is sent whole, whatever Range asked for
+        httplib::Headers h = {{"Range", "bytes=5-9"}};
+        expect_problem(c.Get((files + "ep1.es.vtt").c_str(), h), 401, "a ranged request without a token");
+    }
     {  // a player that goes away mid-download: the server goes on
         httplib::Client gone("127.0.0.1", port_);
         std::size_t got = 0;
@@ -495,7 +530,7 @@ TEST_F(Serve, AnUploadedVideoBecomesAnEpisodeAndAnythingElseIsRefusedWithNothing
         raw.send(req, res, error);
     }
     EXPECT_EQ(c.Get("/api/health")->status, 200) << "the server survives";
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    for (int i = 0; i < 50 && listing() != before; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));  // the server notices
     EXPECT_EQ(listing(), before) << "nothing kept of refused or broken uploads";
 
     const std::string video = read_file(episodes / "ep1.mp4");
@@ -582,6 +617,34 @@ TEST_F(Serve, AReDubSynthesizesTheLineAgainAndOnlyItAndEventsTellThePage) {
     sse.stop();  // the page goes away: the server's side of the stream ends at its next write
     reader.join();
     EXPECT_EQ(c.Get("/api/health")->status, 200);
+
+    // Reconnecting with the id of the line event gets what came after it (the render's events).
+    std::string line_id;
+    {
+        std::lock_guard lock(mutex);
+        const auto at = stream.find("event: line\n");
+        ASSERT_NE(at, std::string::npos);
+        const auto id_at = stream.rfind("id: ", at);
+        line_id = stream.substr(id_at + 4, stream.find('\n', id_at) - id_at - 4);
+    }
+    const auto reconnect = [&](const std::string& last_id) {
+        httplib::Client again("127.0.0.1", port_);
+        std::string got;
+        httplib::Headers h = auth("viewer");
+        h.emplace("Last-Event-ID", last_id);
+        again.Get("/api/series/drama/events", h, [&](const char* data, std::size_t size) {
+            got.append(data, size);
+            return got.find("event: ready") == std::string::npos;
+        });
+        return got;
+    };
+    const std::string resumed = reconnect(line_id);
+    EXPECT_NE(resumed.find("\"resumed\":true"), std::string::npos) << resumed;
+    EXPECT_NE(resumed.find("\"render\":\"rendering\""), std::string::npos) << "the events after the line's: " << resumed;
+    EXPECT_EQ(resumed.find("event: line\n"), std::string::npos) << "not the line event again: " << resumed;
+    const std::string fresh = reconnect("999999");  // an id from before a restart of the server
+    EXPECT_NE(fresh.find("\"resumed\":false"), std::string::npos) << fresh;
+    EXPECT_NE(fresh.find("\"render\":\"done\""), std::string::npos) << "the state of the renders instead: " << fresh;
 }
 
 TEST_F(Serve, NamesOutsideTheSeriesBadBodiesAndOversizedOnesAreRefusedAndNothingIsRecorded) {
@@ -613,6 +676,14 @@ TEST_F(Serve, NamesOutsideTheSeriesBadBodiesAndOversizedOnesAreRefusedAndNothing
     EXPECT_EQ(r->status, 413) << r->body;
     EXPECT_EQ(fs::exists(edits) ? read_file(edits) : "", before) << "nothing recorded";
     expect_problem(c.Get("/api/nothing-here", auth("admin")), 404, "an unknown route");
+    // Bodies of unknown size are refused before they are read (they would be read into memory).
+    for (const std::string head : {"Transfer-Encoding: Chunked\r\n", "Transfer-Encoding: chunked\r\n", ""}) {
+        const std::string answer = raw_exchange(port_, "PUT " + edit + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " +
+                                                           tokens_.at("editor") + "\r\nContent-Type: application/json\r\n" + head +
+                                                           "Connection: close\r\n\r\n");
+        EXPECT_EQ(answer.rfind("HTTP/1.1 411", 0), 0u) << (head.empty() ? "no length at all" : head) << answer;
+    }
+    EXPECT_EQ(fs::exists(edits) ? read_file(edits) : "", before) << "nothing recorded";
 }
 
 TEST(ServeApi, TheOpenApiFileDescribesExactlyTheServersRoutes) {

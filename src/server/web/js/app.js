@@ -29,12 +29,18 @@ function clock(seconds) {
 // ---- where we are -------------------------------------------------------------------------
 
 function route() {
-  const parts = location.hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
+  let parts = [];
+  try {
+    parts = location.hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
+  } catch (e) {
+    parts = [];  // a malformed address: the list of episodes
+  }
   return { series: parts[0] || null, episode: parts[1] || null, language: parts[2] || null };
 }
 
 async function start() {
   if (!token()) return showLogin('');
+  setToken(token());  // the cookie for <video> and <audio> lasts a browser session; the token longer
   const where = route();
   try {
     if (where.series && where.episode && where.language) await openEpisode(where.series, where.episode, where.language);
@@ -112,7 +118,11 @@ async function openEpisode(series, episode, language) {
   await reload();
   if (changed || !state.stream) {
     if (state.stream) state.stream.close();
+    state.readyOnce = false;
     state.stream = events(series, onEvent);
+    state.stream.addEventListener('error', () => {
+      if (state.stream.readyState === EventSource.CLOSED) say('Lost the server\'s events: reload the page', 'error');
+    });
   }
   player.seek(0);
 }
@@ -277,7 +287,7 @@ function editorFor(line) {
   const buttons = document.createElement('div');
   buttons.className = 'buttons';
   buttons.append(button('Save', () => save(false)), button('Cancel', cancelEdit));
-  if (line.revision > 0) buttons.append(button('Revert to machine', () => save(false, { revert: true })));
+  if (line.machine && line.text !== line.machine) buttons.append(button('Revert to machine', () => save(false, { revert: true })));
   box.append(area, feedback, conflict, buttons);
   if (line.machine && line.machine !== line.text) {
     const machine = span('machine', `machine: ${line.machine}`);
@@ -309,7 +319,7 @@ async function save(andNext, change) {
   const line = state.data.lines[index];
   const li = $('lines').children[index];
   const area = li.querySelector('textarea');
-  const body = change || { text: area.value.trim() };
+  const body = change ? { ...change } : { text: area.value.trim() };
   body.revision = Number(li.dataset.revision ?? line.revision);
   try {
     const result = await api('PUT', `${languagePath(state.series, state.episode, state.language)}/lines/${line.id}`, body);
@@ -319,12 +329,12 @@ async function save(andNext, change) {
     if (andNext && index + 1 < state.data.lines.length) edit(index + 1);
     else select(index);
   } catch (e) {
-    if (e instanceof ApiError && e.status === 409 && e.problem.current) return showConflict(li, e.problem.current);
+    if (e instanceof ApiError && e.status === 409 && e.problem.current) return showConflict(li, e.problem.current, change);
     say(e.message, 'error');
   }
 }
 
-function showConflict(li, current) {
+function showConflict(li, current, change) {
   const box = li.querySelector('.conflict');
   box.hidden = false;
   box.textContent = '';
@@ -332,7 +342,7 @@ function showConflict(li, current) {
   theirs.dir = 'auto';
   box.append(span('title', `Someone saved this line meanwhile (revision ${current.revision}):`), theirs,
     button('Take theirs', () => { state.editing = -1; reload(); }),
-    button('Save mine over it', () => { li.dataset.revision = current.revision; save(false); }));
+    button('Save mine over it', () => { li.dataset.revision = current.revision; save(false, change); }));
   box.setAttribute('role', 'alert');
   say('Edit conflict: your text is kept in the editor', 'error');
 }
@@ -384,6 +394,12 @@ $('reject').addEventListener('click', () => review('rejected'));
 // ---- what happens elsewhere ---------------------------------------------------------------
 
 async function onEvent(name, data) {
+  if (name === 'ready') {
+    // After a reconnect the server could not resume from (it restarted): read everything again.
+    if (state.readyOnce && !data.resumed && state.data && state.editing < 0) await reload();
+    state.readyOnce = true;
+    return;
+  }
   if (!state.data || data.episode !== state.episode) return;
   if (name === 'render') {
     state.data.render = data.render;
@@ -395,8 +411,9 @@ async function onEvent(name, data) {
       // A re-dubbed line is heard in place once it is rendered.
       const index = state.data.lines.findIndex((l) => redubbed.includes(l.id));
       if (data.render === 'done' && index >= 0) {
-        $('dub').addEventListener('canplay', () => playLine(index), { once: true });
-        if ($('dub').readyState >= 3) playLine(index);
+        const dub = $('dub');
+        if (dub.readyState >= 3) playLine(index);
+        else dub.addEventListener('canplay', () => playLine(index), { once: true });
       }
     }
   } else if ((name === 'line' && data.language === state.language) || name === 'review') {
@@ -411,11 +428,13 @@ document.addEventListener('keydown', (e) => {
   const inText = e.target.closest('textarea, input, select');
   if (e.target.closest('#lines textarea')) {
     if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) { e.preventDefault(); save(true); }
+    else if (e.key === 'Enter') { e.preventDefault(); save(false); }  // a line is one line of text
     else if (e.key === 'Escape') { e.preventDefault(); cancelEdit(); }
     else if (e.altKey && e.key.toLowerCase() === 'p') { e.preventDefault(); playLine(state.editing); }
     return;
   }
-  if (inText || e.ctrlKey || e.metaKey || e.altKey) return;
+  // Buttons and links keep Enter and Space; an open dialog keeps the keyboard.
+  if (inText || e.ctrlKey || e.metaKey || e.altKey || e.target.closest('button, a') || $('help').open) return;
   const lines = state.data ? state.data.lines : [];
   const at = state.selected >= 0 ? state.selected : Math.max(state.current, 0);
   switch (e.key) {

@@ -13,6 +13,9 @@ export class Player {
     video.addEventListener('pause', () => { this.dub.pause(); this.emit(); });
     video.addEventListener('seeked', follow);
     video.addEventListener('ratechange', () => { this.dub.playbackRate = video.playbackRate; });
+    // The picture stalls to buffer: the dub waits for it.
+    video.addEventListener('waiting', () => this.dub.pause());
+    video.addEventListener('playing', () => this.sync(true));
     video.addEventListener('timeupdate', () => {
       if (this.stopAt !== null && video.currentTime >= this.stopAt) {
         this.stopAt = null;
@@ -37,7 +40,8 @@ export class Player {
     if (!this.useDub || !this.dub.src) return;
     const drift = Math.abs(this.dub.currentTime - this.video.currentTime);
     if (force || drift > 0.15) this.dub.currentTime = this.video.currentTime;
-    if (!this.video.paused && this.dub.paused) this.dub.play().catch(() => {});
+    const dubHasMore = this.dub.duration ? this.video.currentTime < this.dub.duration : true;
+    if (!this.video.paused && this.dub.paused && dubHasMore) this.dub.play().catch(() => {});
   }
 
   // New sources, keeping the position (after a re-render the files change in place).
