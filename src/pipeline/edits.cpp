@@ -30,6 +30,7 @@ json edit_to_json(const LineEdit& e) {
     json j = {{"episode", e.episode}, {"language", e.language}, {"line", e.line}, {"before", e.before},
               {"machine", e.machine}, {"who", e.who}, {"when", e.when}, {"via", e.via}};
     if (e.redub) j["redub"] = true;
+    else if (!e.speaker.empty()) j["speaker"] = e.speaker;
     else if (e.revert) j["revert"] = true;
     else j["after"] = e.after;
     return j;
@@ -43,7 +44,8 @@ LineEdit edit_from_json(const json& j) {
     e.before = j.value("before", "");
     e.revert = j.value("revert", false);
     e.redub = j.value("redub", false);
-    if (!e.revert && !e.redub) e.after = j.at("after").get<std::string>();
+    e.speaker = j.value("speaker", "");
+    if (!e.revert && !e.redub && e.speaker.empty()) e.after = j.at("after").get<std::string>();
     e.machine = j.value("machine", "");
     e.who = j.value("who", "");
     e.when = j.value("when", "");
@@ -84,6 +86,7 @@ json to_json(const EpisodeEdits& edits) {
             json& line = out[language][std::to_string(id)];
             line = e.sets_text ? json{{"text", e.text}, {"machine", e.machine}} : json::object();
             if (e.take > 0) line["take"] = e.take;
+            if (!e.speaker.empty()) line["speaker"] = e.speaker;
         }
     return out;
 }
@@ -130,11 +133,14 @@ EpisodeEdits EditLog::in_force(const std::string& episode) const {
         if (e.episode != episode) continue;
         auto& lines = out[e.language];
         if (e.redub) {
-            lines.try_emplace(e.line, EditInForce{"", "", 0, false}).first->second.take += 1;
+            lines.try_emplace(e.line, EditInForce{"", "", 0, false, ""}).first->second.take += 1;
+        } else if (!e.speaker.empty()) {
+            lines.try_emplace(e.line, EditInForce{"", "", 0, false, ""}).first->second.speaker = e.speaker;
         } else if (e.revert) {
             const auto it = lines.find(e.line);
             if (it == lines.end()) continue;
-            if (it->second.take > 0) it->second = {"", "", it->second.take, false};  // its takes stand
+            // The text goes back to the machine's; its takes and its speaker stand.
+            if (it->second.take > 0 || !it->second.speaker.empty()) it->second = {"", "", it->second.take, false, it->second.speaker};
             else lines.erase(it);
         } else {
             auto& line = lines[e.line];
@@ -238,7 +244,7 @@ EpisodeEdits gather_edits(const fs::path& out_dir, const std::string& episode, c
         log.append_checked([&](const std::vector<LineEdit>& history) {
             std::map<std::pair<std::string, int>, std::string> in_force;  // (language, line) -> text
             for (const auto& e : history) {
-                if (e.episode != episode || e.redub) continue;
+                if (e.episode != episode || e.redub || !e.speaker.empty()) continue;
                 if (e.revert) in_force.erase({e.language, e.line});
                 else in_force[{e.language, e.line}] = e.after;
             }
@@ -270,7 +276,7 @@ int line_revision(const std::vector<LineEdit>& history, const std::string& episo
 
 LineEditResult record_line_edit(const fs::path& out_dir, const LineEditRequest& request,
                                 const std::function<void(const std::string&)>& say) {
-    if (!request.revert && !request.redub && (request.text.empty() || request.text.find_first_of("\r\n") != std::string::npos ||
+    if (!request.revert && !request.redub && request.speaker.empty() && (request.text.empty() || request.text.find_first_of("\r\n") != std::string::npos ||
                             !subtitles::is_valid_utf8(request.text)))
         throw UsageError("a line's new text must be one non-empty line of UTF-8 text");
     // Edits made in the script file come first: this one is made on top of them.
@@ -290,7 +296,8 @@ LineEditResult record_line_edit(const fs::path& out_dir, const LineEditRequest& 
         // The line as the history leaves it: its edit in force, else what was published.
         std::optional<LineEdit> last;
         for (const auto& e : history)  // a re-dub leaves the text as it was
-            if (e.episode == request.episode && e.language == request.language && e.line == request.line && !e.redub) last = e;
+            if (e.episode == request.episode && e.language == request.language && e.line == request.line && !e.redub && e.speaker.empty())
+                last = e;
         const bool has_edit = last && !last->revert;
         const std::string machine = has_edit ? last->machine : published->at("machine").get<std::string>();
         // After a revert the machine translation is in force, whatever the outputs still say.
@@ -307,7 +314,7 @@ LineEditResult record_line_edit(const fs::path& out_dir, const LineEditRequest& 
         edit.who = request.who.empty() ? current_user() : request.who;
         edit.when = utc_now();
         edit.via = request.via;
-        edit.revert = request.revert && !request.redub;
+        edit.revert = request.revert && !request.redub && request.speaker.empty();
         edit.redub = request.redub;
         if (request.revision && *request.revision != result.revision) {
             result.outcome = LineEditResult::Outcome::Conflict;
@@ -318,6 +325,30 @@ LineEditResult record_line_edit(const fs::path& out_dir, const LineEditRequest& 
             result.outcome = LineEditResult::Outcome::Recorded;
             result.revision += 1;
             return {edit};
+        }
+        if (!request.speaker.empty()) {
+            // The speaker in force: the last one given to the line (the same in every language).
+            std::string now_speaker;
+            for (const auto& e : history)
+                if (e.episode == request.episode && e.language == request.language && e.line == request.line && !e.speaker.empty())
+                    now_speaker = e.speaker;
+            if (now_speaker.empty()) now_speaker = published->value("speaker", "");
+            if (now_speaker == request.speaker) {
+                result.outcome = LineEditResult::Outcome::Unchanged;
+                return {};
+            }
+            std::vector<LineEdit> edits;
+            for (const auto& language : request.languages.empty() ? std::vector<std::string>{request.language} : request.languages) {
+                LineEdit e = edit;
+                e.language = language;
+                e.after.clear();
+                if (language != request.language) e.before.clear(), e.machine.clear();  // that language's text is not in view
+                e.speaker = request.speaker;
+                edits.push_back(std::move(e));
+            }
+            result.outcome = LineEditResult::Outcome::Recorded;
+            result.revision += 1;
+            return edits;
         }
         if (request.revert && !has_edit) {
             result.outcome = LineEditResult::Outcome::NothingToRevert;

@@ -35,6 +35,8 @@ struct LineEdit {
     std::string via;       // "cli", "script-file", "api"
     bool revert = false;   // back to the machine translation
     bool redub = false;    // not a text change: the line's dub is to be synthesized again (a new take)
+    std::string speaker;   // not a text change: the line is this character's from now on (one
+                           // edit per language of the series, recorded together)
 };
 
 // What localize_language applies: line id -> the edit in force.
@@ -42,7 +44,8 @@ struct EditInForce {
     std::string text;
     std::string machine;
     int take = 0;            // re-dubs asked for: a take above 0 is part of the line's synthesis key
-    bool sets_text = true;   // false: only re-dubbed, the translation's text stands
+    bool sets_text = true;   // false: only re-dubbed or re-assigned, the translation's text stands
+    std::string speaker;     // the character a person gave the line ("": the one heard)
     bool operator==(const EditInForce&) const = default;
 };
 using LanguageEdits = std::map<int, EditInForce>;
@@ -115,6 +118,10 @@ struct LineEditRequest {
     std::string text;     // the new text: one line of UTF-8
     bool revert = false;  // back to the machine translation instead
     bool redub = false;   // synthesize the line's dub again, its text unchanged (text, revert ignored)
+    // Give the line to this character (text, revert ignored), in every one of `languages` (the
+    // series' targets; `language`, whose revision is checked, among them).
+    std::string speaker;
+    std::vector<std::string> languages;
     std::string who, via;
     std::optional<int> revision;  // the revision the person saw; none: whatever it is now
     // Record the edits made in the episode's script files first (dramaloc edit). A server

@@ -197,7 +197,8 @@ LanguageResult localize_language(StageContext& context, const SourceAnalysis& so
             for (const auto& [id, e] : edits->second) {
                 const auto at = std::find_if(out.script.lines.begin(), out.script.lines.end(), [id = id](const Line& l) { return l.id == id; });
                 if (at != out.script.lines.end() && e.take > 0) takes[at->id] = e.take;
-                if (!e.sets_text) continue;  // re-dubbed only
+                if (at != out.script.lines.end() && !e.speaker.empty()) at->speaker = e.speaker;  // given to another character
+                if (!e.sets_text) continue;  // re-dubbed or re-assigned only
                 if (at == out.script.lines.end()) {
                     edit_findings.push_back(finding("edit_orphaned", "warning", id, 0, 0,
                                                     "line " + std::to_string(id) + " was edited, but the " + language + " script has no line " +
@@ -216,7 +217,15 @@ LanguageResult localize_language(StageContext& context, const SourceAnalysis& so
         // Lines are synthesized and fitted in parallel (the engine serialises what it must): the
         // synthesizer, voices, references and fit settings they share.
         tts = engines::make_synthesizer(options.tts_engine);
-        voices = assign_voices(source.characters, language, *tts);
+        // The episode's characters keep their voices; a series character a person gave a line
+        // to, who does not speak in this episode, gets one after them.
+        std::vector<Character> cast = source.characters;
+        for (const auto* known : {&options.series_characters, &options.known_characters})
+            for (const auto& c : *known)
+                if (std::none_of(cast.begin(), cast.end(), [&](const Character& k) { return k.id == c.id; }) &&
+                    std::any_of(out.script.lines.begin(), out.script.lines.end(), [&](const Line& l) { return l.speaker == c.id; }))
+                    cast.push_back(c);
+        voices = assign_voices(cast, language, *tts);
         // A cloning synthesizer hears each character's reference clip: its content and transcript
         // are part of every clip's key.
         if (options.tts_engine.clone)

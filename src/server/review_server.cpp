@@ -222,6 +222,8 @@ const std::vector<Route>& route_table() {
         {"GET", "/api/series/{series}/episodes/{episode}/source", R"(/api/series/([^/]+)/episodes/([^/]+)/source)"},
         {"PUT", "/api/series/{series}/episodes/{episode}/source", R"(/api/series/([^/]+)/episodes/([^/]+)/source)"},
         {"GET", "/api/series/{series}/events", R"(/api/series/([^/]+)/events)"},
+        {"PUT", "/api/series/{series}/episodes/{episode}/languages/{language}/lines/{line}/speaker",
+         R"(/api/series/([^/]+)/episodes/([^/]+)/languages/([^/]+)/lines/([^/]+)/speaker)"},
     };
     return table;
 }
@@ -458,18 +460,23 @@ struct ReviewServer::Impl {
             const int id = line.at("id").get<int>();
             json edits = json::array();
             std::optional<std::string> in_force;  // the text a person set, or (after a revert) the machine's
+            std::string speaker = line.value("speaker", "");
             for (const auto& e : history) {
                 if (e.episode != episode || e.language != language || e.line != id) continue;
-                edits.push_back({{"who", e.who}, {"when", e.when}, {"via", e.via}, {"before", e.before},
-                                 {"after", e.revert || e.redub ? json(nullptr) : json(e.after)}, {"revert", e.revert}, {"redub", e.redub}});
-                if (!e.redub) in_force = e.revert ? e.machine : e.after;
+                const bool text_edit = !e.redub && e.speaker.empty();
+                json entry = {{"who", e.who}, {"when", e.when}, {"via", e.via}, {"before", e.before},
+                              {"after", text_edit && !e.revert ? json(e.after) : json(nullptr)}, {"revert", e.revert}, {"redub", e.redub}};
+                if (!e.speaker.empty()) entry["speaker"] = e.speaker;
+                edits.push_back(std::move(entry));
+                if (text_edit) in_force = e.revert ? e.machine : e.after;
+                if (!e.speaker.empty()) speaker = e.speaker;
             }
             const std::string published_text = line.at("text").get<std::string>();
             const int revision = static_cast<int>(edits.size());
             lines.push_back({{"id", id},
                              {"start_ms", line.at("start")},
                              {"end_ms", line.at("end")},
-                             {"speaker", line.value("speaker", "")},
+                             {"speaker", speaker},
                              {"source", line.value("source", "")},
                              {"text", in_force.value_or(published_text)},
                              {"machine", line.value("machine", "")},
@@ -482,7 +489,27 @@ struct ReviewServer::Impl {
         return {{"series", s.id}, {"episode", episode}, {"language", language}, {"source_language", s.project.options.source_language},
                 {"direction", is_rtl(language) ? "rtl" : "ltr"}, {"lines", lines},
                 {"rules", rules_json(s, language)}, {"media", media_json(s, episode, language)},
+                {"characters", characters_json(s, scripts)},
                 {"render", render.empty() ? json(nullptr) : json(render)}, {"review", review_json(s, episode, language, history)}};
+    }
+
+    // Who a line can be given to: the series' cast, its characters met so far
+    // (OUT/characters.json), and any speaker the episode's scripts name.
+    json characters_json(const Series& s, const json& scripts) {
+        json out = json::array();
+        std::set<std::string> ids;
+        for (const auto& c : s.project.cast)
+            if (ids.insert(c.id).second) out.push_back({{"id", c.id}, {"name", c.name}});
+        const fs::path file = s.out_dir / "characters.json";
+        const auto registry = json_files.get(file, [&] { return read_json_file(file); });
+        if (registry->is_object() && registry->contains("characters") && (*registry)["characters"].is_array())
+            for (const auto& c : (*registry)["characters"])
+                if (c.contains("id") && c["id"].is_string() && ids.insert(c["id"].get<std::string>()).second)
+                    out.push_back({{"id", c["id"]}, {"name", c.value("name", "")}});
+        for (const auto& [language, script] : scripts.items())
+            for (const auto& line : script.value("lines", json::array()))
+                if (const std::string id = line.value("speaker", ""); !id.empty() && ids.insert(id).second) out.push_back({{"id", id}, {"name", ""}});
+        return out;
     }
 
     // The language's subtitle rules, for the page's live feedback (the same QC applies).
@@ -573,8 +600,10 @@ struct ReviewServer::Impl {
 
     // An edit of a line's text (PUT …/lines/{line}) or a re-dub of it (POST …/lines/{line}/redub),
     // against the revision the person saw.
+    enum class Change { Text, Redub, Speaker };
     json change_line(std::size_t index, const std::string& episode, const std::string& language, const std::string& line_text,
-                     const httplib::Request& req, const jobs::TokenInfo& token, bool redub) {
+                     const httplib::Request& req, const jobs::TokenInfo& token, Change change) {
+        const bool redub = change == Change::Redub;
         const Series& s = series[index];
         int line = 0;
         try {
@@ -591,10 +620,16 @@ struct ReviewServer::Impl {
         request.line = line;
         request.gather_script_file_edits = false;  // `run` records those; the render may be writing them now
         request.redub = redub;
+        if (change == Change::Speaker) {
+            if (!body.contains("speaker") || !body["speaker"].is_string() || body["speaker"].get<std::string>().empty())
+                throw Problem{400, "Bad request", "give the \"speaker\": a character's id (characters in GET …/lines)"};
+            request.speaker = body["speaker"].get<std::string>();
+            request.languages = s.project.options.target_languages;
+        }
         if (body.contains("revert") && !body["revert"].is_boolean())
             throw Problem{400, "Bad request", "\"revert\" is true or false"};
-        request.revert = !redub && body.value("revert", false);
-        if (!request.revert && !redub) {
+        request.revert = change == Change::Text && body.value("revert", false);
+        if (!request.revert && change == Change::Text) {
             if (!body.contains("text") || !body["text"].is_string())
                 throw Problem{400, "Bad request", "give the line's new \"text\" (a string), or \"revert\": true"};
             request.text = body["text"].get<std::string>();
@@ -614,6 +649,11 @@ struct ReviewServer::Impl {
         const auto& lines = scripts.at(language).at("lines");
         if (std::none_of(lines.begin(), lines.end(), [&](const json& l) { return l.at("id").get<int>() == line; }))
             throw Problem{404, "No such line", episode + "'s " + language + " script has no line " + std::to_string(line)};
+        if (change == Change::Speaker) {
+            const json characters = characters_json(s, scripts);
+            if (std::none_of(characters.begin(), characters.end(), [&](const json& c) { return c["id"] == request.speaker; }))
+                throw Problem{400, "No such character", "the series has no character \"" + request.speaker + "\" (characters in GET …/lines)"};
+        }
         const auto result = pipeline::record_line_edit(s.out_dir, request, nullptr);
         using Outcome = pipeline::LineEditResult::Outcome;
         if (result.outcome == Outcome::Conflict)
@@ -623,13 +663,17 @@ struct ReviewServer::Impl {
                           {{"current", {{"text", result.text}, {"revision", result.revision}}}}};
         const bool changed = result.outcome == Outcome::Recorded;
         if (changed) {
-            publish(index, "line", {{"episode", episode}, {"language", language}, {"line", line}, {"text", result.text},
-                                    {"revision", result.revision}, {"redub", redub}, {"who", request.who}});
+            json event = {{"episode", episode}, {"language", language}, {"line", line}, {"text", result.text},
+                          {"revision", result.revision}, {"redub", redub}, {"who", request.who}};
+            if (change == Change::Speaker) event["speaker"] = request.speaker;
+            publish(index, "line", event);
             queue_render(index, episode);
         }
         const std::string render = render_of(index, episode);
-        return {{"changed", changed}, {"line", {{"id", line}, {"text", result.text}, {"revision", result.revision}}},
-                {"render", render.empty() ? json(nullptr) : json(render)}};
+        json answer = {{"changed", changed}, {"line", {{"id", line}, {"text", result.text}, {"revision", result.revision}}},
+                       {"render", render.empty() ? json(nullptr) : json(render)}};
+        if (change == Change::Speaker) answer["line"]["speaker"] = request.speaker;
+        return answer;
     }
 
     void queue_render(std::size_t index, const std::string& episode) {
@@ -802,7 +846,7 @@ struct ReviewServer::Impl {
                 const Series& s = find_series(req.matches[1]);
                 find_episode(s, req.matches[2]);
                 check_language(s, req.matches[3]);
-                send_json(res, change_line(index_of(s), req.matches[2], req.matches[3], req.matches[4], req, token, false));
+                send_json(res, change_line(index_of(s), req.matches[2], req.matches[3], req.matches[4], req, token, Change::Text));
             });
         });
         http.Post(route_table()[5].pattern, [this](const httplib::Request& req, httplib::Response& res) {
@@ -820,7 +864,7 @@ struct ReviewServer::Impl {
                 const Series& s = find_series(req.matches[1]);
                 find_episode(s, req.matches[2]);
                 check_language(s, req.matches[3]);
-                send_json(res, change_line(index_of(s), req.matches[2], req.matches[3], req.matches[4], req, token, true), 202);
+                send_json(res, change_line(index_of(s), req.matches[2], req.matches[3], req.matches[4], req, token, Change::Redub), 202);
             });
         });
         http.Get(route_table()[7].pattern, [this](const httplib::Request& req, httplib::Response& res) {
@@ -854,6 +898,15 @@ struct ReviewServer::Impl {
             guarded(res, [&] {
                 authorize(req, Role::Viewer);
                 stream_events(index_of(find_series(req.matches[1])), req, res);
+            });
+        });
+        http.Put(route_table()[11].pattern, [this](const httplib::Request& req, httplib::Response& res) {
+            guarded(res, [&] {
+                const auto token = authorize(req, Role::Editor);
+                const Series& s = find_series(req.matches[1]);
+                find_episode(s, req.matches[2]);
+                check_language(s, req.matches[3]);
+                send_json(res, change_line(index_of(s), req.matches[2], req.matches[3], req.matches[4], req, token, Change::Speaker));
             });
         });
         // The review page: files built into the binary, looked up by exact name.

@@ -52,7 +52,9 @@ protected:
                                               "2\n00:00:02,800 --> 00:00:04,600\nWhere is the station?\n\n"
                                               "3\n00:00:05,200 --> 00:00:07,000\nThe house is big.\n");
         write_file(d / "drama.toml", "[series]\nfrom = \"en\"\nto = [\"es\"]\nepisodes = [\"episodes/ep*.mp4\"]\n"
-                                     "source = \"srt:scripts/{episode}.srt\"\nout = \"out\"\n");
+                                     "source = \"srt:scripts/{episode}.srt\"\nout = \"out\"\n\n"
+                                     // a character of the series who does not speak in ep1 (a low voice; the sample's is high)
+                                     "[cast.ben]\nname = \"Ben\"\npitch_hz = 90\nregister = \"low\"\n");
         const auto r = run_dramaloc({"run", (d / "drama.toml").string(), "-q"});
         ASSERT_EQ(r.exit_code, 0) << r.err;
         for (const auto* role : {"viewer", "editor", "admin"}) {
@@ -176,6 +178,7 @@ TEST_F(Serve, EveryRouteRefusesAMissingOrUnknownTokenAndTheWrongRole) {
         {"GET", "/api/series/drama/events", "viewer"},
         {"PUT", kLines + "/2", "editor"},
         {"POST", kLines + "/2/redub", "editor"},
+        {"PUT", kLines + "/2/speaker", "editor"},
         {"POST", episode + "/languages/es/review", "editor"},
         {"PUT", episode + "/source", "admin"},
     };
@@ -645,6 +648,54 @@ TEST_F(Serve, AReDubSynthesizesTheLineAgainAndOnlyItAndEventsTellThePage) {
     const std::string fresh = reconnect("999999");  // an id from before a restart of the server
     EXPECT_NE(fresh.find("\"resumed\":false"), std::string::npos) << fresh;
     EXPECT_NE(fresh.find("\"render\":\"done\""), std::string::npos) << "the state of the renders instead: " << fresh;
+}
+
+TEST_F(Serve, ALineGivenToAnotherCharacterIsDubbedInTheirVoice) {
+    auto c = client();
+    const auto synthesis_keys = [&] {
+        std::map<std::string, std::string> keys;
+        const json manifest = json::parse(read_file(dir_->path() / "out" / "ep1" / "manifest.json"));
+        for (const auto& stage : manifest["run"]["stages"])
+            if (stage["stage"] == "synthesize") keys[stage["scope"].get<std::string>()] = stage["key"].get<std::string>();
+        return keys;
+    };
+    const auto before = synthesis_keys();
+    json now = body_of(c.Get(kLines.c_str(), auth("viewer")));
+    std::set<std::string> ids;
+    for (const auto& character : now["characters"]) ids.insert(character["id"].get<std::string>());
+    ASSERT_TRUE(ids.count("ben")) << now["characters"];
+    const std::string heard = now["lines"][0]["speaker"].get<std::string>();
+    ASSERT_NE(heard, "ben") << "the sample's voice is not Ben's";
+    const int revision = now["lines"][0]["revision"].get<int>();
+    const std::string speaker = kLines + "/1/speaker";
+    expect_problem(c.Put(speaker.c_str(), auth("editor"), json{{"speaker", "nobody"}, {"revision", revision}}.dump(), "application/json"), 400,
+                   "a character the series does not have");
+    expect_problem(c.Put(speaker.c_str(), auth("editor"), json{{"revision", revision}}.dump(), "application/json"), 400, "no speaker");
+    expect_problem(c.Put(speaker.c_str(), auth("editor"), json{{"speaker", "ben"}, {"revision", revision + 3}}.dump(), "application/json"),
+                   409, "an old revision");
+    auto r = c.Put(speaker.c_str(), auth("editor"), json{{"speaker", heard}, {"revision", revision}}.dump(), "application/json");
+    ASSERT_EQ(r->status, 200) << r->body;
+    EXPECT_EQ(body_of(r)["changed"], false) << "already theirs";
+    r = c.Put(speaker.c_str(), auth("editor"), json{{"speaker", "ben"}, {"revision", revision}}.dump(), "application/json");
+    ASSERT_EQ(r->status, 200) << r->body;
+    EXPECT_EQ(body_of(r)["changed"], true);
+    EXPECT_EQ(body_of(r)["line"]["speaker"], "ben");
+    EXPECT_EQ(body_of(r)["line"]["revision"], revision + 1);
+    const auto [render, after] = wait_render(c, auth("viewer"));
+    ASSERT_EQ(render, "done") << after;
+    EXPECT_EQ(after["lines"][0]["speaker"], "ben");
+    EXPECT_EQ(after["lines"][0]["text"], now["lines"][0]["text"]) << "the text stands";
+    EXPECT_EQ(after["lines"][0]["stale"], false);
+    EXPECT_EQ(after["lines"][0]["history"].back()["speaker"], "ben");
+    // Line 1 is spoken again in Ben's voice; the others are untouched.
+    const auto keys = synthesis_keys();
+    for (const auto& [scope, key] : keys) {
+        if (scope == "es/line 1") EXPECT_NE(key, before.at(scope)) << scope << ": another voice";
+        else EXPECT_EQ(key, before.at(scope)) << scope;
+    }
+    // And it is Ben's from now on: the published script says so.
+    const json script = json::parse(read_file(dir_->path() / "out" / "ep1" / "ep1.es.script.json"));
+    EXPECT_EQ(script["lines"][0]["speaker"], "ben");
 }
 
 TEST_F(Serve, NamesOutsideTheSeriesBadBodiesAndOversizedOnesAreRefusedAndNothingIsRecorded) {

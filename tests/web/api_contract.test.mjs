@@ -97,6 +97,10 @@ test('every route answers as the OpenAPI file documents, successes and problems 
   await waitRendered();
   await call('POST', `${lines}/2/redub`, { role: 'editor', body: { revision: 0 }, expect: 202 });
   await call('POST', `${lines}/2/redub`, { role: 'editor', body: { revision: 0 }, expect: 409 });
+  const speakerOf1 = first.json.lines[0].speaker;
+  await call('PUT', `${lines}/1/speaker`, { role: 'editor', body: { speaker: 'nobody', revision: 1 }, expect: 400 });
+  const same = await call('PUT', `${lines}/1/speaker`, { role: 'editor', body: { speaker: speakerOf1, revision: 1 }, expect: 200 });
+  assert.equal(same.json.changed, false, 'already theirs');
   const rendered = await waitRendered();
   const seen = Object.fromEntries(rendered.lines.map((l) => [l.id, l.revision]));
   await call('POST', review, { role: 'editor', body: { decision: 'maybe', revisions: seen }, expect: 400 });

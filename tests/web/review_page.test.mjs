@@ -192,6 +192,21 @@ test('a second linguist saving the same line sees the conflict, and their text i
   await last.context.close();
 });
 
+test('a line given to another character is theirs after the render', async () => {
+  const { page, context, problems } = await openPage('editor', '#/drama/ep1/es');
+  await line(page, 2).getByRole('button', { name: 'Edit' }).click();
+  await line(page, 2).getByRole('combobox', { name: 'Line 2 speaker' }).selectOption('ben');
+  await line(page, 2).getByRole('button', { name: 'Give to speaker' }).click();
+  await page.waitForFunction(() => document.querySelector('#lines li.line[data-id="2"] .speaker')?.textContent === 'Ben');
+  await waitUpToDate(page);
+  const now = await apiLines('es');
+  assert.equal(now.lines[1].speaker, 'ben');
+  assert.equal(now.lines[1].stale, false);
+  assert.equal((await apiLines('ar')).lines[1].speaker, 'ben', 'in every language');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('Arabic reads right to left in the list and the editor; Thai is counted in characters a reader sees', async () => {
   const { page, context, problems } = await openPage('editor', '#/drama/ep1/ar');
   assert.equal(await line(page, 2).locator('.text').textContent(), 'أين المحطة؟');

@@ -92,6 +92,52 @@ TEST(EditLog, AReDubIsANewTakeOfTheLineThatLeavesItsTextAndSurvivesARevert) {
     EXPECT_EQ(to_json(log.in_force("ep1"))["es"]["4"], json({{"take", 2}}));
 }
 
+TEST(EditLog, AnotherSpeakerIsGivenInEveryLanguageAndOutlivesARevertOfTheText) {
+    TempDir dir;
+    publish(dir.path(), {"uno", "dos", "tres"});
+    LineEditRequest r;
+    r.episode = "ep1";
+    r.language = "es";
+    r.line = 2;
+    r.speaker = "ben";
+    r.languages = {"es", "fr"};
+    r.revision = 0;
+    r.who = "ana";
+    auto result = record_line_edit(dir.path(), r, nullptr);
+    ASSERT_EQ(result.outcome, LineEditResult::Outcome::Recorded);
+    EXPECT_EQ(result.revision, 1);
+    const EditLog log(dir.path());
+    ASSERT_EQ(log.history().size(), 2u) << "one edit per language";
+    EXPECT_EQ(log.history()[1].language, "fr");
+    EXPECT_EQ(log.history()[1].speaker, "ben");
+    auto f = log.in_force("ep1");
+    EXPECT_EQ(f.at("es").at(2).speaker, "ben");
+    EXPECT_EQ(f.at("fr").at(2).speaker, "ben");
+    EXPECT_FALSE(f.at("es").at(2).sets_text) << "the text stands";
+    EXPECT_EQ(to_json(f)["es"]["2"], json({{"speaker", "ben"}}));
+    // The same speaker again changes nothing; an old revision is a conflict.
+    r.revision = 1;
+    EXPECT_EQ(record_line_edit(dir.path(), r, nullptr).outcome, LineEditResult::Outcome::Unchanged);
+    r.speaker = "C1";
+    r.revision = 0;
+    EXPECT_EQ(record_line_edit(dir.path(), r, nullptr).outcome, LineEditResult::Outcome::Conflict);
+    // A text edit and its revert leave the speaker.
+    LineEditRequest text;
+    text.episode = "ep1";
+    text.language = "es";
+    text.line = 2;
+    text.text = "dos y medio";
+    text.revision = 1;
+    ASSERT_EQ(record_line_edit(dir.path(), text, nullptr).outcome, LineEditResult::Outcome::Recorded);
+    EXPECT_EQ(log.in_force("ep1").at("es").at(2).text, "dos y medio");
+    text.revert = true;
+    text.revision = 2;
+    ASSERT_EQ(record_line_edit(dir.path(), text, nullptr).outcome, LineEditResult::Outcome::Recorded);
+    f = log.in_force("ep1");
+    EXPECT_EQ(f.at("es").at(2).speaker, "ben");
+    EXPECT_FALSE(f.at("es").at(2).sets_text);
+}
+
 TEST(EditLog, TwoWritersAtOnceBothKeepTheirEdits) {
     TempDir dir;
     std::vector<std::thread> writers;

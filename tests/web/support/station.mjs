@@ -158,7 +158,9 @@ export async function startStation({ bin, languages = ['es'], translations = nul
       '[series]\nfrom = "en"\n' +
         `to = [${languages.map((l) => JSON.stringify(l)).join(', ')}]\n` +
         'episodes = ["episodes/ep*.mp4"]\nsource = "srt:scripts/{episode}.srt"\nout = "out"\n' +
-        (translator ? `\n[engines.translate]\nbackend = "openai"\nurl = "${translator.url}"\nmodel = "test"\n` : ''),
+        (translator ? `\n[engines.translate]\nbackend = "openai"\nurl = "${translator.url}"\nmodel = "test"\n` : '') +
+        // a character of the series who does not speak in ep1 (a low voice; the sample's is high)
+        '\n[cast.ben]\nname = "Ben"\npitch_hz = 90\nregister = "low"\n',
     );
     await run(bin, ['run', toml, '-q']);
     const tokens = {};

@@ -169,7 +169,9 @@ function lineItem(line, index) {
 
   const head = document.createElement('div');
   head.className = 'head';
-  head.append(span('time', `${clock(line.start_ms / 1000)} – ${clock(line.end_ms / 1000)}`), span('speaker', line.speaker || ''));
+  const character = d.characters.find((c) => c.id === line.speaker);
+  head.append(span('time', `${clock(line.start_ms / 1000)} – ${clock(line.end_ms / 1000)}`),
+    span('speaker', character && character.name ? character.name : line.speaker || ''));
   if (line.revision > 0) head.append(span('revision', `rev ${line.revision}`));
   if (line.stale) head.append(span('badge', state.redubbing.has(line.id) ? 're-dubbing…' : 'not rendered'));
   for (const flag of line.qc) {
@@ -288,6 +290,13 @@ function editorFor(line) {
   buttons.className = 'buttons';
   buttons.append(button('Save', () => save(false)), button('Cancel', cancelEdit));
   if (line.machine && line.text !== line.machine) buttons.append(button('Revert to machine', () => save(false, { revert: true })));
+  // Who speaks it: given to another character, it is dubbed in their voice in every language.
+  const who = document.createElement('select');
+  who.className = 'who';
+  who.setAttribute('aria-label', `Line ${line.id} speaker`);
+  for (const c of d.characters) who.add(new Option(c.name ? `${c.name} (${c.id})` : c.id, c.id));
+  who.value = line.speaker;
+  buttons.append(who, button('Give to speaker', () => changeSpeaker(line, who.value)));
   box.append(area, feedback, conflict, buttons);
   if (line.machine && line.machine !== line.text) {
     const machine = span('machine', `machine: ${line.machine}`);
@@ -345,6 +354,19 @@ function showConflict(li, current, change) {
     button('Save mine over it', () => { li.dataset.revision = current.revision; save(false, change); }));
   box.setAttribute('role', 'alert');
   say('Edit conflict: your text is kept in the editor', 'error');
+}
+
+async function changeSpeaker(line, speaker) {
+  try {
+    const result = await api('PUT', `${languagePath(state.series, state.episode, state.language)}/lines/${line.id}/speaker`,
+      { speaker, revision: line.revision });
+    state.editing = -1;
+    await reload();
+    say(result.changed ? `Line ${line.id} is ${speaker}'s now: rendering` : `Line ${line.id} was ${speaker}'s already`, result.changed ? 'busy' : 'ok');
+  } catch (e) {
+    say(e.message, 'error');
+    if (e instanceof ApiError && e.status === 409) reload();
+  }
 }
 
 async function redub(index) {
