@@ -438,12 +438,14 @@ void register_factory_commands(CLI::App& app) {
                 if ((!a->only.empty() && e.episode != a->only[0]) || (!a->lang.empty() && e.language != a->lang)) continue;
                 if (a->json_out) {
                     list.push_back({{"episode", e.episode}, {"language", e.language}, {"line", e.line}, {"before", e.before},
-                                    {"after", e.revert ? e.machine : e.redub ? e.before : e.after}, {"revert", e.revert},
-                                    {"redub", e.redub}, {"machine", e.machine}, {"who", e.who}, {"when", e.when}, {"via", e.via}});
+                                    {"after", e.revert ? e.machine : e.redub || !e.speaker.empty() ? e.before : e.after}, {"revert", e.revert},
+                                    {"redub", e.redub}, {"speaker", e.speaker.empty() ? json(nullptr) : json(e.speaker)},
+                                    {"machine", e.machine}, {"who", e.who}, {"when", e.when}, {"via", e.via}});
                     continue;
                 }
                 std::cout << e.when << " " << e.who << " (" << e.via << ") " << e.episode << " " << e.language << " line " << e.line << ": ";
                 if (e.redub) std::cout << "\"" << e.before << "\" dubbed again (a new take)\n";
+                else if (!e.speaker.empty()) std::cout << "given to " << e.speaker << "\n";
                 else
                     std::cout << "\"" << e.before << "\" -> \"" << (e.revert ? e.machine : e.after) << "\"" << (e.revert ? " (reverted)" : "") << "\n";
             }
