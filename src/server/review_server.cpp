@@ -275,7 +275,7 @@ struct ReviewServer::Impl {
         res.set_header("Cache-Control", "no-cache");
         res.set_header("X-Accel-Buffering", "no");  // nginx: pass events on at once
         res.set_chunked_content_provider("text/event-stream", [this, index, after, first, last_seen](std::size_t, httplib::DataSink& sink) {
-            std::string out;
+            std::string out, ready;
             {
                 std::unique_lock lock(render_mutex);
                 if (*first) {
@@ -290,8 +290,8 @@ struct ReviewServer::Impl {
                         for (const auto& [key, state] : render_state)
                             if (key.first == index)
                                 out += "event: render\ndata: " + json{{"episode", key.second}, {"render", state}}.dump() + "\n\n";
-                    out += "id: " + std::to_string(next_event - 1) + "\nevent: ready\ndata: " +
-                           json{{"resumed", can_resume}}.dump() + "\n\n";
+                    // After what was missed: a page that resumes has caught up when it sees it.
+                    ready = "id: " + std::to_string(next_event - 1) + "\nevent: ready\ndata: " + json{{"resumed", can_resume}}.dump() + "\n\n";
                 } else {
                     events_changed.wait_for(lock, std::chrono::seconds(10), [&] { return closing || next_event - 1 > *after; });
                 }
@@ -301,6 +301,7 @@ struct ReviewServer::Impl {
                         out += "id: " + std::to_string(e.id) + "\nevent: " + e.name + "\ndata: " + e.data + "\n\n";
                 *after = next_event - 1;
             }
+            out += ready;
             if (out.empty()) out = ": keep-alive\n\n";
             return sink.write(out.data(), out.size());
         });

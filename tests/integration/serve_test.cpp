@@ -645,6 +645,7 @@ TEST_F(Serve, AReDubSynthesizesTheLineAgainAndOnlyItAndEventsTellThePage) {
     EXPECT_NE(resumed.find("\"resumed\":true"), std::string::npos) << resumed;
     EXPECT_NE(resumed.find("\"render\":\"rendering\""), std::string::npos) << "the events after the line's: " << resumed;
     EXPECT_EQ(resumed.find("event: line\n"), std::string::npos) << "not the line event again: " << resumed;
+    EXPECT_LT(resumed.find("\"render\":\"done\""), resumed.find("event: ready")) << "ready after what was missed: " << resumed;
     const std::string fresh = reconnect("999999");  // an id from before a restart of the server
     EXPECT_NE(fresh.find("\"resumed\":false"), std::string::npos) << fresh;
     EXPECT_NE(fresh.find("\"render\":\"done\""), std::string::npos) << "the state of the renders instead: " << fresh;
