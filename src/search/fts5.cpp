@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include "core/error.hpp"
+#include "search/query.hpp"
 #include "search/tokens.hpp"
 
 namespace dramaloc::search {
@@ -53,28 +54,14 @@ void register_fts5_tokenizer(sqlite3* db) {
 
 std::string fts5_query(std::string_view query) {
     std::string out;
-    const auto add = [&](std::string_view term) {
-        if (tokenize(term).empty()) return;  // punctuation alone
+    for (const auto& term : query_terms(query)) {
+        if (tokenize(term).empty()) continue;  // punctuation alone
         std::string quoted = "\"";
         for (const char c : term) {
             if (c == '"') quoted += "\"\"";
             else quoted += c;
         }
         out += (out.empty() ? "" : " ") + quoted + "\"";
-    };
-    std::size_t i = 0;
-    while (i < query.size()) {
-        if (query[i] == ' ' || query[i] == '\t') {
-            ++i;
-        } else if (query[i] == '"') {
-            const std::size_t end = query.find('"', i + 1);
-            add(query.substr(i + 1, (end == std::string_view::npos ? query.size() : end) - i - 1));
-            i = end == std::string_view::npos ? query.size() : end + 1;
-        } else {
-            const std::size_t end = query.find_first_of(" \t\"", i);
-            add(query.substr(i, (end == std::string_view::npos ? query.size() : end) - i));
-            i = end == std::string_view::npos ? query.size() : end;
-        }
     }
     return out;
 }

@@ -2,6 +2,9 @@
 // Thai, Arabic, Spanish and mixed lines, with offsets that point back into the line.
 #include "search/tokens.hpp"
 
+#include "search/postgres_text.hpp"
+#include "search/query.hpp"
+
 #include <gtest/gtest.h>
 
 #include <string>
@@ -66,4 +69,14 @@ TEST(SearchTokens, MixedLinesKeepOffsetsForHighlighting) {
     EXPECT_TRUE(tokenize("").empty());
     EXPECT_TRUE(tokenize(" ¿?!… ").empty()) << "punctuation is not a token";
     EXPECT_EQ(texts(std::string("bad \xff utf8")), (std::vector<std::string>{"bad", "utf8"})) << "invalid bytes are not thrown";
+}
+
+TEST(SearchTokens, PostgresLiteralsCarryTheSameTokensAndPositions) {
+    EXPECT_EQ(tsvector_literal("¿Dónde está?"), "'donde':1 'esta':2");
+    EXPECT_EQ(tsvector_literal("合同"), "'合':1 '同':2");
+    EXPECT_EQ(tsvector_literal("l'été \\ ok"), "'l''ete':1 'ok':2") << "quotes doubled";
+    EXPECT_EQ(tsvector_literal(" … "), "");
+    EXPECT_EQ(tsquery_literal("estación \"de tren\" 合同"), "'estacion' & ( 'de' <-> 'tren' ) & ( '合' <-> '同' )");
+    EXPECT_EQ(tsquery_literal("!!"), "");
+    EXPECT_EQ(query_terms("a  \"b c\" \"d"), (std::vector<std::string>{"a", "b c", "d"}));
 }
