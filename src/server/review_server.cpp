@@ -73,6 +73,22 @@ json request_object(const httplib::Request& req) {
     return body;
 }
 
+// The request's Content-Length: none when it has none or it is not a number.
+std::optional<std::size_t> content_length(const httplib::Request& req) {
+    if (!req.has_header("Content-Length")) return std::nullopt;
+    try {
+        return std::stoull(req.get_header_value("Content-Length"));
+    } catch (const std::exception&) {
+        return std::nullopt;
+    }
+}
+
+// A body over the limit: an upload's (streamed to disk) or any other's (read into memory).
+Problem too_large(bool upload, std::size_t limit) {
+    if (upload) return {413, "Upload too large", "the server takes videos of at most " + std::to_string(limit >> 20) + " MiB (dramaloc serve --max-upload)"};
+    return {413, "Payload too large", "the request body is larger than this server accepts"};
+}
+
 json read_json_file(const fs::path& path) {
     std::ifstream in(path);
     if (!in) return nullptr;
@@ -252,11 +268,16 @@ struct ReviewServer::Impl {
     std::uint64_t next_event = 1;
     bool closing = false;  // the server stops: event streams end
 
+    // Keeps an event for the streams; render_mutex held by the caller, who then wakes them.
+    void keep_event(std::size_t index, const std::string& name, const json& data) {
+        events.push_back({next_event++, index, name, data.dump()});
+        while (events.size() > 1000) events.pop_front();
+    }
+
     void publish(std::size_t index, const std::string& name, const json& data) {
         {
             std::lock_guard lock(render_mutex);
-            events.push_back({next_event++, index, name, data.dump()});
-            while (events.size() > 1000) events.pop_front();
+            keep_event(index, name, data);
         }
         events_changed.notify_all();
     }
@@ -685,8 +706,7 @@ struct ReviewServer::Impl {
         state = "queued";
         render_queue.emplace_back(index, episode);
         render_wake.notify_one();
-        events.push_back({next_event++, index, "render", json{{"episode", episode}, {"render", state}}.dump()});
-        while (events.size() > 1000) events.pop_front();
+        keep_event(index, "render", {{"episode", episode}, {"render", state}});
         events_changed.notify_all();
     }
 
@@ -749,8 +769,7 @@ struct ReviewServer::Impl {
         // is held to max_body_bytes before it is read.
         http.set_payload_max_length(std::max(options.max_body_bytes, options.max_upload_bytes));
         http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
-            static const std::regex upload(route_table()[9].pattern);
-            if (req.method == "PUT" && std::regex_match(req.path, upload)) return httplib::Server::HandlerResponse::Unhandled;
+            if (is_upload(req)) return httplib::Server::HandlerResponse::Unhandled;
             // A body is read into memory before a handler sees it, and cpp-httplib 0.11 bounds
             // only one with a Content-Length: anything else (chunked in any spelling, a body
             // read to the end of the connection) is refused before it is read.
@@ -759,38 +778,22 @@ struct ReviewServer::Impl {
                 send_problem(res, 411, "Length required", "send the request body with a Content-Length");
                 return httplib::Server::HandlerResponse::Handled;
             }
-            if (req.has_header("Content-Length")) {
-                std::size_t length = 0;
-                try {
-                    length = std::stoull(req.get_header_value("Content-Length"));
-                } catch (const std::exception&) {
-                    length = SIZE_MAX;
-                }
-                if (length > options.max_body_bytes) {
-                    send_problem(res, 413, "Payload too large", "the request body is larger than this server accepts");
-                    return httplib::Server::HandlerResponse::Handled;
-                }
+            if (req.has_header("Content-Length") && content_length(req).value_or(SIZE_MAX) > options.max_body_bytes) {
+                const Problem p = too_large(false, options.max_body_bytes);
+                send_problem(res, p.status, p.title, p.detail);
+                return httplib::Server::HandlerResponse::Handled;
             }
             return httplib::Server::HandlerResponse::Unhandled;
         });
         // A client that asks first (Expect: 100-continue, as curl does for large bodies) is told
         // of a body too large before it sends any of it.
         http.set_expect_100_continue_handler([this](const httplib::Request& req, httplib::Response& res) {
-            static const std::regex upload(route_table()[9].pattern);
-            const bool is_upload = req.method == "PUT" && std::regex_match(req.path, upload);
-            std::size_t length = 0;
-            try {
-                length = std::stoull(req.get_header_value("Content-Length"));
-            } catch (const std::exception&) {
-            }
-            if (length > (is_upload ? options.max_upload_bytes : options.max_body_bytes)) {
-                send_problem(res, 413, is_upload ? "Upload too large" : "Payload too large",
-                             is_upload ? "the server takes videos of at most " + std::to_string(options.max_upload_bytes >> 20) +
-                                             " MiB (dramaloc serve --max-upload)"
-                                       : "the request body is larger than this server accepts");
-                return 413;
-            }
-            return 100;
+            const bool upload = is_upload(req);
+            const std::size_t limit = upload ? options.max_upload_bytes : options.max_body_bytes;
+            if (content_length(req).value_or(0) <= limit) return 100;
+            const Problem p = too_large(upload, limit);
+            send_problem(res, p.status, p.title, p.detail);
+            return 413;
         });
         // Headers and body go out as separate writes: without TCP_NODELAY, Nagle's algorithm
         // holds the body until the client's delayed ACK (40 ms on Linux) on every keep-alive answer.
@@ -835,37 +838,29 @@ struct ReviewServer::Impl {
         http.Get(route_table()[3].pattern, [this](const httplib::Request& req, httplib::Response& res) {
             guarded(res, [&] {
                 authorize(req, Role::Viewer);
-                const Series& s = find_series(req.matches[1]);
-                find_episode(s, req.matches[2]);
-                check_language(s, req.matches[3]);
-                send_json(res, lines_json(index_of(s), req.matches[2], req.matches[3]));
+                const std::size_t index = episode_language(req);
+                send_json(res, lines_json(index, req.matches[2], req.matches[3]));
             });
         });
         http.Put(route_table()[4].pattern, [this](const httplib::Request& req, httplib::Response& res) {
             guarded(res, [&] {
                 const auto token = authorize(req, Role::Editor);
-                const Series& s = find_series(req.matches[1]);
-                find_episode(s, req.matches[2]);
-                check_language(s, req.matches[3]);
-                send_json(res, change_line(index_of(s), req.matches[2], req.matches[3], req.matches[4], req, token, Change::Text));
+                const std::size_t index = episode_language(req);
+                send_json(res, change_line(index, req.matches[2], req.matches[3], req.matches[4], req, token, Change::Text));
             });
         });
         http.Post(route_table()[5].pattern, [this](const httplib::Request& req, httplib::Response& res) {
             guarded(res, [&] {
                 const auto token = authorize(req, Role::Editor);
-                const Series& s = find_series(req.matches[1]);
-                find_episode(s, req.matches[2]);
-                check_language(s, req.matches[3]);
-                send_json(res, post_review(index_of(s), req.matches[2], req.matches[3], req, token), 201);
+                const std::size_t index = episode_language(req);
+                send_json(res, post_review(index, req.matches[2], req.matches[3], req, token), 201);
             });
         });
         http.Post(route_table()[6].pattern, [this](const httplib::Request& req, httplib::Response& res) {
             guarded(res, [&] {
                 const auto token = authorize(req, Role::Editor);
-                const Series& s = find_series(req.matches[1]);
-                find_episode(s, req.matches[2]);
-                check_language(s, req.matches[3]);
-                send_json(res, change_line(index_of(s), req.matches[2], req.matches[3], req.matches[4], req, token, Change::Redub), 202);
+                const std::size_t index = episode_language(req);
+                send_json(res, change_line(index, req.matches[2], req.matches[3], req.matches[4], req, token, Change::Redub), 202);
             });
         });
         http.Get(route_table()[7].pattern, [this](const httplib::Request& req, httplib::Response& res) {
@@ -904,10 +899,8 @@ struct ReviewServer::Impl {
         http.Put(route_table()[11].pattern, [this](const httplib::Request& req, httplib::Response& res) {
             guarded(res, [&] {
                 const auto token = authorize(req, Role::Editor);
-                const Series& s = find_series(req.matches[1]);
-                find_episode(s, req.matches[2]);
-                check_language(s, req.matches[3]);
-                send_json(res, change_line(index_of(s), req.matches[2], req.matches[3], req.matches[4], req, token, Change::Speaker));
+                const std::size_t index = episode_language(req);
+                send_json(res, change_line(index, req.matches[2], req.matches[3], req.matches[4], req, token, Change::Speaker));
             });
         });
         // The review page: files built into the binary, looked up by exact name.
@@ -971,15 +964,11 @@ struct ReviewServer::Impl {
                                            : "the series' episodes are named like " + patterns + ": name the episode so"};
         if (!req.has_header("Content-Length"))
             throw Problem{411, "Length required", "send the video's size as Content-Length"};
-        std::size_t length = 0;
-        try {
-            length = std::stoull(req.get_header_value("Content-Length"));
-        } catch (const std::exception&) {
-            throw Problem{400, "Bad request", "Content-Length is not a number"};
-        }
+        const auto announced = content_length(req);
+        if (!announced) throw Problem{400, "Bad request", "Content-Length is not a number"};
+        const std::size_t length = *announced;
         const auto limit = options.max_upload_bytes;
-        if (length > limit)
-            throw Problem{413, "Upload too large", "the server takes videos of at most " + std::to_string(limit >> 20) + " MiB (dramaloc serve --max-upload)"};
+        if (length > limit) throw too_large(true, limit);
 
         // The body goes to a hidden file in the same folder (renamed into place: the same disk).
         struct Partial {
@@ -1000,7 +989,7 @@ struct ReviewServer::Impl {
             return !(write_failed = !out);
         });
         out.close();
-        if (too_big) throw Problem{413, "Upload too large", "the server takes videos of at most " + std::to_string(limit >> 20) + " MiB"};
+        if (too_big) throw too_large(true, limit);
         if (write_failed || !out)
             throw Problem{507, "Insufficient storage", "the video could not be stored (is the disk full?); nothing was kept"};
         if (got != length) throw Problem{400, "Upload incomplete", "the upload ended before Content-Length bytes; nothing was kept"};
@@ -1033,6 +1022,21 @@ struct ReviewServer::Impl {
     }
 
     std::size_t index_of(const Series& s) const { return static_cast<std::size_t>(&s - series.data()); }
+
+    // The series of a route …/series/{series}/episodes/{episode}/languages/{language}/…, once
+    // the episode and the language are known to be its own (else 404); its index.
+    std::size_t episode_language(const httplib::Request& req) const {
+        const Series& s = find_series(req.matches[1]);
+        find_episode(s, req.matches[2]);
+        check_language(s, req.matches[3]);
+        return index_of(s);
+    }
+
+    // PUT …/episodes/{episode}/source: streamed to disk, not read into memory first.
+    static bool is_upload(const httplib::Request& req) {
+        static const std::regex upload(route_table()[9].pattern);
+        return req.method == "PUT" && std::regex_match(req.path, upload);
+    }
 };
 
 ReviewServer::ReviewServer(ServeOptions options) : impl_(std::make_unique<Impl>()) {
