@@ -93,6 +93,15 @@ protected:
     }
     static httplib::Headers auth(const std::string& role) { return {{"Authorization", "Bearer " + tokens_.at(role)}}; }
 
+    // Each es line's synthesis key ("es/line 2" -> key), as ep1's last publish recorded it.
+    static std::map<std::string, std::string> synthesis_keys() {
+        std::map<std::string, std::string> keys;
+        const json manifest = json::parse(read_file(dir_->path() / "out" / "ep1" / "manifest.json"));
+        for (const auto& stage : manifest["run"]["stages"])
+            if (stage["stage"] == "synthesize") keys[stage["scope"].get<std::string>()] = stage["key"].get<std::string>();
+        return keys;
+    }
+
     static inline TempDir* dir_ = nullptr;
     static inline std::map<std::string, std::string> tokens_;
     std::unique_ptr<server::ReviewServer> server_;
@@ -578,14 +587,6 @@ TEST_F(Serve, AReDubSynthesizesTheLineAgainAndOnlyItAndEventsTellThePage) {
     };
     ASSERT_TRUE(seen("event: ready")) << "the stream opens with ready";
 
-    // Each line's synthesis key, as the episode's last publish recorded it.
-    const auto synthesis_keys = [&] {
-        std::map<std::string, std::string> keys;
-        const json manifest = json::parse(read_file(dir_->path() / "out" / "ep1" / "manifest.json"));
-        for (const auto& stage : manifest["run"]["stages"])
-            if (stage["stage"] == "synthesize") keys[stage["scope"].get<std::string>()] = stage["key"].get<std::string>();
-        return keys;
-    };
     const auto before = synthesis_keys();
     ASSERT_EQ(before.size(), 3u);
     const json line = body_of(c.Get(kLines.c_str(), auth("viewer")))["lines"][1];
@@ -653,13 +654,6 @@ TEST_F(Serve, AReDubSynthesizesTheLineAgainAndOnlyItAndEventsTellThePage) {
 
 TEST_F(Serve, ALineGivenToAnotherCharacterIsDubbedInTheirVoice) {
     auto c = client();
-    const auto synthesis_keys = [&] {
-        std::map<std::string, std::string> keys;
-        const json manifest = json::parse(read_file(dir_->path() / "out" / "ep1" / "manifest.json"));
-        for (const auto& stage : manifest["run"]["stages"])
-            if (stage["stage"] == "synthesize") keys[stage["scope"].get<std::string>()] = stage["key"].get<std::string>();
-        return keys;
-    };
     const auto before = synthesis_keys();
     json now = body_of(c.Get(kLines.c_str(), auth("viewer")));
     std::set<std::string> ids;
