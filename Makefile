@@ -30,7 +30,7 @@ test-unit:
 	ctest --test-dir build/ci -L unit --output-on-failure -j $(JOBS)
 
 test-asan:
-	cmake --preset asan >/dev/null && cmake --build --preset asan -j $(JOBS)
+	cmake --preset asan >/dev/null && cmake --build --preset asan -j $(JOBS) --target dramaloc_unit_tests
 	ctest --test-dir build/asan -L unit --output-on-failure -j $(JOBS)
 
 # Speed, memory and quality figures (bench/README.md). Not pass/fail.
