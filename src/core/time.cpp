@@ -1,6 +1,7 @@
 #include "core/time.hpp"
 
 #include <cstdio>
+#include <vector>
 
 namespace dramaloc {
 
@@ -15,6 +16,46 @@ std::string format_clock(TimeMs t, char ms_separator) {
                   static_cast<long long>(m), static_cast<long long>(s), ms_separator,
                   static_cast<long long>(ms));
     return buf;
+}
+
+std::optional<TimeMs> parse_clock(std::string_view text) {
+    std::vector<std::string_view> fields;
+    std::size_t start = 0;
+    for (std::size_t i = 0; i <= text.size(); ++i)
+        if (i == text.size() || text[i] == ':') {
+            fields.push_back(text.substr(start, i - start));
+            start = i + 1;
+        }
+    if (fields.empty() || fields.size() > 3) return std::nullopt;
+    TimeMs total = 0;
+    for (std::size_t f = 0; f < fields.size(); ++f) {
+        const bool last = f + 1 == fields.size();
+        std::string_view whole = fields[f], fraction;
+        if (last)
+            if (const auto dot = whole.find_first_of(".,"); dot != std::string_view::npos) {
+                fraction = whole.substr(dot + 1);
+                whole = whole.substr(0, dot);
+                if (fraction.empty() || fraction.size() > 3) return std::nullopt;
+            }
+        if (whole.empty() || whole.size() > 9) return std::nullopt;
+        TimeMs value = 0;
+        for (const char c : whole) {
+            if (c < '0' || c > '9') return std::nullopt;
+            value = value * 10 + (c - '0');
+        }
+        if (f > 0 && value > 59) return std::nullopt;
+        total = total * 60 + value;
+        if (last) {
+            TimeMs ms = 0;
+            for (std::size_t k = 0; k < 3; ++k) {
+                const char c = k < fraction.size() ? fraction[k] : '0';
+                if (c < '0' || c > '9') return std::nullopt;
+                ms = ms * 10 + (c - '0');
+            }
+            return total * 1000 + ms;
+        }
+    }
+    return std::nullopt;
 }
 
 }  // namespace dramaloc

@@ -2,7 +2,9 @@
 // Integer time. The data model never holds float seconds: milliseconds for
 // script/subtitle times, sample counts for audio (docs/design.md §3).
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace dramaloc {
 
@@ -33,5 +35,9 @@ struct FrameRate {
 
 // "HH:MM:SS.mmm" with the given separator before milliseconds ('.' or ',').
 std::string format_clock(TimeMs t, char ms_separator = '.');
+
+// A time as people write it: "72.5" (seconds), "01:12", "1:01:12.250" (comma or dot before the
+// fraction). nullopt for anything else (negative, a minute or second field over 59, junk).
+std::optional<TimeMs> parse_clock(std::string_view text);
 
 }  // namespace dramaloc

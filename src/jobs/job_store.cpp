@@ -56,13 +56,18 @@ std::string redact_url(const std::string& url_in) {
     return url.substr(0, colon + 1) + "***" + url.substr(at);
 }
 
-std::unique_ptr<JobStore> open_job_store(const std::string& url) {
-    if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0) return open_postgres_job_store(url);
+StoreLocation store_location(const std::string& url) {
+    if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0) return {true, ""};
     std::string path = url;
     if (path.rfind("sqlite:", 0) == 0) path = path.substr(7);
     if (path.empty() || path.find("://") != std::string::npos)
         throw ConfigError("--db " + redact_url(url) + ": use postgresql://USER@HOST/DB for PostgreSQL, or a file path (sqlite:PATH) for SQLite");
-    return open_sqlite_job_store(path);
+    return {false, path};
+}
+
+std::unique_ptr<JobStore> open_job_store(const std::string& url) {
+    const auto where = store_location(url);
+    return where.postgres ? open_postgres_job_store(url) : open_sqlite_job_store(where.sqlite_file);
 }
 
 }  // namespace dramaloc::jobs

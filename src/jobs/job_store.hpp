@@ -153,6 +153,13 @@ public:
 // line naming it without the password), IoError when the file cannot be created.
 std::unique_ptr<JobStore> open_job_store(const std::string& url);
 
+// What a store URL names: PostgreSQL, or a SQLite file (its path). ConfigError otherwise.
+struct StoreLocation {
+    bool postgres = false;
+    std::string sqlite_file;
+};
+StoreLocation store_location(const std::string& url);
+
 // A PostgreSQL URL with its password replaced by "***".
 std::string redact_url(const std::string& url);
 

@@ -1,0 +1,149 @@
+#include "search/library_lines.hpp"
+
+#include <algorithm>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "core/error.hpp"
+#include "pipeline/artifact_json.hpp"
+#include "pipeline/edits.hpp"
+#include "pipeline/reviews.hpp"
+
+namespace dramaloc::search {
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+// line id -> the QC rules it broke, per language (qc.json; nothing when it is missing or damaged:
+// QC is shown, not relied on).
+std::map<std::string, std::map<int, std::vector<std::string>>> qc_rules(const fs::path& folder) {
+    std::map<std::string, std::map<int, std::vector<std::string>>> out;
+    json qc;
+    try {
+        qc = pipeline::read_json(folder / "qc.json");
+    } catch (const Error&) {
+        return out;
+    }
+    if (!qc.is_object() || !qc.contains("languages") || !qc["languages"].is_object()) return out;
+    for (const auto& [language, report] : qc["languages"].items()) {
+        if (!report.is_object() || !report.contains("findings") || !report["findings"].is_array()) continue;
+        for (const auto& f : report["findings"])
+            if (f.is_object() && f.contains("line_id") && f["line_id"].is_number_integer() && f.contains("rule") && f["rule"].is_string()) {
+                auto& rules = out[language][f["line_id"].get<int>()];
+                const std::string rule = f["rule"].get<std::string>();
+                if (std::find(rules.begin(), rules.end(), rule) == rules.end()) rules.push_back(rule);
+            }
+    }
+    return out;
+}
+
+int episode_order(const pipeline::SeriesProject& project, const std::string& episode) {
+    for (std::size_t i = 0; i < project.episodes.size(); ++i)
+        if (project.episodes[i].stem().string() == episode) return static_cast<int>(i + 1);
+    return static_cast<int>(project.episodes.size() + 1);
+}
+
+}  // namespace
+
+std::string library_series_id(const fs::path& series_file) { return series_file.stem().string(); }
+
+std::vector<LibraryLine> episode_library_lines(const pipeline::SeriesProject& project, const std::string& episode, int order) {
+    const fs::path out_dir = project.options.out_dir;
+    const fs::path folder = out_dir / episode;
+    const json scripts = pipeline::published_scripts(folder);
+    std::vector<LibraryLine> out;
+    if (!scripts.is_object() || scripts.empty()) return out;
+    const pipeline::EditLog log(out_dir);
+    const auto history = log.history();
+    const auto edits = log.in_force(episode);
+    const auto reviews = pipeline::read_reviews(out_dir);
+    const auto qc = qc_rules(folder);
+    const std::string series = library_series_id(project.file);
+    bool source_done = false;
+    for (const auto& [language, script] : scripts.items()) {
+        if (!script.is_object() || !script.contains("lines") || !script["lines"].is_array()) continue;
+        const auto review = pipeline::latest_review(reviews, episode, language);
+        const bool approved = review && review->decision == "approved" && pipeline::review_stands(*review, history);
+        const auto language_edits = edits.find(language);
+        const auto language_qc = qc.find(language);
+        std::vector<LibraryLine> source_rows;
+        for (const auto& line : script["lines"]) {
+            LibraryLine l;
+            l.series = series;
+            l.episode = episode;
+            l.episode_order = order;
+            l.language = language;
+            l.line = line.at("id").get<int>();
+            l.start_ms = line.at("start").get<std::int64_t>();
+            l.end_ms = line.at("end").get<std::int64_t>();
+            l.speaker = line.value("speaker", "");
+            l.source = line.value("source", "");
+            l.text = line.value("text", "");
+            if (language_edits != edits.end())
+                if (const auto e = language_edits->second.find(l.line); e != language_edits->second.end()) {
+                    if (e->second.sets_text) {
+                        l.text = e->second.text;
+                        l.edited = true;
+                    }
+                    if (!e->second.speaker.empty()) l.speaker = e->second.speaker;
+                }
+            if (language_qc != qc.end())
+                if (const auto rules = language_qc->second.find(l.line); rules != language_qc->second.end()) l.qc = rules->second;
+            l.approved = approved;
+            if (!source_done && !l.source.empty()) {
+                LibraryLine s = l;
+                s.language = project.options.source_language;
+                s.is_source = true;
+                s.text = s.source;
+                s.qc.clear();
+                s.edited = s.approved = false;
+                source_rows.push_back(std::move(s));
+            }
+            out.push_back(std::move(l));
+        }
+        if (!source_rows.empty()) {
+            source_done = true;
+            out.insert(out.end(), source_rows.begin(), source_rows.end());
+        }
+    }
+    return out;
+}
+
+std::size_t index_episode(LibraryIndex& index, const pipeline::SeriesProject& project, const std::string& episode) {
+    const auto lines = episode_library_lines(project, episode, episode_order(project, episode));
+    index.replace_episode(library_series_id(project.file), episode, lines);
+    return lines.size();
+}
+
+std::size_t reindex_series(LibraryIndex& index, const pipeline::SeriesProject& project,
+                           const std::function<void(const std::string&, std::size_t)>& progress) {
+    index.remove_series(library_series_id(project.file));
+    std::size_t total = 0;
+    for (const auto& file : project.episodes) {
+        const std::string episode = file.stem().string();
+        const std::size_t n = index_episode(index, project, episode);
+        total += n;
+        if (progress) progress(episode, n);
+    }
+    return total;
+}
+
+namespace {
+std::size_t code_points(const std::string& text, std::size_t offset) {
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < offset && i < text.size(); ++i) n += (static_cast<unsigned char>(text[i]) & 0xC0) != 0x80;
+    return n;
+}
+}  // namespace
+
+json hit_to_json(const LibraryHit& hit) {
+    const auto& l = hit.line;
+    json matches = json::array();
+    for (const auto& [start, end] : hit.matches) matches.push_back({code_points(l.text, start), code_points(l.text, end)});
+    return {{"series", l.series}, {"episode", l.episode}, {"line", l.line}, {"start", static_cast<double>(l.start_ms) / 1000.0},
+            {"end", static_cast<double>(l.end_ms) / 1000.0}, {"lang", l.language}, {"is_source", l.is_source}, {"character", l.speaker},
+            {"text", l.text}, {"source", l.source}, {"qc", l.qc}, {"edited", l.edited}, {"approved", l.approved}, {"matches", matches}};
+}
+
+}  // namespace dramaloc::search
