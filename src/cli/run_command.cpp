@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <iostream>
 #include <map>
+#include <mutex>
 #include <set>
 
 #include <nlohmann/json.hpp>
@@ -24,6 +25,8 @@
 #include "pipeline/object_store.hpp"
 #include "pipeline/series_project.hpp"
 #include "pipeline/stage_graph.hpp"
+#include "search/library.hpp"
+#include "search/library_lines.hpp"
 #include "subtitles/text.hpp"
 
 namespace dramaloc::cli {
@@ -50,6 +53,25 @@ std::unique_ptr<jobs::JobStore> open_store(const std::string& db, const fs::path
                          "); start it with dramaloc run " + series_file.string() + ", or give --db");
     }
     return jobs::open_job_store(jobs::default_store_url(out_dir));
+}
+
+// Indexes a published episode in the library at `url`, opened on first use (one connection
+// shared by the process's worker threads).
+std::function<void(const pipeline::SeriesProject&, const std::string&)> library_updater(const std::string& url) {
+    struct Shared {
+        std::mutex mutex;
+        std::unique_ptr<search::LibraryIndex> index;
+    };
+    auto shared = std::make_shared<Shared>();
+    return [shared, url](const pipeline::SeriesProject& project, const std::string& episode) {
+        search::LibraryIndex* index = nullptr;
+        {
+            std::lock_guard lock(shared->mutex);
+            if (!shared->index) shared->index = search::open_library_index(url);
+            index = shared->index.get();
+        }
+        search::index_episode(*index, project, episode);
+    };
 }
 
 std::string describe_job(const json& e) {
@@ -177,8 +199,11 @@ void add_worker_options(CLI::App* cmd, const std::shared_ptr<FactoryArgs>& a) {
     cmd->add_flag("--json", a->json_out, "progress as one JSON object per event on stderr");
 }
 
-jobs::WorkerOptions worker_options(const FactoryArgs& a) {
+// `store_url`: the job store, whose database also holds the library (brought up to date after
+// each episode is published).
+jobs::WorkerOptions worker_options(const FactoryArgs& a, const std::string& store_url) {
     jobs::WorkerOptions w;
+    w.after_publish = library_updater(store_url);
     w.name = worker_name();
     w.threads = a.jobs;
     w.threads_per_job = a.threads_per_job;
@@ -226,7 +251,7 @@ int run_series(const FactoryArgs& a, bool supersede) {
     // An earlier plan of this series (other inputs, other episodes) is replaced, not mixed in.
     if (const int n = supersede ? store->supersede(plan.series, plan.prefix()) : 0; n > 0 && !a.quiet)
         std::cerr << "dramaloc: " << n << " unfinished jobs of an earlier plan of this series cancelled (its inputs changed)\n";
-    auto options = worker_options(a);
+    auto options = worker_options(a, a.db.empty() ? jobs::default_store_url(plan.out_dir) : a.db);
     options.only_series = plan.series;
     options.key_prefix = plan.prefix();
     auto done_now = std::make_shared<std::set<std::string>>();
@@ -268,7 +293,7 @@ void register_factory_commands(CLI::App& app) {
         cmd->get_option("--db")->required();
         cmd->callback([a] {
             auto store = jobs::open_job_store(a->db);
-            auto options = worker_options(*a);
+            auto options = worker_options(*a, a->db);
             options.stop_when_idle = false;
             options.on_event = event_printer(a->json_out, a->quiet, 0);
             if (!a->quiet) std::cerr << "worker " << options.name << " on " << store->describe() << "; Ctrl-C stops it\n";

@@ -182,8 +182,9 @@ public:
 
 class Executor {
 public:
-    Executor(JobStore& store, int threads_per_job, std::chrono::milliseconds lease)
-        : store_(store), threads_per_job_(threads_per_job), lease_(lease) {}
+    Executor(JobStore& store, int threads_per_job, std::chrono::milliseconds lease,
+             std::function<void(const pipeline::SeriesProject&, const std::string&)> after_publish)
+        : store_(store), threads_per_job_(threads_per_job), lease_(lease), after_publish_(std::move(after_publish)) {}
 
     json run(const Claim& claim) {
         // Just before writing into OUT: still the job's holder (fenced), else nothing is written.
@@ -231,6 +232,13 @@ public:
                     throw EngineError("the episode's lines were edited while it ran; running it again with the edits");
             };
             const auto outputs = pipeline::localize_episode(episode_file(*project, episode), options);
+            if (after_publish_) {
+                try {
+                    after_publish_(*project, episode);
+                } catch (const Error& e) {
+                    throw EngineError(std::string("the outputs were published, but the library was not brought up to date: ") + e.what());
+                }
+            }
             json files = json::array();
             for (const auto& f : outputs.files) files.push_back(f.string());
             json languages = json::object();
@@ -330,6 +338,7 @@ private:
     JobStore& store_;
     int threads_per_job_;
     std::chrono::milliseconds lease_;
+    std::function<void(const pipeline::SeriesProject&, const std::string&)> after_publish_;
     std::mutex mutex_;
     std::map<std::string, std::shared_ptr<const pipeline::SeriesProject>> projects_;
 };
@@ -394,7 +403,7 @@ int run_worker_pool(JobStore& store, const WorkerOptions& options) {
     // 637 MB, 2 jobs of 1 thread 123 s and 404 MB (bench/factory_bench.sh).
     const int cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
     const auto lease = options.heartbeat * std::max(1, options.missed_heartbeats);
-    Executor executor(store, options.threads_per_job > 0 ? options.threads_per_job : std::max(1, cores / threads), lease);
+    Executor executor(store, options.threads_per_job > 0 ? options.threads_per_job : std::max(1, cores / threads), lease, options.after_publish);
     std::atomic<int> completed{0};
     std::atomic<bool> stop{false};
     std::mutex events_mutex;

@@ -11,6 +11,7 @@
 #include <mutex>
 #include <pqxx/pqxx>
 #include <sstream>
+#include <tuple>
 
 #include "core/error.hpp"
 #include "jobs/job_store.hpp"
@@ -372,6 +373,11 @@ public:
 };
 
 }  // namespace
+
+bool library_order(const LibraryLine& a, const LibraryLine& b) {
+    return std::tie(a.series, a.episode_order, a.episode, a.language, a.start_ms, a.line) <
+           std::tie(b.series, b.episode_order, b.episode, b.language, b.start_ms, b.line);
+}
 
 std::vector<std::pair<std::size_t, std::size_t>> find_matches(const std::string& text, const std::string& query) {
     const auto tokens = tokenize(text);

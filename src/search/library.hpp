@@ -32,6 +32,10 @@ struct LibraryLine {
     bool operator==(const LibraryLine&) const = default;
 };
 
+// The library's order of hits: series, episode in series order, language, start, line (bytes
+// compared, as both stores order them).
+bool library_order(const LibraryLine& a, const LibraryLine& b);
+
 struct LibraryQuery {
     std::string text;  // what the person typed (search/query.hpp); "" lists by the filters alone
     std::string series, episode, language, character, qc;  // each "" = any

@@ -22,6 +22,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
+#include "core/time.hpp"
 #include "core/version.hpp"
 #include "jobs/factory.hpp"
 #include "jobs/job_store.hpp"
@@ -29,6 +30,8 @@
 #include "pipeline/edits.hpp"
 #include "pipeline/reviews.hpp"
 #include "pipeline/series_project.hpp"
+#include "search/library.hpp"
+#include "search/library_lines.hpp"
 #include "server/auth.hpp"
 #include "server/web_assets.hpp"
 #include "subtitles/rules.hpp"
@@ -240,6 +243,7 @@ const std::vector<Route>& route_table() {
         {"GET", "/api/series/{series}/events", R"(/api/series/([^/]+)/events)"},
         {"PUT", "/api/series/{series}/episodes/{episode}/languages/{language}/lines/{line}/speaker",
          R"(/api/series/([^/]+)/episodes/([^/]+)/languages/([^/]+)/lines/([^/]+)/speaker)"},
+        {"GET", "/api/search", R"(/api/search)"},
     };
     return table;
 }
@@ -379,6 +383,91 @@ struct ReviewServer::Impl {
         if (!role || *role < needed)
             throw Problem{403, "Forbidden", std::string("this needs the ") + to_string(needed) + " role; the token has " + token->role};
         return *token;
+    }
+
+    // The library of each series: in its job store's database, as `dramaloc run` keeps it
+    // (--db, else the series' own OUT/.dramaloc-jobs.db), opened once per database.
+    std::mutex library_mutex;
+    std::map<std::string, std::unique_ptr<search::LibraryIndex>> libraries;
+    search::LibraryIndex& library_of(const Series& s) {
+        const std::string url = options.db_url.empty() ? jobs::default_store_url(s.out_dir) : options.db_url;
+        std::lock_guard lock(library_mutex);
+        auto& index = libraries[url];
+        if (!index) index = search::open_library_index(url);
+        return *index;
+    }
+    // After an edit or a review: the episode's lines in the library as they now stand. A
+    // failure is told in the log (the edit itself is recorded); dramaloc reindex repairs it.
+    void update_library(const Series& s, const std::string& episode) {
+        try {
+            search::index_episode(library_of(s), s.project, episode);
+        } catch (const Error& e) {
+            log("dramaloc serve: the library was not updated for " + s.id + " " + episode + ": " + e.what() + "; run dramaloc reindex " +
+                s.project.file.string());
+        }
+    }
+
+    // GET /api/search: the served series' libraries asked one by one (each may be its own
+    // database), their hits merged in the library's order.
+    json search_json(const httplib::Request& req) {
+        search::LibraryQuery q;
+        const auto param = [&](const char* name) { return req.has_param(name) ? req.get_param_value(name) : std::string(); };
+        const auto truth = [&](const char* name) -> std::optional<bool> {
+            const std::string v = param(name);
+            if (v.empty()) return std::nullopt;
+            if (v == "true" || v == "false") return v == "true";
+            throw Problem{400, "Bad request", std::string("\"") + name + "\" is true or false"};
+        };
+        const auto number = [&](const char* name, int fallback, int low, int high) {
+            const std::string v = param(name);
+            if (v.empty()) return fallback;
+            try {
+                std::size_t used = 0;
+                const int n = std::stoi(v, &used);
+                if (used == v.size() && n >= low && n <= high) return n;
+            } catch (const std::exception&) {
+            }
+            throw Problem{400, "Bad request", std::string("\"") + name + "\" is a whole number from " + std::to_string(low) + " to " + std::to_string(high)};
+        };
+        const auto time = [&](const char* name) -> std::optional<std::int64_t> {
+            const std::string v = param(name);
+            if (v.empty()) return std::nullopt;
+            if (const auto t = parse_clock(v)) return *t;
+            throw Problem{400, "Bad request", std::string("\"") + name + "\" is a time: seconds (72.5) or 01:12.250"};
+        };
+        q.text = param("q");
+        q.episode = param("episode");
+        q.language = param("lang");
+        q.character = param("character");
+        q.qc = param("qc");
+        q.edited = truth("edited");
+        q.approved = truth("approved");
+        q.from_ms = time("from");
+        q.to_ms = time("to");
+        if (const auto at = time("at")) q.from_ms = q.to_ms = at;
+        q.limit = number("limit", 50, 1, 200);
+        q.offset = number("offset", 0, 0, 10000);
+        if (q.text.find_first_not_of(" \t") == std::string::npos && q.episode.empty() && q.language.empty() && q.character.empty() &&
+            q.qc.empty() && !q.edited && !q.approved && !q.from_ms && !q.to_ms)
+            throw Problem{400, "Bad request", "give \"q\" (words to find) or at least one filter"};
+        std::vector<const Series*> asked;
+        if (const std::string one = param("series"); !one.empty()) asked.push_back(&find_series(one));
+        else
+            for (const auto& s : series) asked.push_back(&s);
+        // Each library gives its first offset + limit hits; the merged list is cut after.
+        search::LibraryQuery each = q;
+        each.offset = 0;
+        each.limit = q.offset + q.limit;
+        std::vector<search::LibraryHit> hits;
+        for (const Series* s : asked) {
+            each.series = s->id;
+            for (auto& h : library_of(*s).search(each)) hits.push_back(std::move(h));
+        }
+        std::stable_sort(hits.begin(), hits.end(), [](const auto& a, const auto& b) { return search::library_order(a.line, b.line); });
+        json list = json::array();
+        for (std::size_t i = static_cast<std::size_t>(q.offset); i < hits.size() && list.size() < static_cast<std::size_t>(q.limit); ++i)
+            list.push_back(search::hit_to_json(hits[i]));
+        return {{"query", q.text}, {"offset", q.offset}, {"limit", q.limit}, {"hits", list}};
     }
 
     // Runs a handler, turning what it throws into problem details.
@@ -609,8 +698,10 @@ struct ReviewServer::Impl {
         review.who = token.label.empty() ? std::string("api") : token.label;
         review.when = pipeline::utc_now();
         const auto outcome = pipeline::record_review(s.out_dir, review);
-        if (outcome.recorded)
+        if (outcome.recorded) {
             publish(index, "review", {{"episode", episode}, {"language", language}, {"decision", review.decision}, {"who", review.who}});
+            update_library(s, episode);
+        }
         if (!outcome.recorded)
             throw Problem{409, "Edit conflict",
                           "line " + std::to_string(outcome.line) + " was edited since you reviewed it; it is now at revision " +
@@ -689,6 +780,7 @@ struct ReviewServer::Impl {
                           {"revision", result.revision}, {"redub", redub}, {"who", request.who}};
             if (change == Change::Speaker) event["speaker"] = request.speaker;
             publish(index, "line", event);
+            update_library(s, episode);
             queue_render(index, episode);
         }
         const std::string render = render_of(index, episode);
@@ -742,6 +834,9 @@ struct ReviewServer::Impl {
                 w.threads_per_job = options.threads_per_render;
                 w.only_series = plan.series;
                 w.key_prefix = plan.prefix();
+                w.after_publish = [this, &s](const pipeline::SeriesProject&, const std::string& episode) {
+                    search::index_episode(library_of(s), s.project, episode);
+                };
                 jobs::run_worker_pool(*render_store, w);
                 // How the plan's jobs ended (a failure that was retried and then worked is no failure).
                 for (const auto& j : render_store->list({plan.series, "", "", plan.prefix()}))
@@ -904,6 +999,12 @@ struct ReviewServer::Impl {
             });
         });
         // The review page: files built into the binary, looked up by exact name.
+        http.Get(route_table()[12].pattern, [this](const httplib::Request& req, httplib::Response& res) {
+            guarded(res, [&] {
+                authorize(req, Role::Viewer);
+                send_json(res, search_json(req));
+            });
+        });
         http.Get(R"(/|/([A-Za-z0-9_-]+/)?[A-Za-z0-9_.-]+)", [](const httplib::Request& req, httplib::Response& res) {
             const std::string path = req.path == "/" ? "/index.html" : req.path;
             for (const auto& asset : web_assets())

@@ -190,6 +190,7 @@ TEST_F(Serve, EveryRouteRefusesAMissingOrUnknownTokenAndTheWrongRole) {
         {"PUT", kLines + "/2/speaker", "editor"},
         {"POST", episode + "/languages/es/review", "editor"},
         {"PUT", episode + "/source", "admin"},
+        {"GET", "/api/search?q=station", "viewer"},
     };
     const std::vector<std::string> roles = {"viewer", "editor", "admin"};
     const auto send = [&](const Call& call, const httplib::Headers& headers) {
@@ -758,4 +759,62 @@ TEST(ServeApi, TheOpenApiFileDescribesExactlyTheServersRoutes) {
     EXPECT_TRUE(openapi_31) << "docs/openapi.yaml is OpenAPI 3.1";
     const auto routes = server::ReviewServer::routes();
     EXPECT_EQ(documented, std::set<std::string>(routes.begin(), routes.end()));
+}
+
+// The library: filled by the run, found from the CLI and the API, current after an edit made
+// through the server, rebuilt by reindex.
+TEST_F(Serve, TheLibraryFindsTheRunsLinesAndAnEditAtOnce) {
+    const std::string series = (dir_->path() / "drama.toml").string();
+    auto r = run_dramaloc({"search", "STATION", series, "--lang", "en", "--json"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    json hits = json::parse(r.out)["hits"];
+    ASSERT_EQ(hits.size(), 1u) << r.out;
+    EXPECT_EQ(hits[0]["episode"], "ep1");
+    EXPECT_EQ(hits[0]["line"], 2);
+    EXPECT_DOUBLE_EQ(hits[0]["start"].get<double>(), 2.8);
+    EXPECT_DOUBLE_EQ(hits[0]["end"].get<double>(), 4.6);
+    EXPECT_EQ(hits[0]["lang"], "en");
+    EXPECT_EQ(hits[0]["text"], "Where is the station?");
+    EXPECT_EQ(hits[0]["matches"], json::parse("[[13, 20]]"));
+    // Every es line, by the filter alone; the source beside each.
+    r = run_dramaloc({"search", "", series, "--lang", "es", "--json"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    hits = json::parse(r.out)["hits"];
+    ASSERT_EQ(hits.size(), 3u) << r.out;
+    EXPECT_EQ(hits[2]["source"], "The house is big.");
+    // An edit through the server is in the library when the answer comes.
+    auto c = client();
+    auto lines = c.Get(kLines.c_str(), auth("viewer"));
+    ASSERT_TRUE(lines);
+    const int revision = json::parse(lines->body)["lines"][2]["revision"].get<int>();
+    auto put = c.Put((kLines + "/3").c_str(), auth("editor"), json{{"text", "La casa de Lucía es enorme."}, {"revision", revision}}.dump(),
+                     "application/json");
+    ASSERT_TRUE(put);
+    ASSERT_EQ(put->status, 200) << put->body;
+    r = run_dramaloc({"search", "lucia", series, "--edited", "--json"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    hits = json::parse(r.out)["hits"];
+    ASSERT_EQ(hits.size(), 1u) << r.out;
+    EXPECT_EQ(hits[0]["line"], 3);
+    EXPECT_EQ(hits[0]["edited"], true);
+    auto api = c.Get("/api/search?q=enorme&lang=es", auth("viewer"));
+    ASSERT_TRUE(api);
+    ASSERT_EQ(api->status, 200) << api->body;
+    EXPECT_EQ(json::parse(api->body)["hits"].size(), 1u) << api->body;
+    // Nothing found says so, and so does a search with nothing to search by.
+    r = run_dramaloc({"search", "zebra", series});
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_NE(r.err.find("no line found"), std::string::npos) << r.err;
+    r = run_dramaloc({"search", "", "--db", (dir_->path() / "out" / ".dramaloc-jobs.db").string()});
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_NE(r.err.find("give words to search for"), std::string::npos) << r.err;
+    r = run_dramaloc({"search", "casa", series, "--at", "1:99"});
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    // reindex: the same lines again (es and the source language en).
+    r = run_dramaloc({"reindex", series, "-q"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("6 lines of 1 published episode(s)"), std::string::npos) << r.out;
+    r = run_dramaloc({"search", "casa", series, "--at", "00:06"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("line 3"), std::string::npos) << r.out;
 }

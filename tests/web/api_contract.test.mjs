@@ -113,6 +113,14 @@ test('every route answers as the OpenAPI file documents, successes and problems 
   await call('PUT', '/api/series/drama/episodes/ep9/source', { role: 'admin', body: 'not a video at all', expect: 415 });
   await call('GET', '/api/series/nope/events', { role: 'viewer', expect: 404 });
 
+  // The library: the edit above is found at once, with its place and a highlight.
+  const found = await call('GET', '/api/search?q=' + encodeURIComponent('dias TODOS') + '&lang=es', { role: 'viewer', expect: 200 });
+  assert.ok(found.json.hits.some((h) => h.episode === 'ep1' && h.line === 1 && h.edited && h.matches.length > 0), JSON.stringify(found.json));
+  await call('GET', '/api/search?q=&series=drama', { role: 'viewer', expect: 400 });
+  await call('GET', '/api/search?q=x&series=nope', { role: 'viewer', expect: 404 });
+  await call('GET', '/api/search?q=x&limit=0', { role: 'viewer', expect: 400 });
+  await call('GET', '/api/search?q=x', { expect: 401 });
+
   // The event stream: its type and its first events, read from the start of the stream.
   const controller = new AbortController();
   const response = await fetch(`${station.url}/api/series/drama/events`, {

@@ -32,3 +32,12 @@ TEST(Time, FormatClock) {
     EXPECT_EQ(format_clock(3'723'004, ','), "01:02:03,004");
     EXPECT_EQ(format_clock(0), "00:00:00.000");
 }
+
+TEST(Time, ClocksAsPeopleWriteThemAreRead) {
+    EXPECT_EQ(parse_clock("72.5"), 72'500);
+    EXPECT_EQ(parse_clock("01:12"), 72'000);
+    EXPECT_EQ(parse_clock("1:01:12,25"), 3'672'250);
+    EXPECT_EQ(parse_clock(format_clock(3'723'004)), 3'723'004);
+    for (const char* bad : {"", "1:99", "-3", "1.", "1.2345", "a:01", "1:2:3:4", "12:", ":12", "1e3"})
+        EXPECT_FALSE(parse_clock(bad).has_value()) << bad;
+}
