@@ -36,6 +36,8 @@ PACKAGES=(
   # the factory's job store: SQLite on one machine, PostgreSQL (libpqxx) for many; the tests
   # start a throwaway PostgreSQL cluster with initdb
   libsqlite3-dev libpqxx-dev postgresql
+  # content review: policy packs' patterns, matched as one set (RE2)
+  libre2-dev
   # tests and measurement
   libgtest-dev libgmock-dev libbenchmark-dev sox time
   # browser tests of the review page (tests/web): Debian's Chromium, driven by playwright-core,
