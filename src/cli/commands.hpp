@@ -33,6 +33,6 @@ void register_localize_command(CLI::App& app);
 void register_run_command(CLI::App& app);
 void register_factory_commands(CLI::App& app);  // worker, status, retry, cancel, edit, edits, stages
 void register_serve_commands(CLI::App& app);    // serve, token create
-void register_library_commands(CLI::App& app);  // search, reindex
+void register_library_commands(CLI::App& app);  // search, reindex, review
 
 }  // namespace dramaloc::cli

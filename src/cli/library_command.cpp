@@ -1,6 +1,8 @@
-// The library on the command line:
+// The library and content review on the command line:
 //   dramaloc search "words" [SERIES.toml] [--db URL] [--lang L] [--character C] [--json] …
 //   dramaloc reindex SERIES.toml [--db URL]
+//   dramaloc review SERIES.toml [-e EP] [--lang L] [--json]       run the policy packs
+//   dramaloc review SERIES.toml --resolve ID --decision accepted|overridden --reason "…"
 // The index lives in the job store's database: the series' own (OUT/.dramaloc-jobs.db) or
 // the shared one given with --db.
 #include <unistd.h>
@@ -13,7 +15,9 @@
 #include "cli/progress.hpp"
 #include "core/time.hpp"
 #include "jobs/factory.hpp"
+#include "pipeline/edits.hpp"
 #include "pipeline/series_project.hpp"
+#include "policy/episode_review.hpp"
 #include "search/library.hpp"
 #include "search/library_lines.hpp"
 
@@ -161,6 +165,79 @@ void register_library_commands(CLI::App& app) {
             if (published == 0) {
                 std::cerr << "dramaloc reindex: no episode of " << a->series << " has been published yet; run it first (dramaloc run "
                           << a->series << ")\n";
+                g_command_exit_code = 1;
+            }
+        });
+    }
+    {
+        struct Args {
+            std::string series, lang, resolve, decision, reason;
+            std::vector<std::string> only;
+            bool json_out = false;
+        };
+        auto a = std::make_shared<Args>();
+        auto* cmd = app.add_subcommand("review", "Run the series' content policy packs over its published episodes (docs/content-review.md)");
+        cmd->add_option("series", a->series, "series file")->required();
+        cmd->add_option("--episode,-e", a->only, "only these episodes; repeatable");
+        cmd->add_option("--lang", a->lang, "only this language (the source language's code reviews the source script)");
+        cmd->add_flag("--json", a->json_out, "the findings as JSON on stdout");
+        cmd->add_option("--resolve", a->resolve, "resolve this finding (its id, from the findings) instead of reviewing");
+        cmd->add_option("--decision", a->decision, "with --resolve: accepted (the line may stand) or overridden (a false hit)");
+        cmd->add_option("--reason", a->reason, "with --resolve: why (required)");
+        cmd->callback([a] {
+            const auto project = pipeline::load_series_project(a->series);
+            const auto reviewer = policy::series_reviewer(project);
+            std::vector<std::string> episodes = a->only;
+            if (episodes.empty())
+                for (const auto& f : project.episodes) episodes.push_back(f.stem().string());
+            const std::vector<std::string> languages = a->lang.empty() ? std::vector<std::string>{} : std::vector<std::string>{a->lang};
+            if (!a->resolve.empty()) {
+                if (a->decision.empty() || a->reason.empty()) throw UsageError("--resolve needs --decision accepted|overridden and --reason");
+                for (const auto& episode : episodes)
+                    for (const auto& f : policy::review_episode(*reviewer, project, episode, languages).findings) {
+                        if (f.id != a->resolve) continue;
+                        policy::record_resolution(project.options.out_dir, {f.id, f.episode, f.language, f.line, a->decision, a->reason,
+                                                                            pipeline::current_user(), pipeline::utc_now(), f.pack, f.pack_version, f.rule});
+                        std::cout << f.episode << " " << f.language << " line " << f.line << ": " << a->decision << " (" << f.pack << " "
+                                  << f.pack_version << ")\n";
+                        return;
+                    }
+                throw UsageError("no finding " + a->resolve + " in " + a->series + " now (the line may have changed since; run dramaloc review again)");
+            }
+            const auto ask = policy::model_asker(project);
+            json all = json::array();
+            int findings = 0, blocks = 0, published = 0, skipped = 0;
+            for (const auto& episode : episodes) {
+                const auto review = policy::review_episode(*reviewer, project, episode, languages, ask);
+                if (!review.published) continue;
+                ++published;
+                skipped += review.model_rules_skipped;
+                if (a->lang.empty()) policy::write_reports(project, review);  // the report is of the whole episode
+                findings += static_cast<int>(review.findings.size());
+                blocks += review.unresolved_blocks();
+                if (a->json_out) {
+                    all.push_back(policy::report_json(review));
+                    continue;
+                }
+                for (const auto& f : review.findings) {
+                    const auto r = review.resolutions.find(f.id);
+                    std::cout << f.episode << " " << f.language << " line " << f.line << " " << format_clock(f.start_ms)
+                              << (f.speaker.empty() ? "" : " " + f.speaker) << "  " << policy::to_string(f.severity)
+                              << (f.category.empty() ? "" : " " + f.category) << "  [" << f.id << "]"
+                              << (r != review.resolutions.end() ? "  " + r->second.decision + " by " + r->second.who + ": " + r->second.reason : "")
+                              << "\n    " << f.text << "\n    " << f.reason << " (" << f.rule << ")\n";
+                }
+            }
+            if (a->json_out) std::cout << json{{"series", search::library_series_id(project.file)}, {"episodes", all}}.dump(2) << "\n";
+            std::cerr << findings << " finding(s) in " << published << " published episode(s), " << blocks
+                      << " unresolved block(s); " << reviewer->packs().size() << " pack(s), " << reviewer->entries() << " rule(s)\n";
+            if (skipped > 0)
+                std::cerr << "dramaloc review: " << skipped << " model rule run(s) skipped: no language model is configured ([engines.translate] backend = \"openai\")\n";
+            if (published == 0) {
+                std::cerr << "dramaloc review: nothing to review: no episode of " << a->series << " has been published (dramaloc run " << a->series << ")\n";
+                g_command_exit_code = 1;
+            } else if (blocks > 0) {
+                std::cerr << "dramaloc review: " << blocks << " block finding(s) must be resolved or their lines edited before approval\n";
                 g_command_exit_code = 1;
             }
         });

@@ -25,6 +25,7 @@
 #include "pipeline/object_store.hpp"
 #include "pipeline/series_project.hpp"
 #include "pipeline/stage_graph.hpp"
+#include "policy/episode_review.hpp"
 #include "search/library.hpp"
 #include "search/library_lines.hpp"
 #include "subtitles/text.hpp"
@@ -55,22 +56,31 @@ std::unique_ptr<jobs::JobStore> open_store(const std::string& db, const fs::path
     return jobs::open_job_store(jobs::default_store_url(out_dir));
 }
 
-// Indexes a published episode in the library at `url`, opened on first use (one connection
-// shared by the process's worker threads).
-std::function<void(const pipeline::SeriesProject&, const std::string&)> library_updater(const std::string& url) {
+// After an episode is published: its lines indexed in the library at `url` (opened on first
+// use, one connection shared by the process's worker threads), and its content review report
+// written (OUT/EP/EP.content-review.{json,html}) when the series has policy packs.
+std::function<void(const pipeline::SeriesProject&, const std::string&)> after_publish(const std::string& url) {
     struct Shared {
         std::mutex mutex;
         std::unique_ptr<search::LibraryIndex> index;
+        std::map<std::string, std::shared_ptr<const policy::Reviewer>> reviewers;  // per series file
     };
     auto shared = std::make_shared<Shared>();
     return [shared, url](const pipeline::SeriesProject& project, const std::string& episode) {
         search::LibraryIndex* index = nullptr;
+        std::shared_ptr<const policy::Reviewer> reviewer;
         {
             std::lock_guard lock(shared->mutex);
             if (!shared->index) shared->index = search::open_library_index(url);
             index = shared->index.get();
+            if (!project.policy_packs.empty()) {
+                auto& r = shared->reviewers[project.file.string()];
+                if (!r) r = policy::series_reviewer(project);
+                reviewer = r;
+            }
         }
         search::index_episode(*index, project, episode);
+        if (reviewer) policy::write_reports(project, policy::review_episode(*reviewer, project, episode, {}, policy::model_asker(project)));
     };
 }
 
@@ -203,7 +213,7 @@ void add_worker_options(CLI::App* cmd, const std::shared_ptr<FactoryArgs>& a) {
 // each episode is published).
 jobs::WorkerOptions worker_options(const FactoryArgs& a, const std::string& store_url) {
     jobs::WorkerOptions w;
-    w.after_publish = library_updater(store_url);
+    w.after_publish = after_publish(store_url);
     w.name = worker_name();
     w.threads = a.jobs;
     w.threads_per_job = a.threads_per_job;
@@ -246,6 +256,7 @@ int run_series(const FactoryArgs& a, bool supersede) {
     if (!artifacts.empty()) pipeline::s3_location_from_url(artifacts);  // keys and bucket, before any work
     // Engines, pairs and voices fail before any work; each episode's own files in its job.
     pipeline::validate(project.options, /*episode_files=*/false);
+    policy::series_reviewer(project);  // a malformed policy pack is refused before any work
     auto store = open_store(a.db, a.series, plan.out_dir.string(), true);
     store->add(plan.jobs);
     // An earlier plan of this series (other inputs, other episodes) is replaced, not mixed in.

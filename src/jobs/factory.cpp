@@ -236,7 +236,7 @@ public:
                 try {
                     after_publish_(*project, episode);
                 } catch (const Error& e) {
-                    throw EngineError(std::string("the outputs were published, but the library was not brought up to date: ") + e.what());
+                    throw EngineError(std::string("the outputs were published, but indexing or reviewing them failed: ") + e.what());
                 }
             }
             json files = json::array();

@@ -51,6 +51,18 @@ bool natural_less(const std::string& a, const std::string& b) {
     return a < b;  // equal but for leading zeros ("ep01", "ep1"): still one order, whatever the folder lists first
 }
 
+namespace {
+// The files of `pattern`'s folder whose names match its file name (* ? [..]).
+std::vector<fs::path> files_matching(const fs::path& pattern) {
+    const std::string name = pattern.filename().string();
+    std::vector<fs::path> matches;
+    std::error_code ec;
+    for (fs::directory_iterator it(pattern.parent_path().empty() ? "." : pattern.parent_path(), ec), end; !ec && it != end; it.increment(ec))
+        if (it->is_regular_file(ec) && fnmatch(name.c_str(), it->path().filename().c_str(), FNM_PERIOD) == 0) matches.push_back(it->path());
+    return matches;
+}
+}  // namespace
+
 SeriesProject load_series_project(const fs::path& file) {
     SeriesProject project;
     project.file = file;
@@ -88,15 +100,25 @@ SeriesProject load_series_project(const fs::path& file) {
             continue;
         }
         project.episode_patterns.push_back(path);
-        std::vector<fs::path> matches;
-        std::error_code ec;
-        for (fs::directory_iterator it(path.parent_path().empty() ? "." : path.parent_path(), ec), end; !ec && it != end; it.increment(ec))
-            if (it->is_regular_file(ec) && fnmatch(name.c_str(), it->path().filename().c_str(), FNM_PERIOD) == 0) matches.push_back(it->path());
+        std::vector<fs::path> matches = files_matching(path);
         if (matches.empty())
             throw ConfigError(where + "[series] episodes: \"" + entry + "\" matches no file in " + path.parent_path().string());
         std::sort(matches.begin(), matches.end(),
                   [](const fs::path& a, const fs::path& b) { return natural_less(a.filename().string(), b.filename().string()); });
         project.episodes.insert(project.episodes.end(), matches.begin(), matches.end());
+    }
+    for (const auto& entry : strings_of(c, "series.policy")) {
+        const fs::path path = from_folder(folder, entry);
+        const std::string name = path.filename().string();
+        if (!is_pattern(name)) {
+            if (!fs::is_regular_file(path)) throw ConfigError(where + "[series] policy: " + path.string() + " is not a file");
+            project.policy_packs.push_back(path);
+            continue;
+        }
+        std::vector<fs::path> matches = files_matching(path);
+        if (matches.empty()) throw ConfigError(where + "[series] policy: \"" + entry + "\" matches no file in " + path.parent_path().string());
+        std::sort(matches.begin(), matches.end());
+        project.policy_packs.insert(project.policy_packs.end(), matches.begin(), matches.end());
     }
     std::set<std::string> names;
     for (const auto& e : project.episodes)

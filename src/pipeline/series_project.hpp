@@ -10,6 +10,7 @@
 //   episodes = ["episodes/ep*.mp4"]   # files or patterns (* ? [..] in the file name), in order
 //   out = "out"                       # relative to this file; the default
 //   source = "auto"                   # as localize --source ("srt:scripts/{episode}.srt"); also
+//   policy = ["policy/*.toml"]        # content review packs (docs/content-review.md)
 //   burn_in = ["en"]                  # subtitle_band, remove_hardsubs, burn_in, background, store
 //
 // plus any table of a --config file ([glossary], [cast], [engines.*], [fit], …). Relative
@@ -32,6 +33,9 @@ struct SeriesProject {
     // source = "srt:scripts/{episode}.srt" and background = "stems/{episode}.wav": one file
     // per episode, "{episode}" standing for its name (empty when not set).
     std::string import_pattern, background_pattern;
+    // policy = ["policy/*.toml"]: the content review's packs (docs/content-review.md), patterns
+    // expanded, in name order.
+    std::vector<std::filesystem::path> policy_packs;
 };
 
 // Sets the options of episode `name` that differ per episode (the {episode} paths).

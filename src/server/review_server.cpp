@@ -30,6 +30,7 @@
 #include "pipeline/edits.hpp"
 #include "pipeline/reviews.hpp"
 #include "pipeline/series_project.hpp"
+#include "policy/episode_review.hpp"
 #include "search/library.hpp"
 #include "search/library_lines.hpp"
 #include "server/auth.hpp"
@@ -127,6 +128,7 @@ private:
 };
 
 struct Series {
+    std::shared_ptr<const policy::Reviewer> reviewer;  // its policy packs and glossary, compiled once
     std::string id;  // the series file's name without extension
     pipeline::SeriesProject project;  // its `episodes` grow with uploads: read through episodes_of()
     fs::path out_dir;
@@ -244,6 +246,8 @@ const std::vector<Route>& route_table() {
         {"PUT", "/api/series/{series}/episodes/{episode}/languages/{language}/lines/{line}/speaker",
          R"(/api/series/([^/]+)/episodes/([^/]+)/languages/([^/]+)/lines/([^/]+)/speaker)"},
         {"GET", "/api/search", R"(/api/search)"},
+        {"POST", "/api/series/{series}/episodes/{episode}/languages/{language}/findings/{finding}",
+         R"(/api/series/([^/]+)/episodes/([^/]+)/languages/([^/]+)/findings/([^/]+))"},
     };
     return table;
 }
@@ -566,6 +570,13 @@ struct ReviewServer::Impl {
                 if (f.contains("line_id") && f["line_id"].is_number_integer() && f["line_id"].get<int>() > 0)
                     flags[f["line_id"].get<int>()].push_back({{"rule", f.value("rule", "")}, {"severity", f.value("severity", "")},
                                                                {"message", f.value("message", "")}});
+        // The content review of the lines as they now stand (packs and glossary), with resolutions.
+        const auto review = policy::review_episode(*s.reviewer, s.project, episode, {language});
+        std::map<int, json> findings;
+        for (const auto& f : review.findings) {
+            const auto r = review.resolutions.find(f.id);
+            findings[f.line].push_back(policy::finding_json(f, r == review.resolutions.end() ? nullptr : &r->second));
+        }
         json lines = json::array();
         for (const auto& line : scripts.at(language).at("lines")) {
             const int id = line.at("id").get<int>();
@@ -594,6 +605,7 @@ struct ReviewServer::Impl {
                              {"revision", revision},
                              {"stale", revision != line.value("revision", 0)},
                              {"qc", flags.count(id) ? flags[id] : json::array()},
+                             {"findings", findings.count(id) ? findings[id] : json::array()},
                              {"history", edits}});
         }
         const std::string render = render_of(index, episode);
@@ -601,6 +613,7 @@ struct ReviewServer::Impl {
                 {"direction", is_rtl(language) ? "rtl" : "ltr"}, {"lines", lines},
                 {"rules", rules_json(s, language)}, {"media", media_json(s, episode, language)},
                 {"characters", characters_json(s, scripts)},
+                {"content_review", {{"unresolved_blocks", review.unresolved_blocks(language)}, {"model_rules_skipped", review.model_rules_skipped}}},
                 {"render", render.empty() ? json(nullptr) : json(render)}, {"review", review_json(s, episode, language, history)}};
     }
 
@@ -687,6 +700,13 @@ struct ReviewServer::Impl {
             throw Problem{409, "Not rendered yet",
                           std::to_string(stale) + " edited line(s) are not in the outputs yet; review again once the episode is rendered",
                           {{"stale_lines", stale}}};
+        // Nor while a block-severity finding of the market's packs is unresolved.
+        if (review.decision == "approved")
+            if (const int blocks = policy::review_episode(*s.reviewer, s.project, episode, {language}).unresolved_blocks(language); blocks > 0)
+                throw Problem{409, "Blocked by content review",
+                              std::to_string(blocks) + " block finding(s) of the content review are unresolved: accept or override each with a "
+                              "reason, or edit the line (findings in GET …/lines)",
+                              {{"blocking_findings", blocks}}};
         if (!body.contains("revisions") || !body["revisions"].is_object())
             throw Problem{400, "Bad request", "give \"revisions\": the revision of every line you reviewed (line id -> revision, from GET …/lines)"};
         for (const auto& line : scripts.at(language).at("lines")) {
@@ -709,6 +729,28 @@ struct ReviewServer::Impl {
                           {{"line", outcome.line}, {"revision", outcome.revision}}};
         return {{"review", {{"decision", review.decision}, {"comment", review.comment}, {"who", review.who}, {"when", review.when},
                             {"stands", true}}}};
+    }
+
+    // POST …/findings/{finding}: a person's resolution of a content review finding, with a reason.
+    json resolve_finding(std::size_t index, const std::string& episode, const std::string& language, const std::string& id,
+                         const httplib::Request& req, const jobs::TokenInfo& token) {
+        const Series& s = series[index];
+        const json body = request_object(req);
+        const std::string decision = body.value("decision", json()).is_string() ? body["decision"].get<std::string>() : "";
+        const std::string reason = body.value("reason", json()).is_string() ? body["reason"].get<std::string>() : "";
+        if (decision != "accepted" && decision != "overridden")
+            throw Problem{400, "Bad request", "\"decision\" is \"accepted\" (the line may stand for this market) or \"overridden\" (a false hit)"};
+        if (reason.find_first_not_of(" \t\r\n") == std::string::npos) throw Problem{400, "Bad request", "give the \"reason\" for the decision"};
+        const auto review = policy::review_episode(*s.reviewer, s.project, episode, {language});
+        const auto f = std::find_if(review.findings.begin(), review.findings.end(), [&](const policy::Finding& x) { return x.id == id; });
+        if (f == review.findings.end())
+            throw Problem{404, "No such finding", "the content review of " + episode + " in " + language + " has no finding " + id +
+                                                      " now (its line may have changed; see GET …/lines)"};
+        policy::Resolution r{f->id, episode, language, f->line, decision, reason, token.label.empty() ? std::string("api") : token.label,
+                             pipeline::utc_now(), f->pack, f->pack_version, f->rule};
+        policy::record_resolution(s.out_dir, r);
+        publish(index, "finding", {{"episode", episode}, {"language", language}, {"line", f->line}, {"finding", id}, {"decision", decision}, {"who", r.who}});
+        return {{"finding", policy::finding_json(*f, &r)}};
     }
 
     // An edit of a line's text (PUT …/lines/{line}) or a re-dub of it (POST …/lines/{line}/redub),
@@ -1005,6 +1047,13 @@ struct ReviewServer::Impl {
                 send_json(res, search_json(req));
             });
         });
+        http.Post(route_table()[13].pattern, [this](const httplib::Request& req, httplib::Response& res) {
+            guarded(res, [&] {
+                const auto token = authorize(req, Role::Editor);
+                const std::size_t index = episode_language(req);
+                send_json(res, resolve_finding(index, req.matches[2], req.matches[3], req.matches[4], req, token), 201);
+            });
+        });
         http.Get(R"(/|/([A-Za-z0-9_-]+/)?[A-Za-z0-9_.-]+)", [](const httplib::Request& req, httplib::Response& res) {
             const std::string path = req.path == "/" ? "/index.html" : req.path;
             for (const auto& asset : web_assets())
@@ -1150,6 +1199,7 @@ ReviewServer::ReviewServer(ServeOptions options) : impl_(std::make_unique<Impl>(
         s.project = pipeline::load_series_project(file);
         s.id = file.stem().string();
         s.out_dir = s.project.options.out_dir;
+        s.reviewer = policy::series_reviewer(s.project);  // a malformed pack stops the server from starting
         if (!ids.insert(s.id).second)
             throw UsageError("two series files are named " + s.id + "; serve them from separate servers, or rename one");
         impl_->series.push_back(std::move(s));

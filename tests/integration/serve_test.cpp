@@ -48,11 +48,14 @@ protected:
         const fs::path d = dir_->path();
         server_dir = d.string();
         sample_episode(d / "episodes" / "ep1.mp4", 8, 2);
+        // A content policy pack that notes a word of the source (the test of blocking adds its own).
+        write_file(d / "policy" / "notes.toml", "[pack]\nname = \"notes\"\nversion = \"1\"\nlanguages = [\"en\"]\n\n"
+                                                "[[term]]\ntext = \"house\"\nseverity = \"note\"\n");
         write_file(d / "scripts" / "ep1.srt", "1\n00:00:00,500 --> 00:00:02,000\nGood morning.\n\n"
                                               "2\n00:00:02,800 --> 00:00:04,600\nWhere is the station?\n\n"
                                               "3\n00:00:05,200 --> 00:00:07,000\nThe house is big.\n");
         write_file(d / "drama.toml", "[series]\nfrom = \"en\"\nto = [\"es\"]\nepisodes = [\"episodes/ep*.mp4\"]\n"
-                                     "source = \"srt:scripts/{episode}.srt\"\nout = \"out\"\n\n"
+                                     "source = \"srt:scripts/{episode}.srt\"\nout = \"out\"\npolicy = [\"policy/*.toml\"]\n\n"
                                      // a character of the series who does not speak in ep1 (a low voice; the sample's is high)
                                      "[cast.ben]\nname = \"Ben\"\npitch_hz = 90\nregister = \"low\"\n");
         const auto r = run_dramaloc({"run", (d / "drama.toml").string(), "-q"});
@@ -191,6 +194,7 @@ TEST_F(Serve, EveryRouteRefusesAMissingOrUnknownTokenAndTheWrongRole) {
         {"POST", episode + "/languages/es/review", "editor"},
         {"PUT", episode + "/source", "admin"},
         {"GET", "/api/search?q=station", "viewer"},
+        {"POST", episode + "/languages/es/findings/0123", "editor"},
     };
     const std::vector<std::string> roles = {"viewer", "editor", "admin"};
     const auto send = [&](const Call& call, const httplib::Headers& headers) {
@@ -817,4 +821,85 @@ TEST_F(Serve, TheLibraryFindsTheRunsLinesAndAnEditAtOnce) {
     r = run_dramaloc({"search", "casa", series, "--at", "00:06"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_NE(r.out.find("line 3"), std::string::npos) << r.out;
+}
+
+// Content review: a block finding of an es pack stops the approval until a person resolves it
+// with a reason; the resolution is in the report, under the pack's version.
+TEST_F(Serve, ABlockFindingStopsApprovalUntilResolved) {
+    const fs::path d = dir_->path();
+    const std::string series = (d / "drama.toml").string();
+    // Every edit of the other tests rendered, so that only the finding stands in the way.
+    auto run = run_dramaloc({"run", series, "-q"});
+    ASSERT_EQ(run.exit_code, 0) << run.err;
+    write_file(d / "policy" / "es.toml", "[pack]\nname = \"es-market\"\nversion = \"2026.12\"\nlanguages = [\"es\"]\n\n"
+                                         "[[term]]\ntext = \"casa\"\nseverity = \"block\"\ncategory = \"test\"\n");
+    server::ServeOptions o;
+    o.series_files = {d / "drama.toml"};
+    o.port = 0;
+    o.render_edits = false;
+    server::ReviewServer station(o);
+    const int port = station.bind();
+    std::thread serving([&] { station.run(); });
+    httplib::Client c("127.0.0.1", port);
+    c.set_read_timeout(60, 0);
+    auto lines = c.Get(kLines.c_str(), auth("viewer"));
+    ASSERT_TRUE(lines);
+    ASSERT_EQ(lines->status, 200) << lines->body;
+    json body = json::parse(lines->body);
+    EXPECT_EQ(body["content_review"]["unresolved_blocks"], 1) << body["content_review"];
+    std::string finding;
+    json seen = json::object();
+    for (const auto& l : body["lines"]) {
+        seen[std::to_string(l["id"].get<int>())] = l["revision"];
+        for (const auto& f : l["findings"])
+            if (f["severity"] == "block") {
+                finding = f["id"].get<std::string>();
+                EXPECT_EQ(f["pack_version"], "2026.12");
+            }
+    }
+    ASSERT_FALSE(finding.empty()) << lines->body;
+    const std::string review = "/api/series/drama/episodes/ep1/languages/es/review";
+    const auto approve = [&] {
+        return c.Post(review.c_str(), auth("editor"), json{{"decision", "approved"}, {"comment", "ok"}, {"revisions", seen}}.dump(), "application/json");
+    };
+    auto r = approve();
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 409) << r->body;
+    EXPECT_EQ(json::parse(r->body)["blocking_findings"], 1) << r->body;
+    const std::string resolve = "/api/series/drama/episodes/ep1/languages/es/findings/" + finding;
+    expect_problem(c.Post(resolve.c_str(), auth("editor"), R"({"decision": "accepted"})", "application/json"), 400, "no reason");
+    expect_problem(c.Post(resolve.c_str(), auth("editor"), R"({"decision": "maybe", "reason": "x"})", "application/json"), 400, "no decision");
+    expect_problem(c.Post((resolve + "ff").c_str(), auth("editor"), R"({"decision": "accepted", "reason": "x"})", "application/json"), 404,
+                   "no finding");
+    r = c.Post(resolve.c_str(), auth("editor"), R"({"decision": "overridden", "reason": "a railway station is fine here"})", "application/json");
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->status, 201) << r->body;
+    r = approve();
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 201) << r->body;
+    station.stop();
+    serving.join();
+    // The report: the finding, who resolved it and under which pack version.
+    const auto cli = run_dramaloc({"review", series, "--json"});
+    EXPECT_EQ(cli.exit_code, 0) << cli.err;
+    const json report = json::parse(cli.out)["episodes"][0];
+    bool resolved = false;
+    for (const auto& f : report["findings"])
+        if (f["id"] == finding) {
+            resolved = true;
+            EXPECT_EQ(f["resolution"]["decision"], "overridden");
+            EXPECT_EQ(f["resolution"]["who"], "ana-editor");
+            EXPECT_EQ(f["resolution"]["pack_version"], "2026.12");
+        }
+    EXPECT_TRUE(resolved) << cli.out;
+    const std::string html = read_file(d / "out" / "ep1" / "ep1.content-review.html");
+    EXPECT_NE(html.find("overridden by ana-editor"), std::string::npos);
+    EXPECT_NE(html.find("<mark>"), std::string::npos);
+    // A malformed pack is refused by name and line, before anything is reviewed.
+    write_file(d / "policy" / "zz-bad.toml", "[pack]\nname = \"bad\"\nversion = \"1\"\n[[term]]\nseverity = \"high\"\ntext = \"x\"\n");
+    const auto bad = run_dramaloc({"review", series});
+    EXPECT_NE(bad.exit_code, 0);
+    EXPECT_NE(bad.err.find("zz-bad.toml:5: severity is"), std::string::npos) << bad.err;
+    fs::remove(d / "policy" / "zz-bad.toml");
+    fs::remove(d / "policy" / "es.toml");
 }

@@ -22,7 +22,11 @@ before(async () => {
   doc = parse(await readFile(path.join(here, '..', '..', 'docs', 'openapi.yaml'), 'utf8'));
   ajv = new Ajv2020({ allErrors: true, strict: false, validateFormats: false });
   ajv.addSchema(doc, 'openapi');
-  station = await startStation({ bin: await dramalocBin() });
+  // A pack that warns of a word of line 3 in Spanish: findings to resolve, none blocking.
+  station = await startStation({
+    bin: await dramalocBin(),
+    policy: '[pack]\nname = "es-market"\nversion = "1"\nlanguages = ["es"]\n\n[[term]]\ntext = "casa"\nseverity = "warn"\n',
+  });
 });
 
 after(async () => {
@@ -120,6 +124,17 @@ test('every route answers as the OpenAPI file documents, successes and problems 
   await call('GET', '/api/search?q=x&series=nope', { role: 'viewer', expect: 404 });
   await call('GET', '/api/search?q=x&limit=0', { role: 'viewer', expect: 400 });
   await call('GET', '/api/search?q=x', { expect: 401 });
+
+  // Content review: the warning on line 3 resolved, with a reason.
+  const { json: now } = await call('GET', lines, { role: 'viewer', expect: 200 });
+  const warning = now.lines.flatMap((l) => l.findings).find((f) => f.severity === 'warn');
+  assert.ok(warning, `a finding of the pack on line 3: ${JSON.stringify(now.lines.map((l) => l.text))}`);
+  const findings = '/api/series/drama/episodes/ep1/languages/es/findings';
+  await call('POST', `${findings}/${warning.id}`, { role: 'editor', body: { decision: 'accepted' }, expect: 400 });
+  await call('POST', `${findings}/nope`, { role: 'editor', body: { decision: 'accepted', reason: 'fine' }, expect: 404 });
+  await call('POST', `${findings}/${warning.id}`, { role: 'viewer', body: { decision: 'accepted', reason: 'fine' }, expect: 403 });
+  const resolved = await call('POST', `${findings}/${warning.id}`, { role: 'editor', body: { decision: 'accepted', reason: 'a train station' }, expect: 201 });
+  assert.equal(resolved.json.finding.resolution.decision, 'accepted');
 
   // The event stream: its type and its first events, read from the start of the stream.
   const controller = new AbortController();

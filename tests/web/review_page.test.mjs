@@ -17,12 +17,16 @@ const TRANSLATIONS = {
   th: { 'Good morning.': 'สวัสดีตอนเช้า', 'Where is the station?': 'สถานีรถไฟอยู่ที่ไหน', 'The house is big.': 'บ้านหลังใหญ่' },
 };
 
+// A Thai market pack: "station" may not air (a block); nothing else in ep1 hits it.
+const POLICY = '[pack]\nname = "th-market"\nversion = "2026.12"\nlanguages = ["th"]\n\n' +
+  '[[term]]\ntext = "สถานี"\nseverity = "block"\ncategory = "test"\n';
+
 let station;
 let browser;
 const shots = artifactsDir();
 
 before(async () => {
-  station = await startStation({ bin: await dramalocBin(), languages: ['es', 'ar', 'th'], translations: TRANSLATIONS });
+  station = await startStation({ bin: await dramalocBin(), languages: ['es', 'ar', 'th'], translations: TRANSLATIONS, policy: POLICY });
   browser = await launchBrowser();
 });
 
@@ -237,6 +241,56 @@ test('Arabic reads right to left in the list and the editor; Thai is counted in 
   for (const l of wrapped) assert.ok(!/^[\u0E31\u0E34-\u0E3A\u0E47-\u0E4E]/.test(l), `no line starts with a Thai mark: ${l}`);
   assert.ok(rules.max_chars_per_line > 0);
   await page.screenshot({ path: path.join(shots, 'review-thai.png') });
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a block finding stops approval on the page and through the API until a person resolves it with a reason', async () => {
+  const { page, context, problems } = await openPage('editor', '#/drama/ep1/th');
+  await waitUpToDate(page);
+  const finding = line(page, 2).locator('.finding.block');
+  await finding.waitFor();
+  assert.match(await finding.textContent(), /สถานี/);
+  assert.equal(await page.locator('#approve').isDisabled(), true);
+  assert.match(await page.locator('#review-blocked').textContent(), /1 block finding/);
+  // Through the API as well.
+  const lines = await apiLines('th');
+  const revisions = Object.fromEntries(lines.lines.map((l) => [l.id, l.revision]));
+  const refused = await station.api('POST', '/api/series/drama/episodes/ep1/languages/th/review',
+    { token: station.tokens.editor, body: { decision: 'approved', revisions } });
+  assert.equal(refused.status, 409);
+  assert.equal(refused.json.blocking_findings, 1);
+  await page.screenshot({ path: path.join(shots, 'review-blocked.png') });
+  // No decision without a reason; then overridden, with one.
+  await finding.getByRole('button', { name: 'Override' }).click();
+  assert.match(await finding.textContent(), /Give a reason first/);
+  await finding.locator('input').fill('the station is a place name here');
+  await finding.getByRole('button', { name: 'Override' }).click();
+  await line(page, 2).locator('.finding.resolved').waitFor();
+  assert.match(await line(page, 2).locator('.finding.resolved').textContent(), /overridden by ana-editor: the station is a place name here/);
+  assert.equal(await page.locator('#approve').isDisabled(), false);
+  await page.click('#approve');
+  await page.waitForFunction(() => document.getElementById('review-state').textContent.startsWith('Approved'));
+  assert.equal((await apiLines('th')).review.decision, 'approved');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('the search box finds a line in any language and opens the episode at it', async () => {
+  const { page, context, problems } = await openPage('viewer');
+  await page.fill('#search', 'สถานี');
+  await page.press('#search', 'Enter');
+  const hit = page.locator('#hits li', { hasText: 'th › line 2' });
+  await hit.waitFor();
+  assert.equal(await hit.locator('mark').first().textContent(), 'สถานี');
+  // Spanish without its accent, and a one-word English source query.
+  await page.fill('#search', 'estacion');
+  await page.press('#search', 'Enter');
+  await page.locator('#hits li', { hasText: 'es › line 2' }).waitFor();
+  await page.screenshot({ path: path.join(shots, 'search.png') });
+  await page.locator('#hits li', { hasText: 'es › line 2' }).locator('a').click();
+  await page.waitForSelector('#lines li.line.selected[data-id="2"]');
+  assert.equal(await page.evaluate(() => location.hash), '#/drama/ep1/es/2');
   assert.deepEqual(problems, []);
   await context.close();
 });

@@ -137,7 +137,8 @@ async function startTranslator(table) {
 //   serverLog() the end of the server's stderr (its log), for failure messages
 //   translations  when given (language -> source line -> text), the series translates through
 //          a test model server answering from it (any language), not apertium
-export async function startStation({ bin, languages = ['es'], translations = null }) {
+//   policy  when given, the text of a content policy pack (policy/market.toml of the series)
+export async function startStation({ bin, languages = ['es'], translations = null, policy = null }) {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'dramaloc-web-'));
   const removeDir = async () => {
     if (!process.env.DRAMALOC_KEEP_TEST_FILES) await rm(dir, { recursive: true, force: true });
@@ -153,11 +154,16 @@ export async function startStation({ bin, languages = ['es'], translations = nul
     // rest as `sample make` has it by default.
     await run(bin, ['sample', 'make', path.join(dir, 'episodes', 'ep1.mp4'), '--seconds', '8', '--seed', '2', '-q']);
     await writeFile(path.join(dir, 'scripts', 'ep1.srt'), SCRIPT_SRT);
+    if (policy) {
+      await mkdir(path.join(dir, 'policy'));
+      await writeFile(path.join(dir, 'policy', 'market.toml'), policy);
+    }
     await writeFile(
       toml,
       '[series]\nfrom = "en"\n' +
         `to = [${languages.map((l) => JSON.stringify(l)).join(', ')}]\n` +
         'episodes = ["episodes/ep*.mp4"]\nsource = "srt:scripts/{episode}.srt"\nout = "out"\n' +
+        (policy ? 'policy = ["policy/*.toml"]\n' : '') +
         (translator ? `\n[engines.translate]\nbackend = "openai"\nurl = "${translator.url}"\nmodel = "test"\n` : '') +
         // a character of the series who does not speak in ep1 (a low voice; the sample's is high)
         '\n[cast.ben]\nname = "Ben"\npitch_hz = 90\nregister = "low"\n',

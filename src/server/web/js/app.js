@@ -1,5 +1,6 @@
 // The review page: pick an episode × language, watch it with the dub and the lines, edit a
-// line against the language's rules, re-dub it, approve or reject. Address: #/SERIES/EPISODE/LANG.
+// line against the language's rules, re-dub it, resolve content review findings, approve or
+// reject; find any line in any language. Address: #/SERIES/EPISODE/LANG[/LINE], #search=WORDS.
 import { api, ApiError, events, forgetToken, languagePath, seriesPath, setToken, token } from './api.js';
 import { Player } from './player.js';
 import { check, describe } from './rules.js';
@@ -35,7 +36,7 @@ function route() {
   } catch (e) {
     parts = [];  // a malformed address: the list of episodes
   }
-  return { series: parts[0] || null, episode: parts[1] || null, language: parts[2] || null };
+  return { series: parts[0] || null, episode: parts[1] || null, language: parts[2] || null, line: Number(parts[3]) || null };
 }
 
 async function start() {
@@ -43,7 +44,8 @@ async function start() {
   setToken(token());  // the cookie for <video> and <audio> lasts a browser session; the token longer
   const where = route();
   try {
-    if (where.series && where.episode && where.language) await openEpisode(where.series, where.episode, where.language);
+    if (location.hash.startsWith('#search=')) await showSearch(decodeURIComponent(location.hash.slice(8)));
+    else if (where.series && where.episode && where.language) await openEpisode(where.series, where.episode, where.language, where.line);
     else await showEpisodes(where.series);
   } catch (e) {
     if (e instanceof ApiError && e.status === 401) return showLogin(e.message);
@@ -52,7 +54,7 @@ async function start() {
 }
 
 function showOnly(id) {
-  for (const section of ['login', 'pick', 'review']) $(section).hidden = section !== id;
+  for (const section of ['login', 'pick', 'review', 'search-results']) $(section).hidden = section !== id;
 }
 
 function showLogin(error) {
@@ -106,17 +108,19 @@ async function showEpisodes(only) {
 
 // ---- one episode in one language ----------------------------------------------------------
 
-async function openEpisode(series, episode, language) {
+async function openEpisode(series, episode, language, lineId = null) {
   showOnly('review');
-  const changed = series !== state.series;
+  const changed = series !== state.series || !state.stream;
+  const same = series === state.series && episode === state.episode && language === state.language && state.data;
   Object.assign(state, { series, episode, language, current: -1, selected: -1, editing: -1 });
   $('where').textContent = '';
   const back = document.createElement('a');
   back.href = `#/${encodeURIComponent(series)}`;
   back.textContent = series;
   $('where').append(back, ` › ${episode} › ${language}`);
-  await reload();
-  if (changed || !state.stream) {
+  if (!same) await reload();
+  else renderLines();
+  if (changed) {
     if (state.stream) state.stream.close();
     state.readyOnce = false;
     state.stream = events(series, onEvent);
@@ -124,8 +128,83 @@ async function openEpisode(series, episode, language) {
       if (state.stream.readyState === EventSource.CLOSED) say('Lost the server\'s events: reload the page', 'error');
     });
   }
-  player.seek(0);
+  // Opened at a line (a search hit): that line selected, the picture there.
+  const index = lineId ? state.data.lines.findIndex((l) => l.id === lineId) : -1;
+  if (index >= 0) {
+    select(index);
+    player.seek(state.data.lines[index].start_ms / 1000);
+  } else {
+    player.seek(0);
+  }
 }
+
+// ---- the library --------------------------------------------------------------------------
+
+// `text` with the [start, end) code point ranges marked (<mark>), as DOM nodes.
+function marked(text, matches) {
+  const chars = Array.from(text);
+  const out = [];
+  let at = 0;
+  for (const [start, end] of matches) {
+    if (start < at) continue;
+    out.push(document.createTextNode(chars.slice(at, start).join('')));
+    const m = document.createElement('mark');
+    m.textContent = chars.slice(start, end).join('');
+    out.push(m);
+    at = end;
+  }
+  out.push(document.createTextNode(chars.slice(at).join('')));
+  return out;
+}
+
+async function showSearch(words) {
+  showOnly('search-results');
+  $('search').value = words;
+  $('where').textContent = '';
+  const list = $('hits');
+  list.textContent = '';
+  $('search-summary').textContent = 'Searching…';
+  const { hits } = await api('GET', `/api/search?q=${encodeURIComponent(words)}&limit=100`);
+  $('search-summary').textContent = hits.length ? `${hits.length}${hits.length === 100 ? '+' : ''} line(s)` : `No line has “${words}”.`;
+  for (const h of hits) {
+    const li = document.createElement('li');
+    const where = document.createElement('div');
+    where.className = 'where';
+    const a = document.createElement('a');
+    // A source-language hit opens the episode in its first target language, at that line.
+    const language = h.is_source ? (state.languagesOf?.[h.series] || [])[0] || h.lang : h.lang;
+    a.href = `#/${encodeURIComponent(h.series)}/${encodeURIComponent(h.episode)}/${encodeURIComponent(language)}/${h.line}`;
+    a.textContent = `${h.series} › ${h.episode} › ${h.lang} › line ${h.line}`;
+    where.append(a, span('time', `${clock(h.start)} – ${clock(h.end)}`), span('speaker', h.character || ''));
+    if (h.edited) where.append(span('badge', 'edited'));
+    if (h.approved) where.append(span('badge', 'approved'));
+    for (const rule of h.qc) where.append(span('qc', rule));
+    const text = span('text', '');
+    text.dir = 'auto';
+    text.lang = h.lang;
+    text.append(...marked(h.text, h.matches));
+    li.append(where, text);
+    if (!h.is_source) {
+      const source = span('source', h.source);
+      source.dir = 'auto';
+      li.append(source);
+    }
+    list.append(li);
+  }
+}
+
+$('search-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const words = $('search').value.trim();
+  if (!words) return;
+  if (!state.languagesOf) {
+    const { series } = await api('GET', '/api/series');
+    state.languagesOf = Object.fromEntries(series.map((s) => [s.id, s.languages]));
+  }
+  const hash = `#search=${encodeURIComponent(words)}`;
+  if (location.hash === hash) await showSearch(words);
+  else location.hash = hash;
+});
 
 // The lines as the server has them now; the player follows the files (new after a render).
 async function reload() {
@@ -180,6 +259,7 @@ function lineItem(line, index) {
     head.append(f);
   }
   li.append(head);
+  for (const f of line.findings) li.append(findingItem(f));
   const source = span('source', line.source);
   source.dir = 'auto';
   source.lang = d.source_language;
@@ -198,11 +278,48 @@ function lineItem(line, index) {
     li.append(buttons);
   }
   li.addEventListener('click', (e) => {
-    if (e.target.closest('button, textarea')) return;
+    if (e.target.closest('button, textarea, input')) return;
     select(index);
     player.seek(line.start_ms / 1000);
   });
   return li;
+}
+
+// A content review finding: what hit and why; unresolved, a reason and Accept / Override.
+function findingItem(f) {
+  const box = document.createElement('div');
+  box.className = `finding ${f.severity}${f.resolution ? ' resolved' : ''}`;
+  box.dataset.finding = f.id;
+  box.append(span('severity', f.severity), span('category', f.category ? `${f.category}: ` : ''), span('why', f.reason));
+  if (f.resolution) {
+    box.append(document.createElement('br'),
+      span('resolution', `${f.resolution.decision} by ${f.resolution.who}: ${f.resolution.reason} (pack ${f.pack} ${f.resolution.pack_version})`));
+    return box;
+  }
+  const reason = document.createElement('input');
+  reason.placeholder = 'Reason (required)';
+  reason.setAttribute('aria-label', 'Reason for the decision');
+  const error = span('error', '');
+  const decide = (decision) => async () => {
+    if (!reason.value.trim()) {
+      error.textContent = ' Give a reason first.';
+      reason.focus();
+      return;
+    }
+    try {
+      await api('POST', `${languagePath(state.series, state.episode, state.language)}/findings/${encodeURIComponent(f.id)}`,
+        { decision, reason: reason.value.trim() });
+      await reload();
+    } catch (e) {
+      error.textContent = ` ${e.message}`;
+    }
+  };
+  const buttons = document.createElement('div');
+  buttons.className = 'buttons';
+  buttons.append(reason, button('Accept', decide('accepted')), button('Override', decide('overridden')), error);
+  box.append(buttons);
+  box.title = `${f.pack} ${f.pack_version} · ${f.rule}${f.suggestion ? ` · suggested: ${f.suggestion}` : ''}`;
+  return box;
 }
 
 function span(className, text) {
@@ -392,8 +509,11 @@ function renderReview() {
       (r.stands ? '' : ' (withdrawn: edited since)');
   $('review-state').className = r && r.stands ? r.decision : '';
   const pending = d.lines.some((l) => l.stale) || d.render === 'queued' || d.render === 'rendering';
-  $('approve').disabled = pending;
-  $('approve').title = pending ? 'Wait for the edits to be rendered' : '';
+  const blocks = d.content_review.unresolved_blocks;
+  $('approve').disabled = pending || blocks > 0;
+  $('approve').title = pending ? 'Wait for the edits to be rendered' : blocks > 0 ? 'Resolve the block findings first' : '';
+  $('review-blocked').textContent = blocks > 0
+    ? `${blocks} block finding(s) of the content review: accept or override each with a reason, or edit the line, before approving.` : '';
 }
 
 async function review(decision) {

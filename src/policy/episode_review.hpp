@@ -1,0 +1,68 @@
+#pragma once
+// Content review of a series' published episodes: its packs ([series] policy) and its glossary
+// run over each episode's lines as they now stand (edits in force), in every target language
+// and the source; people's resolutions kept with the outputs; the per-episode report.
+//
+//   OUT/content-resolutions.json      every resolution: finding, accepted or overridden, the
+//                                     reason, who, when, under which pack version (appended
+//                                     to under the edit log's lock, never rewritten)
+//   OUT/EP/EP.content-review.json     the episode's findings and their resolutions
+//   OUT/EP/EP.content-review.html     the same for people
+//
+// A finding names the line's text: an edit that changes the line makes its findings new, and
+// a resolution of the old text no longer counts.
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "pipeline/series_project.hpp"
+#include "policy/policy.hpp"
+
+namespace dramaloc::policy {
+
+struct Resolution {
+    std::string finding;                  // Finding::id
+    std::string episode, language;
+    int line = 0;
+    std::string decision;                 // "accepted" (the line may stand for this market) or "overridden" (a false hit)
+    std::string reason, who, when;
+    std::string pack, pack_version, rule;
+};
+
+// Every resolution so far, oldest first. InputError naming the file when it is damaged.
+std::vector<Resolution> read_resolutions(const std::filesystem::path& out_dir);
+// Appends one. UsageError for a decision other than accepted/overridden or an empty reason.
+void record_resolution(const std::filesystem::path& out_dir, const Resolution& resolution);
+
+// The series' packs and glossary, compiled (ConfigError naming a malformed pack's file and line).
+std::shared_ptr<const Reviewer> series_reviewer(const pipeline::SeriesProject& project);
+
+// The language model of [engines.translate] asked a model rule's question (its backend
+// "openai"); an empty asker when the series has none (model rules are then skipped).
+ModelAsker model_asker(const pipeline::SeriesProject& project);
+
+struct EpisodeReview {
+    std::string series, episode;
+    std::vector<Finding> findings;
+    std::map<std::string, Resolution> resolutions;  // finding id -> its latest resolution
+    int model_rules_skipped = 0;
+    bool published = false;                         // the episode has outputs to review
+    // Block findings not resolved, in `language` (all languages when empty).
+    int unresolved_blocks(const std::string& language = "") const;
+};
+
+// Reviews one episode's published lines (`languages`: only these; empty: all, the source too).
+EpisodeReview review_episode(const Reviewer& reviewer, const pipeline::SeriesProject& project, const std::string& episode,
+                             const std::vector<std::string>& languages = {}, const ModelAsker& ask = {});
+
+nlohmann::json finding_json(const Finding& f, const Resolution* resolution);
+nlohmann::json report_json(const EpisodeReview& review);
+std::string report_html(const EpisodeReview& review);
+// Writes OUT/EP/EP.content-review.{json,html} atomically; returns the JSON file.
+std::filesystem::path write_reports(const pipeline::SeriesProject& project, const EpisodeReview& review);
+
+}  // namespace dramaloc::policy
