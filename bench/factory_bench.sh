@@ -20,22 +20,13 @@ done
 if [[ -n "${BENCH_WORK:-}" ]]; then WORK="$BENCH_WORK"; mkdir -p "$WORK"; else WORK="$(mktemp -d /tmp/dramaloc-factory-XXXXXX)"; fi
 
 # A throwaway PostgreSQL cluster (as the tests make one).
-PGBIN="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)"
-[[ -x "$PGBIN/initdb" ]] || { echo "bench: PostgreSQL server not installed (scripts/install-deps.sh)"; exit 1; }
-PGDIR="$(mktemp -d /tmp/dramaloc-pgb-XXXXXX)"
-as_pg() { if [[ "$(id -u)" == 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-[[ "$(id -u)" == 0 ]] && chown postgres:postgres "$PGDIR"
+source "$ROOT/bench/postgres.sh"
 cleanup() {
-  [[ -f "$PGDIR/data/postmaster.pid" ]] && kill -QUIT "$(head -1 "$PGDIR/data/postmaster.pid")" 2>/dev/null || true
-  sleep 0.5; rm -rf "$PGDIR"
+  stop_postgres
   if [[ -z "${BENCH_WORK:-}" ]]; then rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
-as_pg "$PGBIN/initdb" -D "$PGDIR/data" -U dramaloc -A trust -E UTF8 --no-sync >/dev/null
-as_pg "$PGBIN/postgres" -D "$PGDIR/data" -k "$PGDIR" -c listen_addresses= -c max_connections=50 >"$PGDIR/log" 2>&1 &
-for _ in $(seq 100); do "$PGBIN/pg_isready" -q -h "$PGDIR" && break; sleep 0.1; done
-"$PGBIN/createdb" -h "$PGDIR" -U dramaloc jobsbench
-"$PGBIN/createdb" -h "$PGDIR" -U dramaloc series
+start_postgres jobsbench series
 PGURL="postgresql:///series?host=$PGDIR&user=dramaloc"
 JOBSURL="postgresql:///jobsbench?host=$PGDIR&user=dramaloc"
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The benchmarks in one command (`make bench`). Figures are printed, nothing is pass/fail.
-#   ./bench/run.sh [all|media|localize|hardsubs|translate|voices|factory|serve]   which benchmarks (default all); localize is
+#   ./bench/run.sh [all|media|localize|hardsubs|translate|voices|factory|serve|library]   which benchmarks (default all); localize is
 #                                         bench/localize_bench.sh (its own variables there);
 #                                         hardsubs is build/.../bench/hardsubs_bench (HARDSUBS_SECONDS)
 #   BENCH_INPUT=path.mp4  use this episode instead of generating a 3-minute sample
@@ -15,7 +15,8 @@ case "$WHICH" in
   localize) exec env BUILD_DIR="$BUILD" "$ROOT/bench/localize_bench.sh" ;;
   factory) exec env BUILD_DIR="$BUILD" "$ROOT/bench/factory_bench.sh" ;;
   serve) exec env BUILD_DIR="$BUILD" "$ROOT/bench/serve_bench.sh" ;;
-  *) echo "usage: bench/run.sh [all|media|localize|hardsubs|translate|voices|factory|serve]"; exit 2 ;;
+  library) exec env BUILD_DIR="$BUILD" "$ROOT/bench/library_bench.sh" ;;
+  *) echo "usage: bench/run.sh [all|media|localize|hardsubs|translate|voices|factory|serve|library]"; exit 2 ;;
 esac
 if [[ -n "${BENCH_WORK:-}" ]]; then
   WORK="$BENCH_WORK"; mkdir -p "$WORK"

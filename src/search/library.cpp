@@ -152,6 +152,9 @@ public:
                  "episode_order INTEGER NOT NULL, language TEXT NOT NULL, is_source INTEGER NOT NULL, line INTEGER NOT NULL, "
                  "start_ms INTEGER NOT NULL, end_ms INTEGER NOT NULL, speaker TEXT NOT NULL, source TEXT NOT NULL, text TEXT NOT NULL, "
                  "qc TEXT NOT NULL, edited INTEGER NOT NULL, approved INTEGER NOT NULL, UNIQUE (series, episode, language, line));"
+                 "CREATE INDEX IF NOT EXISTS dramaloc_lines_episode ON dramaloc_lines (episode, language);"
+                 // The hits' order: a query for a common word walks it and stops at the limit.
+                 "CREATE INDEX IF NOT EXISTS dramaloc_lines_order ON dramaloc_lines (series, episode_order, episode, language, start_ms, line);"
                  "CREATE VIRTUAL TABLE IF NOT EXISTS dramaloc_lines_fts USING fts5(text, content = 'dramaloc_lines', "
                  "content_rowid = 'id', tokenize = 'dramaloc');"
                  "CREATE TRIGGER IF NOT EXISTS dramaloc_lines_added AFTER INSERT ON dramaloc_lines BEGIN "
@@ -296,6 +299,9 @@ public:
                        "start_ms BIGINT NOT NULL, end_ms BIGINT NOT NULL, speaker TEXT NOT NULL, source TEXT NOT NULL, text TEXT NOT NULL, "
                        "qc TEXT NOT NULL, edited BOOLEAN NOT NULL, approved BOOLEAN NOT NULL, tokens TSVECTOR NOT NULL, "
                        "UNIQUE (series, episode, language, line));"
+                       "CREATE INDEX IF NOT EXISTS dramaloc_lines_episode ON dramaloc_lines (episode, language);"
+                       "CREATE INDEX IF NOT EXISTS dramaloc_lines_order ON dramaloc_lines (series COLLATE \"C\", episode_order, "
+                       "episode COLLATE \"C\", language COLLATE \"C\", start_ms, line);"
                        "CREATE INDEX IF NOT EXISTS dramaloc_lines_tokens ON dramaloc_lines USING GIN (tokens)");
             }
             return 0;
