@@ -21,8 +21,9 @@ if [[ -n "${BENCH_WORK:-}" ]]; then WORK="$BENCH_WORK"; mkdir -p "$WORK"; else W
 
 # A throwaway PostgreSQL cluster (as the tests make one).
 source "$ROOT/bench/postgres.sh"
+PGDIR=""
 cleanup() {
-  stop_postgres
+  [[ -n "$PGDIR" ]] && stop_postgres
   if [[ -z "${BENCH_WORK:-}" ]]; then rm -rf "$WORK"; fi
 }
 trap cleanup EXIT

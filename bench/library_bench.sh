@@ -14,8 +14,9 @@ BENCH="$BUILD/bench/library_bench"
 [[ -x "$BENCH" ]] || { echo "bench: $BENCH is missing; run 'make build' first"; exit 1; }
 if [[ -n "${BENCH_WORK:-}" ]]; then WORK="$BENCH_WORK"; mkdir -p "$WORK"; else WORK="$(mktemp -d /tmp/dramaloc-library-XXXXXX)"; fi
 source "$ROOT/bench/postgres.sh"
+PGDIR=""
 cleanup() {
-  stop_postgres
+  [[ -n "$PGDIR" ]] && stop_postgres
   if [[ -z "${BENCH_WORK:-}" ]]; then rm -rf "$WORK"; fi
 }
 trap cleanup EXIT

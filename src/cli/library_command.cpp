@@ -29,8 +29,9 @@ using nlohmann::json;
 namespace {
 
 // The index: --db, else the series' own store beside its outputs (made by `run`).
+// `create` false (search): read-only, and a missing file is an error, not an empty library.
 std::unique_ptr<search::LibraryIndex> open_index(const std::string& db, const std::string& series_file, bool create) {
-    if (!db.empty()) return search::open_library_index(db);
+    if (!db.empty()) return search::open_library_index(db, !create);
     if (series_file.empty()) throw UsageError("give the series file whose library to search, or --db URL");
     const auto out_dir = pipeline::load_series_project(series_file).options.out_dir;
     const fs::path file = out_dir / ".dramaloc-jobs.db";
@@ -40,7 +41,7 @@ std::unique_ptr<search::LibraryIndex> open_index(const std::string& db, const st
     std::error_code ec;
     fs::create_directories(out_dir, ec);
     if (ec) throw IoError("cannot create " + out_dir.string() + ": " + ec.message());
-    return search::open_library_index(jobs::default_store_url(out_dir));
+    return search::open_library_index(jobs::default_store_url(out_dir), !create);
 }
 
 TimeMs clock_option(const std::string& name, const std::string& value) {
@@ -194,10 +195,12 @@ void register_library_commands(CLI::App& app) {
             if (!a->resolve.empty()) {
                 if (a->decision.empty() || a->reason.empty()) throw UsageError("--resolve needs --decision accepted|overridden and --reason");
                 for (const auto& episode : episodes)
-                    for (const auto& f : policy::review_episode(*reviewer, project, episode, languages).findings) {
+                    for (const auto& f : policy::review_episode(*reviewer, project, episode, languages, policy::model_asker(project)).findings) {
                         if (f.id != a->resolve) continue;
                         policy::record_resolution(project.options.out_dir, {f.id, f.episode, f.language, f.line, a->decision, a->reason,
                                                                             pipeline::current_user(), pipeline::utc_now(), f.pack, f.pack_version, f.rule});
+                        // The episode's report, with the resolution (and its model rules asked again).
+                        policy::write_reports(project, policy::review_episode(*reviewer, project, episode, {}, policy::model_asker(project)));
                         std::cout << f.episode << " " << f.language << " line " << f.line << ": " << a->decision << " (" << f.pack << " "
                                   << f.pack_version << ")\n";
                         return;

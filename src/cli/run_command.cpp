@@ -56,32 +56,21 @@ std::unique_ptr<jobs::JobStore> open_store(const std::string& db, const fs::path
     return jobs::open_job_store(jobs::default_store_url(out_dir));
 }
 
-// After an episode is published: its lines indexed in the library at `url` (opened on first
-// use, one connection shared by the process's worker threads), and its content review report
-// written (OUT/EP/EP.content-review.{json,html}) when the series has policy packs.
+// After an episode is published: its lines in the library at `url` (opened on first use, one
+// connection shared by the process's worker threads) and its content review report.
 std::function<void(const pipeline::SeriesProject&, const std::string&)> after_publish(const std::string& url) {
     struct Shared {
         std::mutex mutex;
         std::unique_ptr<search::LibraryIndex> index;
-        std::map<std::string, std::shared_ptr<const policy::Reviewer>> reviewers;  // per series file
     };
     auto shared = std::make_shared<Shared>();
-    return [shared, url](const pipeline::SeriesProject& project, const std::string& episode) {
-        search::LibraryIndex* index = nullptr;
-        std::shared_ptr<const policy::Reviewer> reviewer;
-        {
+    return policy::after_publish(
+        [shared, url](const pipeline::SeriesProject&) -> search::LibraryIndex& {
             std::lock_guard lock(shared->mutex);
             if (!shared->index) shared->index = search::open_library_index(url);
-            index = shared->index.get();
-            if (!project.policy_packs.empty()) {
-                auto& r = shared->reviewers[project.file.string()];
-                if (!r) r = policy::series_reviewer(project);
-                reviewer = r;
-            }
-        }
-        search::index_episode(*index, project, episode);
-        if (reviewer) policy::write_reports(project, policy::review_episode(*reviewer, project, episode, {}, policy::model_asker(project)));
-    };
+            return *shared->index;
+        },
+        [](const std::string& what) { std::cerr << "dramaloc: " << what << "\n"; });
 }
 
 std::string describe_job(const json& e) {

@@ -235,8 +235,10 @@ public:
             if (after_publish_) {
                 try {
                     after_publish_(*project, episode);
-                } catch (const Error& e) {
-                    throw EngineError(std::string("the outputs were published, but indexing or reviewing them failed: ") + e.what());
+                } catch (const Cancelled&) {
+                    throw;
+                } catch (const Error& e) {  // its kind kept: a bad URL is not retried, a server away is
+                    throw Error(e.kind(), std::string("the outputs were published, but the library could not be brought up to date: ") + e.what());
                 }
             }
             json files = json::array();

@@ -42,8 +42,8 @@ struct WorkerOptions {
     bool stop_when_idle = true;               // run: yes; worker: wait for work (false)
     std::chrono::milliseconds idle_poll{500}; // how often an idle worker looks again
     // After an episode job published its outputs, before it is marked done: the library index
-    // brought up to date and the content review report written (dramaloc run and worker). What it throws fails the job, which is
-    // retried (its stages come from the artifact store).
+    // brought up to date and the content review report written (policy::after_publish). What
+    // it throws fails the job (retried when its kind is; its stages then come from the store).
     std::function<void(const pipeline::SeriesProject&, const std::string& episode)> after_publish;
     // Each event: {"event": "claimed"|"done"|"failed"|"retry"|"lost", "job": key, ...}.
     std::function<void(const nlohmann::json&)> on_event;

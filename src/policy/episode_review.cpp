@@ -1,5 +1,9 @@
 #include "policy/episode_review.hpp"
 
+#include <cstdlib>
+#include <mutex>
+#include <set>
+
 #include "core/atomic_file.hpp"
 #include "core/error.hpp"
 #include "core/fs.hpp"
@@ -8,6 +12,7 @@
 #include "engines/openai/openai_translator.hpp"
 #include "pipeline/edits.hpp"
 #include "search/library_lines.hpp"
+#include "subtitles/format_util.hpp"
 
 namespace dramaloc::policy {
 namespace fs = std::filesystem;
@@ -17,24 +22,13 @@ namespace {
 
 fs::path resolutions_file(const fs::path& out_dir) { return out_dir / "content-resolutions.json"; }
 
+// Text for HTML: & < > " escaped (the subtitle writers' own escaping).
+std::string escaped(std::string_view s) { return subtitles::detail::escape_markup(s, true); }
+
 json to_json(const Resolution& r) {
     return {{"finding", r.finding}, {"episode", r.episode}, {"language", r.language}, {"line", r.line}, {"decision", r.decision},
             {"reason", r.reason},   {"who", r.who},         {"when", r.when},         {"pack", r.pack}, {"pack_version", r.pack_version},
             {"rule", r.rule}};
-}
-
-std::string html_escaped(const std::string& s) {
-    std::string out;
-    for (const char c : s) {
-        switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            default: out += c;
-        }
-    }
-    return out;
 }
 
 }  // namespace
@@ -126,9 +120,15 @@ ModelAsker model_asker(const pipeline::SeriesProject& project) {
         if (!answer) throw EngineError("the language model at " + url + " did not answer a model rule with {\"flags\": […]}");
         const json& flags = answer->is_array() ? *answer : (*answer)["flags"];
         std::vector<ModelFlag> out;
-        for (const auto& f : flags)
-            if (f.is_object() && f.contains("id") && f["id"].is_number_integer())
-                out.push_back({f["id"].get<int>(), f.value("category", ""), f.value("reason", "")});
+        std::set<int> seen;
+        for (const auto& f : flags) {
+            if (!f.is_object() || !f.contains("id")) continue;
+            int id = 0;
+            if (f["id"].is_number_integer()) id = f["id"].get<int>();
+            else if (f["id"].is_string()) id = std::atoi(f["id"].get<std::string>().c_str());  // "12", as models sometimes write it
+            if (id > 0 && seen.insert(id).second)
+                out.push_back({id, f.value("category", ""), f.value("reason", "")});
+        }
         return out;
     };
 }
@@ -188,17 +188,17 @@ std::string report_html(const EpisodeReview& review) {
         const std::string before = f.text.substr(0, f.match_start), match = f.text.substr(f.match_start, f.match_end - f.match_start),
                           after = f.text.substr(f.match_end);
         rows += "<tr class=\"" + std::string(to_string(f.severity)) + (r ? " resolved" : "") + "\"><td>" + std::string(to_string(f.severity)) +
-                "</td><td>" + html_escaped(f.language) + "</td><td>" + std::to_string(f.line) + "</td><td>" + format_clock(f.start_ms) +
-                "</td><td>" + html_escaped(f.speaker) + "</td><td dir=\"auto\">" + html_escaped(before) + "<mark>" + html_escaped(match) +
-                "</mark>" + html_escaped(after) + (f.suggestion.empty() ? "" : "<br><small>suggested: " + html_escaped(f.suggestion) + "</small>") +
-                "</td><td>" + html_escaped(f.category) + "</td><td>" + html_escaped(f.reason) + "<br><small>" + html_escaped(f.pack) + " " +
-                html_escaped(f.pack_version) + " · " + html_escaped(f.rule) + "</small></td><td>" +
-                (r ? html_escaped(r->decision) + " by " + html_escaped(r->who) + " (" + html_escaped(r->when) + ", pack " +
-                         html_escaped(r->pack_version) + "): " + html_escaped(r->reason)
+                "</td><td>" + escaped(f.language) + "</td><td>" + std::to_string(f.line) + "</td><td>" + format_clock(f.start_ms) +
+                "</td><td>" + escaped(f.speaker) + "</td><td dir=\"auto\">" + escaped(before) + "<mark>" + escaped(match) +
+                "</mark>" + escaped(after) + (f.suggestion.empty() ? "" : "<br><small>suggested: " + escaped(f.suggestion) + "</small>") +
+                "</td><td>" + escaped(f.category) + "</td><td>" + escaped(f.reason) + "<br><small>" + escaped(f.pack) + " " +
+                escaped(f.pack_version) + " · " + escaped(f.rule) + "</small></td><td>" +
+                (r ? escaped(r->decision) + " by " + escaped(r->who) + " (" + escaped(r->when) + ", pack " +
+                         escaped(r->pack_version) + "): " + escaped(r->reason)
                    : std::string(f.severity == Severity::Block ? "<strong>unresolved: blocks approval</strong>" : "open")) +
                 "</td></tr>\n";
     }
-    const std::string title = html_escaped(review.series + " " + review.episode) + ": content review";
+    const std::string title = escaped(review.series + " " + review.episode) + ": content review";
     return "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + title +
            "</title>\n<style>body{font:14px system-ui,sans-serif;margin:2em}table{border-collapse:collapse;width:100%}"
            "td,th{border-bottom:1px solid #ddd;padding:.4em;text-align:left;vertical-align:top}tr.block td:first-child{color:#b00020;font-weight:bold}"
@@ -216,6 +216,38 @@ fs::path write_reports(const pipeline::SeriesProject& project, const EpisodeRevi
     write_file_atomically(json_file, report_json(review).dump(1) + "\n");
     write_file_atomically(folder / (review.episode + ".content-review.html"), report_html(review));
     return json_file;
+}
+
+std::function<void(const pipeline::SeriesProject&, const std::string&)> after_publish(
+    std::function<search::LibraryIndex&(const pipeline::SeriesProject&)> index_of, std::function<void(const std::string&)> warn) {
+    struct Shared {
+        std::mutex mutex;
+        std::map<std::string, std::shared_ptr<const Reviewer>> reviewers;  // by series file and its packs' times
+    };
+    auto shared = std::make_shared<Shared>();
+    return [shared, index_of = std::move(index_of), warn = std::move(warn)](const pipeline::SeriesProject& project, const std::string& episode) {
+        search::index_episode(index_of(project), project, episode);
+        try {
+            std::string key = project.file.string();
+            for (const auto& pack : project.policy_packs) {
+                std::error_code ec;
+                key += "\n" + pack.string() + "@" + std::to_string(fs::last_write_time(pack, ec).time_since_epoch().count());
+            }
+            std::shared_ptr<const Reviewer> reviewer;
+            {
+                std::lock_guard lock(shared->mutex);
+                auto& r = shared->reviewers[key];
+                if (!r) r = series_reviewer(project);
+                reviewer = r;
+            }
+            if (reviewer->entries() == 0) return;
+            write_reports(project, review_episode(*reviewer, project, episode, {}, model_asker(project)));
+        } catch (const Cancelled&) {
+            throw;
+        } catch (const std::exception& e) {
+            if (warn) warn("the content review report of " + episode + " was not written: " + e.what() + "; run dramaloc review " + project.file.string());
+        }
+    };
 }
 
 }  // namespace dramaloc::policy

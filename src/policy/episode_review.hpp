@@ -12,6 +12,7 @@
 // A finding names the line's text: an edit that changes the line makes its findings new, and
 // a resolution of the old text no longer counts.
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -21,6 +22,7 @@
 
 #include "pipeline/series_project.hpp"
 #include "policy/policy.hpp"
+#include "search/library.hpp"
 
 namespace dramaloc::policy {
 
@@ -64,5 +66,13 @@ nlohmann::json report_json(const EpisodeReview& review);
 std::string report_html(const EpisodeReview& review);
 // Writes OUT/EP/EP.content-review.{json,html} atomically; returns the JSON file.
 std::filesystem::path write_reports(const pipeline::SeriesProject& project, const EpisodeReview& review);
+
+// What follows an episode's publish, for the factory's workers and the review server's
+// renders: its lines put in the library (`index_of` gives the series' index; what it throws
+// is thrown) and, when the series has packs or a glossary, its content review report written
+// (a failure there is told to `warn` and does not fail the publish). Packs are compiled once
+// per series file and read again when one changes.
+std::function<void(const pipeline::SeriesProject&, const std::string& episode)> after_publish(
+    std::function<search::LibraryIndex&(const pipeline::SeriesProject&)> index_of, std::function<void(const std::string&)> warn);
 
 }  // namespace dramaloc::policy

@@ -89,6 +89,9 @@ Entry read_entry(const std::string& kind, const toml::table& t, const fs::path& 
         if (!r) malformed(file, e.line, "replacement is a string");
         e.replacement = *r;
     }
+    if (kind == "model" && e.severity == Severity::Block)
+        malformed(file, e.line, "a [[model]] rule warns or notes, never blocks: its answers come from a language model on each review, and an "
+                                "approval must not wait on one (use a term or a pattern to block)");
     if (kind == "term" && search::tokenize(e.text).empty()) malformed(file, e.line, "term \"" + e.text + "\" has no words to match");
     if (kind == "glossary" && e.renderings.empty())
         malformed(file, e.line, "[[glossary]] " + e.text + " names no rendering: add one key per language, e.g. en = \"Lin Group\"");
@@ -222,13 +225,8 @@ std::size_t Reviewer::entries() const {
 
 namespace {
 
-// Whether `words` are the tokens from `i` on, at consecutive positions.
-bool words_at(const std::vector<search::Token>& tokens, std::size_t i, const std::vector<std::string>& words) {
-    if (words.empty() || i + words.size() > tokens.size()) return false;
-    for (std::size_t k = 0; k < words.size(); ++k)
-        if (tokens[i + k].text != words[k] || tokens[i + k].position != tokens[i].position + static_cast<int>(k)) return false;
-    return true;
-}
+using search::words_at;
+
 bool contains_words(const std::vector<search::Token>& tokens, const std::vector<std::string>& words) {
     for (std::size_t i = 0; i < tokens.size(); ++i)
         if (words_at(tokens, i, words)) return true;
@@ -247,8 +245,9 @@ std::vector<Finding> Reviewer::review(const std::vector<ReviewLine>& lines, cons
     const Impl& m = *impl_;
     std::vector<Finding> out;
     const auto keep = [&](Finding f, const std::string& what) {
-        f.id = hash_hex(f.pack + "\n" + f.rule.substr(f.rule.rfind(':')) + "\n" + f.kind + "\n" + what + "\n" + f.episode + "\n" + f.language + "\n" +
-                        std::to_string(f.line) + "\n" + f.text + "\n" + std::to_string(f.match_start))
+        // The entry's content, not its place in the pack: an entry added above keeps the ids.
+        f.id = hash_hex(f.pack + "\n" + f.kind + "\n" + what + "\n" + f.episode + "\n" + f.language + "\n" + std::to_string(f.line) + "\n" + f.text +
+                        "\n" + std::to_string(f.match_start))
                    .substr(0, 16);
         out.push_back(std::move(f));
     };
@@ -275,7 +274,12 @@ std::vector<Finding> Reviewer::review(const std::vector<ReviewLine>& lines, cons
         // Patterns: one pass of each pack's set, then the matching patterns alone for their place.
         for (const auto& group : m.patterns) {
             std::vector<int> hit;
-            if (!group.set->Match(l.text, &hit)) continue;
+            RE2::Set::ErrorInfo error{};
+            if (!group.set->Match(l.text, &hit, &error)) {
+                if (error.kind != RE2::Set::kNoError)
+                    throw EngineError(m.packs[group.pack].file.string() + ": its patterns could not be run on a line (RE2 ran out of memory); split the pack");
+                continue;
+            }
             std::sort(hit.begin(), hit.end());
             const auto& pack = m.packs[group.pack];
             for (const int h : hit) {

@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <functional>
 #include <mutex>
 #include <pqxx/pqxx>
@@ -80,12 +81,16 @@ Where filters(const LibraryQuery& q, const std::function<std::string(std::size_t
     return w;
 }
 
+}  // namespace
+
 void check_query(const LibraryQuery& q) {
     if (q.text.find_first_not_of(" \t\r\n") == std::string::npos && !has_filter(q))
         throw UsageError("give words to search for, or at least one filter (series, episode, language, character, QC rule, edited, approved, time)");
     if (q.limit < 1 || q.limit > 1000) throw UsageError("the number of hits asked for must be between 1 and 1000");
     if (q.offset < 0) throw UsageError("the offset of the first hit must not be negative");
 }
+
+namespace {
 
 LibraryHit make_hit(LibraryLine line, const std::string& query) {
     LibraryHit hit;
@@ -136,14 +141,24 @@ private:
 
 class SqliteLibrary final : public LibraryIndex {
 public:
-    explicit SqliteLibrary(const std::string& file) : file_(file) {
-        if (sqlite3_open_v2(file.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr) != SQLITE_OK) {
+    SqliteLibrary(const std::string& file, bool read_only) : file_(file) {
+        if (read_only && !std::filesystem::exists(file))
+            throw InputError("library index " + file + " does not exist; check the path (--db), or build it with dramaloc reindex");
+        const int flags = read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+        if (sqlite3_open_v2(file.c_str(), &db_, flags | SQLITE_OPEN_FULLMUTEX, nullptr) != SQLITE_OK) {
             const std::string why = db_ ? sqlite3_errmsg(db_) : "out of memory";
             sqlite3_close(db_);
             throw IoError("library index " + file + ": " + why + "; check that its folder exists and is writable");
         }
         sqlite3_busy_timeout(db_, 30000);
         register_fts5_tokenizer(db_);
+        exec("PRAGMA case_sensitive_like = ON");  // as PostgreSQL's LIKE (the QC rule filter)
+        if (read_only) {
+            Statement s(db_, "SELECT count(*) FROM sqlite_master WHERE name = 'dramaloc_lines_fts'");
+            s.step();
+            if (s.integer(0) == 0) throw InputError("library index " + file + " holds no library yet; build it with dramaloc reindex, or run the series");
+            return;
+        }
         exec("PRAGMA journal_mode = WAL");
         exec("PRAGMA synchronous = NORMAL");
         exec("BEGIN IMMEDIATE");
@@ -286,13 +301,16 @@ class PostgresLibrary final : public LibraryIndex {
                               "); is the PostgreSQL server running and the URL right?");
         } catch (const pqxx::sql_error& e) {
             throw EngineError("library index " + shown_ + ": " + first_line(e.what()));
+        } catch (const pqxx::failure& e) {  // in_doubt_error, usage errors of the stream
+            throw EngineError("library index " + shown_ + ": " + first_line(e.what()));
         }
     }
 
 public:
     PostgresLibrary(const std::string& url, std::string shown) : url_(url), shown_(std::move(shown)) {
         run([&](pqxx::work& w) {
-            if (w.exec("SELECT to_regclass('dramaloc_lines') IS NULL")[0][0].as<bool>()) {
+            // The newest index named: a database made by an older dramaloc gets what it lacks.
+            if (w.exec("SELECT to_regclass('dramaloc_lines_order') IS NULL")[0][0].as<bool>()) {
                 w.exec("SELECT pg_advisory_xact_lock(7243052)");  // one schema creation at a time
                 w.exec("CREATE TABLE IF NOT EXISTS dramaloc_lines (id BIGSERIAL PRIMARY KEY, series TEXT NOT NULL, episode TEXT NOT NULL, "
                        "episode_order INTEGER NOT NULL, language TEXT NOT NULL, is_source BOOLEAN NOT NULL, line INTEGER NOT NULL, "
@@ -389,24 +407,20 @@ std::vector<std::pair<std::size_t, std::size_t>> find_matches(const std::string&
     const auto tokens = tokenize(text);
     std::vector<std::pair<std::size_t, std::size_t>> out;
     for (const auto& term : query_terms(query)) {
-        const auto words = tokenize(term);
-        if (words.empty() || words.size() > tokens.size()) continue;
-        for (std::size_t i = 0; i + words.size() <= tokens.size(); ++i) {
-            bool same = true;
-            for (std::size_t k = 0; k < words.size() && same; ++k)
-                same = tokens[i + k].text == words[k].text && tokens[i + k].position == tokens[i].position + static_cast<int>(k);
-            if (same) out.emplace_back(tokens[i].start, tokens[i + words.size() - 1].end);
-        }
+        std::vector<std::string> words;
+        for (auto& t : tokenize(term)) words.push_back(std::move(t.text));
+        for (std::size_t i = 0; i < tokens.size(); ++i)
+            if (words_at(tokens, i, words)) out.emplace_back(tokens[i].start, tokens[i + words.size() - 1].end);
     }
     std::sort(out.begin(), out.end());
     out.erase(std::unique(out.begin(), out.end()), out.end());
     return out;
 }
 
-std::unique_ptr<LibraryIndex> open_library_index(const std::string& url) {
+std::unique_ptr<LibraryIndex> open_library_index(const std::string& url, bool read_only) {
     const auto where = jobs::store_location(url);
     if (where.postgres) return std::make_unique<PostgresLibrary>(url, jobs::redact_url(url));
-    return std::make_unique<SqliteLibrary>(where.sqlite_file);
+    return std::make_unique<SqliteLibrary>(where.sqlite_file, read_only);
 }
 
 }  // namespace dramaloc::search

@@ -45,6 +45,10 @@ struct LibraryQuery {
     int offset = 0;
 };
 
+// UsageError for a query with nothing to find by (no words and no filter; the series counts
+// as one), or a limit outside 1–1000 or a negative offset.
+void check_query(const LibraryQuery& query);
+
 struct LibraryHit {
     LibraryLine line;
     // Where the query's words are in line.text, as [start, end) byte offsets (search/tokens.hpp):
@@ -73,8 +77,9 @@ public:
 };
 
 // The index in the job store at `url` (as open_job_store reads it: postgresql://… or a SQLite
-// file), its tables made when missing. Throws like open_job_store.
-std::unique_ptr<LibraryIndex> open_library_index(const std::string& url);
+// file), its tables made when missing. Throws like open_job_store. `read_only` (searching): a
+// SQLite file is opened read-only and must exist and hold a library (InputError otherwise).
+std::unique_ptr<LibraryIndex> open_library_index(const std::string& url, bool read_only = false);
 
 // Where the words of `query` are in `text` ([start, end) bytes), in order: each word's token,
 // or each phrase's run of consecutive tokens.

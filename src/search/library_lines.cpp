@@ -60,7 +60,9 @@ std::vector<LibraryLine> episode_library_lines(const pipeline::SeriesProject& pr
     const auto reviews = pipeline::read_reviews(out_dir);
     const auto qc = qc_rules(folder);
     const std::string series = library_series_id(project.file);
-    bool source_done = false;
+    // The source lines once (from the first language's script); not when a target language is
+    // the source language itself (its own rows are those lines).
+    bool source_done = scripts.contains(project.options.source_language);
     for (const auto& [language, script] : scripts.items()) {
         if (!script.is_object() || !script.contains("lines") || !script["lines"].is_array()) continue;
         const auto review = pipeline::latest_review(reviews, episode, language);
@@ -110,8 +112,8 @@ std::vector<LibraryLine> episode_library_lines(const pipeline::SeriesProject& pr
     return out;
 }
 
-std::size_t index_episode(LibraryIndex& index, const pipeline::SeriesProject& project, const std::string& episode) {
-    const auto lines = episode_library_lines(project, episode, episode_order(project, episode));
+std::size_t index_episode(LibraryIndex& index, const pipeline::SeriesProject& project, const std::string& episode, int order) {
+    const auto lines = episode_library_lines(project, episode, order > 0 ? order : episode_order(project, episode));
     index.replace_episode(library_series_id(project.file), episode, lines);
     return lines.size();
 }

@@ -24,8 +24,10 @@ std::string library_series_id(const std::filesystem::path& series_file);
 // was never published. InputError naming the file when the edit or review log is damaged.
 std::vector<LibraryLine> episode_library_lines(const pipeline::SeriesProject& project, const std::string& episode, int order);
 
-// Puts one episode's lines in the index in place of its old ones; returns how many.
-std::size_t index_episode(LibraryIndex& index, const pipeline::SeriesProject& project, const std::string& episode);
+// Puts one episode's lines in the index in place of its old ones; returns how many. `order`:
+// its place in the series (from 1); 0 looks it up in project.episodes (which must then not
+// change meanwhile: a server whose uploads add episodes passes the place it read).
+std::size_t index_episode(LibraryIndex& index, const pipeline::SeriesProject& project, const std::string& episode, int order = 0);
 
 // Rebuilds the series' part of the index from its outputs (dramaloc reindex): every episode,
 // each in its own transaction; `progress(episode, lines)` after each. Returns the lines indexed.

@@ -134,4 +134,11 @@ std::vector<Token> tokenize(std::string_view text) {
     return out;
 }
 
+bool words_at(const std::vector<Token>& tokens, std::size_t i, const std::vector<std::string>& words) {
+    if (words.empty() || i + words.size() > tokens.size()) return false;
+    for (std::size_t k = 0; k < words.size(); ++k)
+        if (tokens[i + k].text != words[k] || tokens[i + k].position != tokens[i].position + static_cast<int>(k)) return false;
+    return true;
+}
+
 }  // namespace dramaloc::search

@@ -33,4 +33,8 @@ std::string fold(std::string_view text);
 // The tokens of `text`, in order. Punctuation, spaces and symbols are not tokens.
 std::vector<Token> tokenize(std::string_view text);
 
+// Whether `words` (folded tokens) are tokens[i…] at consecutive positions: a word, or a
+// phrase, found where a search or a policy term is looked for.
+bool words_at(const std::vector<Token>& tokens, std::size_t i, const std::vector<std::string>& words);
+
 }  // namespace dramaloc::search

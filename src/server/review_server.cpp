@@ -404,8 +404,12 @@ struct ReviewServer::Impl {
     // failure is told in the log (the edit itself is recorded); dramaloc reindex repairs it.
     void update_library(const Series& s, const std::string& episode) {
         try {
-            search::index_episode(library_of(s), s.project, episode);
-        } catch (const Error& e) {
+            const auto episodes = episodes_of(s);  // uploads add to them: read under their lock
+            int order = 0;
+            for (std::size_t i = 0; i < episodes.size(); ++i)
+                if (episodes[i].stem().string() == episode) order = static_cast<int>(i + 1);
+            search::index_episode(library_of(s), s.project, episode, order);
+        } catch (const std::exception& e) {
             log("dramaloc serve: the library was not updated for " + s.id + " " + episode + ": " + e.what() + "; run dramaloc reindex " +
                 s.project.file.string());
         }
@@ -450,10 +454,8 @@ struct ReviewServer::Impl {
         q.to_ms = time("to");
         if (const auto at = time("at")) q.from_ms = q.to_ms = at;
         q.limit = number("limit", 50, 1, 200);
-        q.offset = number("offset", 0, 0, 10000);
-        if (q.text.find_first_not_of(" \t") == std::string::npos && q.episode.empty() && q.language.empty() && q.character.empty() &&
-            q.qc.empty() && !q.edited && !q.approved && !q.from_ms && !q.to_ms)
-            throw Problem{400, "Bad request", "give \"q\" (words to find) or at least one filter"};
+        q.offset = number("offset", 0, 0, 800);  // each library is asked for offset + limit hits, at most 1000
+        q.series = param("series");
         std::vector<const Series*> asked;
         if (const std::string one = param("series"); !one.empty()) asked.push_back(&find_series(one));
         else
@@ -463,9 +465,14 @@ struct ReviewServer::Impl {
         each.offset = 0;
         each.limit = q.offset + q.limit;
         std::vector<search::LibraryHit> hits;
-        for (const Series* s : asked) {
-            each.series = s->id;
-            for (auto& h : library_of(*s).search(each)) hits.push_back(std::move(h));
+        try {
+            search::check_query(q);  // words or a filter (the series counts), before any library is asked
+            for (const Series* s : asked) {
+                each.series = s->id;
+                for (auto& h : library_of(*s).search(each)) hits.push_back(std::move(h));
+            }
+        } catch (const UsageError& e) {
+            throw Problem{400, "Bad request", e.what()};
         }
         std::stable_sort(hits.begin(), hits.end(), [](const auto& a, const auto& b) { return search::library_order(a.line, b.line); });
         json list = json::array();
@@ -822,8 +829,8 @@ struct ReviewServer::Impl {
                           {"revision", result.revision}, {"redub", redub}, {"who", request.who}};
             if (change == Change::Speaker) event["speaker"] = request.speaker;
             publish(index, "line", event);
-            update_library(s, episode);
             queue_render(index, episode);
+            update_library(s, episode);
         }
         const std::string render = render_of(index, episode);
         json answer = {{"changed", changed}, {"line", {{"id", line}, {"text", result.text}, {"revision", result.revision}}},
@@ -876,9 +883,9 @@ struct ReviewServer::Impl {
                 w.threads_per_job = options.threads_per_render;
                 w.only_series = plan.series;
                 w.key_prefix = plan.prefix();
-                w.after_publish = [this, &s](const pipeline::SeriesProject&, const std::string& episode) {
-                    search::index_episode(library_of(s), s.project, episode);
-                };
+                // The worker's own copy of the series is indexed (not s.project, which uploads change).
+                w.after_publish = policy::after_publish([this, &s](const pipeline::SeriesProject&) -> search::LibraryIndex& { return library_of(s); },
+                                                        [this](const std::string& what) { log("dramaloc serve: " + what); });
                 jobs::run_worker_pool(*render_store, w);
                 // How the plan's jobs ended (a failure that was retried and then worked is no failure).
                 for (const auto& j : render_store->list({plan.series, "", "", plan.prefix()}))

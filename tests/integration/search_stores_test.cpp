@@ -180,6 +180,7 @@ TEST(SearchStores, TheLibraryGivesTheSameHitsInTheSameOrderOnBothStores) {
     q.from_ms.reset();
     q.to_ms.reset();
     q.text = "tab";
+    EXPECT_EQ(ask(q).size(), 1u);  // the same line, text and all, from both stores
     const auto odd = pg->search(q);
     ASSERT_EQ(odd.size(), 1u);
     EXPECT_EQ(odd[0].line.text, "tab\there \\N back\\slash\nnew line contract");

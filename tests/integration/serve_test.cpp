@@ -814,6 +814,10 @@ TEST_F(Serve, TheLibraryFindsTheRunsLinesAndAnEditAtOnce) {
     EXPECT_NE(r.err.find("give words to search for"), std::string::npos) << r.err;
     r = run_dramaloc({"search", "casa", series, "--at", "1:99"});
     EXPECT_EQ(r.exit_code, 2) << r.err;
+    r = run_dramaloc({"search", "casa", "--db", (dir_->path() / "no-such.db").string()});  // a typo is not an empty library
+    EXPECT_NE(r.exit_code, 0);
+    EXPECT_NE(r.err.find("does not exist"), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(dir_->path() / "no-such.db"));
     // reindex: the same lines again (es and the source language en).
     r = run_dramaloc({"reindex", series, "-q"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -831,6 +835,14 @@ TEST_F(Serve, ABlockFindingStopsApprovalUntilResolved) {
     // Every edit of the other tests rendered, so that only the finding stands in the way.
     auto run = run_dramaloc({"run", series, "-q"});
     ASSERT_EQ(run.exit_code, 0) << run.err;
+    // The packs this test adds are removed however it ends: the fixture's series is shared.
+    struct RemovePacks {
+        fs::path folder;
+        ~RemovePacks() {
+            fs::remove(folder / "es.toml");
+            fs::remove(folder / "zz-bad.toml");
+        }
+    } remove_packs{d / "policy"};
     write_file(d / "policy" / "es.toml", "[pack]\nname = \"es-market\"\nversion = \"2026.12\"\nlanguages = [\"es\"]\n\n"
                                          "[[term]]\ntext = \"casa\"\nseverity = \"block\"\ncategory = \"test\"\n");
     server::ServeOptions o;
@@ -900,6 +912,4 @@ TEST_F(Serve, ABlockFindingStopsApprovalUntilResolved) {
     const auto bad = run_dramaloc({"review", series});
     EXPECT_NE(bad.exit_code, 0);
     EXPECT_NE(bad.err.find("zz-bad.toml:5: severity is"), std::string::npos) << bad.err;
-    fs::remove(d / "policy" / "zz-bad.toml");
-    fs::remove(d / "policy" / "es.toml");
 }

@@ -120,7 +120,9 @@ test('every route answers as the OpenAPI file documents, successes and problems 
   // The library: the edit above is found at once, with its place and a highlight.
   const found = await call('GET', '/api/search?q=' + encodeURIComponent('dias TODOS') + '&lang=es', { role: 'viewer', expect: 200 });
   assert.ok(found.json.hits.some((h) => h.episode === 'ep1' && h.line === 1 && h.edited && h.matches.length > 0), JSON.stringify(found.json));
-  await call('GET', '/api/search?q=&series=drama', { role: 'viewer', expect: 400 });
+  await call('GET', '/api/search?q=', { role: 'viewer', expect: 400 });
+  await call('GET', '/api/search?q=&series=drama&offset=801', { role: 'viewer', expect: 400 });
+  await call('GET', '/api/search?q=&series=drama', { role: 'viewer', expect: 200 });
   await call('GET', '/api/search?q=x&series=nope', { role: 'viewer', expect: 404 });
   await call('GET', '/api/search?q=x&limit=0', { role: 'viewer', expect: 400 });
   await call('GET', '/api/search?q=x', { expect: 401 });

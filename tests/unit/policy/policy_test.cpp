@@ -158,8 +158,23 @@ TEST(Policy, AMalformedPackIsRefusedWithItsFileAndLine) {
     expect_refused(head + "\n[[pattern]]\nregex = \"(unclosed\"\n", "5", "regex (unclosed");
     expect_refused(head + "[[term]]\ntext = \"a\"\ncolour = \"red\"\n", "6", "no key \"colour\"");
     expect_refused(head + "[[term]]\ntext = \"!!\"\n", "4", "no words");
-    expect_refused(head + "[[term]\ntext = \"a\"\n", "4", "");                    // not TOML
+    expect_refused(head + "[[term]\ntext = \"a\"\n", "4", "bad.toml:4:");         // not TOML: the parser's words, its line
     expect_refused("[pack]\nname = \"p\"\n", "1", "needs a version");
     expect_refused(head + "[[glossary]]\nsource = \"林\"\n", "4", "names no rendering");
+    expect_refused(head + "[[model]]\nquestion = \"Is it rude?\"\nseverity = \"block\"\n", "4", "never blocks");
     EXPECT_THROW(policy::load_pack(dir.path() / "missing.toml"), InputError);
+}
+
+TEST(Policy, AFindingKeepsItsIdWhenThePackGrowsAboveItsRule) {
+    test::TempDir dir;
+    const std::string head = "[pack]\nname = \"p\"\nversion = \"1\"\n";
+    const std::string rule = "[[term]]\ntext = \"casino\"\nseverity = \"block\"\n";
+    policy::Reviewer before({policy::load_pack(write_pack(dir, "a.toml", head + rule))});
+    policy::Reviewer after({policy::load_pack(write_pack(dir, "b.toml", head + "# a new rule first\n[[term]]\ntext = \"dice\"\n\n" + rule))});
+    const auto a = before.review({line("en", 3, "The casino is open.")});
+    const auto b = after.review({line("en", 3, "The casino is open.")});
+    ASSERT_EQ(a.size(), 1u);
+    ASSERT_EQ(b.size(), 1u);
+    EXPECT_EQ(a[0].id, b[0].id);
+    EXPECT_NE(a[0].rule, b[0].rule);  // the rule's place is shown, not part of the id
 }

@@ -157,8 +157,17 @@ function marked(text, matches) {
   return out;
 }
 
+async function languagesOfSeries() {
+  if (!state.languagesOf) {
+    const { series } = await api('GET', '/api/series');
+    state.languagesOf = Object.fromEntries(series.map((s) => [s.id, s.languages]));
+  }
+  return state.languagesOf;
+}
+
 async function showSearch(words) {
   showOnly('search-results');
+  const languagesOf = await languagesOfSeries();
   $('search').value = words;
   $('where').textContent = '';
   const list = $('hits');
@@ -172,7 +181,7 @@ async function showSearch(words) {
     where.className = 'where';
     const a = document.createElement('a');
     // A source-language hit opens the episode in its first target language, at that line.
-    const language = h.is_source ? (state.languagesOf?.[h.series] || [])[0] || h.lang : h.lang;
+    const language = h.is_source ? (languagesOf[h.series] || [])[0] || h.lang : h.lang;
     a.href = `#/${encodeURIComponent(h.series)}/${encodeURIComponent(h.episode)}/${encodeURIComponent(language)}/${h.line}`;
     a.textContent = `${h.series} › ${h.episode} › ${h.lang} › line ${h.line}`;
     where.append(a, span('time', `${clock(h.start)} – ${clock(h.end)}`), span('speaker', h.character || ''));
@@ -197,10 +206,6 @@ $('search-form').addEventListener('submit', async (e) => {
   e.preventDefault();
   const words = $('search').value.trim();
   if (!words) return;
-  if (!state.languagesOf) {
-    const { series } = await api('GET', '/api/series');
-    state.languagesOf = Object.fromEntries(series.map((s) => [s.id, s.languages]));
-  }
   const hash = `#search=${encodeURIComponent(words)}`;
   if (location.hash === hash) await showSearch(words);
   else location.hash = hash;
