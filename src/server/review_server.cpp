@@ -883,9 +883,7 @@ struct ReviewServer::Impl {
                 w.threads_per_job = options.threads_per_render;
                 w.only_series = plan.series;
                 w.key_prefix = plan.prefix();
-                // The worker's own copy of the series is indexed (not s.project, which uploads change).
-                w.after_publish = policy::after_publish([this, &s](const pipeline::SeriesProject&) -> search::LibraryIndex& { return library_of(s); },
-                                                        [this](const std::string& what) { log("dramaloc serve: " + what); });
+                w.after_publish = after_render;
                 jobs::run_worker_pool(*render_store, w);
                 // How the plan's jobs ended (a failure that was retried and then worked is no failure).
                 for (const auto& j : render_store->list({plan.series, "", "", plan.prefix()}))
@@ -907,6 +905,15 @@ struct ReviewServer::Impl {
     }
     // The renders' own connection: workers heartbeat from threads of their own.
     std::unique_ptr<jobs::JobStore> render_store;
+    // What follows a render's publish: the library and the report, for the worker's own copy of
+    // the series (not s.project, which uploads change); made once, so packs compile once.
+    std::function<void(const pipeline::SeriesProject&, const std::string&)> after_render = policy::after_publish(
+        [this](const pipeline::SeriesProject& p) -> search::LibraryIndex& {
+            for (const auto& s : series)
+                if (s.project.file == p.file) return library_of(s);
+            throw InternalError("a render of " + p.file.string() + ", which this server does not serve");
+        },
+        [this](const std::string& what) { log("dramaloc serve: " + what); });
 
     void add_routes() {
         // Uploads stream to disk with their own limit; every other body is read into memory and
