@@ -13,6 +13,7 @@
 #include "core/error.hpp"
 #include "core/subprocess.hpp"
 #include "jobs/job_sql.hpp"
+#include "jobs/sqlite_statement.hpp"
 
 namespace dramaloc::jobs {
 namespace {
@@ -21,40 +22,10 @@ std::int64_t now_ms() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-class Statement {
+// Its statements' errors say "job store: …".
+class Statement : public SqliteStatement {
 public:
-    Statement(sqlite3* db, const std::string& sql) : db_(db) {
-        if (sqlite3_prepare_v2(db, sql.c_str(), static_cast<int>(sql.size()), &stmt_, nullptr) != SQLITE_OK)
-            throw IoError(std::string("job store: ") + sqlite3_errmsg(db));
-    }
-    ~Statement() { sqlite3_finalize(stmt_); }
-    Statement(const Statement&) = delete;
-    Statement& operator=(const Statement&) = delete;
-
-    Statement& bind(int i, std::int64_t v) {
-        sqlite3_bind_int64(stmt_, i, v);
-        return *this;
-    }
-    Statement& bind(int i, const std::string& v) {
-        sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-        return *this;
-    }
-    // True while there is a row; throws IoError on failure.
-    bool step() {
-        const int rc = sqlite3_step(stmt_);
-        if (rc == SQLITE_ROW) return true;
-        if (rc == SQLITE_DONE) return false;
-        throw IoError(std::string("job store: ") + sqlite3_errmsg(db_));
-    }
-    std::int64_t integer(int column) const { return sqlite3_column_int64(stmt_, column); }
-    std::string text(int column) const {
-        const auto* p = sqlite3_column_text(stmt_, column);
-        return p ? std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column))) : "";
-    }
-
-private:
-    sqlite3* db_;
-    sqlite3_stmt* stmt_ = nullptr;
+    Statement(sqlite3* db, const std::string& sql) : SqliteStatement(db, sql, "job store") {}
 };
 
 JobStatus read_status(const Statement& s) {
@@ -283,14 +254,7 @@ private:
         bool done_ = false;
     };
 
-    void exec(const std::string& statements) {
-        char* message = nullptr;
-        if (sqlite3_exec(db_, statements.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
-            const std::string why = message ? message : sqlite3_errmsg(db_);
-            sqlite3_free(message);
-            throw IoError("job store " + file_.string() + ": " + why);
-        }
-    }
+    void exec(const std::string& statements) { sqlite_exec(db_, statements, "job store " + file_.string()); }
 
     bool dependency_exists(const std::string& child, const std::string& parent) {
         Statement s(db_, "SELECT 1 FROM dramaloc_job_deps d JOIN dramaloc_jobs c ON c.id = d.child JOIN dramaloc_jobs p ON p.id = d.parent "

@@ -16,6 +16,7 @@
 
 #include "core/error.hpp"
 #include "jobs/job_store.hpp"
+#include "jobs/sqlite_statement.hpp"
 #include "search/fts5.hpp"
 #include "search/postgres_text.hpp"
 #include "search/query.hpp"
@@ -101,42 +102,10 @@ LibraryHit make_hit(LibraryLine line, const std::string& query) {
 
 // ---- SQLite --------------------------------------------------------------------------------
 
-class Statement {
+// Its statements' errors say "library index: …".
+class Statement : public jobs::SqliteStatement {
 public:
-    Statement(sqlite3* db, const std::string& sql) : db_(db) {
-        if (sqlite3_prepare_v2(db, sql.c_str(), static_cast<int>(sql.size()), &stmt_, nullptr) != SQLITE_OK)
-            throw IoError(std::string("library index: ") + sqlite3_errmsg(db));
-    }
-    ~Statement() { sqlite3_finalize(stmt_); }
-    Statement(const Statement&) = delete;
-    Statement& operator=(const Statement&) = delete;
-    Statement& bind(int i, std::int64_t v) {
-        sqlite3_bind_int64(stmt_, i, v);
-        return *this;
-    }
-    Statement& bind(int i, const std::string& v) {
-        sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-        return *this;
-    }
-    bool step() {
-        const int rc = sqlite3_step(stmt_);
-        if (rc == SQLITE_ROW) return true;
-        if (rc == SQLITE_DONE) return false;
-        throw IoError(std::string("library index: ") + sqlite3_errmsg(db_));
-    }
-    void reset() {
-        sqlite3_reset(stmt_);
-        sqlite3_clear_bindings(stmt_);
-    }
-    std::int64_t integer(int column) const { return sqlite3_column_int64(stmt_, column); }
-    std::string text(int column) const {
-        const auto* p = sqlite3_column_text(stmt_, column);
-        return p ? std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column))) : "";
-    }
-
-private:
-    sqlite3* db_;
-    sqlite3_stmt* stmt_ = nullptr;
+    Statement(sqlite3* db, const std::string& sql) : SqliteStatement(db, sql, "library index") {}
 };
 
 class SqliteLibrary final : public LibraryIndex {
@@ -251,14 +220,7 @@ public:
     std::string describe() const override { return file_; }
 
 private:
-    void exec(const std::string& sql) {
-        char* message = nullptr;
-        if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
-            const std::string why = message ? message : "unknown error";
-            sqlite3_free(message);
-            throw IoError("library index " + file_ + ": " + why);
-        }
-    }
+    void exec(const std::string& sql) { jobs::sqlite_exec(db_, sql, "library index " + file_); }
     template <typename Body>
     void transaction(Body&& body) {
         exec("BEGIN IMMEDIATE");
