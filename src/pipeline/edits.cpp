@@ -127,9 +127,11 @@ void EditLog::append_checked(const std::function<std::vector<LineEdit>(const std
     write_file_atomically(file(), json{{"edits", list}}.dump(1) + "\n");
 }
 
-EpisodeEdits EditLog::in_force(const std::string& episode) const {
+EpisodeEdits EditLog::in_force(const std::string& episode) const { return in_force(history(), episode); }
+
+EpisodeEdits EditLog::in_force(const std::vector<LineEdit>& history, const std::string& episode) {
     EpisodeEdits out;
-    for (const auto& e : history()) {
+    for (const auto& e : history) {
         if (e.episode != episode) continue;
         auto& lines = out[e.language];
         if (e.redub) {

@@ -72,6 +72,8 @@ public:
     void locked(const std::function<void(const std::vector<LineEdit>& history)>& work) const;
     // The edits in force for one episode (the last one of each line; a revert removes it).
     EpisodeEdits in_force(const std::string& episode) const;
+    // The same, from a history already read.
+    static EpisodeEdits in_force(const std::vector<LineEdit>& history, const std::string& episode);
 
 private:
     std::filesystem::path out_dir_;

@@ -38,15 +38,15 @@ std::map<std::string, std::map<int, std::vector<std::string>>> qc_rules(const fs
     return out;
 }
 
-int episode_order(const pipeline::SeriesProject& project, const std::string& episode) {
-    for (std::size_t i = 0; i < project.episodes.size(); ++i)
-        if (project.episodes[i].stem().string() == episode) return static_cast<int>(i + 1);
-    return static_cast<int>(project.episodes.size() + 1);
-}
-
 }  // namespace
 
 std::string library_series_id(const fs::path& series_file) { return series_file.stem().string(); }
+
+int episode_order(const std::vector<fs::path>& episodes, const std::string& episode) {
+    for (std::size_t i = 0; i < episodes.size(); ++i)
+        if (episodes[i].stem().string() == episode) return static_cast<int>(i + 1);
+    return static_cast<int>(episodes.size() + 1);
+}
 
 std::vector<LibraryLine> episode_library_lines(const pipeline::SeriesProject& project, const std::string& episode, int order) {
     const fs::path out_dir = project.options.out_dir;
@@ -55,8 +55,8 @@ std::vector<LibraryLine> episode_library_lines(const pipeline::SeriesProject& pr
     std::vector<LibraryLine> out;
     if (!scripts.is_object() || scripts.empty()) return out;
     const pipeline::EditLog log(out_dir);
-    const auto history = log.history();
-    const auto edits = log.in_force(episode);
+    const auto history = log.history();  // read once: the edits in force and the approvals' standing
+    const auto edits = pipeline::EditLog::in_force(history, episode);
     const auto reviews = pipeline::read_reviews(out_dir);
     const auto qc = qc_rules(folder);
     const std::string series = library_series_id(project.file);
@@ -113,7 +113,7 @@ std::vector<LibraryLine> episode_library_lines(const pipeline::SeriesProject& pr
 }
 
 std::size_t index_episode(LibraryIndex& index, const pipeline::SeriesProject& project, const std::string& episode, int order) {
-    const auto lines = episode_library_lines(project, episode, order > 0 ? order : episode_order(project, episode));
+    const auto lines = episode_library_lines(project, episode, order > 0 ? order : episode_order(project.episodes, episode));
     index.replace_episode(library_series_id(project.file), episode, lines);
     return lines.size();
 }

@@ -20,6 +20,9 @@ namespace dramaloc::search {
 // server names it).
 std::string library_series_id(const std::filesystem::path& series_file);
 
+// An episode's place in the series (from 1; after the last when it is not among `episodes`).
+int episode_order(const std::vector<std::filesystem::path>& episodes, const std::string& episode);
+
 // The library lines of one episode (`order`: its place in the series, from 1). Nothing when it
 // was never published. InputError naming the file when the edit or review log is damaged.
 std::vector<LibraryLine> episode_library_lines(const pipeline::SeriesProject& project, const std::string& episode, int order);

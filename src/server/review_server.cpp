@@ -404,11 +404,8 @@ struct ReviewServer::Impl {
     // failure is told in the log (the edit itself is recorded); dramaloc reindex repairs it.
     void update_library(const Series& s, const std::string& episode) {
         try {
-            const auto episodes = episodes_of(s);  // uploads add to them: read under their lock
-            int order = 0;
-            for (std::size_t i = 0; i < episodes.size(); ++i)
-                if (episodes[i].stem().string() == episode) order = static_cast<int>(i + 1);
-            search::index_episode(library_of(s), s.project, episode, order);
+            // The episodes as uploads leave them, read under their lock.
+            search::index_episode(library_of(s), s.project, episode, search::episode_order(episodes_of(s), episode));
         } catch (const std::exception& e) {
             log("dramaloc serve: the library was not updated for " + s.id + " " + episode + ": " + e.what() + "; run dramaloc reindex " +
                 s.project.file.string());
