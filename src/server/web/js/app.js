@@ -549,9 +549,12 @@ async function onEvent(name, data) {
   }
   if (!state.data || data.episode !== state.episode) return;
   if (name === 'render') {
+    // The stream opens with each episode's render state: the one the lines were read with is
+    // no news, and reading them again would redraw the list under the person's hand.
+    const news = state.data.render !== data.render;
     state.data.render = data.render;
     renderStatus();
-    if (data.render === 'done' || data.render.startsWith('failed')) {
+    if (news && (data.render === 'done' || data.render.startsWith('failed'))) {
       const redubbed = [...state.redubbing];
       state.redubbing.clear();
       if (state.editing < 0) await reload();
