@@ -18,6 +18,12 @@ PACKAGES=(
   libavformat-dev libavcodec-dev libavutil-dev libswresample-dev libswscale-dev ffmpeg
   # subtitles: Unicode, rendering
   libicu-dev libexpat1-dev libass-dev libfreetype-dev libharfbuzz-dev libfribidi-dev libfontconfig-dev fonts-noto-core fonts-noto-cjk fonts-dejavu-core
+  # every CJK font family Debian ships, for burned-in subtitles in the looks real dramas use
+  # (dramaloc sample make --font, the tests and bench/): Noto Sans/Serif CJK in all weights,
+  # WenQuanYi Zen Hei and Micro Hei, AR PL UMing and UKai
+  fonts-noto-cjk-extra fonts-wqy-zenhei fonts-wqy-microhei fonts-arphic-uming fonts-arphic-ukai
+  # photographs to film moving backgrounds from (tests and bench/ of burned-in subtitles)
+  mate-backgrounds
   # core
   libxxhash-dev libtomlplusplus-dev libcli11-dev nlohmann-json3-dev
   # speech synthesis (sample generator, dubbing)
@@ -28,7 +34,7 @@ PACKAGES=(
   librubberband-dev libebur128-dev
   # burned-in subtitles: OCR (tesseract + Chinese and English models), removal (OpenCV inpainting;
   # only the three modules used, not libopencv-dev, which pulls in ~140 packages including Qt and GDAL)
-  libtesseract-dev libleptonica-dev tesseract-ocr-chi-sim tesseract-ocr-eng
+  libtesseract-dev libleptonica-dev tesseract-ocr-chi-sim tesseract-ocr-chi-tra tesseract-ocr-eng
   libopencv-core-dev libopencv-imgproc-dev libopencv-photo-dev
   # production engines: HTTP client (libcurl); `dramaloc serve` and the tests' local
   # OpenAI-compatible server (cpp-httplib); tokens hashed with SHA-256 (OpenSSL)

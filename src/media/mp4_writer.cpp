@@ -47,8 +47,10 @@ struct Mp4Writer::Impl {
         yuv->width = options.width;
         yuv->height = options.height;
         detail::check_av(av_frame_get_buffer(yuv.get(), 0), "allocating a video frame");
-        rgb_to_yuv.reset(sws_getContext(options.width, options.height, AV_PIX_FMT_RGB24, options.width, options.height,
-                                        AV_PIX_FMT_YUV420P, SWS_BILINEAR, nullptr, nullptr, nullptr));
+        if (options.input_width <= 0 || options.input_height <= 0) options.input_width = options.width, options.input_height = options.height;
+        const bool scaling = options.input_width != options.width || options.input_height != options.height;
+        rgb_to_yuv.reset(sws_getContext(options.input_width, options.input_height, AV_PIX_FMT_RGB24, options.width, options.height,
+                                        AV_PIX_FMT_YUV420P, scaling ? SWS_BICUBIC : SWS_BILINEAR, nullptr, nullptr, nullptr));
         if (!rgb_to_yuv) throw EngineError("cannot create the RGB to YUV converter");
         detail::open_and_write_header(output.get(), file, options.faststart);
     }
@@ -88,13 +90,13 @@ Mp4Writer::~Mp4Writer() = default;
 void Mp4Writer::write_rgb_frame(const std::uint8_t* rgb24, int stride) {
     Impl& m = *impl_;
     if (m.finished) throw EngineError("internal: Mp4Writer::write_rgb_frame after finish()");
-    if (!rgb24 || stride < 3 * m.options.width)
+    if (!rgb24 || stride < 3 * m.options.input_width)
         throw InputError("an RGB frame for " + m.file.destination().string() + " needs at least " +
-                         std::to_string(3 * m.options.width) + " bytes per row");
+                         std::to_string(3 * m.options.input_width) + " bytes per row");
     detail::check_av(av_frame_make_writable(m.yuv.get()), "video frame");
     const std::uint8_t* src[1] = {rgb24};
     const int src_stride[1] = {stride};
-    sws_scale(m.rgb_to_yuv.get(), src, src_stride, 0, m.options.height, m.yuv->data, m.yuv->linesize);
+    sws_scale(m.rgb_to_yuv.get(), src, src_stride, 0, m.options.input_height, m.yuv->data, m.yuv->linesize);
     m.yuv->pts = m.frames++;
     m.encode_video(m.yuv.get());
 }

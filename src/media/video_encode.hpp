@@ -28,6 +28,10 @@ struct VideoEncodeOptions {
     int rotation_degrees = 0;      // display matrix: players turn the picture this much clockwise (0/90/180/270)
     bool faststart = true;         // index (moov) before the media data, for streaming
     int keyframe_interval_s = 0;   // 0: every 2 s plus scene cuts; else exactly every N s
+    // Frames given to write_rgb_frame are of this size and scaled (bicubic) to width x height,
+    // as a 720p master upscaled for a 1080p release would be. 0: the same size.
+    int input_width = 0;
+    int input_height = 0;
 };
 
 // Writes one MP4: frames in order at opts.fps, audio in any number of chunks.
@@ -41,7 +45,8 @@ public:
     Mp4Writer(const Mp4Writer&) = delete;
     Mp4Writer& operator=(const Mp4Writer&) = delete;
 
-    // One RGB24 frame of options.width x options.height; `stride` = bytes per row (>= 3*width).
+    // One RGB24 frame of options.width x options.height (or the input size when one is given);
+    // `stride` = bytes per row (>= 3*width).
     void write_rgb_frame(const std::uint8_t* rgb24, int stride);
 
     // Appends audio (any rate/channel count: resampled and converted to the output format).

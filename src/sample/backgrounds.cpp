@@ -139,7 +139,7 @@ BackgroundPainter::BackgroundPainter(Background kind, int width, int height, std
     }
 }
 
-void BackgroundPainter::paint(std::int64_t index, std::uint8_t* rgb24, int stride) const {
+void BackgroundPainter::paint(std::int64_t index, std::uint8_t* rgb24, int stride) {
     const std::size_t row_bytes = static_cast<std::size_t>(width_) * 3;
     for (int y = 0; y < height_; ++y) {
         std::uint8_t* dst = rgb24 + static_cast<std::ptrdiff_t>(y) * stride;

@@ -19,11 +19,18 @@ enum class Background {
 const char* to_string(Background background) noexcept;
 std::optional<Background> background_from_string(std::string_view name) noexcept;
 
-class BackgroundPainter {
+// What is behind the text of a sample's frames.
+class FrameBackground {
+public:
+    virtual ~FrameBackground() = default;
+    // Paints frame `index` (whole frame) into packed RGB24. Frames are painted in order.
+    virtual void paint(std::int64_t index, std::uint8_t* rgb24, int stride) = 0;
+};
+
+class BackgroundPainter : public FrameBackground {
 public:
     BackgroundPainter(Background kind, int width, int height, std::uint64_t seed);
-    // Paints frame `index` (whole frame) into packed RGB24.
-    void paint(std::int64_t index, std::uint8_t* rgb24, int stride) const;
+    void paint(std::int64_t index, std::uint8_t* rgb24, int stride) override;
 
 private:
     Background kind_;

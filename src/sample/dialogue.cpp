@@ -95,19 +95,74 @@ constexpr DialogueLine kShortLines[] = {
     {"zhao", "The guests are waiting.", "客人在等。"},
 };
 
+
+// A scene for reading burned-in text: common characters that look alike in many fonts (手 王,
+// 忙 1, 话 医, 吗 吧, 问 名, 合 台), every full-width mark Chinese subtitles use (，。？！：“”),
+// and Latin letters and digits that the picture really shows (VIP, 8).
+constexpr DialogueLine kVariedLines[] = {
+    {"lin", "Are you busy now?", "你现在忙吗？"},
+    {"chen", "Give me your hand.", "把手给我。"},
+    {"zhao", "Sir, the car from the VIP hotel.", "先生，VIP酒店的车来了。"},
+    {"chen", "Room eight, third floor.", "三楼8号房间。"},
+    {"chen", "It says: you are free.", "上面写着：你自由了。"},
+    {"lin", "He says: come alone.", "他说：“一个人来。”"},
+    {"lin", "Who called you just now?", "刚才谁给你打的电话？"},
+    {"chen", "My mother asked about you.", "我妈问起你了。"},
+    {"zhao", "The contract is signed.", "合同已经签好了。"},
+    {"lin", "Read it to me.", "你念给我听。"},
+    {"lin", "Is that the truth?", "这是真的吗？"},
+    {"chen", "I never lie to you.", "我从来不骗你。"},
+    {"zhao", "The doctor is here.", "医生到了。"},
+    {"lin", "Let him in.", "请他进来。"},
+    {"lin", "Bring me water, please.", "麻烦给我倒杯水。"},
+    {"zhao", "Here you are, Miss Lin.", "林小姐，您的水。"},
+    {"chen", "Why are your hands so cold?", "你的手怎么这么凉？"},
+    {"lin", "I am afraid.", "我害怕。"},
+    {"chen", "Of what?", "怕什么？"},
+    {"lin", "Of losing you again.", "怕再一次失去你。"},
+    {"chen", "You will not lose me.", "你不会失去我的。"},
+    {"chen", "Tell the driver to wait.", "让司机等一会儿。"},
+    {"lin", "Say it again.", "你再说一遍。"},
+    {"chen", "I love you.", "我爱你。"},
+    {"lin", "Louder!", "大声点！"},
+    {"chen", "I love you!", "我爱你！"},
+    {"zhao", "Everyone heard that.", "大家都听见了。"},
+    {"lin", "Good.", "很好。"},
+    {"chen", "Let us go home together.", "我们一起回家吧。"},
+    {"lin", "Wait, my phone.", "等等，我的手机。"},
+    {"zhao", "It is on the table.", "在桌子上。"},
+    {"chen", "Who sent the message?", "谁发的消息？"},
+    {"lin", "Your father.", "你父亲。"},
+    {"chen", "What does he want?", "他想要什么？"},
+    {"chen", "Then I will go.", "那我去。"},
+    {"lin", "Not without me.", "没有我不行。"},
+    {"zhao", "The rain has stopped.", "雨停了。"},
+    {"chen", "The sky is clear.", "天晴了。"},
+    {"lin", "Finally.", "终于。"},
+    {"chen", "Let us begin again.", "我们重新开始吧。"},
+};
+
 }  // namespace
 
-const char* to_string(Scene scene) noexcept { return scene == Scene::Short ? "short" : "standard"; }
+const char* to_string(Scene scene) noexcept {
+    switch (scene) {
+        case Scene::Short: return "short";
+        case Scene::Varied: return "varied";
+        case Scene::Standard: break;
+    }
+    return "standard";
+}
 
 std::optional<Scene> scene_from_string(std::string_view name) noexcept {
-    if (name == "standard") return Scene::Standard;
-    if (name == "short") return Scene::Short;
+    for (const Scene s : {Scene::Standard, Scene::Short, Scene::Varied})
+        if (name == to_string(s)) return s;
     return std::nullopt;
 }
 
 std::span<const SampleCharacter> sample_characters() { return kCharacters; }
 std::span<const DialogueLine> sample_dialogue(Scene scene) {
     if (scene == Scene::Short) return kShortLines;
+    if (scene == Scene::Varied) return kVariedLines;
     return kLines;
 }
 

@@ -24,10 +24,11 @@ struct DialogueLine {
     std::string_view chinese;  // Simplified Chinese, one subtitle line
 };
 
-// Which scene an episode speaks: the standard one (lines of 4-17 Chinese characters), or
-// short lines (3-8 characters, the hardest case for burned-in subtitle OCR: little text to
-// read against a busy background).
-enum class Scene { Standard, Short };
+// Which scene an episode speaks: the standard one (lines of 4-17 Chinese characters), short
+// lines (3-8 characters, the hardest case for burned-in subtitle OCR: little text to read
+// against a busy background), or varied lines (characters that look alike, every full-width
+// mark, Latin letters and digits inside Chinese text: what OCR must get exactly right).
+enum class Scene { Standard, Short, Varied };
 const char* to_string(Scene scene) noexcept;
 std::optional<Scene> scene_from_string(std::string_view name) noexcept;
 

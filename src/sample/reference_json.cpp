@@ -10,13 +10,32 @@ namespace {
 
 using nlohmann::json;
 
-constexpr int kReferenceVersion = 1;
+constexpr int kReferenceVersion = 2;  // 2: the subtitles' look, the caption layer, the drawn size, crf
 
 json rect_json(const subtitles::PixelRect& r) {
     return json{{"x", r.x}, {"y", r.y}, {"width", r.width}, {"height", r.height}};
 }
 subtitles::PixelRect rect_from(const json& j) {
     return {j.at("x").get<int>(), j.at("y").get<int>(), j.at("width").get<int>(), j.at("height").get<int>()};
+}
+
+json look_json(const HardsubLook& look) {
+    return json{{"font", look.font},         {"size_px", look.size_px}, {"colour", colour_to_string(look.colour)},
+                {"outline_px", look.outline_px}, {"shadow_px", look.shadow_px}, {"box", look.box},
+                {"bold", look.bold},         {"position", to_string(look.position)}};
+}
+
+HardsubLook look_from(const json& j) {
+    HardsubLook look;
+    look.font = j.at("font").get<std::string>();
+    look.size_px = j.at("size_px").get<int>();
+    look.colour = colour_from_string(j.at("colour").get<std::string>()).value_or(0xFFFFFF);
+    look.outline_px = j.at("outline_px").get<int>();
+    look.shadow_px = j.at("shadow_px").get<int>();
+    look.box = j.at("box").get<bool>();
+    look.bold = j.at("bold").get<bool>();
+    look.position = text_position_from_string(j.at("position").get<std::string>()).value_or(TextPosition::LowerThird);
+    return look;
 }
 
 }  // namespace
@@ -31,7 +50,11 @@ json reference_to_json(const SampleReference& ref) {
                {"scene", ref.scene},
                {"keyframe_interval_s", ref.keyframe_interval_s},
                {"seed", ref.seed},
-               {"logo", rect_json(ref.logo)}};
+               {"logo", rect_json(ref.logo)},
+               {"caption", ref.caption},
+               {"source_width", ref.source_width},
+               {"source_height", ref.source_height},
+               {"crf", ref.crf}};
     json audio = nullptr;
     if (ref.has_audio)
         audio = json{{"sample_rate", 48000},
@@ -41,6 +64,7 @@ json reference_to_json(const SampleReference& ref) {
     json hardsubs = nullptr;
     if (ref.hardsubs_language) {
         hardsubs = json{{"language", *ref.hardsubs_language}, {"events", ref.hardsubs}};
+        if (ref.look) hardsubs["look"] = look_json(*ref.look);
         hardsubs["area"] = ref.hardsubs_area ? rect_json(*ref.hardsubs_area) : json(nullptr);
     }
     json characters = json::array();
@@ -68,6 +92,10 @@ SampleReference reference_from_json(const json& j) {
     ref.logo = rect_from(video.at("logo"));
     ref.scene = video.value("scene", std::string("standard"));
     ref.keyframe_interval_s = video.value("keyframe_interval_s", 0);
+    ref.caption = video.value("caption", std::string("none"));
+    ref.source_width = video.value("source_width", ref.width);
+    ref.source_height = video.value("source_height", ref.height);
+    ref.crf = video.value("crf", 23);
     ref.has_audio = !j.at("audio").is_null();
     if (ref.has_audio) {
         const json& audio = j.at("audio");
@@ -83,6 +111,7 @@ SampleReference reference_from_json(const json& j) {
         ref.hardsubs_language = hardsubs.at("language").get<std::string>();
         ref.hardsubs = hardsubs.at("events").get<std::vector<SubtitleEvent>>();
         if (hardsubs.contains("area") && !hardsubs.at("area").is_null()) ref.hardsubs_area = rect_from(hardsubs.at("area"));
+        ref.look = hardsubs.contains("look") ? look_from(hardsubs.at("look")) : HardsubLook{};
     }
     for (const json& c : j.at("characters")) {
         ref.characters.push_back({c.at("id").get<std::string>(), c.at("name").get<std::string>(),

@@ -9,6 +9,7 @@
 #include "engines/tts.hpp"
 #include "media/video_encode.hpp"
 #include "sample/dialogue.hpp"
+#include "sample/picture_background.hpp"
 #include "sample/reference_json.hpp"
 #include "sample/soundtrack.hpp"
 
@@ -35,19 +36,84 @@ void validate_options(const SampleOptions& o) {
     if (o.hardsubs_language && *o.hardsubs_language != "zh") {
         throw InputError("burned-in subtitles are available in: zh (got \"" + *o.hardsubs_language + "\")");
     }
+    if (o.source_width != 0 || o.source_height != 0) {
+        if (o.source_width < 64 || o.source_height < 64 || o.source_width % 2 != 0 || o.source_height % 2 != 0 ||
+            o.source_width > o.width || o.source_height > o.height)
+            throw InputError("sample source size must be even, at least 64x64 and at most the output size " + std::to_string(o.width) + "x" +
+                             std::to_string(o.height) + ", got " + std::to_string(o.source_width) + "x" + std::to_string(o.source_height));
+    }
+    if (o.crf < 0 || o.crf > 51) throw InputError("sample quality (crf) must be 0..51, got " + std::to_string(o.crf));
+    const HardsubLook& look = o.look;
+    if (look.size_px != 0 && (look.size_px < 10 || look.size_px > 300))
+        throw InputError("subtitle font size must be 10..300 px, got " + std::to_string(look.size_px));
+    if (look.outline_px < -1 || look.outline_px > 20) throw InputError("subtitle outline must be 0..20 px, got " + std::to_string(look.outline_px));
+    if (look.shadow_px < 0 || look.shadow_px > 20) throw InputError("subtitle shadow must be 0..20 px, got " + std::to_string(look.shadow_px));
+    if (o.hardsubs_language) require_font(look.font);
+    for (const auto& file : o.background_files)
+        if (!std::filesystem::is_regular_file(file)) throw InputError("background " + file.string() + ": no such file");
+}
+
+const char* to_string(Caption caption) noexcept {
+    switch (caption) {
+        case Caption::Latin: return "latin";
+        case Caption::Cyrillic: return "cyrillic";
+        case Caption::None: break;
+    }
+    return "none";
+}
+
+std::optional<Caption> caption_from_string(std::string_view name) noexcept {
+    for (const Caption c : {Caption::None, Caption::Latin, Caption::Cyrillic})
+        if (name == to_string(c)) return c;
+    return std::nullopt;
 }
 
 namespace {
 
-// The usual short-drama look, scaled to the frame: white bold text, black outline, lower third.
-subtitles::RenderStyle hardsub_style(int width, int height) {
+// The caption layer: small white text at the top left, a new caption every 4 s.
+std::vector<SubtitleEvent> caption_events(Caption caption, TimeMs duration) {
+    static constexpr std::string_view kLatin[] = {"LIVE · Channel 8 News", "Weather: rain tonight", "Up next: Evening Drama",
+                                                  "www.example.tv"};
+    static constexpr std::string_view kCyrillic[] = {"Прямой эфир · Канал 8", "Погода: вечером дождь", "Далее: вечерний сериал",
+                                                     "Новости дня"};
+    std::vector<SubtitleEvent> events;
+    if (caption == Caption::None) return events;
+    constexpr TimeMs kEvery = 4000;
+    for (TimeMs t = 0; t < duration; t += kEvery) {
+        const auto i = static_cast<std::size_t>(t / kEvery) % 4;
+        const std::string_view text = caption == Caption::Latin ? kLatin[i] : kCyrillic[i];
+        events.push_back(SubtitleEvent{static_cast<int>(events.size()) + 1, t, std::min(duration, t + kEvery), {std::string(text)}, "", ""});
+    }
+    return events;
+}
+
+subtitles::RenderStyle caption_style(int width, int height) {
     const double scale = width / 1080.0;
     subtitles::RenderStyle style;
-    style.font_size_px = std::max(10, static_cast<int>(std::lround(84 * scale)));
-    style.outline_px = std::max(1, static_cast<int>(std::lround(4 * scale)));
-    style.margin_bottom_px = height / 5;
-    style.margin_side_px = std::max(4, static_cast<int>(std::lround(50 * scale)));
+    style.font = "Noto Sans";
+    style.font_size_px = std::max(8, static_cast<int>(std::lround(44 * scale)));
+    style.outline_px = std::max(1, static_cast<int>(std::lround(2 * scale)));
+    style.bold = false;
+    style.alignment = 7;  // top left
+    style.margin_side_px = std::max(4, static_cast<int>(std::lround(40 * scale)));
+    style.margin_bottom_px = height / 24;  // from the top
     return style;
+}
+
+subtitles::PixelRect scaled_rect(const subtitles::PixelRect& r, int from_w, int from_h, int to_w, int to_h) {
+    if (from_w == to_w && from_h == to_h) return r;
+    const auto sx = [&](int v) { return static_cast<int>(static_cast<long long>(v) * to_w / from_w); };
+    const auto sy = [&](int v) { return static_cast<int>(static_cast<long long>(v) * to_h / from_h); };
+    const int x1 = std::min(to_w, static_cast<int>((static_cast<long long>(r.x + r.width) * to_w + from_w - 1) / from_w));
+    const int y1 = std::min(to_h, static_cast<int>((static_cast<long long>(r.y + r.height) * to_h + from_h - 1) / from_h));
+    return {sx(r.x), sy(r.y), x1 - sx(r.x), y1 - sy(r.y)};
+}
+
+std::string background_name(const SampleOptions& options) {
+    if (options.background_files.empty()) return to_string(options.background);
+    std::string name = "files:";
+    for (const auto& f : options.background_files) name += (name.size() > 6 ? "," : "") + f.filename().string();
+    return name;
 }
 
 std::vector<SubtitleEvent> chinese_events(const Script& english, Scene scene) {
@@ -94,8 +160,16 @@ SampleResult make_sample(const std::filesystem::path& out_mp4, const SampleOptio
     ref.fps = options.fps;
     ref.frames = static_cast<std::int64_t>(options.seconds) * options.fps.num / options.fps.den;
     ref.duration_ms = ref.frames * 1000 * options.fps.den / options.fps.num;
-    ref.background = to_string(options.background);
+    ref.background = background_name(options);
     ref.scene = to_string(options.scene);
+    if (options.hardsubs_language) ref.look = options.look;
+    ref.caption = to_string(options.caption);
+    // What frames are drawn at: the output size, or a smaller master that the encoder scales up.
+    const int draw_w = options.source_width > 0 ? options.source_width : options.width;
+    const int draw_h = options.source_height > 0 ? options.source_height : options.height;
+    ref.source_width = draw_w;
+    ref.source_height = draw_h;
+    ref.crf = options.crf;
     ref.keyframe_interval_s = options.keyframe_interval_s;
     ref.seed = options.seed;
     ref.has_audio = options.with_audio;
@@ -118,27 +192,38 @@ SampleResult make_sample(const std::filesystem::path& out_mp4, const SampleOptio
     std::optional<subtitles::SubtitleRenderer> burner;
     if (options.hardsubs_language) {
         ref.hardsubs = chinese_events(ref.script, options.scene);
-        burner.emplace(options.width, options.height, hardsub_style(options.width, options.height));
+        burner.emplace(draw_w, draw_h, render_style(options.look, draw_w, draw_h));
         burner->set_events(ref.hardsubs, *options.hardsubs_language);
     }
-    const BackgroundPainter background(options.background, options.width, options.height, options.seed);
-    const CornerLogo logo(options.width, options.height);
-    ref.logo = logo.area();
+    std::optional<subtitles::SubtitleRenderer> captioner;
+    if (options.caption != Caption::None) {
+        captioner.emplace(draw_w, draw_h, caption_style(draw_w, draw_h));
+        captioner->set_events(caption_events(options.caption, ref.duration_ms), options.caption == Caption::Latin ? "en" : "ru");
+    }
+    const std::unique_ptr<FrameBackground> background =
+        options.background_files.empty()
+            ? std::make_unique<BackgroundPainter>(options.background, draw_w, draw_h, options.seed)
+            : make_picture_background(options.background_files, draw_w, draw_h, options.fps, options.seed);
+    const CornerLogo logo(draw_w, draw_h);
+    ref.logo = scaled_rect(logo.area(), draw_w, draw_h, options.width, options.height);
 
     media::VideoEncodeOptions encode;
     encode.width = options.width;
     encode.height = options.height;
     encode.fps = options.fps;
     encode.preset = options.preset;
+    encode.crf = options.crf;
     encode.keyframe_interval_s = options.keyframe_interval_s;
+    encode.input_width = draw_w;
+    encode.input_height = draw_h;
     encode.audio_sample_rate = kTimelineRate;
     encode.audio_channels = kTimelineChannels;
     encode.audio_language = "en";
     encode.audio_title = "English (sample dialogue)";
     media::Mp4Writer writer(out_mp4, encode, options.with_audio);
 
-    const int stride = options.width * 3;
-    std::vector<std::uint8_t> frame(static_cast<std::size_t>(stride) * options.height);
+    const int stride = draw_w * 3;
+    std::vector<std::uint8_t> frame(static_cast<std::size_t>(stride) * static_cast<std::size_t>(draw_h));
     SampleCount audio_written = 0;
     const SampleCount audio_total = ms_to_samples(ref.duration_ms, kTimelineRate);
     auto write_audio_until = [&](SampleCount end) {
@@ -157,9 +242,11 @@ SampleResult make_sample(const std::filesystem::path& out_mp4, const SampleOptio
     for (std::int64_t i = 0; i < ref.frames; ++i) {
         throw_if_cancelled();
         const TimeMs t = i * 1000 * options.fps.den / options.fps.num;  // frame i is shown from t
-        background.paint(i, frame.data(), stride);
+        background->paint(i, frame.data(), stride);
         logo.paint(frame.data(), stride);
-        if (burner && burner->render(t, frame.data(), stride)) extend(ref.hardsubs_area, *burner->last_drawn_area());
+        if (captioner) captioner->render(t, frame.data(), stride);
+        if (burner && burner->render(t, frame.data(), stride))
+            extend(ref.hardsubs_area, scaled_rect(*burner->last_drawn_area(), draw_w, draw_h, options.width, options.height));
         writer.write_rgb_frame(frame.data(), stride);
         if ((i + 1) % frames_per_second == 0) {
             // Audio goes in alongside the video, a second at a time, so the muxer interleaves evenly.

@@ -18,8 +18,15 @@
 #include "core/time.hpp"
 #include "sample/backgrounds.hpp"
 #include "sample/dialogue.hpp"
+#include "sample/look.hpp"
 
 namespace dramaloc::sample {
+
+// A second text layer that is not the subtitles: a channel caption at the top left, in Latin
+// or Cyrillic letters, changing every few seconds (band detection must not take it for them).
+enum class Caption { None, Latin, Cyrillic };
+const char* to_string(Caption caption) noexcept;
+std::optional<Caption> caption_from_string(std::string_view name) noexcept;
 
 struct SampleOptions {
     int seconds = 30;                               // 5..3600
@@ -28,6 +35,16 @@ struct SampleOptions {
     FrameRate fps{30, 1};
     std::optional<std::string> hardsubs_language;   // "zh" burns the Chinese lines in
     Background background = Background::Plain;
+    // Photographs (panned and zoomed) or video clips (cropped, looped), cut every 3-6 s
+    // (picture_background.hpp); when given, `background` is not used.
+    std::vector<std::filesystem::path> background_files;
+    HardsubLook look;                               // how the burned-in subtitles look
+    Caption caption = Caption::None;
+    // Frames are drawn at this size and scaled up to width x height on encoding, as a 720p
+    // master released in 1080p is; 0: drawn at the output size.
+    int source_width = 0;
+    int source_height = 0;
+    int crf = 23;                                   // x264 quality: 23 (default) to 32 (what platforms re-encode to)
     Scene scene = Scene::Standard;                  // the standard lines, or short ones (3-8 Chinese characters)
     std::optional<double> music_db = -15.0;         // music level relative to the voices (dB); nullopt: none
     int keyframe_interval_s = 0;                    // 0: every 2 s and at scene cuts; else exactly every N s
@@ -51,8 +68,13 @@ struct SampleReference {
     FrameRate fps{30, 1};
     std::int64_t frames = 0;
     TimeMs duration_ms = 0;
-    std::string background;
+    std::string background;                         // plain, striped, busy, or "files:" and the files' names
     std::string scene = "standard";
+    std::optional<HardsubLook> look;                // of the burned-in subtitles, when there are some
+    std::string caption = "none";
+    int source_width = 0;                           // the size frames were drawn at (the output size unless upscaled)
+    int source_height = 0;
+    int crf = 23;
     int keyframe_interval_s = 0;
     std::uint64_t seed = 0;
     bool has_audio = false;

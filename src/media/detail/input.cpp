@@ -18,7 +18,9 @@ namespace {
 constexpr const char* kAcceptedFormats =
     "mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,mpegts,avi,flv,wav,w64,mp3,aac,flac,ogg,caf,aiff,"
     "asf,mpeg,mpegvideo,h264,hevc,m4v,ac3,eac3,amr,opus,ivf,rm,nut,wv,ape,tta,dts,truehd,mlp,au,voc,"
-    "pcm_s16le,s16le,f32le";
+    "pcm_s16le,s16le,f32le,"
+    // still pictures (sample backgrounds from photographs)
+    "image2,jpeg_pipe,png_pipe,webp_pipe,bmp_pipe";
 // Probing reads at most this much; FFmpeg's defaults, spelled out because garbage input
 // is bounded by them (a 10 MB random file is rejected after a few MB).
 constexpr std::int64_t kProbeBytes = 5'000'000;

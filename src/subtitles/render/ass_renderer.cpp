@@ -22,9 +22,9 @@ void forward_libass_errors(int level, const char* format, va_list args, void*) {
 }
 
 // ASS colours are &HAABBGGRR with alpha 0 = opaque.
-std::string ass_colour(std::uint32_t rgb) {
+std::string ass_colour(std::uint32_t rgb, std::uint8_t transparency = 0) {
     char buf[16];
-    std::snprintf(buf, sizeof buf, "&H00%02X%02X%02X", static_cast<unsigned>(rgb & 0xFF),
+    std::snprintf(buf, sizeof buf, "&H%02X%02X%02X%02X", static_cast<unsigned>(transparency), static_cast<unsigned>(rgb & 0xFF),
                   static_cast<unsigned>((rgb >> 8) & 0xFF), static_cast<unsigned>((rgb >> 16) & 0xFF));
     return buf;
 }
@@ -48,8 +48,9 @@ std::string track_header(int width, int height, const RenderStyle& style, std::s
     // Encoding -1 (a libass extension) picks each paragraph's base direction from its
     // text, so a line of Arabic is laid out right-to-left as a whole.
     h += "Style: Default," + style.font + "," + std::to_string(style.font_size_px) + "," +
-         ass_colour(style.primary_rgb) + ",&H000000FF," + ass_colour(style.outline_rgb) + ",&H80000000," +
-         (style.bold ? "-1" : "0") + ",0,0,0,100,100,0,0,1," + std::to_string(style.outline_px) + "," +
+         ass_colour(style.primary_rgb) + ",&H000000FF," + ass_colour(style.outline_rgb, style.outline_transparency) +
+         ",&H80000000," + (style.bold ? "-1" : "0") + ",0,0,0,100,100,0,0," + (style.box ? "3," : "1,") +
+         std::to_string(style.outline_px) + "," +
          std::to_string(style.shadow_px) + "," + std::to_string(style.alignment) + "," +
          std::to_string(style.margin_side_px) + "," + std::to_string(style.margin_side_px) + "," +
          std::to_string(style.margin_bottom_px) + ",-1\n";

@@ -25,7 +25,9 @@ struct RenderStyle {
     std::uint32_t primary_rgb = 0xFFFFFF;
     std::uint32_t outline_rgb = 0x000000;
     int outline_px = 4;
+    std::uint8_t outline_transparency = 0;  // ASS alpha of the outline (or box): 0 opaque … 255 invisible
     int shadow_px = 0;
+    bool box = false;             // an opaque box (ASS BorderStyle 3) in the outline colour instead of an outline
     bool bold = true;
     int alignment = 2;            // ASS numpad alignment: 2 = bottom centre, 5 = middle centre
     int margin_bottom_px = 400;   // distance from the bottom edge (ASS MarginV)

@@ -191,6 +191,17 @@ TEST(SampleEpisode, BadOptionsSayWhatIsAllowed) {
     SampleOptions french;
     french.hardsubs_language = "fr";
     EXPECT_NE(message_for(french).find("available in: zh"), std::string::npos);
+    // A font that is not installed is refused (libass would quietly use another).
+    SampleOptions no_such_font;
+    no_such_font.hardsubs_language = "zh";
+    no_such_font.look.font = "Comic Sans CJK";
+    EXPECT_NE(message_for(no_such_font).find("font \"Comic Sans CJK\" is not installed"), std::string::npos);
+    SampleOptions upscaled_beyond;
+    upscaled_beyond.source_width = 2160, upscaled_beyond.source_height = 3840;
+    EXPECT_NE(message_for(upscaled_beyond).find("at most the output size"), std::string::npos);
+    SampleOptions missing_photo;
+    missing_photo.background_files = {dir / "nothing.jpg"};
+    EXPECT_NE(message_for(missing_photo).find("nothing.jpg: no such file"), std::string::npos);
     EXPECT_TRUE(test::list_files(dir.path()).empty());
 }
 
@@ -236,6 +247,63 @@ TEST(SampleEpisode, ShortLinesSparseKeyFramesAndNoMusic) {
     const auto& lines = ref.script.lines;
     ASSERT_GE(lines.size(), 2u);
     EXPECT_LT(rms_between(mono, lines[0].end + 60, lines[1].start - 60), 1e-3);
+}
+
+TEST(SampleEpisode, APhotographFilmedByAMovingCameraWithCutsAndTheLookAsked) {
+    test::TempDir dir;
+    SampleOptions options;
+    options.seconds = 8;
+    options.width = 360;
+    options.height = 640;
+    options.source_width = 240, options.source_height = 428;  // drawn small, scaled up on encoding
+    options.hardsubs_language = "zh";
+    options.with_audio = false;
+    options.look.font = "AR PL UKai CN";
+    options.look.colour = *colour_from_string("yellow");
+    options.look.position = TextPosition::Top;
+    options.caption = Caption::Cyrillic;
+    options.background_files = {"/usr/share/backgrounds/mate/nature/Storm.jpg", "/usr/share/backgrounds/mate/nature/YellowFlower.jpg"};
+    const SampleResult result = make_sample(dir / "photo.mp4", options);
+    const auto& ref = read_sample_reference(result.reference);
+    EXPECT_EQ(ref.background, "files:Storm.jpg,YellowFlower.jpg");
+    ASSERT_TRUE(ref.look);
+    EXPECT_EQ(ref.look->font, "AR PL UKai CN");
+    EXPECT_EQ(ref.look->colour, 0xFFE400u);
+    EXPECT_EQ(ref.caption, "cyrillic");
+    EXPECT_EQ(ref.source_width, 240);
+    EXPECT_EQ(media::probe(result.video).best_video()->width, 360);
+    // Subtitles at the top: their area lies in the upper part of the output frame.
+    ASSERT_TRUE(ref.hardsubs_area);
+    EXPECT_LT(ref.hardsubs_area->y + ref.hardsubs_area->height, ref.height / 3);
+    // The picture moves from frame to frame (a panning camera) and cuts within 3-6 s: the
+    // mean colour of the frame changes a little every frame and a lot at the cut.
+    media::VideoFrameReader reader(result.video, media::VideoReadOptions{{0, 320, 360, 320}, 1, media::PixelKind::Gray, 0});
+    media::VideoFrame frame;
+    std::vector<double> means;
+    std::vector<std::uint8_t> previous;
+    int moved = 0;
+    while (reader.next(frame)) {
+        double sum = 0;
+        for (const auto v : frame.pixels) sum += v;
+        means.push_back(sum / static_cast<double>(frame.pixels.size()));
+        if (!previous.empty() && previous != frame.pixels) ++moved;
+        previous = frame.pixels;
+    }
+    EXPECT_GT(moved, static_cast<int>(means.size()) * 9 / 10);
+    double biggest = 0;
+    for (std::size_t i = 1; i < means.size(); ++i) biggest = std::max(biggest, std::abs(means[i] - means[i - 1]));
+    EXPECT_GT(biggest, 20.0);  // the storm's grey to the flower's yellow
+}
+
+TEST(SampleEpisode, LooksParseTheirNames) {
+    EXPECT_EQ(colour_from_string("white"), 0xFFFFFFu);
+    EXPECT_EQ(colour_from_string("#8fd8ff"), 0x8FD8FFu);
+    EXPECT_FALSE(colour_from_string("mauve"));
+    EXPECT_EQ(colour_to_string(0xFFE400), "#FFE400");
+    EXPECT_EQ(text_position_from_string("lower-third"), TextPosition::LowerThird);
+    EXPECT_EQ(caption_from_string("latin"), Caption::Latin);
+    EXPECT_EQ(scene_from_string("varied"), Scene::Varied);
+    EXPECT_NO_THROW(require_font("WenQuanYi Zen Hei"));
 }
 
 TEST(SampleEpisode, BackgroundNamesRoundTrip) {
