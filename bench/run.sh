@@ -25,8 +25,8 @@ else
 fi
 run_hardsubs() {
   [[ -x "$BUILD/bench/hardsubs_bench" ]] || { echo "bench: $BUILD/bench/hardsubs_bench is missing; run 'make build' first"; exit 1; }
-  echo "== burned-in subtitles (${HARDSUBS_SECONDS:-120} s episodes) =="
-  "$BUILD/bench/hardsubs_bench" "$WORK/hardsubs" "${HARDSUBS_SECONDS:-120}"
+  echo "== burned-in subtitles (${HARDSUBS_SECONDS:-20} s episodes, every condition; BENCH_REAL_CLIPS=a.mp4,b.mp4 adds real footage) =="
+  "$BUILD/bench/hardsubs_bench" "$WORK/hardsubs" "${HARDSUBS_SECONDS:-20}"
 }
 run_translate() {
   if [[ -x "$BUILD/bench/translate_bench" ]]; then

@@ -26,6 +26,7 @@ extern int g_command_exit_code;
 
 void register_probe_command(CLI::App& app);
 void register_subs_commands(CLI::App& app);
+void register_subs_extract_command(CLI::App& subs);  // subs extract (burned-in subtitles to a file)
 void register_sample_commands(CLI::App& app);
 void register_demo_command(CLI::App& app);
 void register_languages_command(CLI::App& app);

@@ -117,6 +117,8 @@ void register_subs_commands(CLI::App& app) {
     check_cmd->add_option("--config", k->config, "TOML file with [subtitles.rules.*] overrides");
     check_cmd->add_flag("--json", k->json, "print the findings as JSON");
     check_cmd->callback([k] { g_command_exit_code = check(k->file, k->lang, k->fps, k->json, k->config); });
+
+    register_subs_extract_command(*subs);
 }
 
 void register_languages_command(CLI::App& app) {

@@ -14,6 +14,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "engines/engine_pool.hpp"
@@ -27,9 +28,19 @@ struct GrayImage {
     std::vector<std::uint8_t> pixels;
 };
 
+// One character as the engine read it, with how sure it was and what else it considered.
+struct OcrSymbol {
+    std::string text;                                          // UTF-8, one character (rarely a ligature)
+    float confidence = 0.0f;                                   // 0..1
+    std::vector<std::pair<std::string, float>> alternatives;   // other readings, best first (may be empty)
+    bool starts_word = false;                                  // a word (or, for CJK, a run) begins here
+    bool starts_line = false;                                  // a text line begins here
+};
+
 struct OcrResult {
     std::string text;          // UTF-8, lines joined with '\n', trimmed
     float confidence = 0.0f;   // 0..1, the engine's mean word confidence
+    std::vector<OcrSymbol> symbols;  // per character, when the backend gives them (tesseract does)
     bool failed = false;       // the engine failed on this image; `error` says how
     std::string error;
 };

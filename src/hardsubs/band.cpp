@@ -6,6 +6,7 @@
 
 #include "core/error.hpp"
 #include "hardsubs/mask_history.hpp"
+#include "hardsubs/text_mask.hpp"
 
 namespace dramaloc::hardsubs {
 namespace {
@@ -84,7 +85,13 @@ BandDetection detect_band(const MaskHistory& history, int frame_height) {
     const int w = s.width, h = s.height;
     const std::vector<std::uint32_t>& count = s.count;
     const auto n = static_cast<double>(s.frames());
-    const auto is_static = [&](std::size_t i) { return n >= 4 && count[i] >= kStaticShare * n; };
+    // Static text, with a pixel's margin round it: the edges of a logo's letters flicker in
+    // and out of the mask from frame to frame, and must not pass for text that comes and goes.
+    Mask fixed(w, h);
+    if (n >= 4)
+        for (std::size_t i = 0; i < count.size(); ++i) fixed.bits[i] = count[i] >= kStaticShare * n;
+    fixed = dilate(fixed, 1);
+    const auto is_static = [&](std::size_t i) { return fixed.bits[i] != 0; };
 
     // Row activity: how often subtitle-like pixels that come and go were seen in each row.
     std::vector<double> activity(static_cast<std::size_t>(h), 0.0);

@@ -37,8 +37,4 @@ class MaskHistory;
 // The band in frames of `frame_height` rows, from the masks of `history` (half resolution).
 BandDetection detect_band(const MaskHistory& history, int frame_height);
 
-// Decodes the episode once and finds the band (scan.hpp, without reading the text).
-// Throws InputError for unreadable or video-less files, Cancelled on request.
-BandDetection detect_subtitle_band(const std::filesystem::path& episode);
-
 }  // namespace dramaloc::hardsubs

@@ -1,12 +1,13 @@
 #pragma once
-// Burned-in subtitles → timed text. The episode is decoded once (scan.hpp); in every decoded
-// frame the half-resolution text mask of the band (text_mask.hpp) tells whether text is on
-// screen and whether it is the same text as in the frame before. Each stretch of unchanged
-// text is one segment; its text is read by OCR once, from the AND of a few masks of the
-// segment (what stays put is the text, what moves is background), scaled to the line height
-// OCR reads best (ocr_image.hpp). Consecutive segments that read alike are merged, and
-// results with no letter or ideograph are dropped. For Chinese, a reading that is mostly
-// not Han characters is tried again at another scale, and the reading with more Han wins.
+// Burned-in subtitles → timed text. What one decode of the episode kept (scan.hpp) — the
+// band's text masks in every decoded frame and a few full-resolution frames of each
+// subtitle — is read here: the band is cut into segments of unchanged text (segments.hpp),
+// and each segment is read by OCR once, from its own frames at full resolution, cleaned of
+// the background by the text's own colour (ocr_image.hpp). A reading the engine is not sure
+// of is tried again from another preparation, and the surer reading wins. Consecutive
+// segments that read alike are merged, and results with no letter or ideograph are dropped.
+// For Chinese, characters are cleaned up by script (ocr_text.hpp), and when the readings are
+// poor, Traditional Chinese is tried and kept if it reads better.
 //
 // Timing: frames that no other frame refers to are not decoded (about half the work); a
 // segment starts just after the last decoded frame without its text and ends at the first
@@ -22,6 +23,8 @@
 #include "core/time.hpp"
 #include "engines/ocr.hpp"
 #include "hardsubs/band.hpp"
+#include "hardsubs/frame_samples.hpp"
+#include "hardsubs/segments.hpp"
 
 namespace dramaloc::hardsubs {
 
@@ -29,16 +32,8 @@ struct ExtractOptions {
     std::string language = "zh";           // BCP-47 tag of the burned-in text
     std::string ocr_backend = "tesseract";
     int jobs = 0;                          // OCR workers; 0 = cores
+    std::filesystem::path pictures_dir;    // when set: every picture OCR read is kept there (PGM), to see why a line was misread
     std::function<void(double fraction)> on_progress;  // 0..1
-};
-
-// A stretch of frames showing the same text (kept even when OCR reads nothing: removal uses it).
-struct TextSegment {
-    std::int64_t first_frame = 0;  // frame index (display order) of the first frame with the text
-    std::int64_t end_frame = 0;    // first frame after it
-    TimeMs start = 0;              // presentation time of first_frame
-    TimeMs end = 0;                // presentation time of end_frame (or the stream's end)
-    bool operator==(const TextSegment&) const = default;
 };
 
 struct ExtractedSubtitle {
@@ -60,19 +55,21 @@ struct HardsubExtraction {
     int ocr_failures = 0;      // calls the engine failed on (each retried once)
     int dropped_noise = 0;     // segments whose text had no letter or ideograph
     int dropped_short = 0;     // segments too short to be a subtitle (transitions)
+    int decoded_again = 0;     // frames decoded a second time for a subtitle no kept frame showed
+    std::string language;      // what the text was read as: the options' language, or zh-Hant when that read better
     std::string engine;        // OCR engine identity
 };
 
-// Decodes the episode once and reads the band (scan.hpp with the band given).
-// Throws InputError for an unreadable file or a band outside the frame, EngineError when the
-// OCR engine or its model is missing, Cancelled on request.
-HardsubExtraction extract_hardsubs(const std::filesystem::path& episode, const SubtitleBand& band,
-                                   const ExtractOptions& options = {});
+// Reads the band's segments from the frames kept of them. `frames` is the stream's frame
+// count; `engine` (already checked for the language) is the first OCR worker's.
+HardsubExtraction read_segments(const FoundSegments& found, const SamplePool& samples, const SubtitleBand& band, FrameRate rate,
+                                std::int64_t frames, const ExtractOptions& options, engines::TextRecognizerLease engine);
 
-class MaskHistory;
-// Reads the band out of the masks one decode kept: segments, OCR, merging. `frames` is the
-// stream's frame count; `engine` (already checked for the language) is the first OCR worker's.
-HardsubExtraction read_band(const MaskHistory& history, const SubtitleBand& band, FrameRate rate, std::int64_t frames,
-                            const ExtractOptions& options, engines::TextRecognizerLease engine);
+// The kept frames OCR reads a segment from (at most three, past its first frame when it can),
+// from the frames of the pool that show the segment's text rows.
+std::vector<const FrameSample*> samples_for(const FoundSegment& segment, const SamplePool& samples);
+
+// Frame rows of a segment's text (its core's rows), for choosing and keeping samples.
+SubtitleBand text_rows(const FoundSegment& segment);
 
 }  // namespace dramaloc::hardsubs

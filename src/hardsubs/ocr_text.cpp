@@ -4,6 +4,8 @@
 #include <unicode/uscript.h>
 
 #include <algorithm>
+#include <cwctype>
+#include <string_view>
 
 #include "core/edit_distance.hpp"
 #include "core/text_codec.hpp"
@@ -17,6 +19,16 @@ bool is_cjk(char32_t c) {
 }
 
 bool is_space(char32_t c) { return c == U' ' || c == U'\t' || c == U'\r' || c == U'\f' || c == 0x3000; }
+
+bool is_han(char32_t c) {
+    UErrorCode status = U_ZERO_ERROR;
+    return uscript_getScript(static_cast<UChar32>(c), &status) == USCRIPT_HAN;
+}
+
+bool is_latin_or_digit(char32_t c) {
+    return (c >= U'0' && c <= U'9') || (c >= U'A' && c <= U'Z') || (c >= U'a' && c <= U'z') || (c >= 0xFF10 && c <= 0xFF19) ||
+           (c >= 0xFF21 && c <= 0xFF3A) || (c >= 0xFF41 && c <= 0xFF5A);
+}
 
 // Chinese subtitles use full-width punctuation; OCR often returns the ASCII look-alike.
 char32_t full_width(char32_t c) {
@@ -32,16 +44,87 @@ char32_t full_width(char32_t c) {
     }
 }
 
+bool is_quote(char32_t c) { return c == U'"' || c == 0x201C || c == 0x201D; }
+
+// A lone quotation mark (its partner lost to OCR) opens when text follows it and nothing but
+// the start of the line, a space or punctuation precedes it; otherwise it closes.
+bool opens_quote(const std::vector<char32_t>& cps, std::size_t i) {
+    const bool text_follows = i + 1 < cps.size() && (is_cjk(cps[i + 1]) || std::iswalnum(static_cast<wint_t>(cps[i + 1]))) &&
+                              !(cps[i + 1] >= 0x3000 && cps[i + 1] <= 0x303F) && !(cps[i + 1] >= 0xFF00 && cps[i + 1] <= 0xFF0F);
+    const bool nothing_before = i == 0 || is_space(cps[i - 1]) || (cps[i - 1] >= 0x3000 && cps[i - 1] <= 0x303F) ||
+                                (cps[i - 1] >= 0xFF00 && cps[i - 1] <= 0xFF20) || cps[i - 1] == U':' || cps[i - 1] == U',';
+    return text_follows && nothing_before;
+}
+
 std::string with_cjk_punctuation(const std::string& text) {
     const auto cps = code_points(text);
     std::string out;
+    // Quotation marks in pairs alternate, the first opening; a lone one goes by its place.
+    const auto quotes = static_cast<std::size_t>(std::count_if(cps.begin(), cps.end(), is_quote));
+    std::size_t quote = 0;
     for (std::size_t i = 0; i < cps.size(); ++i) {
         const bool after_cjk = i > 0 && is_cjk(cps[i - 1]);
         const bool before_cjk = i + 1 < cps.size() && is_cjk(cps[i + 1]);
-        append_utf8(out, (after_cjk || before_cjk) ? full_width(cps[i]) : cps[i]);
+        const bool between_digits = i > 0 && i + 1 < cps.size() && std::iswdigit(static_cast<wint_t>(cps[i - 1])) &&
+                                    std::iswdigit(static_cast<wint_t>(cps[i + 1]));
+        char32_t c = cps[i];
+        if (after_cjk || before_cjk) {
+            c = full_width(c);
+            if (is_quote(c)) {
+                const bool paired = quote + 1 < quotes || quote % 2 == 1;
+                c = (paired ? quote % 2 == 0 : opens_quote(cps, i)) ? 0x201C : 0x201D;
+                ++quote;
+            } else if (c == U'.' && after_cjk && !between_digits) {
+                c = 0x3002;  // 。
+            }
+        }
+        append_utf8(out, c);
     }
     return out;
 }
+
+// "： “" → "：“": a curly quote sits tight against Chinese punctuation (the space was OCR's,
+// between an ASCII colon and the quote, before both were made full-width).
+std::string without_space_at_quotes(const std::string& text) {
+    const auto cps = code_points(text);
+    const auto chinese_mark = [](char32_t c) { return (c >= 0x3000 && c <= 0x303F) || (c >= 0xFF00 && c <= 0xFFEF); };
+    const auto curly = [](char32_t c) { return c >= 0x2018 && c <= 0x201D; };
+    std::string out;
+    for (std::size_t i = 0; i < cps.size(); ++i) {
+        if (cps[i] == U' ' && i > 0 && i + 1 < cps.size() &&
+            ((chinese_mark(cps[i - 1]) && curly(cps[i + 1])) || (curly(cps[i - 1]) && chinese_mark(cps[i + 1]))))
+            continue;
+        append_utf8(out, cps[i]);
+    }
+    return out;
+}
+
+// A character that closes a line the way '。' does when the engine mistakes it.
+bool looks_like_full_stop(char32_t c) { return c == U'.' || c == U',' || c == U'-' || c == U'_' || c == 0xB7 || c == U'o' || c == U'O' || c == 0xB0; }
+
+// What a line of Chinese subtitles may hold besides Han and Latin: its punctuation (ASCII or
+// full-width: the ASCII is made full-width after), spaces, and a dash only inside the line.
+bool belongs_in_chinese_text(char32_t c, bool opens_line) {
+    if (is_han(c) || is_latin_or_digit(c) || is_space(c) || c == U'\n') return true;
+    if (c >= 0x3000 && c <= 0x303F) return true;                   // 、。〈〉《》「」 and the like
+    if (c >= 0xFF01 && c <= 0xFF0F) return c != 0xFF0D;             // ！＂＃…（）＊＋，． (not －)
+    if (c == 0xFF1A || c == 0xFF1B || c == 0xFF1F) return true;     // ：；？
+    if (c == 0x201C || c == 0x201D || c == 0x2018 || c == 0x2019 || c == 0x2026 || c == 0x2014 || c == 0xB7) return true;
+    if (c == U'-') return !opens_line;
+    return std::u32string_view(U"?!,.:;\"'()").find(c) != std::u32string_view::npos;
+}
+
+// The engine's best Han candidate for a symbol it misread, or nothing.
+std::string best_han_candidate(const engines::OcrSymbol& symbol) {
+    for (const auto& [candidate, confidence] : symbol.alternatives) {
+        const auto cps = code_points(candidate);
+        if (cps.size() == 1 && is_han(cps[0])) return candidate;
+    }
+    return {};
+}
+
+constexpr float kSureOfLatin = 0.90f;  // a lone Latin letter or digit in Han text stays at this confidence
+constexpr float kSureOfLatinRun = 0.80f;  // a run of two or more at this mean confidence
 
 }  // namespace
 
@@ -66,7 +149,86 @@ std::string normalize_ocr_text(std::string_view text) {
         previous = cps[i];
         ++i;
     }
-    return with_cjk_punctuation(out);
+    return without_space_at_quotes(with_cjk_punctuation(out));
+}
+
+float mean_symbol_confidence(const std::vector<engines::OcrSymbol>& symbols, float fallback) {
+    if (symbols.empty()) return fallback;
+    double sum = 0;
+    for (const auto& s : symbols) sum += s.confidence;
+    return static_cast<float>(sum / static_cast<double>(symbols.size()));
+}
+
+float weakest_symbol_confidence(const std::vector<engines::OcrSymbol>& symbols, float fallback) {
+    if (symbols.empty()) return fallback;
+    float weakest = 1.0f;
+    for (const auto& s : symbols) weakest = std::min(weakest, s.confidence);
+    return weakest;
+}
+
+std::string chinese_ocr_text(const std::vector<engines::OcrSymbol>& symbols, std::string_view text) {
+    if (symbols.empty()) return normalize_ocr_text(text);
+    // One code point per symbol (a symbol of several is kept whole and counts as other).
+    struct Item {
+        std::string text;
+        char32_t c = 0;
+        const engines::OcrSymbol* symbol = nullptr;
+    };
+    std::vector<Item> items;
+    for (const auto& s : symbols) {
+        const auto cps = code_points(s.text);
+        if (s.starts_line && !items.empty()) items.push_back({"\n", U'\n', nullptr});
+        else if (s.starts_word && !items.empty()) items.push_back({" ", U' ', nullptr});
+        items.push_back({s.text, cps.size() == 1 ? cps[0] : 0, &s});
+    }
+    const auto han_near = [&](std::size_t i, int step) {
+        for (auto j = static_cast<std::ptrdiff_t>(i) + step; j >= 0 && j < static_cast<std::ptrdiff_t>(items.size()); j += step) {
+            const char32_t c = items[static_cast<std::size_t>(j)].c;
+            if (c == U' ' || c == U'\n' || is_latin_or_digit(c)) continue;
+            return is_han(c);
+        }
+        return false;
+    };
+    std::string out;
+    for (std::size_t i = 0; i < items.size();) {
+        if (!is_latin_or_digit(items[i].c)) {
+            // A full stop mistaken for something else, closing a line after Han.
+            const bool last = i + 1 == items.size() || items[i + 1].c == U'\n';
+            if (last && i > 0 && is_han(items[i - 1].c) && looks_like_full_stop(items[i].c)) out += "。";
+            // A mark Chinese subtitles never hold ('=', '|', '_', '~', a dash opening the line),
+            // next to Han: a character misread, as its best Han candidate if any.
+            else if (items[i].symbol && !belongs_in_chinese_text(items[i].c, i == 0 || items[i - 1].c == U'\n') &&
+                     (han_near(i, -1) || han_near(i, +1)))
+                out += best_han_candidate(*items[i].symbol);
+            else out += items[i].text;
+            ++i;
+            continue;
+        }
+        // A run of Latin letters and digits: real when the engine was sure of it, or when no
+        // Han text is next to it (a line in another script).
+        std::size_t end = i;
+        double sum = 0;
+        while (end < items.size() && is_latin_or_digit(items[end].c)) sum += items[end++].symbol->confidence;
+        const double mean = sum / static_cast<double>(end - i);
+        const bool in_han = han_near(i, -1) || han_near(end - 1, +1);
+        const bool sure = end - i >= 2 ? mean >= kSureOfLatinRun : mean >= kSureOfLatin;
+        for (std::size_t k = i; k < end; ++k) {
+            if (!in_han || sure) {
+                out += items[k].text;
+                continue;
+            }
+            // Not sure, inside Han text: a round mark closing the line is a full stop; otherwise
+            // the engine's best Han candidate for this place, if any.
+            const bool closes_line = k + 1 == items.size() || items[k + 1].c == U'\n';
+            if (closes_line && k == i && (items[k].c == U'o' || items[k].c == U'O' || items[k].c == U'0')) {
+                out += "。";
+                continue;
+            }
+            out += best_han_candidate(*items[k].symbol);
+        }
+        i = end;
+    }
+    return normalize_ocr_text(out);
 }
 
 double han_share(std::string_view text) {

@@ -50,12 +50,16 @@ bool HardsubRemover::clean(std::uint8_t* rgb24, int width, int height, int strid
     std::uint8_t* band_pixels = rgb24 + static_cast<std::ptrdiff_t>(y0) * stride;
     const int band_h = y1 - y0;
 
-    // What to cover: the text and its outline (and the soft edge around it).
+    // What to cover: the text, whatever its colour, and its outline (and the soft edge around
+    // it). The mask is at half resolution; the cover, at full, is grown by the outline.
     const int outline = outline_radius_for_width(width);
     TextMaskOptions mask_options;
-    mask_options.outline_radius = outline;
-    const Mask text = text_mask({band_pixels, width, band_h, stride}, mask_options);
-    if (text.count() == 0) return false;
+    mask_options.outline_radius = stroke_radius_for_width(width);
+    const Mask half = text_mask_rgb_half({band_pixels, width, band_h, stride}, mask_options);
+    if (half.count() == 0) return false;
+    Mask text(width, band_h);
+    for (int y = 0; y < band_h; ++y)
+        for (int x = 0; x < width; ++x) text.at(x, y) = half.at(std::min(half.width - 1, x / 2), std::min(half.height - 1, y / 2));
     const Mask cover = dilate(text, outline + 2);
     const media::Rect box = bounding_box(cover);
     const int pad = options_.inpaint_radius * 2 + 2;

@@ -7,17 +7,39 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <map>
 #include <thread>
 #include <vector>
 
 #include "core/cancel.hpp"
 #include "engines/ocr.hpp"
+#include "hardsubs/frame_samples.hpp"
 #include "hardsubs/mask_history.hpp"
+#include "hardsubs/segments.hpp"
 #include "hardsubs/text_mask.hpp"
 #include "media/video_frames.hpp"
 
 namespace dramaloc::hardsubs {
 namespace {
+
+// Full-resolution frames kept for OCR, at most (bytes, per episode).
+constexpr std::size_t kSampleBudget = std::size_t{320} << 20;
+// Until the band is clear: a whole frame every this many decoded frames, and a look for the
+// band every this many.
+constexpr std::int64_t kWholeFrameEvery = 3;
+constexpr std::int64_t kLookEvery = 24;
+// The band is clear when two looks in a row find it in the same place, with text seen in it
+// at least this often.
+constexpr int kClearAfterFramesWithText = 3;
+// Once it is clear: the band's rows of a subtitle's frames at these decoded frames of it
+// (0: its first), and every kKeepEvery after, in case two subtitles look alike to the masks.
+constexpr int kKeepAt[] = {1, 3, 6};
+constexpr int kKeepEvery = 24;
+
+bool same_place(const SubtitleBand& a, const SubtitleBand& b) {
+    const int overlap = std::min(a.y1, b.y1) - std::max(a.y0, b.y0);
+    return overlap > 0 && overlap >= 3 * std::max(a.height(), b.height()) / 4;
+}
 
 // Decoded frames on their way to the mask thread: a few at a time (each is a whole frame),
 // their buffers recycled so that nothing is allocated per frame.
@@ -71,6 +93,113 @@ private:
     bool abandoned_ = false;
 };
 
+struct Planes {
+    const std::uint8_t* y;
+    const std::uint8_t* u;
+    const std::uint8_t* v;
+};
+
+Planes planes_of(const media::VideoFrame& frame) {
+    const std::size_t luma = static_cast<std::size_t>(frame.width) * static_cast<std::size_t>(frame.height);
+    const std::uint8_t* p = frame.pixels.data();
+    return {p, p + luma, p + luma + luma / 4};
+}
+
+// What the mask thread keeps of each decoded frame: its mask, and the frames OCR will read.
+class Keeper {
+public:
+    Keeper(int width, int height, std::optional<SubtitleBand> band, TextMaskOptions mask_options)
+        : history(width / 2, height / 2), samples(kSampleBudget), height_(height), band_(band), mask_options_(mask_options) {
+        if (band_) start_tracking();
+    }
+
+    void add(const media::VideoFrame& frame) {
+        const Planes p = planes_of(frame);
+        history.add({frame.index, frame.pts}, text_mask_yuv420_half({p.y, p.u, p.v, frame.width, frame.height}, mask_options_));
+        ++decoded_;
+        if (!band_) {
+            if (decoded_ % kWholeFrameEvery == 0) samples.add(copy_rows(frame.index, p.y, p.u, p.v, frame.width, frame.height, 0, frame.height));
+            if (decoded_ % kLookEvery == 0) look_for_band();
+            return;
+        }
+        // Which segment this frame belongs to is all that matters here; the segments read are
+        // found again at the end, in the band found then (segments.hpp).
+        tracker_->feed(frame.index, history.rows(history.size() - 1, band_->y0 / 2, (band_->y1 + 1) / 2));
+        const auto& open = tracker_->open();
+        if (!open) return;
+        const int n = open->frames_decoded - 1;  // 0 for the subtitle's first decoded frame
+        const bool keep = std::find(std::begin(kKeepAt), std::end(kKeepAt), n) != std::end(kKeepAt) || (n > 0 && n % kKeepEvery == 0);
+        if (keep) samples.add(copy_rows(frame.index, p.y, p.u, p.v, frame.width, frame.height, band_->y0, band_->y1));
+    }
+
+    MaskHistory history;
+    SamplePool samples;
+
+private:
+    void look_for_band() {
+        const BandDetection found = detect_band(history, height_);
+        const bool clear = found.band && last_look_ && same_place(*found.band, *last_look_) && found.frames_with_text >= kClearAfterFramesWithText;
+        last_look_ = found.band;
+        if (!clear) return;
+        band_ = *found.band;
+        samples.keep_rows(band_->y0, band_->y1);
+        start_tracking();
+    }
+
+    void start_tracking() {
+        const int rows = (band_->y1 + 1) / 2 - band_->y0 / 2;
+        tracker_.emplace(min_text_pixels(history.width(), rows));
+    }
+
+    int height_;
+    std::optional<SubtitleBand> band_;  // where frames are kept for: the band given, or found so far
+    std::optional<SubtitleBand> last_look_;
+    std::optional<SegmentTracker> tracker_;
+    TextMaskOptions mask_options_;
+    std::int64_t decoded_ = 0;
+};
+
+media::VideoFrameReader open_reader(const std::filesystem::path& episode) {
+    media::VideoReadOptions read;
+    read.kind = media::PixelKind::Yuv420;
+    read.skip_non_reference = true;
+    return media::VideoFrameReader(episode, read);
+}
+
+// Decodes the episode again for the segments no kept frame shows: their middle decoded
+// frames, the rows of their text. Returns the frames decoded a second time for them.
+int keep_missing_frames(const std::filesystem::path& episode, const FoundSegments& found, const MaskHistory& history, SamplePool& samples) {
+    std::map<std::int64_t, SubtitleBand> wanted;  // frame → rows
+    for (const FoundSegment& s : found.segments) {
+        if (!samples_for(s, samples).empty()) continue;
+        std::vector<std::int64_t> decoded;
+        for (std::size_t i = 0; i < history.size(); ++i) {
+            const std::int64_t index = history.frame(i).index;
+            if (index > s.first_decoded && index < s.segment.end_frame) decoded.push_back(index);
+        }
+        if (decoded.empty()) decoded.push_back(s.first_decoded);
+        for (const std::int64_t index : {decoded[decoded.size() / 3], decoded[2 * decoded.size() / 3]}) {
+            const SubtitleBand rows = text_rows(s);
+            auto [it, inserted] = wanted.emplace(index, rows);
+            if (!inserted) it->second = {std::min(it->second.y0, rows.y0), std::max(it->second.y1, rows.y1)};
+        }
+    }
+    if (wanted.empty()) return 0;
+    media::VideoFrameReader reader = open_reader(episode);
+    media::VideoFrame frame;
+    int kept = 0;
+    while (reader.next(frame) && frame.index <= wanted.rbegin()->first) {
+        throw_if_cancelled();
+        const auto it = wanted.find(frame.index);
+        if (it == wanted.end()) continue;
+        const Planes p = planes_of(frame);
+        const int margin = std::max(8, it->second.height() / 4);
+        samples.add(copy_rows(frame.index, p.y, p.u, p.v, frame.width, frame.height, it->second.y0 - margin, it->second.y1 + margin));
+        ++kept;
+    }
+    return kept;
+}
+
 }  // namespace
 
 HardsubScan scan_hardsubs(const std::filesystem::path& episode, const ScanOptions& options) {
@@ -80,10 +209,7 @@ HardsubScan scan_hardsubs(const std::filesystem::path& episode, const ScanOption
         engine = engines::lease_text_recognizer(options.extract.ocr_backend);
         engine->require_language(options.extract.language);
     }
-    media::VideoReadOptions read;
-    read.kind = media::PixelKind::Yuv420;
-    read.skip_non_reference = true;
-    media::VideoFrameReader reader(episode, read);
+    media::VideoFrameReader reader = open_reader(episode);
     const int width = reader.source_width(), height = reader.source_height();
     if (options.band) check_band_inside(*options.band, width, height, episode.string());
     const FrameRate rate = reader.frame_rate().num > 0 ? reader.frame_rate() : FrameRate{30, 1};
@@ -91,9 +217,9 @@ HardsubScan scan_hardsubs(const std::filesystem::path& episode, const ScanOption
     const auto report = [&](double fraction) {
         if (options.extract.on_progress) options.extract.on_progress(std::clamp(fraction, 0.0, 1.0));
     };
-    YuvTextMaskOptions mask_options;
-    mask_options.outline_radius = std::max(1, outline_radius_for_width(width) / 2);
-    MaskHistory history(width / 2, height / 2);
+    TextMaskOptions mask_options;
+    mask_options.outline_radius = stroke_radius_for_width(width);
+    Keeper keeper(width, height, options.band, mask_options);
     // For progress only: decoding is most of the work; frames are counted as packets are read.
     const double expected = std::max(1.0, static_cast<double>(reader.duration_ms()) * rate.fps() / 1000.0);
     {
@@ -104,10 +230,7 @@ HardsubScan scan_hardsubs(const std::filesystem::path& episode, const ScanOption
         std::jthread masker([&] {
             try {
                 while (auto frame = queue.pop()) {
-                    const std::size_t luma = static_cast<std::size_t>(frame->width) * static_cast<std::size_t>(frame->height);
-                    const std::uint8_t* planes = frame->pixels.data();
-                    const Yuv420View view{planes, planes + luma, planes + luma + luma / 4, frame->width, frame->height};
-                    history.add({frame->index, frame->pts}, text_mask_yuv420_half(view, mask_options));
+                    keeper.add(*frame);
                     queue.recycle(std::move(*frame));
                 }
             } catch (...) {
@@ -120,7 +243,7 @@ HardsubScan scan_hardsubs(const std::filesystem::path& episode, const ScanOption
             std::int64_t decoded = 0;
             while (reader.next(frame)) {
                 if (!queue.push(frame)) break;  // the masker failed: its error is rethrown below
-                if (++decoded % 32 == 0) report(0.9 * static_cast<double>(reader.frames_in_stream()) / expected);
+                if (++decoded % 32 == 0) report(0.8 * static_cast<double>(reader.frames_in_stream()) / expected);
             }
         } catch (...) {
             queue.close();
@@ -133,18 +256,24 @@ HardsubScan scan_hardsubs(const std::filesystem::path& episode, const ScanOption
     throw_if_cancelled();
 
     HardsubScan scan;
-    scan.mask_bytes = history.bytes();
+    scan.mask_bytes = keeper.history.bytes();
     if (options.band) {
         scan.detection.band = options.band;
-        scan.detection.frames_examined = static_cast<int>(history.size());
+        scan.detection.frames_examined = static_cast<int>(keeper.history.size());
     } else {
-        scan.detection = detect_band(history, height);
+        scan.detection = detect_band(keeper.history, height);
     }
     if (scan.detection.band && options.read_text) {
+        const std::int64_t frames = reader.frames_in_stream();
+        const FoundSegments found = find_segments(keeper.history, *scan.detection.band, rate, frames);
+        const int again = keep_missing_frames(episode, found, keeper.history, keeper.samples);
         ExtractOptions reading = options.extract;
-        reading.on_progress = [&](double f) { report(0.9 + 0.1 * f); };
-        scan.extraction = read_band(history, *scan.detection.band, rate, reader.frames_in_stream(), reading, std::move(engine));
+        reading.on_progress = [&](double f) { report(0.8 + 0.2 * f); };
+        scan.extraction = read_segments(found, keeper.samples, *scan.detection.band, rate, frames, reading, std::move(engine));
+        scan.extraction->frames_decoded = static_cast<std::int64_t>(keeper.history.size());
+        scan.extraction->decoded_again = again;
     }
+    scan.sample_bytes = keeper.samples.bytes();
     report(1.0);
     return scan;
 }
@@ -153,6 +282,13 @@ BandDetection detect_subtitle_band(const std::filesystem::path& episode) {
     ScanOptions options;
     options.read_text = false;
     return scan_hardsubs(episode, options).detection;
+}
+
+HardsubExtraction extract_hardsubs(const std::filesystem::path& episode, const SubtitleBand& band, const ExtractOptions& options) {
+    ScanOptions scan;
+    scan.extract = options;
+    scan.band = band;
+    return std::move(*scan_hardsubs(episode, scan).extraction);
 }
 
 }  // namespace dramaloc::hardsubs

@@ -1,10 +1,12 @@
 #pragma once
-// The text mask of burned-in subtitles: bright, low-chroma strokes next to a dark outline
-// (the look of nearly every short drama's subtitles: white fill, black border). Raw
-// colour or luma thresholds fail on busy backgrounds; requiring the outline removes
-// bright highlights, and requiring low chroma removes coloured lights and skin.
+// The text mask of burned-in subtitles: thin bright strokes of any colour between dark sides
+// (the outline, shadow or box every short drama's subtitles have: white, yellow or light
+// blue fill, black border). Raw colour or luma thresholds fail on busy backgrounds; asking for
+// a stroke — dark on both sides within a stroke's width — removes bright highlights and the
+// bright background next to an outline, whatever the text's colour.
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "media/video_frames.hpp"
@@ -32,32 +34,29 @@ struct Mask {
     std::size_t count() const;
 };
 
-struct TextMaskOptions {
-    int bright_min = 180;      // every channel at least this (fill is white or near it)
-    int chroma_max = 48;       // max(R,G,B) - min(R,G,B) at most this
-    int dark_max = 80;         // an outline pixel: every channel at most this
-    int outline_radius = 6;    // fill must have an outline pixel this close (source pixels)
-    int step = 1;              // sample every step-th pixel and row (cheap masks for change detection)
-};
-
 // Outline radius for a frame of this width (the 1080-wide default scaled).
 int outline_radius_for_width(int frame_width);
+// How far a stroke's dark sides may be for a frame of this width, in mask (half-resolution)
+// pixels: half a thick stroke (a bold 90 px font at 1080 wide) and its outline.
+int stroke_radius_for_width(int frame_width);
 
-// Mask of size ceil(width/step) x ceil(height/step).
-Mask text_mask(const RgbView& image, const TextMaskOptions& options);
-
-// The same look read straight off a decoded 4:2:0 frame (limited-range YUV as coded, no RGB
-// conversion), at half resolution: luma averaged over each 2x2 block, chroma as stored. This
-// is what one decode of an episode keeps of every frame (scan.hpp). The thresholds are those
-// of TextMaskOptions carried over to YUV (white fill: luma >= 170 of 16..235, chroma within
-// 10 of neutral; outline: luma <= 85 and nearly neutral).
-struct YuvTextMaskOptions {
-    int bright_min = 170;
-    int chroma_max = 10;       // |U - 128| and |V - 128| of the fill
-    int dark_max = 85;
-    int dark_chroma_max = 48;  // |U - 128| + |V - 128| of the outline
-    int outline_radius = 3;    // half-resolution pixels
+// Limited-range luma (16..235) thresholds, at mask resolution.
+struct TextMaskOptions {
+    int bright_min = 150;      // a fill pixel's luma: white, yellow and light blue text all pass
+    int chroma_max = 255;      // |U - 128| and |V - 128| of the fill; 255: any colour
+    int dark_max = 90;
+    int dark_chroma_max = 64;  // |U - 128| + |V - 128| of the outline
+    int outline_radius = 3;    // how far the dark sides may be (mask pixels)
+    // The brighter the fill, the lighter its dark sides may be (about 70 levels of contrast):
+    // a fill of light_min takes sides up to light_dark_max (light blue text with a thin outline
+    // blended into a bright background at half resolution), one of very_bright_min sides up to
+    // dim_max (white text with a shadow only, over mid-tones).
+    int light_min = 185;
+    int light_dark_max = 115;
+    int very_bright_min = 215;
+    int dim_max = 130;
 };
+
 struct Yuv420View {
     const std::uint8_t* y = nullptr;  // width x height, `width` bytes per row
     const std::uint8_t* u = nullptr;  // width/2 x height/2
@@ -65,7 +64,15 @@ struct Yuv420View {
     int width = 0;   // even
     int height = 0;  // even
 };
-Mask text_mask_yuv420_half(const Yuv420View& frame, const YuvTextMaskOptions& options);
+// The mask of a decoded 4:2:0 frame (limited-range YUV as coded, no RGB conversion), at half
+// resolution: luma averaged over each 2x2 block, chroma as stored. This is what one decode of
+// an episode keeps of every frame (scan.hpp); which colour is the subtitles' is decided later,
+// from the pixels that stay (ocr_image.hpp).
+Mask text_mask_yuv420_half(const Yuv420View& frame, const TextMaskOptions& options);
+
+// The same for an RGB picture (removal works on RGB frames): converted to 4:2:0 the way an
+// encoder would, then as above. `image.width` and `image.height` are made even.
+Mask text_mask_rgb_half(const RgbView& image, const TextMaskOptions& options);
 
 // Square dilation by `radius` pixels.
 Mask dilate(const Mask& mask, int radius);
@@ -79,6 +86,9 @@ std::size_t count_union(const Mask& a, const Mask& b);
 
 // Smallest rectangle holding every set pixel; empty when none is set.
 media::Rect bounding_box(const Mask& mask);
+
+// Calls visit(pixels) with the indices (into Mask::bits) of each 8-connected component.
+void for_each_component(const Mask& mask, const std::function<void(const std::vector<std::size_t>& pixels)>& visit);
 
 // Removes 8-connected components smaller than `min_pixels` (specks of background).
 void remove_small_components(Mask& mask, std::size_t min_pixels);

@@ -92,7 +92,7 @@ json extraction_to_json(const hardsubs::HardsubExtraction& x) {
                              {"segments", s.segments}});
     return {{"band", {x.band.y0, x.band.y1}}, {"segments", segments}, {"subtitles", subtitles}, {"frames", x.frames},
             {"frames_decoded", x.frames_decoded}, {"ocr_calls", x.ocr_calls}, {"ocr_failures", x.ocr_failures}, {"dropped_noise", x.dropped_noise},
-            {"dropped_short", x.dropped_short}, {"engine", x.engine}};
+            {"dropped_short", x.dropped_short}, {"decoded_again", x.decoded_again}, {"language", x.language}, {"engine", x.engine}};
 }
 
 hardsubs::HardsubExtraction extraction_from_json(const json& j) {
@@ -109,6 +109,8 @@ hardsubs::HardsubExtraction extraction_from_json(const json& j) {
     x.ocr_failures = j.at("ocr_failures").get<int>();
     x.dropped_noise = j.at("dropped_noise").get<int>();
     x.dropped_short = j.at("dropped_short").get<int>();
+    x.decoded_again = j.value("decoded_again", 0);
+    x.language = j.value("language", std::string());
     x.engine = j.at("engine").get<std::string>();
     return x;
 }

@@ -3,7 +3,9 @@
 // removal leaves nothing OCR can read while leaving frames without subtitles alone.
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <cmath>
+#include <functional>
 
 #include "hardsubs/band.hpp"
 #include "hardsubs/extract.hpp"
@@ -88,6 +90,113 @@ TEST_P(Extraction, MatchesTheBurnedInLinesInOrderCountTextAndTiming) {
 INSTANTIATE_TEST_SUITE_P(Backgrounds, Extraction,
                          ::testing::Values(sample::Background::Plain, sample::Background::Striped, sample::Background::Busy),
                          [](const auto& p) { return std::string(sample::to_string(p.param)); });
+
+namespace {
+
+// Photographs from Debian's mate-backgrounds (scripts/install-deps.sh): a camera moving over
+// real pictures, with a cut every 3-6 s.
+std::vector<fs::path> photographs(std::initializer_list<const char*> names) {
+    std::vector<fs::path> out;
+    for (const char* n : names) out.push_back(fs::path("/usr/share/backgrounds/mate/nature") / n);
+    return out;
+}
+
+// A 12 s episode of the varied scene (look-alike characters, every full-width mark, Latin
+// letters and digits the picture shows), key frames 10 s apart.
+sample::SampleResult varied_episode(const TempDir& dir, const std::string& name, const std::function<void(sample::SampleOptions&)>& set) {
+    sample::SampleOptions o;
+    o.seconds = 12;
+    o.scene = sample::Scene::Varied;
+    o.keyframe_interval_s = 10;
+    o.hardsubs_language = "zh";
+    o.music_db.reset();
+    set(o);
+    return sample::make_sample(dir / (name + ".mp4"), o);
+}
+
+// Every burned-in line read once, in order, each edge within two frames of the truth, and the
+// text right (a look-alike character may go wrong in one line, no more).
+void expect_read_line_by_line(const sample::SampleReference& ref, const hardsubs::HardsubExtraction& x) {
+    ASSERT_EQ(x.subtitles.size(), ref.hardsubs.size());
+    const double frame_ms = 1000.0 / ref.fps.fps();
+    int exact = 0;
+    for (std::size_t i = 0; i < ref.hardsubs.size(); ++i) {
+        const auto& want = ref.hardsubs[i];
+        const auto& got = x.subtitles[i];
+        SCOPED_TRACE("subtitle " + std::to_string(i + 1) + ": " + reference_text(want) + " / " + got.text);
+        EXPECT_LE(std::abs(static_cast<double>(got.start - want.start)), 2 * frame_ms);
+        EXPECT_LE(std::abs(static_cast<double>(got.end - want.end)), 2 * frame_ms);
+        EXPECT_GE(hardsubs::text_similarity(got.text, reference_text(want)), 0.8);
+        exact += got.text == reference_text(want);
+    }
+    EXPECT_GE(exact + 1, static_cast<int>(ref.hardsubs.size()));
+}
+
+}  // namespace
+
+TEST(ExtractionOnRealPictures, AYellowBoldSerifAndAWhiteOutlinedSansAreBothReadOverAMovingPhotograph) {
+    TempDir dir;
+    const auto yellow = varied_episode(dir, "yellow-serif", [](sample::SampleOptions& o) {
+        o.look.font = "Noto Serif CJK SC";
+        o.look.colour = *sample::colour_from_string("yellow");
+        o.look.size_px = 72;
+        o.look.outline_px = 3;
+        o.background_files = photographs({"Dune.jpg", "YellowFlower.jpg"});
+    });
+    const auto white = varied_episode(dir, "white-sans", [](sample::SampleOptions& o) {
+        o.look.size_px = 66;
+        o.look.outline_px = 3;
+        o.background_files = photographs({"Aqua.jpg", "Storm.jpg"});
+    });
+    for (const auto* sample : {&yellow, &white}) {
+        SCOPED_TRACE(sample->video.filename().string());
+        const auto scan = hardsubs::scan_hardsubs(sample->video, {});
+        ASSERT_TRUE(scan.extraction) << scan.detection.frames_examined << " frames examined, no band";
+        expect_read_line_by_line(sample->contents, *scan.extraction);
+    }
+}
+
+TEST(ExtractionOnRealPictures, ACaptionElsewhereInTheFrameDoesNotDisplaceTheSubtitles) {
+    TempDir dir;
+    for (const auto caption : {sample::Caption::Latin, sample::Caption::Cyrillic}) {
+        SCOPED_TRACE(sample::to_string(caption));
+        const auto episode = varied_episode(dir, sample::to_string(caption), [&](sample::SampleOptions& o) {
+            o.caption = caption;
+            o.background_files = photographs({"Garden.jpg", "Blinds.jpg"});
+        });
+        const auto& ref = episode.contents;
+        const auto scan = hardsubs::scan_hardsubs(episode.video, {});
+        ASSERT_TRUE(scan.detection.band);
+        // The band holds the subtitles and lies well below the caption (the top tenth).
+        EXPECT_LE(scan.detection.band->y0, ref.hardsubs_area->y);
+        EXPECT_GE(scan.detection.band->y1, ref.hardsubs_area->y + ref.hardsubs_area->height);
+        EXPECT_GT(scan.detection.band->y0, ref.height / 4);
+        ASSERT_TRUE(scan.extraction);
+        expect_read_line_by_line(ref, *scan.extraction);
+    }
+}
+
+TEST(ExtractionOnRealPictures, PunctuationIsFullWidthAndLatinLettersAreThoseThePictureShows) {
+    TempDir dir;
+    const auto episode = varied_episode(dir, "varied", [](sample::SampleOptions& o) { o.background_files = photographs({"RainDrops.jpg", "Wood.jpg"}); });
+    const auto scan = hardsubs::scan_hardsubs(episode.video, {});
+    ASSERT_TRUE(scan.extraction);
+    const auto& ref = episode.contents.hardsubs;
+    const auto& got = scan.extraction->subtitles;
+    ASSERT_EQ(got.size(), ref.size());
+    const auto latin = [](const std::string& s) {
+        std::string out;
+        for (const char c : s)
+            if (std::isalnum(static_cast<unsigned char>(c))) out += c;
+        return out;
+    };
+    for (std::size_t i = 0; i < ref.size(); ++i) {
+        SCOPED_TRACE(reference_text(ref[i]) + " / " + got[i].text);
+        // No ASCII punctuation in Chinese text, and exactly the Latin letters and digits drawn.
+        EXPECT_EQ(got[i].text.find_first_of("?!,.:;\""), std::string::npos);
+        EXPECT_EQ(latin(got[i].text), latin(reference_text(ref[i])));
+    }
+}
 
 TEST(Extraction, AnEpisodeWithoutSubtitlesHasNoBand) {
     TempDir dir;

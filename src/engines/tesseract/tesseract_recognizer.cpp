@@ -4,11 +4,13 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <memory>
 #include <optional>
 #include <filesystem>
 #include <sstream>
 
 #include <tesseract/baseapi.h>
+#include <tesseract/resultiterator.h>
 
 #include "core/error.hpp"
 #include "core/language.hpp"
@@ -118,6 +120,9 @@ void TesseractRecognizer::load(const std::string& models) {
     // No learning from one image to the next: the result of an image must not depend on
     // which images the same engine read before it (workers take segments in any order).
     api->SetVariable("classify_enable_learning", "0");
+    // The LSTM's other candidates for each character: what a misread character could also be
+    // (hardsubs/ocr_text.cpp picks a Han candidate over a stray Latin letter by them).
+    api->SetVariable("lstm_choice_mode", "2");
     api_ = std::move(api);
     loaded_models_ = models;
 }
@@ -132,6 +137,38 @@ namespace {
 constexpr int kMinInkHeight = 8;
 constexpr int kMinInkWidth = 3;
 constexpr int kBorder = 16;
+
+std::string owned_text(char* text) {
+    std::string out = text ? text : "";
+    delete[] text;
+    return out;
+}
+
+// Every character of the last recognition, with its confidence and the LSTM's other choices.
+std::vector<OcrSymbol> read_symbols(tesseract::TessBaseAPI& api) {
+    std::vector<OcrSymbol> symbols;
+    std::unique_ptr<tesseract::ResultIterator> it(api.GetIterator());
+    if (!it) return symbols;
+    constexpr auto kSymbol = tesseract::RIL_SYMBOL;
+    do {
+        if (it->Empty(kSymbol)) continue;
+        OcrSymbol symbol;
+        symbol.text = owned_text(it->GetUTF8Text(kSymbol));
+        if (symbol.text.empty()) continue;
+        symbol.confidence = std::clamp(it->Confidence(kSymbol) / 100.0f, 0.0f, 1.0f);
+        symbol.starts_word = it->IsAtBeginningOf(tesseract::RIL_WORD);
+        symbol.starts_line = it->IsAtBeginningOf(tesseract::RIL_TEXTLINE);
+        tesseract::ChoiceIterator choice(*it);
+        do {
+            const char* alternative = choice.GetUTF8Text();
+            if (!alternative || symbol.text == alternative) continue;
+            symbol.alternatives.emplace_back(alternative, std::clamp(choice.Confidence() / 100.0f, 0.0f, 1.0f));
+        } while (choice.Next());
+        std::stable_sort(symbol.alternatives.begin(), symbol.alternatives.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+        symbols.push_back(std::move(symbol));
+    } while (it->Next(kSymbol));
+    return symbols;
+}
 
 }  // namespace
 
@@ -170,12 +207,13 @@ OcrResult TesseractRecognizer::recognize(const GrayImage& image, std::string_vie
     api->SetImage(text_image->pixels.data(), text_image->width, text_image->height, 1, text_image->width);
     char* text = api->GetUTF8Text();
     const int confidence = api->MeanTextConf();
-    api->Clear();
     if (text) {
         result.text = trimmed(text);
         delete[] text;
     }
     result.confidence = static_cast<float>(confidence) / 100.0f;
+    result.symbols = read_symbols(*api);
+    api->Clear();
     return result;
 }
 

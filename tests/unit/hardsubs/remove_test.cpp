@@ -26,8 +26,8 @@ test::TestFrame frame_with_subtitle(bool with_text) {
 
 std::size_t text_pixels(const test::TestFrame& f, const SubtitleBand& band) {
     TextMaskOptions o;
-    o.outline_radius = outline_radius_for_width(f.width);
-    return text_mask({f.row(band.y0), f.width, band.height(), f.stride()}, o).count();
+    o.outline_radius = stroke_radius_for_width(f.width);
+    return text_mask_rgb_half({f.row(band.y0), f.width, band.height(), f.stride()}, o).count();
 }
 
 }  // namespace
@@ -67,6 +67,23 @@ TEST_P(Removal, CleansFramesInsideSegmentsAndNoOthers) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Methods, Removal, ::testing::Values(RemovalMethod::Inpaint, RemovalMethod::Blur));
+
+TEST(RemovalColour, YellowSubtitlesAreRemovedLikeWhiteOnes) {
+    const SubtitleBand band{200, 320};
+    auto f = frame_with_subtitle(false);
+    subtitles::RenderStyle style;
+    style.font_size_px = 56;
+    style.outline_px = 3;
+    style.margin_bottom_px = 30;
+    style.primary_rgb = 0xFFE400;
+    subtitles::SubtitleRenderer renderer(f.width, f.height, style);
+    renderer.set_events({SubtitleEvent{1, 0, 1000, {"三年了，一个电话都没有。"}, "", ""}}, "zh");
+    renderer.render(500, f.rgb.data(), f.stride());
+    ASSERT_GT(text_pixels(f, band), 500u);
+    HardsubRemover remover(band, {TextSegment{0, 10, 0, 333}}, {});
+    EXPECT_TRUE(remover.clean(f.rgb.data(), f.width, f.height, f.stride(), 3));
+    EXPECT_LT(text_pixels(f, band), 10u);
+}
 
 TEST(RemovalAuto, SwitchesToBlurWhenInpaintingIsOverBudget) {
     const SubtitleBand band{200, 320};
