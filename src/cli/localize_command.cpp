@@ -13,6 +13,7 @@
 #include "core/language.hpp"
 #include "pipeline/localize.hpp"
 #include "pipeline/object_store.hpp"
+#include "pipeline/settings_schema.hpp"
 
 namespace dramaloc::cli {
 
@@ -146,7 +147,7 @@ void register_localize_command(CLI::App& app) {
     cmd->callback([a] {
         pipeline::LocalizeOptions options;
         if (!a->config.empty()) {
-            auto config = std::make_shared<Config>(Config::load(a->config));
+            auto config = std::make_shared<Config>(Config::load(a->config, pipeline::settings_file_schema()));
             pipeline::apply_config(options, *config);
             options.config = config;
         }

@@ -6,6 +6,7 @@
 #include "core/config.hpp"
 #include "core/error.hpp"
 #include "core/language.hpp"
+#include "pipeline/settings_schema.hpp"
 #include "subtitles/check.hpp"
 #include "subtitles/format.hpp"
 #include "subtitles/rules.hpp"
@@ -63,7 +64,7 @@ int check(const fs::path& file, const std::string& lang_flag, double fps, bool j
     if (lang.empty())
         throw InputError(file.string() + ": cannot tell its language; pass --lang (e.g. --lang en)");
     auto rules = subtitles::rules_for_language(lang);
-    if (!config_path.empty()) subtitles::apply_overrides(rules, Config::load(config_path), lang);
+    if (!config_path.empty()) subtitles::apply_overrides(rules, Config::load(config_path, pipeline::settings_file_schema()), lang);
     const auto violations = subtitles::check_events(doc.events, rules, parse_fps(fps));
 
     int errors = 0, warnings = 0;

@@ -4,6 +4,7 @@
 
 #include <sstream>
 
+#include "core/config_schema.hpp"
 #include "core/error.hpp"
 #include "core/fs.hpp"
 
@@ -14,7 +15,7 @@ Config::~Config() = default;
 Config::Config(Config&&) noexcept = default;
 Config& Config::operator=(Config&&) noexcept = default;
 
-Config Config::parse(std::string_view text, std::string source_name) {
+Config Config::parse(std::string_view text, std::string source_name, const ConfigSchema& schema) {
     Config c;
     c.source_ = std::move(source_name);
     try {
@@ -25,10 +26,23 @@ Config Config::parse(std::string_view text, std::string source_name) {
             << ": invalid TOML: " << e.description();
         throw ConfigError(msg.str());
     }
+    schema.check(*c.table_, c.source_);
     return c;
 }
 
-Config Config::load(const std::filesystem::path& path) { return parse(read_text_file(path, 8u << 20), path.string()); }
+Config Config::load(const std::filesystem::path& path, const ConfigSchema& schema) {
+    return parse(read_text_file(path, 8u << 20), path.string(), schema);
+}
+
+int Config::line_of(std::string_view key) const {
+    const toml::node* node = table_->at_path(key).node();
+    return node ? static_cast<int>(node->source().begin.line) : 0;
+}
+
+std::string Config::where(std::string_view key) const {
+    const int line = line_of(key);
+    return line > 0 ? source_ + ":" + std::to_string(line) : source_;
+}
 
 namespace {
 template <typename T>

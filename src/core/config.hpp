@@ -1,7 +1,8 @@
 #pragma once
-// TOML configuration (toml++). A Config is a parsed document plus typed look-ups by
-// dotted path ("subtitles.en.max_chars_per_line") that fail with the file, the key
-// and what was expected, so a user can fix the file from the message alone.
+// TOML configuration (toml++). A Config is a parsed document, checked whole against the
+// schema of its kind of file when it is read (core/config_schema.hpp: an unknown table or
+// key, a wrong type, a value out of range is refused with the file and the line), plus typed
+// look-ups by dotted path ("subtitles.rules.en.max_chars_per_line").
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -13,6 +14,8 @@ namespace toml { inline namespace v3 { class table; } }
 
 namespace dramaloc {
 
+class ConfigSchema;
+
 class Config {
 public:
     Config();  // empty: every look-up returns its default
@@ -20,8 +23,10 @@ public:
     Config(Config&&) noexcept;
     Config& operator=(Config&&) noexcept;
 
-    static Config load(const std::filesystem::path& path);  // throws ConfigError / InputError
-    static Config parse(std::string_view text, std::string source_name = "<config>");
+    // Throws InvalidConfig (a ConfigError) for what `schema` does not allow, ConfigError for
+    // what is not TOML, InputError when the file cannot be read.
+    static Config load(const std::filesystem::path& path, const ConfigSchema& schema);
+    static Config parse(std::string_view text, std::string source_name, const ConfigSchema& schema);
 
     bool has(std::string_view dotted_key) const;
     std::optional<std::string> get_string(std::string_view dotted_key) const;
@@ -41,6 +46,11 @@ public:
     bool get_bool_or(std::string_view key, bool fallback) const { return get_bool(key).value_or(fallback); }
 
     const std::string& source_name() const { return source_; }
+    // The line that sets `dotted_key` (0 when nothing does), and "FILE:LINE" for messages
+    // about it (the file's name alone when nothing sets it).
+    int line_of(std::string_view dotted_key) const;
+    std::string where(std::string_view dotted_key) const;
+    const toml::table& document() const { return *table_; }
 
 private:
     std::unique_ptr<toml::table> table_;

@@ -1,8 +1,10 @@
 #include "engines/engine_settings.hpp"
 
+#include <cctype>
 #include <cstdlib>
 
 #include "core/config.hpp"
+#include "core/config_schema.hpp"
 #include "core/error.hpp"
 
 namespace dramaloc::engines {
@@ -11,9 +13,41 @@ std::string EngineSettings::api_key() const {
     if (api_key_env.empty()) return {};
     const char* value = std::getenv(api_key_env.c_str());
     if (!value || !*value)
-        throw ConfigError("the " + backend + " engine at " + url + " takes its key from $" + api_key_env +
+        throw ConfigError("the " + backend + " engine at " + mask_url_credentials(url) + " takes its key from $" + api_key_env +
                           ", which is not set; export it or remove api_key_env from the config");
     return value;
+}
+
+ConfigTable engine_config_table(std::string_view stage, const std::string& default_backend) {
+    ConfigTable t{"engines." + std::string(stage), {ConfigKey::text("backend", default_backend)}};
+    const bool networked = stage == "asr" || stage == "translate" || stage == "tts";
+    if (!networked) return t;
+    const EngineSettings d;
+    t.keys.insert(t.keys.end(), {
+        ConfigKey::text("url").when_unset("an embedded backend needs none"),
+        ConfigKey::text("model"),
+        ConfigKey::text("api_key_env").when_unset("requests carry no key"),
+        ConfigKey::number("timeout_s", d.timeout_s, 0, 3600).above_minimum(),
+        ConfigKey::integer("max_retries", d.max_retries, 0, 20),
+        ConfigKey::integer("max_concurrency", d.max_concurrency, 1, 256),
+    });
+    if (stage == "translate")
+        t.keys.insert(t.keys.end(), {
+            ConfigKey::integer("batch_lines", d.batch_lines, 1, 200),
+            ConfigKey::boolean("structured_output", d.structured_output),
+        });
+    if (stage == "tts")
+        t.keys.insert(t.keys.end(), {
+            ConfigKey::strings("low_voices", d.low_voices),
+            ConfigKey::strings("high_voices", d.high_voices),
+            ConfigKey::boolean("clone", d.clone),
+            ConfigKey::choice("clone_request", d.clone_request, {"json", "multipart"}),
+            ConfigKey::text("reference_audio_field", d.reference_audio_field),
+            ConfigKey::text("reference_text_field", d.reference_text_field),
+            ConfigKey::number("reference_min_s", d.reference_min_s, 1, 60),
+            ConfigKey::number("reference_max_s", d.reference_max_s, 1, 60),
+        });
+    return t;
 }
 
 EngineSettings engine_settings(const Config& c, std::string_view stage, std::string default_backend) {
@@ -37,25 +71,33 @@ EngineSettings engine_settings(const Config& c, std::string_view stage, std::str
     s.reference_text_field = c.get_string_or(at + "reference_text_field", s.reference_text_field);
     s.reference_min_s = c.get_double_or(at + "reference_min_s", s.reference_min_s);
     s.reference_max_s = c.get_double_or(at + "reference_max_s", s.reference_max_s);
-    const std::string where = c.source_name() + ": [engines." + std::string(stage) + "] ";
-    if (s.timeout_s <= 0 || s.timeout_s > 3600) throw ConfigError(where + "timeout_s must be in (0, 3600]");
-    if (s.max_retries < 0 || s.max_retries > 20) throw ConfigError(where + "max_retries must be in [0, 20]");
-    if (s.max_concurrency < 1 || s.max_concurrency > 256) throw ConfigError(where + "max_concurrency must be in [1, 256]");
-    if (s.batch_lines < 1 || s.batch_lines > 200) throw ConfigError(where + "batch_lines must be in [1, 200]");
-    if (s.low_voices.empty() || s.high_voices.empty()) throw ConfigError(where + "low_voices and high_voices need a voice each at least");
+    // Types and ranges were checked with the file (engine_config_table); what is left is what
+    // one key cannot say alone.
+    const auto fail = [&](const std::string& key, const std::string& why) {
+        throw ConfigError(c.where(at + key) + ": [engines." + std::string(stage) + "] " + why);
+    };
+    if (s.low_voices.empty() || s.high_voices.empty())
+        fail(s.low_voices.empty() ? "low_voices" : "high_voices", "low_voices and high_voices need a voice each at least");
     if (s.clone && s.backend != "openai")
-        throw ConfigError(where + "clone = true needs a synthesizer that takes a reference clip (backend = \"openai\" and a "
-                                  "cloning server); " + s.backend + " has fixed voices");
-    if (s.clone_request != "json" && s.clone_request != "multipart")
-        throw ConfigError(where + "clone_request must be \"json\" (base64 audio in the body) or \"multipart\" (a form upload)");
+        fail("clone", "clone = true needs a synthesizer that takes a reference clip (backend = \"openai\" and a cloning server); " +
+                          s.backend + " has fixed voices");
     if (s.reference_audio_field.empty() || s.reference_text_field.empty())
-        throw ConfigError(where + "reference_audio_field and reference_text_field must name the server's fields");
-    if (s.reference_min_s < 1 || s.reference_max_s > 60 || s.reference_min_s > s.reference_max_s)
-        throw ConfigError(where + "reference_min_s and reference_max_s must satisfy 1 <= min <= max <= 60 (seconds)");
+        fail(s.reference_audio_field.empty() ? "reference_audio_field" : "reference_text_field",
+             "reference_audio_field and reference_text_field must name the server's fields");
+    if (s.reference_min_s > s.reference_max_s)
+        fail("reference_min_s", "reference_min_s must not be more than reference_max_s (" + std::to_string(s.reference_max_s) + " s)");
+    // The name of a variable, not the key itself pasted in (which must not end up in a message).
+    if (!s.api_key_env.empty() && (std::isdigit(static_cast<unsigned char>(s.api_key_env[0])) ||
+                                   s.api_key_env.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_") != std::string::npos))
+        fail("api_key_env", "api_key_env names the environment variable that holds the key (letters, digits and _), not the key itself");
+    // A url with an embedded backend would be ignored: the run would not use the server the
+    // file names (a backend line left out, or misspelt and refused above).
+    if (s.backend != "openai" && !s.url.empty())
+        fail("url", "url is set but backend is \"" + s.backend + "\", which takes none; add backend = \"openai\" to use the server");
     if (s.backend == "openai" && s.url.empty())
-        throw ConfigError(where + "backend \"openai\" needs url = \"http://HOST:PORT/v1\" (the server's OpenAI-compatible API)");
+        fail("backend", "backend \"openai\" needs url = \"http://HOST:PORT/v1\" (the server's OpenAI-compatible API)");
     if (s.backend == "openai" && s.url.rfind("http://", 0) != 0 && s.url.rfind("https://", 0) != 0)
-        throw ConfigError(where + "url \"" + s.url + "\" must start with http:// or https://");
+        fail("url", "url \"" + mask_url_credentials(s.url) + "\" must start with http:// or https://");
     return s;
 }
 

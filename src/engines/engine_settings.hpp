@@ -25,6 +25,7 @@
 
 namespace dramaloc {
 class Config;
+struct ConfigTable;
 }
 
 namespace dramaloc::engines {
@@ -68,8 +69,14 @@ inline EngineSettings embedded_engine(std::string backend) {
     return s;
 }
 
-// [engines.<stage>] of `config`, `default_backend` when it names none. Throws ConfigError for
-// values out of range or a network backend without a url.
+// What [engines.<stage>] may hold (core/config_schema.hpp): the backend, and for the stages
+// that have network backends (asr, translate, tts) the endpoint's keys and the stage's own;
+// `default_backend` is the stage's default.
+ConfigTable engine_config_table(std::string_view stage, const std::string& default_backend);
+
+// [engines.<stage>] of `config` (checked against engine_config_table), `default_backend` when
+// it names none. Throws ConfigError, with the file and line, for keys that do not go together
+// (clone with a fixed-voice backend, a network backend without a url).
 EngineSettings engine_settings(const Config& config, std::string_view stage, std::string default_backend);
 
 }  // namespace dramaloc::engines

@@ -101,8 +101,11 @@ struct LocalizeOptions {
     std::function<void(const std::string&)> on_stage;
 };
 
-// Reads [localize], [fit], [mix], [hardsubs], [engines.*] and [glossary] from a config file
-// (docs/configuration.md).
+// Reads [engines.*], [fit], [mix], [qc], [hardsubs], [cast.*], [glossary.*] and [series]
+// synopsis from a config file read with settings_file_schema() or series_file_schema()
+// (docs/configuration.md). Throws ConfigError with the file and line for keys that do not go
+// together and for files they name that are not there.
+
 void apply_config(LocalizeOptions& options, const Config& config);
 
 // Fails before any work when a pair, a voice or an engine is missing (EngineError naming

@@ -9,6 +9,7 @@
 
 #include "core/config.hpp"
 #include "core/error.hpp"
+#include "pipeline/settings_schema.hpp"
 
 namespace dramaloc::pipeline {
 
@@ -66,7 +67,7 @@ std::vector<fs::path> files_matching(const fs::path& pattern) {
 SeriesProject load_series_project(const fs::path& file) {
     SeriesProject project;
     project.file = file;
-    auto config = std::make_shared<Config>(Config::load(file));
+    auto config = std::make_shared<Config>(Config::load(file, series_file_schema()));
     const Config& c = *config;
     const std::string where = c.source_name() + ": ";
     const fs::path folder = file.parent_path();  // empty for a file in the working folder
@@ -81,9 +82,19 @@ SeriesProject load_series_project(const fs::path& file) {
     if (o.source_language.empty()) throw ConfigError(where + "[series] from is missing: the language spoken in the episodes (e.g. \"zh\")");
     o.target_languages = strings_of(c, "series.to");
     o.burn_in_languages = strings_of(c, "series.burn_in");
-    o.source = parse_source_choice(c.get_string_or("series.source", "auto"));
+    // Values the schema cannot judge alone: refused, like it, with the line that sets them.
+    const auto value_of = [&](const char* key, auto parse) {
+        try {
+            return parse();
+        } catch (const Cancelled&) {
+            throw;
+        } catch (const Error& e) {
+            throw ConfigError(c.where(std::string("series.") + key) + ": [series] " + key + ": " + e.what());
+        }
+    };
+    o.source = value_of("source", [&] { return parse_source_choice(c.get_string_or("series.source", "auto")); });
     if (o.source.mode == SourceMode::Import) project.import_pattern = from_folder(folder, o.source.import_file.string()).string();
-    if (auto band = c.get_string("series.subtitle_band")) o.subtitle_band = hardsubs::parse_band(*band);
+    if (auto band = c.get_string("series.subtitle_band")) o.subtitle_band = value_of("subtitle_band", [&] { return hardsubs::parse_band(*band); });
     o.remove_hardsubs = c.get_bool_or("series.remove_hardsubs", false);
     if (auto stem = c.get_string("series.background")) project.background_pattern = from_folder(folder, *stem).string();
     o.out_dir = from_folder(folder, c.get_string_or("series.out", "out"));
@@ -102,7 +113,7 @@ SeriesProject load_series_project(const fs::path& file) {
         project.episode_patterns.push_back(path);
         std::vector<fs::path> matches = files_matching(path);
         if (matches.empty())
-            throw ConfigError(where + "[series] episodes: \"" + entry + "\" matches no file in " + path.parent_path().string());
+            throw ConfigError(c.where("series.episodes") + ": [series] episodes: \"" + entry + "\" matches no file in " + path.parent_path().string());
         std::sort(matches.begin(), matches.end(),
                   [](const fs::path& a, const fs::path& b) { return natural_less(a.filename().string(), b.filename().string()); });
         project.episodes.insert(project.episodes.end(), matches.begin(), matches.end());
@@ -111,24 +122,24 @@ SeriesProject load_series_project(const fs::path& file) {
         const fs::path path = from_folder(folder, entry);
         const std::string name = path.filename().string();
         if (!is_pattern(name)) {
-            if (!fs::is_regular_file(path)) throw ConfigError(where + "[series] policy: " + path.string() + " is not a file");
+            if (!fs::is_regular_file(path)) throw ConfigError(c.where("series.policy") + ": [series] policy: " + path.string() + " is not a file");
             project.policy_packs.push_back(path);
             continue;
         }
         std::vector<fs::path> matches = files_matching(path);
-        if (matches.empty()) throw ConfigError(where + "[series] policy: \"" + entry + "\" matches no file in " + path.parent_path().string());
+        if (matches.empty()) throw ConfigError(c.where("series.policy") + ": [series] policy: \"" + entry + "\" matches no file in " + path.parent_path().string());
         std::sort(matches.begin(), matches.end());
         project.policy_packs.insert(project.policy_packs.end(), matches.begin(), matches.end());
     }
     std::set<std::string> names;
     for (const auto& e : project.episodes)
         if (!names.insert(e.stem().string()).second)
-            throw ConfigError(where + "[series] episodes: two episodes are named \"" + e.stem().string() +
+            throw ConfigError(c.where("series.episodes") + ": [series] episodes: two episodes are named \"" + e.stem().string() +
                               "\"; their outputs would share OUT/" + e.stem().string() + "/ (rename one)");
     // A script or a stem is an episode's own: with several episodes, the path must name it.
     for (const auto& [key, pattern] : {std::pair{"source", project.import_pattern}, std::pair{"background", project.background_pattern}})
         if (project.episodes.size() > 1 && !pattern.empty() && pattern.find("{episode}") == std::string::npos)
-            throw ConfigError(where + "[series] " + key + ": one file for " + std::to_string(project.episodes.size()) +
+            throw ConfigError(c.where(std::string("series.") + key) + ": [series] " + key + ": one file for " + std::to_string(project.episodes.size()) +
                               " episodes; put {episode} in the path for each episode's own (e.g. \"scripts/{episode}.srt\")");
     if (project.episodes.size() == 1) apply_episode_paths(project, project.episodes[0].stem().string(), o);
     Series series = o.series ? *o.series : Series{};

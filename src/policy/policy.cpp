@@ -8,6 +8,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "core/config_schema.hpp"
 #include "core/error.hpp"
 #include "core/hash.hpp"
 #include "search/tokens.hpp"
@@ -35,43 +36,51 @@ namespace {
     throw ConfigError(file.string() + ":" + std::to_string(line) + ": " + what + " (docs/content-review.md)");
 }
 
-std::vector<std::string> strings_at(const toml::table& t, const char* key, const fs::path& file) {
+// A list of strings (as pack_schema checked it).
+std::vector<std::string> strings_at(const toml::table& t, const char* key) {
     std::vector<std::string> out;
-    const auto* node = t.get(key);
-    if (!node) return out;
-    const auto* array = node->as_array();
-    if (!array) malformed(file, static_cast<int>(node->source().begin.line), std::string(key) + " is a list of language codes, e.g. [\"th\"]");
-    for (const auto& item : *array) {
-        const auto s = item.value<std::string>();
-        if (!s) malformed(file, static_cast<int>(item.source().begin.line), std::string(key) + " holds strings only");
-        out.push_back(*s);
-    }
+    if (const auto* array = t[key].as_array())
+        for (const auto& item : *array) out.push_back(item.value_or(std::string()));
     return out;
+}
+
+// What a pack may hold: keys and tables it does not know are refused with the file and line
+// (and the nearest known name) by the same check as every other file dramaloc reads.
+const ConfigSchema& pack_schema() {
+    // Severity is a string here; read_entry says which ones there are.
+    const auto common = [](std::vector<ConfigKey> keys) {
+        for (auto* k : {"severity", "category"}) keys.push_back(ConfigKey::text(k));
+        keys.push_back(ConfigKey::strings("languages"));
+        return keys;
+    };
+    static const ConfigSchema schema(
+        "policy pack",
+        {{"pack", {ConfigKey::text("name"), ConfigKey::text("version"), ConfigKey::strings("languages")}},
+         {"term", common({ConfigKey::text("text")}), {}, true},
+         {"pattern", common({ConfigKey::text("regex"), ConfigKey::text("replacement")}), {}, true},
+         {"glossary", common({ConfigKey::text("source")}), ConfigType::String, true, {}, language_names()},  // and one key per language
+         {"model", common({ConfigKey::text("question")}), {}, true}},
+        "docs/content-review.md");
+    return schema;
 }
 
 Entry read_entry(const std::string& kind, const toml::table& t, const fs::path& file) {
     Entry e;
     e.kind = kind;
     e.line = static_cast<int>(t.source().begin.line);
-    static const std::map<std::string, std::set<std::string>> known = {
-        {"term", {"text", "severity", "category", "languages"}},
-        {"pattern", {"regex", "replacement", "severity", "category", "languages"}},
-        {"glossary", {"source", "severity", "category", "languages"}},  // and one key per language
-        {"model", {"question", "severity", "category", "languages"}},
-    };
+    static const std::set<std::string> common = {"severity", "category", "languages"};
     const std::string text_key = kind == "term" ? "text" : kind == "pattern" ? "regex" : kind == "glossary" ? "source" : "question";
-    for (const auto& [key, value] : t) {
-        const std::string k(key.str());
-        if (known.at(kind).count(k)) continue;
-        if (kind == "glossary") {
+    // Keys and types were checked with the pack (pack_schema); a glossary rule's other keys are
+    // the rendering required in each language.
+    if (kind == "glossary")
+        for (const auto& [key, value] : t) {
+            const std::string k(key.str());
+            if (k == text_key || common.count(k)) continue;
             const auto rendering = value.value<std::string>();
             if (!rendering || rendering->empty())
                 malformed(file, static_cast<int>(value.source().begin.line), "[[glossary]] " + k + " is the rendering required in " + k + " (a string)");
             e.renderings[k] = *rendering;
-            continue;
         }
-        malformed(file, static_cast<int>(value.source().begin.line), "[[" + kind + "]] has no key \"" + k + "\"");
-    }
     const auto text = t[text_key].value<std::string>();
     if (!text || text->empty()) malformed(file, e.line, "[[" + kind + "]] needs " + text_key + " (a non-empty string)");
     e.text = *text;
@@ -83,12 +92,8 @@ Entry read_entry(const std::string& kind, const toml::table& t, const fs::path& 
         else malformed(file, static_cast<int>(node->source().begin.line), "severity is \"block\", \"warn\" or \"note\"");
     }
     e.category = t["category"].value_or(std::string(kind == "glossary" ? "glossary" : ""));
-    e.languages = strings_at(t, "languages", file);
-    if (t.contains("replacement")) {
-        const auto r = t["replacement"].value<std::string>();
-        if (!r) malformed(file, e.line, "replacement is a string");
-        e.replacement = *r;
-    }
+    e.languages = strings_at(t, "languages");
+    e.replacement = t["replacement"].value_or(std::string());
     if (kind == "model" && e.severity == Severity::Block)
         malformed(file, e.line, "a [[model]] rule warns or notes, never blocks: its answers come from a language model on each review, and an "
                                 "approval must not wait on one (use a term or a pattern to block)");
@@ -116,26 +121,19 @@ Pack load_pack(const fs::path& file) {
         if (!fs::exists(file)) throw InputError("policy pack " + file.string() + " does not exist");
         malformed(file, static_cast<int>(e.source().begin.line), std::string(e.description()));
     }
+    pack_schema().check(doc, file.string());
     const auto* head = doc["pack"].as_table();
     if (!head) malformed(file, 1, "a policy pack starts with a [pack] table: name, version, languages");
     const int head_line = static_cast<int>(head->source().begin.line);
-    for (const auto& [key, value] : *head)
-        if (key != "name" && key != "version" && key != "languages")
-            malformed(file, static_cast<int>(value.source().begin.line), "[pack] has no key \"" + std::string(key.str()) + "\"");
     pack.name = (*head)["name"].value_or(std::string());
     pack.version = (*head)["version"].value_or(std::string());
     if (pack.name.empty()) malformed(file, head_line, "[pack] needs a name (a string)");
     if (pack.version.empty()) malformed(file, head_line, "[pack] needs a version (a string): resolutions record it");
-    pack.languages = strings_at(*head, "languages", file);
+    pack.languages = strings_at(*head, "languages");
     for (const auto& [key, value] : doc) {
         const std::string k(key.str());
         if (k == "pack") continue;
-        if (k != "term" && k != "pattern" && k != "glossary" && k != "model")
-            malformed(file, static_cast<int>(value.source().begin.line), "unknown table \"" + k + "\": use [[term]], [[pattern]], [[glossary]] or [[model]]");
-        const auto* list = value.as_array();
-        if (!list || !list->is_array_of_tables())
-            malformed(file, static_cast<int>(value.source().begin.line), k + " entries are written [[" + k + "]]");
-        for (const auto& item : *list) pack.entries.push_back(read_entry(k, *item.as_table(), file));
+        for (const auto& item : *value.as_array()) pack.entries.push_back(read_entry(k, *item.as_table(), file));  // as checked
     }
     return pack;
 }

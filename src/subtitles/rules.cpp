@@ -5,6 +5,7 @@
 #include <map>
 
 #include "core/config.hpp"
+#include "core/config_schema.hpp"
 #include "core/error.hpp"
 #include "core/language.hpp"
 
@@ -32,42 +33,18 @@ SubtitleRules rules_for_language(std::string_view language) {
 
 namespace {
 
-constexpr const char* kRuleKeys = "max_lines, max_chars_per_line, max_chars_per_second, min_duration, max_duration, min_gap_frames";
-
-std::int64_t int_in_range(const Config& config, const std::string& key, std::int64_t lo, std::int64_t hi) {
-    const std::int64_t v = *config.get_int(key);
-    if (v < lo || v > hi)
-        throw ConfigError(config.source_name() + ": key \"" + key + "\" must be between " + std::to_string(lo) +
-                          " and " + std::to_string(hi) + ", found " + std::to_string(v));
-    return v;
-}
-
 void apply_table(SubtitleRules& r, const Config& config, const std::string& table) {
-    for (const auto& field : config.keys(table)) {
-        const std::string key = table + "." + field;
-        if (field == "max_lines") {
-            r.max_lines = static_cast<int>(int_in_range(config, key, 1, 4));
-        } else if (field == "max_chars_per_line") {
-            r.max_chars_per_line = static_cast<int>(int_in_range(config, key, 4, 200));
-        } else if (field == "max_chars_per_second") {
-            const double v = *config.get_double(key);
-            if (!(v > 0 && v <= 100))
-                throw ConfigError(config.source_name() + ": key \"" + key +
-                                  "\" must be a reading speed between 0 and 100 characters per second");
-            r.max_chars_per_second = v;
-        } else if (field == "min_duration") {
-            r.min_duration = int_in_range(config, key, 0, 60'000);
-        } else if (field == "max_duration") {
-            r.max_duration = int_in_range(config, key, 100, 600'000);
-        } else if (field == "min_gap_frames") {
-            r.min_gap_frames = static_cast<int>(int_in_range(config, key, 0, 100));
-        } else {
-            throw ConfigError(config.source_name() + ": unknown key \"" + key + "\"; subtitle rules are " + kRuleKeys);
-        }
-    }
+    // Types and ranges were checked with the file (rules_config_table).
+    const std::string at = table + ".";
+    r.max_lines = static_cast<int>(config.get_int_or(at + "max_lines", r.max_lines));
+    r.max_chars_per_line = static_cast<int>(config.get_int_or(at + "max_chars_per_line", r.max_chars_per_line));
+    r.max_chars_per_second = config.get_double_or(at + "max_chars_per_second", r.max_chars_per_second);
+    r.min_duration = config.get_int_or(at + "min_duration", r.min_duration);
+    r.max_duration = config.get_int_or(at + "max_duration", r.max_duration);
+    r.min_gap_frames = static_cast<int>(config.get_int_or(at + "min_gap_frames", r.min_gap_frames));
     if (r.min_duration > r.max_duration)
-        throw ConfigError(config.source_name() + ": in [" + table + "], min_duration (" +
-                          std::to_string(r.min_duration) + " ms) is longer than max_duration (" +
+        throw ConfigError(config.where(at + (config.has(at + "min_duration") ? "min_duration" : "max_duration")) + ": in [" + table +
+                          "], min_duration (" + std::to_string(r.min_duration) + " ms) is longer than max_duration (" +
                           std::to_string(r.max_duration) + " ms)");
 }
 
@@ -78,6 +55,23 @@ std::string lower_tag(std::string_view tag) {
 }
 
 }  // namespace
+
+ConfigTable rules_config_table() {
+    const char* language_rule = "the language's built-in rule (dramaloc languages)";
+    const SubtitleRules d;
+    return {"subtitles.rules.*",
+            {ConfigKey::integer("max_lines", d.max_lines, 1, 4),
+             ConfigKey::integer("max_chars_per_line", d.max_chars_per_line, 4, 200).without_default().when_unset(language_rule),
+             ConfigKey::number("max_chars_per_second", d.max_chars_per_second, 0, 100).above_minimum().without_default().when_unset(language_rule),
+             ConfigKey::integer("min_duration", d.min_duration, 0, 60'000),
+             ConfigKey::integer("max_duration", d.max_duration, 100, 600'000),
+             ConfigKey::integer("min_gap_frames", d.min_gap_frames, 0, 100)},
+            {},
+            false,
+            {},
+            {},
+            language_names({"default"})};
+}
 
 void apply_overrides(SubtitleRules& rules, const Config& config, std::string_view language) {
     apply_table(rules, config, "subtitles.rules.default");

@@ -23,6 +23,7 @@
 
 namespace dramaloc {
 class Config;
+struct ConfigTable;
 }
 
 namespace dramaloc::subtitles {
@@ -41,10 +42,14 @@ struct SubtitleRules {
 // The table above; unknown languages get the Latin defaults.
 SubtitleRules rules_for_language(std::string_view language);
 
+// What [subtitles.rules.<default|language>] may hold (core/config_schema.hpp): the fields
+// above, durations in milliseconds, with their ranges.
+ConfigTable rules_config_table();
+
 // Applies `[subtitles.rules.default]`, then `[subtitles.rules.<primary subtag>]`, then
-// `[subtitles.rules.<full tag>]` (e.g. "pt" then "pt-BR"). Keys are named like the
-// fields above; durations are milliseconds. Throws ConfigError naming the file and key
-// for an unknown key or a value out of range.
+// `[subtitles.rules.<full tag>]` (e.g. "pt" then "pt-BR") of a config checked against
+// rules_config_table(). Throws ConfigError naming the file and line when a layer leaves
+// min_duration above max_duration.
 void apply_overrides(SubtitleRules& rules, const Config& config, std::string_view language);
 
 // Words that steer line and event breaks, lower case.

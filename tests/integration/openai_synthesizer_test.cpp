@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "core/config.hpp"
+#include "core/config_schema.hpp"
 #include "core/error.hpp"
 #include "core/fs.hpp"
 #include "media/wav.hpp"
@@ -159,7 +160,8 @@ TEST(OpenAiSynthesizer, SendsNoReferenceUnlessCloningIsOnAndFailsClearlyWhenTheC
 
 TEST(OpenAiSynthesizer, CloningSettingsAreCheckedWhenTheConfigIsRead) {
     const auto parse = [](const std::string& tts) {
-        return engine_settings(Config::parse("[engines.tts]\n" + tts), "tts", "espeak");
+        static const ConfigSchema schema("test file", {engine_config_table("tts", "espeak")});
+        return engine_settings(Config::parse("[engines.tts]\n" + tts, "tts.toml", schema), "tts", "espeak");
     };
     EXPECT_THROW(parse("clone = true\n"), ConfigError);  // espeak has fixed voices
     EXPECT_THROW(parse("backend = \"openai\"\nurl = \"http://127.0.0.1:1/v1\"\nclone = true\nclone_request = \"xml\"\n"), ConfigError);

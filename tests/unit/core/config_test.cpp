@@ -1,9 +1,22 @@
 #include <gtest/gtest.h>
 
 #include "core/config.hpp"
+#include "core/config_schema.hpp"
 #include "core/error.hpp"
 
 using namespace dramaloc;
+
+namespace {
+
+const ConfigSchema& test_schema() {
+    static const ConfigSchema schema("test file", {{"subtitles.en",
+                                                    {ConfigKey::integer("max_chars_per_line", 42, 1, 100), ConfigKey::number("max_cps", 17, 0, 100),
+                                                     ConfigKey::strings("languages"), ConfigKey::boolean("enabled", false), ConfigKey::text("name")}},
+                                                   {"a", {ConfigKey::text("b")}}});
+    return schema;
+}
+
+}  // namespace
 
 TEST(Config, TypedLookups) {
     auto c = Config::parse(R"(
@@ -13,7 +26,8 @@ max_cps = 17.5
 languages = ["es", "fr"]
 enabled = true
 name = "x"
-)");
+)",
+                           "<config>", test_schema());
     EXPECT_EQ(c.get_int("subtitles.en.max_chars_per_line"), 40);
     EXPECT_DOUBLE_EQ(*c.get_double("subtitles.en.max_cps"), 17.5);
     EXPECT_DOUBLE_EQ(*c.get_double("subtitles.en.max_chars_per_line"), 40.0);
@@ -24,7 +38,7 @@ name = "x"
 }
 
 TEST(Config, WrongTypeNamesTheKey) {
-    auto c = Config::parse("[a]\nb = \"text\"\n", "my.toml");
+    auto c = Config::parse("[a]\nb = \"text\"\n", "my.toml", test_schema());
     try {
         (void)c.get_int("a.b");
         FAIL();
@@ -35,9 +49,16 @@ TEST(Config, WrongTypeNamesTheKey) {
 
 TEST(Config, SyntaxErrorHasLineNumber) {
     try {
-        Config::parse("a = 1\nb = = 2\n", "bad.toml");
+        Config::parse("a = 1\nb = = 2\n", "bad.toml", test_schema());
         FAIL();
     } catch (const ConfigError& e) {
         EXPECT_EQ(std::string(e.what()).rfind("bad.toml:2:", 0), 0u) << e.what();
     }
+}
+
+TEST(Config, WhereNamesTheLineThatSetsAKey) {
+    const auto c = Config::parse("[a]\n\nb = \"x\"\n", "my.toml", test_schema());
+    EXPECT_EQ(c.line_of("a.b"), 3);
+    EXPECT_EQ(c.where("a.b"), "my.toml:3");
+    EXPECT_EQ(c.where("subtitles.en.name"), "my.toml");  // not set: the file alone
 }

@@ -2,8 +2,10 @@
 // --config file has; the errors a user can fix from the message alone.
 #include <gtest/gtest.h>
 
+#include "core/config.hpp"
 #include "core/error.hpp"
 #include "pipeline/series_project.hpp"
+#include "pipeline/settings_schema.hpp"
 #include "support/test_support.hpp"
 
 using namespace dramaloc;
@@ -80,7 +82,7 @@ TEST(SeriesProject, SaysWhatIsMissingOrWrong) {
     test::write_file(dir / "other" / "ep1.mp4", "x");
     EXPECT_NE(with("e.toml", "[series]\nfrom = \"en\"\nepisodes = [\"ep1.mp4\", \"other/ep1.mp4\"]\n").find("two episodes are named \"ep1\""),
               std::string::npos);
-    EXPECT_NE(with("f.toml", "[series]\nfrom = \"en\"\nto = 3\nepisodes = [\"ep1.mp4\"]\n").find("series.to"), std::string::npos);
+    EXPECT_NE(with("f.toml", "[series]\nfrom = \"en\"\nto = 3\nepisodes = [\"ep1.mp4\"]\n").find("f.toml:3: key \"to\" in [series]"), std::string::npos);
     EXPECT_NE(with("g.toml", "[series\nfrom = \"en\"\n").find("g.toml"), std::string::npos);  // TOML syntax: the file and line
     EXPECT_NE(error_of(dir / "none.toml").find("none.toml"), std::string::npos);
     // A listed file that is missing is that episode's own error, when it runs.
@@ -128,4 +130,54 @@ TEST(SeriesProject, EachEpisodeHasItsOwnScriptAndStemThroughTheEpisodePlaceholde
     // A single episode may name its file plainly.
     test::write_file(dir / "single.toml", "[series]\nfrom = \"en\"\nepisodes = [\"ep1.mp4\"]\nsource = \"srt:script.srt\"\n");
     EXPECT_EQ(load_series_project(dir / "single.toml").options.source.import_file, dir / "script.srt");
+}
+
+// Issue 29: what a file says that dramaloc does not understand is refused, whatever the table,
+// in one line naming the file, the line and the key (and the key meant), before any work.
+TEST(SeriesProject, WhatItDoesNotUnderstandIsRefusedWithFileLineAndKey) {
+    test::TempDir dir;
+    test::write_file(dir / "ep1.mp4", "x");
+    const std::string head = "[series]\nfrom = \"zh\"\nto = [\"en\"]\nepisodes = [\"ep1.mp4\"]\n";  // lines 1-4
+    const auto refused = [&](const std::string& tail) {
+        test::write_file(dir / "series.toml", head + tail);
+        return error_of(dir / "series.toml");
+    };
+    const std::string file = (dir / "series.toml").string();
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {"scrpit = \"scripts/{episode}.srt\"\n", ":5: unknown key \"scrpit\" in [series]; did you mean \"script\"?"},
+        {"\n[engines.translate]\nbacknd = \"openai\"\n", ":7: unknown key \"backnd\" in [engines.translate]; did you mean \"backend\"?"},
+        {"\n[engines.tts]\nclone_reqest = \"json\"\n", ":7: unknown key \"clone_reqest\" in [engines.tts]; did you mean \"clone_request\"?"},
+        {"\n[qc]\nmax_untranslted = 0.1\n", ":7: unknown key \"max_untranslted\" in [qc]; did you mean \"max_untranslated\"?"},
+        {"\n[cast.lin]\npitch_hx = 225\n", ":7: unknown key \"pitch_hx\" in [cast.lin]; did you mean \"pitch_hz\"?"},
+        {"\n[glossary.\"林小姐\"]\nenn = \"Miss Lin\"\n", ":7: unknown language \"enn\" in [glossary.\"林小姐\"]; did you mean \"en\"?"},
+        {"\n[qcc]\nmax_untranslated = 0.1\n", ":6: unknown table [qcc]; did you mean [qc]?"},
+        {"\n[fit]\nshorten_rounds = \"two\"\n", ":7: key \"shorten_rounds\" in [fit] must be an integer (found a string)"},
+        {"\n[engines.translate]\nmax_retries = 99\n", ":7: key \"max_retries\" in [engines.translate] must be between 0 and 20 (found 99)"},
+        {"\n[cast.lin]\nregister = \"medium\"\n", ":7: key \"register\" in [cast.lin] must be \"low\" or \"high\" (found \"medium\")"},
+        {"\n[subtitles.rules.en]\nmax_lines = 9\n", ":7: key \"max_lines\" in [subtitles.rules.en] must be between 1 and 4 (found 9)"},
+        // A url the embedded backend would ignore: the studio meant its model server.
+        {"\n[engines.translate]\nurl = \"http://127.0.0.1:8080/v1\"\n", ":7: [engines.translate] url is set but backend is \"apertium\""},
+        {"source = \"radio\"\n", ":5: [series] source: --source radio"},
+    };
+    for (const auto& [tail, expected] : cases) {
+        const std::string message = refused(tail);
+        EXPECT_EQ(message.rfind(file + expected, 0), 0u) << tail << "\n" << message;
+        EXPECT_EQ(message.find('\n'), std::string::npos) << message;
+    }
+    // Issue 24's key is known already (and not read yet).
+    test::write_file(dir / "ok.toml", head + "script = \"scripts/{episode}.srt\"\n");
+    EXPECT_NO_THROW(load_series_project(dir / "ok.toml"));
+}
+
+// A --config file holds the shared tables, and of [series] the synopsis alone.
+TEST(SettingsFile, HoldsTheSharedTablesAndOfTheSeriesTheSynopsisAlone) {
+    EXPECT_NO_THROW(Config::parse("[series]\nsynopsis = \"x\"\n[fit]\nshorten_rounds = 1\n[cast.lin.voices]\nes = \"es+f4\"\n", "s.toml",
+                                  settings_file_schema()));
+    try {
+        Config::parse("[series]\nfrom = \"zh\"\n", "engines.toml", settings_file_schema());
+        FAIL();
+    } catch (const ConfigError& e) {
+        EXPECT_STREQ(e.what(), "engines.toml:2: unknown key \"from\" in [series]; a settings file's [series] holds synopsis alone; "
+                               "the other keys belong in a series file (dramaloc run)");
+    }
 }

@@ -156,7 +156,9 @@ TEST(Policy, AMalformedPackIsRefusedWithItsFileAndLine) {
     expect_refused(head + "[[term]]\ntext = \"a\"\nseverity = \"fatal\"\n", "6", "severity is");
     expect_refused(head + "[[term]]\nseverity = \"warn\"\n", "4", "needs text");
     expect_refused(head + "\n[[pattern]]\nregex = \"(unclosed\"\n", "5", "regex (unclosed");
-    expect_refused(head + "[[term]]\ntext = \"a\"\ncolour = \"red\"\n", "6", "no key \"colour\"");
+    expect_refused(head + "[[term]]\ntext = \"a\"\ncolour = \"red\"\n", "6", "unknown key \"colour\" in [[term]]");
+    expect_refused(head + "[[trem]]\ntext = \"a\"\n", "4", "unknown table [[trem]]; did you mean [[term]]?");
+    expect_refused(head + "[[glossary]]\nsource = \"林\"\nenn = \"Lin\"\n", "6", "unknown language \"enn\" in [[glossary]]; did you mean \"en\"?");
     expect_refused(head + "[[term]]\ntext = \"!!\"\n", "4", "no words");
     expect_refused(head + "[[term]\ntext = \"a\"\n", "4", "bad.toml:4:");         // not TOML: the parser's words, its line
     expect_refused("[pack]\nname = \"p\"\n", "1", "needs a version");

@@ -1,11 +1,22 @@
 #include <gtest/gtest.h>
 
 #include "core/config.hpp"
+#include "core/config_schema.hpp"
 #include "core/error.hpp"
 #include "subtitles/rules.hpp"
 
 using namespace dramaloc;
 using namespace dramaloc::subtitles;
+
+namespace {
+
+// A file of subtitle rules alone, read as every configuration file is: checked against its schema.
+Config rules_file(const std::string& text, const std::string& name = "rules.toml") {
+    static const ConfigSchema schema("rules file", {rules_config_table()});
+    return Config::parse(text, name, schema);
+}
+
+}  // namespace
 
 TEST(Rules, LanguageDefaults) {
     const auto en = rules_for_language("en");
@@ -24,7 +35,7 @@ TEST(Rules, LanguageDefaults) {
 }
 
 TEST(Rules, OverridesApplyDefaultThenLanguageThenRegion) {
-    const auto config = Config::parse(R"(
+    const auto config = rules_file(R"(
 [subtitles.rules.default]
 max_chars_per_second = 15
 min_gap_frames = 3
@@ -49,26 +60,26 @@ min_duration = 1000
     EXPECT_EQ(en.max_chars_per_line, 42);
 }
 
-TEST(Rules, UnknownKeyNamesFileAndKey) {
-    const auto config = Config::parse("[subtitles.rules.en]\nmax_cps = 20\n", "project.toml");
-    auto rules = rules_for_language("en");
+TEST(Rules, UnknownKeyNamesFileLineAndTheKeyMeant) {
     try {
-        apply_overrides(rules, config, "en");
+        rules_file("[subtitles.rules.en]\nmax_chars_per_secnd = 20\n", "project.toml");
         FAIL();
     } catch (const ConfigError& e) {
-        const std::string m = e.what();
-        EXPECT_EQ(m.rfind("project.toml: unknown key \"subtitles.rules.en.max_cps\"", 0), 0u) << m;
-        EXPECT_NE(m.find("max_chars_per_second"), std::string::npos) << m;
+        EXPECT_STREQ(e.what(), "project.toml:2: unknown key \"max_chars_per_secnd\" in [subtitles.rules.en]; did you mean \"max_chars_per_second\"?");
     }
 }
 
 TEST(Rules, OutOfRangeValuesAreRejected) {
     auto rules = rules_for_language("en");
-    EXPECT_THROW(apply_overrides(rules, Config::parse("[subtitles.rules.default]\nmax_lines = 0\n"), "en"), ConfigError);
-    EXPECT_THROW(apply_overrides(rules, Config::parse("[subtitles.rules.default]\nmin_duration = 8000\n"), "en"),
-                 ConfigError);
-    EXPECT_THROW(apply_overrides(rules, Config::parse("[subtitles.rules.default]\nmax_lines = \"two\"\n"), "en"),
-                 ConfigError);
+    EXPECT_THROW(rules_file("[subtitles.rules.default]\nmax_lines = 0\n"), ConfigError);
+    EXPECT_THROW(rules_file("[subtitles.rules.default]\nmax_lines = \"two\"\n"), ConfigError);
+    // Two keys that do not go together: the line of the one that made it so.
+    try {
+        apply_overrides(rules, rules_file("[subtitles.rules.default]\n\nmin_duration = 8000\n"), "en");
+        FAIL();
+    } catch (const ConfigError& e) {
+        EXPECT_EQ(std::string(e.what()).rfind("rules.toml:3: ", 0), 0u) << e.what();
+    }
 }
 
 TEST(Rules, BreakWords) {
