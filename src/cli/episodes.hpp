@@ -33,6 +33,11 @@ void print_qc_summary(const std::map<std::string, LanguageTotals>& totals, doubl
 // 7 (kExitFailedLanguages) with one line on stderr when a language failed somewhere, else 0.
 int failed_languages_exit(const std::map<std::string, LanguageTotals>& totals);
 
+// Which backend and endpoint each engine of the run uses, once, on stderr, before the work
+// ("translate: openai at http://127.0.0.1:8080/v1 (model qwen2.5-7b-instruct)").
+void print_engines(const pipeline::LocalizeOptions& options);
+
+// Prints the engines (unless quiet), then localizes each episode in turn.
 int localize_episodes(const std::vector<std::string>& episodes, pipeline::LocalizeOptions options, bool quiet,
                       const EpisodeHooks& hooks);
 

@@ -72,8 +72,13 @@ int failed_languages_exit(const std::map<std::string, LanguageTotals>& totals) {
     return kExitFailedLanguages;
 }
 
+void print_engines(const pipeline::LocalizeOptions& options) {
+    for (const auto& [stage, engine] : pipeline::run_engines(options)) std::cerr << stage << ": " << engines::describe(engine) << "\n";
+}
+
 int localize_episodes(const std::vector<std::string>& episodes, pipeline::LocalizeOptions options, bool quiet,
                       const EpisodeHooks& hooks) {
+    if (!quiet) print_engines(options);
     int failed = 0;
     std::map<std::string, LanguageTotals> totals;
     const auto started = std::chrono::steady_clock::now();

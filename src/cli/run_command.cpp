@@ -246,6 +246,7 @@ int run_series(const FactoryArgs& a, bool supersede) {
     // Engines, pairs and voices fail before any work; each episode's own files in its job.
     pipeline::validate(project.options, /*episode_files=*/false);
     policy::series_reviewer(project);  // a malformed policy pack is refused before any work
+    if (!a.quiet) print_engines(project.options);
     auto store = open_store(a.db, a.series, plan.out_dir.string(), true);
     store->add(plan.jobs);
     // An earlier plan of this series (other inputs, other episodes) is replaced, not mixed in.

@@ -101,6 +101,11 @@ EngineSettings engine_settings(const Config& c, std::string_view stage, std::str
     return s;
 }
 
+std::string describe(const EngineSettings& s) {
+    if (s.backend != "openai") return s.backend + " (embedded)";
+    return s.backend + " at " + mask_url_credentials(s.url) + (s.model.empty() ? "" : " (model " + s.model + ")");
+}
+
 std::string settings_key(const EngineSettings& s) {
     std::string key = s.backend + "|" + s.url + "|" + s.model + "|" + s.api_key_env + "|" + std::to_string(s.timeout_s) + "|" +
                       std::to_string(s.max_retries) + "|" + std::to_string(s.max_concurrency) + "|" + std::to_string(s.batch_lines) +

@@ -79,4 +79,9 @@ ConfigTable engine_config_table(std::string_view stage, const std::string& defau
 // (clone with a fixed-voice backend, a network backend without a url).
 EngineSettings engine_settings(const Config& config, std::string_view stage, std::string default_backend);
 
+// Which engine this is, as a run prints it once and its manifest and the review page show it:
+// "openai at http://127.0.0.1:8080/v1 (model qwen2.5-7b-instruct)", "apertium (embedded)".
+// Never the key, nor a password in the URL.
+std::string describe(const EngineSettings& settings);
+
 }  // namespace dramaloc::engines

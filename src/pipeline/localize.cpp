@@ -8,6 +8,7 @@
 
 #include "core/atomic_file.hpp"
 #include "core/config.hpp"
+#include "core/config_schema.hpp"
 #include "core/error.hpp"
 #include "core/fs.hpp"
 #include "core/hash.hpp"
@@ -106,6 +107,13 @@ void apply_config(LocalizeOptions& o, const Config& c) {
     o.mix.target_lufs = c.get_double_or("mix.target_lufs", o.mix.target_lufs);
     o.mix.max_true_peak = c.get_double_or("mix.max_true_peak_dbtp", o.mix.max_true_peak);
     o.max_untranslated_share = c.get_double_or("qc.max_untranslated", o.max_untranslated_share);
+}
+
+std::vector<std::pair<std::string, engines::EngineSettings>> run_engines(const LocalizeOptions& o) {
+    using engines::embedded_engine;
+    return {{"vad", embedded_engine(o.engines.vad)}, {"asr", o.asr_engine},
+            {"ocr", embedded_engine(o.engines.ocr)}, {"speakers", embedded_engine(o.engines.speakers)},
+            {"translate", o.translate_engine},       {"tts", o.tts_engine}};
 }
 
 const char* to_string(SourceMode mode) noexcept {
@@ -493,8 +501,13 @@ EpisodeOutputs localize_episode(const fs::path& episode, const LocalizeOptions& 
     write_json(result.folder / "qc.json", qc);
     result.files.push_back(result.folder / "qc.json");
 
-    json engines_json = {{"vad", options.engines.vad}, {"asr", options.engines.asr}, {"speakers", options.engines.speakers},
-                         {"translate", options.engines.translate}, {"tts", options.engines.tts}, {"ocr", options.engines.ocr}};
+    // Which engine made this episode, as the run said it (the review page shows it): the
+    // backend, and for a model server its endpoint and model (never its key).
+    json engines_json = json::object();
+    for (const auto& [stage, engine] : run_engines(options)) {
+        json& e = engines_json[stage] = {{"backend", engine.backend}, {"identity", engines::describe(engine)}};
+        if (engine.backend == "openai") e["url"] = mask_url_credentials(engine.url), e["model"] = engine.model;
+    }
     json outputs = json::array();
     for (const auto& f : result.files) outputs.push_back(fs::relative(f, result.folder).string());
     outputs.push_back("manifest.json");

@@ -108,6 +108,11 @@ struct LocalizeOptions {
 
 void apply_config(LocalizeOptions& options, const Config& config);
 
+// The engines of a run, by stage, in the order of the pipeline (vad, asr, ocr, speakers,
+// translate, tts): what a run prints once (engines::describe), what its manifest records and
+// what the review page shows.
+std::vector<std::pair<std::string, engines::EngineSettings>> run_engines(const LocalizeOptions& options);
+
 // Fails before any work when a pair, a voice or an engine is missing (EngineError naming
 // the Debian package), or a language is unknown (InputError). With `episode_files` it also
 // checks the imported script and the background stem; a series with one of each per episode

@@ -503,6 +503,7 @@ struct ReviewServer::Impl {
 
     // Files read by every page that looks, parsed again only when they change.
     FileCache<json> json_files;
+    FileCache<json> manifest_engines;  // manifest.json's "engines" (json_files holds its "scripts")
     FileCache<std::vector<pipeline::LineEdit>> histories;
     FileCache<std::vector<pipeline::Review>> review_logs;
 
@@ -618,7 +619,28 @@ struct ReviewServer::Impl {
                 {"rules", rules_json(s, language)}, {"media", media_json(s, episode, language)},
                 {"characters", characters_json(s, scripts)},
                 {"content_review", {{"unresolved_blocks", review.unresolved_blocks(language)}, {"model_rules_skipped", review.model_rules_skipped}}},
-                {"render", render.empty() ? json(nullptr) : json(render)}, {"review", review_json(s, episode, language, history)}};
+                {"render", render.empty() ? json(nullptr) : json(render)}, {"review", review_json(s, episode, language, history)},
+                {"engines", engines_json(s, episode)}};
+    }
+
+    // Which engines made the episode's outputs, as its manifest records them, in the
+    // pipeline's order: the people who review a translation see which model made it.
+    json engines_json(const Series& s, const std::string& episode) {
+        const fs::path file = s.out_dir / episode / "manifest.json";
+        return *manifest_engines.get(file, [&] {
+            const json manifest = read_json_file(file);
+            json out = json::array();
+            if (!manifest.is_object() || !manifest.contains("engines") || !manifest["engines"].is_object()) return out;
+            const json& engines = manifest["engines"];
+            for (const auto& [stage, settings] : pipeline::run_engines({})) {
+                if (!engines.contains(stage)) continue;
+                const json& e = engines[stage];
+                // A manifest of before dramaloc recorded the endpoint holds the backend's name alone.
+                const json identity = e.is_object() ? e.value("identity", json(nullptr)) : e;
+                if (identity.is_string()) out.push_back({{"stage", stage}, {"identity", identity}});
+            }
+            return out;
+        });
     }
 
     // Who a line can be given to: the series' cast, its characters met so far

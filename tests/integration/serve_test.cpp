@@ -243,6 +243,11 @@ TEST_F(Serve, LinesCarryTheirTextsAndAnEditAgainstAnOldRevisionIsRefusedWithTheC
     EXPECT_EQ(line2["revision"], 0);
     EXPECT_EQ(line2["stale"], false);
     EXPECT_TRUE(line2["qc"].is_array());
+    // Which engines made the episode, in the pipeline's order, as the run said (its manifest).
+    json stages = json::array();
+    for (const auto& e : lines["engines"]) stages.push_back(e["stage"]);
+    EXPECT_EQ(stages, json({"vad", "asr", "ocr", "speakers", "translate", "tts"})) << lines["engines"];
+    EXPECT_EQ(lines["engines"][4]["identity"], "apertium (embedded)") << lines["engines"];
 
     // Ana edits line 2 against revision 0; Ben, who also saw revision 0, is refused.
     const std::string edit = kLines + "/2";

@@ -71,6 +71,11 @@ test('an episode opens from the list, plays with its dub, and a click on a line 
   assert.equal(await page.locator('#lines li.line').count(), 3);
   assert.equal(await line(page, 2).locator('.source').textContent(), 'Where is the station?');
   assert.equal(await line(page, 2).locator('.text').textContent(), '¿Dónde está la estación?');
+  // Which engines made the episode (its manifest): the model server that translated it.
+  const engines = await page.locator('#engines').evaluate((dl) =>
+    [...dl.querySelectorAll('dt')].map((dt) => `${dt.textContent}: ${dt.nextElementSibling.textContent}`));
+  assert.ok(engines.some((e) => /^translate: openai at http:\/\/127\.0\.0\.1:\d+\/v1 \(model test\)$/.test(e)), engines.join('; '));
+  assert.ok(engines.includes('tts: espeak (embedded)'), engines.join('; '));
 
   await page.click('#play');
   await page.waitForFunction(() => document.getElementById('video').currentTime > 1.0, null, { timeout: 15000 });

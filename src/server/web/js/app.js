@@ -224,7 +224,21 @@ async function reload() {
   player.load(data.media.video, tracks.value === 'dub' ? data.media.dub : null);
   renderLines();
   renderReview();
+  renderEngines();
   renderStatus();
+}
+
+// Which engines made this episode (its manifest), so a reviewer knows which model translated it.
+function renderEngines() {
+  const list = $('engines');
+  list.textContent = '';
+  for (const e of state.data.engines || []) {
+    const dt = document.createElement('dt');
+    dt.textContent = e.stage;
+    const dd = document.createElement('dd');
+    dd.textContent = e.identity;
+    list.append(dt, dd);
+  }
 }
 
 $('audio-track').addEventListener('change', () => {
