@@ -35,5 +35,6 @@ void register_run_command(CLI::App& app);
 void register_factory_commands(CLI::App& app);  // worker, status, retry, cancel, edit, edits, stages
 void register_serve_commands(CLI::App& app);    // serve, token create
 void register_library_commands(CLI::App& app);  // search, reindex, review
+void register_config_commands(CLI::App& app);   // config check
 
 }  // namespace dramaloc::cli

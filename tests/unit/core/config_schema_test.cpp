@@ -1,10 +1,12 @@
 // The check every configuration file goes through: each kind of mistake is one line naming the
-// file, the line and the key, with the nearest known name.
+// file, the line and the key, with the nearest known name; and the settings in effect, with
+// where each came from.
 #include "core/config_schema.hpp"
 
 #include <gtest/gtest.h>
 
 #include "core/config.hpp"
+#include "core/effective_config.hpp"
 #include "core/error.hpp"
 
 using namespace dramaloc;
@@ -120,4 +122,32 @@ TEST(ConfigSchema, SecretsInUrlsAreMasked) {
     EXPECT_EQ(mask_url_credentials("host=db user=ana password=s3cret dbname=jobs"), "host=db user=ana password=******** dbname=jobs");
     EXPECT_EQ(mask_url_credentials("postgresql://db/jobs?user=ana&password=s3cret"), "postgresql://db/jobs?user=ana&password=********");
     EXPECT_EQ(mask_url_credentials("http://127.0.0.1:8080/v1"), "http://127.0.0.1:8080/v1");
+}
+
+TEST(ConfigSchema, TheSettingsInEffectSayWhereEachCameFrom) {
+    const auto series = Config::parse("[series]\nfrom = \"zh\"\n\n[engines.translate]\nbackend = \"openai\"\nmax_retries = 1\n\n[cast.lin]\nname = \"Lin\"\n"
+                                      "[glossary.\"林小姐\"]\nen = \"Miss Lin\"\n",
+                                      "series.toml", schema());
+    const auto engines = Config::parse("[engines.translate]\nmax_retries = 3\n", "engines.toml", schema());
+    const auto settings = effective_settings(schema(), {&series, &engines});
+    const auto find = [&](const std::string& key) {
+        for (const auto& s : settings)
+            if (s.key == key) return s;
+        ADD_FAILURE() << "no setting " << key;
+        return Setting{};
+    };
+    EXPECT_EQ(find("series.from").value, "zh");
+    EXPECT_EQ(find("series.from").origin, "series.toml:2");
+    EXPECT_EQ(find("series.out").value, "out");
+    EXPECT_EQ(find("series.out").origin, "default");
+    EXPECT_TRUE(find("series.script").value.is_null());
+    EXPECT_EQ(find("engines.translate.backend").origin, "series.toml:5");
+    EXPECT_EQ(find("engines.translate.max_retries").value, 3);  // the later file wins
+    EXPECT_EQ(find("engines.translate.max_retries").origin, "engines.toml:2");
+    EXPECT_EQ(find("engines.translate.timeout_s").value, 120);
+    EXPECT_EQ(find("cast.lin.name").value, "Lin");
+    EXPECT_EQ(find("cast.lin.pitch_hz").origin, "default");
+    EXPECT_EQ(find("glossary.\"林小姐\".en").value, "Miss Lin");
+    EXPECT_EQ(find("glossary.\"林小姐\".en").origin, "series.toml:11");
+    for (const auto& s : settings) EXPECT_EQ(s.key.find("term"), std::string::npos) << s.key;  // lists of tables are content
 }
