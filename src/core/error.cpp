@@ -7,7 +7,7 @@ int exit_code_for(ErrorKind kind) noexcept {
         case ErrorKind::Usage: return 2;
         case ErrorKind::Input: return 3;
         case ErrorKind::Engine: return 4;
-        case ErrorKind::Config: return 5;
+        case ErrorKind::Config: return 2;  // like a usage error: what was asked cannot be done as written
         case ErrorKind::Io: return 6;
         case ErrorKind::Cancelled: return 130;
         case ErrorKind::Internal: return 70;

@@ -20,7 +20,7 @@ using nlohmann::json;
 namespace {
 
 // Exit code of a configuration error (docs/cli.md, "Exit codes").
-constexpr int kConfigError = 5;
+constexpr int kConfigError = 2;
 
 const std::string kHead = "[series]\nfrom = \"en\"\nto = [\"es\"]\nepisodes = [\"ep1.mp4\"]\nout = \"out\"\n";  // lines 1-5
 

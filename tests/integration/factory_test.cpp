@@ -179,7 +179,7 @@ TEST(Factory, AMachineWithAnEmptyCacheFindsTheWorkInTheObjectStore) {
     // Without keys, a clear configuration error before any work.
     ::unsetenv("AWS_SECRET_ACCESS_KEY");
     r = run_dramaloc({"run", series.string(), "--artifacts", artifacts});
-    EXPECT_EQ(r.exit_code, 5) << r.err;
+    EXPECT_EQ(r.exit_code, 2) << r.err;
     EXPECT_EQ(count_lines(r.err), 1) << r.err;
     EXPECT_NE(r.err.find("AWS_SECRET_ACCESS_KEY"), std::string::npos) << r.err;
     shared_s3().export_environment();
