@@ -129,7 +129,7 @@ int localize_episodes(const std::vector<std::string>& episodes, pipeline::Locali
 void register_localize_command(CLI::App& app) {
     struct Args {
         std::vector<std::string> episodes;
-        std::string from = "en", to, burn_in, out = "out", config, background, store, source = "auto", band, artifacts;
+        std::string from = "en", to, burn_in, out = "out", config, background, store, source = "auto", band, artifacts, script;
         int jobs = 0;
         bool quiet = false, remove_hardsubs = false;
     };
@@ -139,6 +139,9 @@ void register_localize_command(CLI::App& app) {
     cmd->add_option("--from", a->from, "language spoken in the episodes")->capture_default_str();
     cmd->add_option("--to", a->to, "target languages, comma-separated (e.g. es,fr); without it, only the source script and its subtitles");
     cmd->add_option("--source", a->source, "where the source script comes from: auto, asr, ocr, both or srt:FILE")->capture_default_str();
+    cmd->add_option("--script", a->script,
+                    "the episode's own script (.srt .vtt .ass .ttml, or .txt with one subtitle a line) as the source: timed by the "
+                    "burned-in subtitles or the speech when it has no times, compared with the burned-in subtitles (qc.json)");
     cmd->add_option("--subtitle-band", a->band, "rows y0:y1 of the burned-in subtitles (default: found automatically)");
     cmd->add_flag("--remove-hardsubs", a->remove_hardsubs, "remove the burned-in subtitles from the --burn-in videos first");
     cmd->add_option("--out", a->out, "output folder; each episode gets OUT/NAME/")->capture_default_str();
@@ -158,6 +161,10 @@ void register_localize_command(CLI::App& app) {
         }
         options.source_language = a->from;
         options.source = option_value([&] { return pipeline::parse_source_choice(a->source); });
+        if (!a->script.empty()) {
+            if (options.source.mode != pipeline::SourceMode::Auto) throw UsageError("--script and --source " + a->source + " both say where the source script comes from; give one");
+            options.source = pipeline::SourceChoice{pipeline::SourceMode::Import, a->script};
+        }
         if (!a->band.empty()) options.subtitle_band = option_value([&] { return hardsubs::parse_band(a->band); });
         options.remove_hardsubs = a->remove_hardsubs;
         options.target_languages = split_list(a->to);

@@ -26,6 +26,7 @@
 #include "pipeline/artifact_json.hpp"
 #include "pipeline/language_stages.hpp"
 #include "core/parallel.hpp"
+#include "pipeline/script_source.hpp"
 #include "pipeline/source_stages.hpp"
 #include "pipeline/voices.hpp"
 #include "subtitles/format.hpp"
@@ -147,11 +148,11 @@ void validate(const LocalizeOptions& options, bool episode_files) {
     if (options.remove_hardsubs && options.burn_in_languages.empty())
         throw UsageError("--remove-hardsubs cleans the picture of the --burn-in videos; add --burn-in LANG");
     const SourceMode mode = options.source.mode;
-    if (options.remove_hardsubs && (mode == SourceMode::Asr || mode == SourceMode::Import))
+    if (options.remove_hardsubs && mode == SourceMode::Asr)
         throw UsageError("--remove-hardsubs needs the burned-in subtitles read: use --source ocr, both or auto");
-    if (options.subtitle_band && (mode == SourceMode::Asr || mode == SourceMode::Import))
+    if (options.subtitle_band && mode == SourceMode::Asr)
         throw UsageError("--subtitle-band has no effect with --source " + std::string(to_string(mode)) +
-                         "; use --source ocr, both or auto to read the burned-in subtitles");
+                         "; use --source ocr, both or auto (or a script) to read the burned-in subtitles");
     const bool ocr_possible = ocr_unavailable_reason(options).empty();
     if (mode == SourceMode::Asr || (mode == SourceMode::Auto && !ocr_possible)) {
         // Speech is certainly (asr) or surely-if-anything (auto without OCR) the source: check it now.
@@ -183,7 +184,7 @@ void validate(const LocalizeOptions& options, bool episode_files) {
 void validate_episode_files(const LocalizeOptions& options) {
     if (options.source.mode == SourceMode::Import) {
         require_readable_file(options.source.import_file);
-        subtitles::read_subtitles(options.source.import_file);  // a malformed script fails before any work
+        read_script_file(options.source.import_file);  // a malformed script fails before any work
     }
     if (options.background_stem) require_readable_file(*options.background_stem);
 }
@@ -461,6 +462,13 @@ EpisodeOutputs localize_episode(const fs::path& episode, const LocalizeOptions& 
                                    {"dropped_noise", x.dropped_noise}, {"dropped_short", x.dropped_short}, {"engine", x.engine}};
     }
     if (!removals.empty()) source_json["hardsub_removal"] = removals;
+    if (source.mode == SourceMode::Import && source.hardsubs) {
+        json disagreements = json::array();
+        for (const auto& d : source.script_disagreements)
+            disagreements.push_back({{"line", d.line == 0 ? json(nullptr) : json(d.line)}, {"start", d.start}, {"end", d.end},
+                                     {"script", d.script}, {"picture", d.picture}});
+        source_json["script_disagreements"] = disagreements;
+    }
     json qc = {{"episode", episode.string()}, {"source", source_json}, {"languages", json::object()}};
     // Each language's script as spoken, for people to read and edit (pipeline/edits.hpp): the
     // manifest keeps what was written, so the next run sees what changed.

@@ -93,6 +93,16 @@ SeriesProject load_series_project(const fs::path& file) {
         }
     };
     o.source = value_of("source", [&] { return parse_source_choice(c.get_string_or("series.source", "auto")); });
+    // The studio's own script for each episode: the source script, timed by the episode when
+    // it has no times, and compared with the burned-in subtitles.
+    const char* script_key = "source";
+    if (auto script = c.get_string("series.script")) {
+        if (o.source.mode != SourceMode::Auto)
+            throw ConfigError(c.where("series.script") + ": [series] script and source = \"" + c.get_string_or("series.source", "") +
+                              "\" both say where the source script comes from; keep one");
+        o.source = SourceChoice{SourceMode::Import, *script};
+        script_key = "script";
+    }
     if (o.source.mode == SourceMode::Import) project.import_pattern = from_folder(folder, o.source.import_file.string()).string();
     if (auto band = c.get_string("series.subtitle_band")) o.subtitle_band = value_of("subtitle_band", [&] { return hardsubs::parse_band(*band); });
     o.remove_hardsubs = c.get_bool_or("series.remove_hardsubs", false);
@@ -137,7 +147,7 @@ SeriesProject load_series_project(const fs::path& file) {
             throw ConfigError(c.where("series.episodes") + ": [series] episodes: two episodes are named \"" + e.stem().string() +
                               "\"; their outputs would share OUT/" + e.stem().string() + "/ (rename one)");
     // A script or a stem is an episode's own: with several episodes, the path must name it.
-    for (const auto& [key, pattern] : {std::pair{"source", project.import_pattern}, std::pair{"background", project.background_pattern}})
+    for (const auto& [key, pattern] : {std::pair{script_key, project.import_pattern}, std::pair{"background", project.background_pattern}})
         if (project.episodes.size() > 1 && !pattern.empty() && pattern.find("{episode}") == std::string::npos)
             throw ConfigError(c.where(std::string("series.") + key) + ": [series] " + key + ": one file for " + std::to_string(project.episodes.size()) +
                               " episodes; put {episode} in the path for each episode's own (e.g. \"scripts/{episode}.srt\")");

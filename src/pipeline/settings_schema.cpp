@@ -26,9 +26,8 @@ ConfigTable series_table() {
                 ConfigKey::text("store").when_unset("OUT/.dramaloc-store"),
                 ConfigKey::text("artifacts").when_unset("the store folder alone"),
                 ConfigKey::strings("policy"),
-                // Each episode's script ("scripts/{episode}.srt"), for issue 24: known, so a
-                // file that has it is not refused; nothing reads it yet.
-                ConfigKey::text("script"),
+                // Each episode's own script ("scripts/{episode}.srt"): the source script.
+                ConfigKey::text("script").when_unset("read off the picture or the speech (source)"),
             }};
 }
 

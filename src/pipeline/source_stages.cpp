@@ -15,6 +15,7 @@
 #include "engines/ocr.hpp"
 #include "engines/speakers.hpp"
 #include "hardsubs/scan.hpp"
+#include "pipeline/script_source.hpp"
 #include "media/audio_decode.hpp"
 #include "media/probe.hpp"
 #include "media/wav.hpp"
@@ -115,6 +116,21 @@ hardsubs::HardsubExtraction extraction_from_json(const json& j) {
     return x;
 }
 
+// Why the burned-in subtitles are not the source language's, or empty when they are: text in
+// another language than the one spoken (Chinese subtitles over English speech) reads as
+// nonsense with the source language's model, at a low confidence; the right model reads real
+// subtitles at 0.8 and above.
+std::string another_language_reason(const hardsubs::HardsubExtraction& x, const LocalizeOptions& options) {
+    if (x.subtitles.empty()) return {};
+    double sum = 0;
+    for (const auto& s : x.subtitles) sum += s.confidence;
+    const double mean = sum / static_cast<double>(x.subtitles.size());
+    if (mean >= kMinAutoOcrConfidence) return {};
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.2f", mean);
+    return "the burned-in subtitles do not read as " + options.source_language + " (mean OCR confidence " + buf + "; they are probably in another language)";
+}
+
 // The burned-in subtitles: the band (given or found) and its text, from one decode of the
 // episode (hardsubs/scan.hpp). nullopt when there are none.
 std::optional<hardsubs::HardsubExtraction> read_hardsubs(StageContext& context, const fs::path& episode,
@@ -158,25 +174,6 @@ std::vector<Line> lines_from_hardsubs(const hardsubs::HardsubExtraction& x) {
     return lines;
 }
 
-std::vector<Line> lines_from_file(const fs::path& file) {
-    const auto doc = subtitles::read_subtitles(file);
-    std::vector<Line> lines;
-    for (const auto& e : doc.events) {
-        Line line;
-        line.id = static_cast<int>(lines.size()) + 1;
-        line.start = e.start;
-        line.end = e.end;
-        line.speaker = e.speaker;
-        std::string text;
-        for (const auto& l : e.lines) text += (text.empty() ? "" : " ") + l;
-        line.text = text;
-        line.origin = LineOrigin::Import;
-        if (!line.text.empty()) lines.push_back(std::move(line));
-    }
-    std::stable_sort(lines.begin(), lines.end(), [](const Line& a, const Line& b) { return a.start < b.start; });
-    for (std::size_t i = 0; i < lines.size(); ++i) lines[i].id = static_cast<int>(i) + 1;
-    return lines;
-}
 
 }  // namespace
 
@@ -224,25 +221,21 @@ SourceAnalysis analyse_source(StageContext& context, const fs::path& episode, co
                 out.mode_note = "burned-in subtitles were not looked for (" + why + ")";
             }
         }
-        if (out.mode == SourceMode::Auto || out.mode == SourceMode::Ocr || out.mode == SourceMode::Both) {
+        if (out.mode == SourceMode::Import) {
+            // The studio's script is the source. Burned-in subtitles, when there are some in the
+            // source language, time a script without times and are compared with it (QC).
+            if (ocr_unavailable_reason(options).empty()) {
+                auto found = read_hardsubs(context, episode, options, out);
+                if (found && !found->subtitles.empty() && another_language_reason(*found, options).empty()) out.hardsubs = std::move(found);
+                else out.hardsubs_key.clear();
+            }
+        } else if (out.mode == SourceMode::Auto || out.mode == SourceMode::Ocr || out.mode == SourceMode::Both) {
             out.hardsubs = read_hardsubs(context, episode, options, out);
             bool usable = out.hardsubs && !out.hardsubs->subtitles.empty();
             std::string why = out.hardsubs ? "the subtitle band " + hardsubs::to_string(out.hardsubs->band) + " held no readable text"
                                            : "no burned-in subtitles were found";
             if (usable && out.mode == SourceMode::Auto) {
-                // Burned-in text in another language than the one spoken (Chinese subtitles over
-                // English speech) reads as nonsense with the source language's model, at a low
-                // confidence; the right model reads real subtitles at 0.8 and above.
-                double sum = 0;
-                for (const auto& s : out.hardsubs->subtitles) sum += s.confidence;
-                const double mean = sum / static_cast<double>(out.hardsubs->subtitles.size());
-                if (mean < kMinAutoOcrConfidence) {
-                    usable = false;
-                    char buf[32];
-                    std::snprintf(buf, sizeof buf, "%.2f", mean);
-                    why = "the burned-in subtitles do not read as " + options.source_language + " (mean OCR confidence " + buf +
-                          "; they are probably in another language)";
-                }
+                if (const std::string other = another_language_reason(*out.hardsubs, options); !other.empty()) usable = false, why = other;
             }
             if (!usable) {
                 if (out.mode == SourceMode::Ocr)
@@ -335,8 +328,28 @@ SourceAnalysis analyse_source(StageContext& context, const fs::path& episode, co
     };
     steps[StageId::Import].run = [&] {
         if (out.mode != SourceMode::Import) return;
-        lines_key = stage_key(StageId::Import, "", {context.hashes.hash(options.source.import_file)});
-        lines = lines_from_file(options.source.import_file);
+        ScriptFile script = read_script_file(options.source.import_file);
+        const std::string file_key = context.hashes.hash(options.source.import_file);
+        std::vector<Line> picture;
+        if (out.hardsubs) picture = lines_from_hardsubs(*out.hardsubs);
+        if (script.timed) {
+            lines_key = stage_key(StageId::Import, "", {file_key});
+            lines = std::move(script.lines);
+        } else if (!picture.empty()) {
+            lines_key = stage_key(StageId::Import, "timed-by-picture", {file_key, out.hardsubs_key});
+            lines = time_by_matching_lines(std::move(script.lines), picture, out.duration_ms);
+            announce(options, "the script's lines timed by the burned-in subtitles");
+        } else {
+            lines_key = stage_key(StageId::Import, "timed-by-speech", {file_key, out.regions_key});
+            lines = time_by_speech(std::move(script.lines), out.regions, out.duration_ms);
+            announce(options, "the script's lines timed by the speech");
+        }
+        if (!picture.empty()) {
+            out.script_disagreements = compare_script_with_picture(lines, picture);
+            if (!out.script_disagreements.empty())
+                announce(options, "the script and the burned-in subtitles disagree on " + std::to_string(out.script_disagreements.size()) +
+                                      " lines (qc.json: source.script_disagreements)");
+        }
     };
     steps[StageId::RefineTiming].run = [&] {
         if (out.mode != SourceMode::Ocr && out.mode != SourceMode::Both) return;

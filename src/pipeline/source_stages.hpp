@@ -12,6 +12,7 @@
 #include "engines/asr.hpp"
 #include "engines/vad.hpp"
 #include "hardsubs/extract.hpp"
+#include "pipeline/script_source.hpp"
 #include "media/audio.hpp"
 #include "media/probe.hpp"
 #include "pipeline/localize.hpp"
@@ -28,6 +29,8 @@ struct SourceAnalysis {
     // The burned-in subtitles, when read: the script's text when `mode` is ocr/both; kept even
     // when auto fell back to asr (subtitles in another language), for removal.
     std::optional<hardsubs::HardsubExtraction> hardsubs;
+    // With a studio's script as the source and burned-in subtitles read: where they disagree.
+    std::vector<ScriptDisagreement> script_disagreements;
     std::string audio_key;
     std::string regions_key;
     std::string script_key;     // the source script with speakers

@@ -24,7 +24,7 @@ constexpr std::string_view kScript = "Script (core/script_json)";
 
 std::vector<StageDecl> declare() {
     return {
-        {StageId::Hardsubs, "hardsubs", 1, P::Source, S::Episode, {"episode video", "config: ocr, subtitle band"},
+        {StageId::Hardsubs, "hardsubs", 2, P::Source, S::Episode, {"episode video", "config: ocr, subtitle band"},
          {{"hardsubs.json", "band + HardsubExtraction (pipeline/source_stages)"}},
          "find the burned-in subtitle band and read its text (OCR)"},
         {StageId::Decode, "decode", 3, P::Source, S::Episode, {"episode video"},
@@ -36,8 +36,9 @@ std::vector<StageDecl> declare() {
         {StageId::Transcribe, "transcribe", 1, P::Source, S::Episode, {"decode", "speech-regions", "config: asr, source language"},
          {{"words.json", "[Word] (core/script_json)"}},
          "recognise the speech, with word times"},
-        {StageId::Import, "import", 1, P::Source, S::Episode, {"script file"}, {},
-         "source lines from a subtitle file (key only: read each run)"},
+        {StageId::Import, "import", 2, P::Source, S::Episode, {"script file", "hardsubs", "speech-regions"}, {},
+         "source lines from the studio's script (a subtitle or text file), timed by the burned-in subtitles or the "
+         "speech when it has none (key only: read each run)"},
         {StageId::RefineTiming, "refine-timing", 1, P::Source, S::Episode, {"hardsubs", "speech-regions"}, {},
          "burned-in lines timed by the speech under them (key only)"},
         {StageId::SourceScript, "source-script", 3, P::Source, S::Episode,

@@ -38,6 +38,25 @@ const Episode& episode(bool hardsubs) {
     return e;
 }
 
+struct SrtEvent {
+    long start = 0, end = 0;  // ms
+    std::string text;
+};
+
+// The events of an SRT file as dramaloc writes them (one text line each here).
+std::vector<SrtEvent> srt_events(const fs::path& srt) {
+    std::vector<SrtEvent> out;
+    const std::string text = read_file(srt);
+    const auto ms = [](const std::string& t) { return ((std::stol(t.substr(0, 2)) * 60 + std::stol(t.substr(3, 2))) * 60 + std::stol(t.substr(6, 2))) * 1000 + std::stol(t.substr(9, 3)); };
+    for (std::size_t at = text.find(" --> "); at != std::string::npos; at = text.find(" --> ", at + 1)) {
+        const std::size_t line_end = text.find('\n', at);
+        const std::size_t text_end = text.find('\n', line_end + 1);
+        out.push_back({ms(text.substr(at - 12, 12)), ms(text.substr(at + 5, 12)), text.substr(line_end + 1, text_end - line_end - 1)});
+        if (!out.back().text.empty() && out.back().text.back() == '\r') out.back().text.pop_back();
+    }
+    return out;
+}
+
 int count_srt_events(const fs::path& srt) {
     const std::string text = read_file(srt);
     int n = 0;
@@ -156,4 +175,46 @@ TEST(HardsubsCli, AnImportedScriptIsTheSource) {
     EXPECT_EQ(count_lines(r.err), 1) << r.err;
     EXPECT_NE(r.err.find("bad.srt:2:"), std::string::npos) << r.err;  // file:line
     EXPECT_TRUE(!fs::exists(out.path() / "o2") || list_files(out.path() / "o2").empty()) << "work started before the check";
+}
+
+TEST(HardsubsCli, AStudiosScriptIsTheSourceTimedByThePictureAndComparedWithIt) {
+    // The studio's script of the Chinese episode, one subtitle a line, no times, one line
+    // rewritten since the episode was burned.
+    const auto& e = episode(true);
+    TempDir out;
+    const auto& events = e.reference["hardsubs"]["events"];
+    ASSERT_GE(events.size(), 3u);
+    std::string script;
+    for (std::size_t i = 0; i < events.size(); ++i)
+        script += (i == 1 ? std::string("这不是理由。") : events[i]["lines"][0].get<std::string>()) + "\n";
+    write_file(out / "zh.txt", script);
+    const auto r = run_dramaloc({"localize", e.mp4.string(), "--from", "zh", "--script", (out / "zh.txt").string(), "--out",
+                                 (out.path() / "o").string(), "-q"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const fs::path folder = out.path() / "o" / "zh";
+    const auto qc = json::parse(read_file(folder / "qc.json"));
+    EXPECT_EQ(qc["source"]["mode"], "import");
+    // The script's text, at the burned-in lines' times (within two frames).
+    const auto subtitles = srt_events(folder / "zh.zh.srt");
+    ASSERT_EQ(subtitles.size(), events.size());
+    for (std::size_t i = 0; i < events.size(); ++i) {
+        EXPECT_EQ(subtitles[i].text, i == 1 ? std::string("这不是理由。") : events[i]["lines"][0].get<std::string>());
+        EXPECT_NEAR(static_cast<double>(subtitles[i].start), events[i]["start_ms"].get<double>(), 67) << i;
+        EXPECT_NEAR(static_cast<double>(subtitles[i].end), events[i]["end_ms"].get<double>(), 67) << i;
+    }
+    // The rewritten line is where the script and the picture disagree, and the only one.
+    const auto& disagreements = qc["source"]["script_disagreements"];
+    ASSERT_EQ(disagreements.size(), 1u) << disagreements;
+    EXPECT_EQ(disagreements[0]["line"], 2);
+    EXPECT_EQ(disagreements[0]["script"], "这不是理由。");
+    EXPECT_EQ(disagreements[0]["picture"], events[1]["lines"][0]);
+
+    // A malformed script stops the command before any work, naming its file and line.
+    write_file(out / "bad.txt", "好\n不\x01好\n");
+    const auto bad = run_dramaloc({"localize", e.mp4.string(), "--from", "zh", "--script", (out / "bad.txt").string(), "--out",
+                                   (out.path() / "o2").string(), "-q"});
+    EXPECT_EQ(bad.exit_code, 3);
+    EXPECT_EQ(count_lines(bad.err), 1) << bad.err;
+    EXPECT_NE(bad.err.find("bad.txt:2:"), std::string::npos) << bad.err;
+    EXPECT_FALSE(fs::exists(out.path() / "o2"));
 }

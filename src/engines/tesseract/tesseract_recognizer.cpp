@@ -82,7 +82,7 @@ TesseractRecognizer::~TesseractRecognizer() = default;
 std::string TesseractRecognizer::version() const {
     // The models are part of the identity: another data folder or an upgraded model package
     // must not reuse results read with the old ones; so is which models a language uses.
-    std::string identity = std::string("tesseract-") + tesseract::TessBaseAPI::Version() + "/psm6/lstm/zh=chi_sim/ink-box";
+    std::string identity = std::string("tesseract-") + tesseract::TessBaseAPI::Version() + "/psm6/lstm/zh=chi_sim/ink-box/choices";
     std::error_code ec;
     for (const char* model : {"chi_sim", "chi_tra", "eng"}) {
         const auto file = std::filesystem::path(tesseract_data_dir()) / (std::string(model) + ".traineddata");

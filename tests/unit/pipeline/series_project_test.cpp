@@ -181,3 +181,18 @@ TEST(SettingsFile, HoldsTheSharedTablesAndOfTheSeriesTheSynopsisAlone) {
                                "the other keys belong in a series file (dramaloc run)");
     }
 }
+
+TEST(SeriesProject, EachEpisodesOwnScriptIsTheSource) {
+    test::TempDir dir;
+    for (const char* name : {"ep1.mp4", "ep2.mp4"}) test::write_file(dir / "episodes" / name, "x");
+    test::write_file(dir / "s.toml", "[series]\nfrom = \"zh\"\nepisodes = [\"episodes/*.mp4\"]\nscript = \"scripts/{episode}.txt\"\n");
+    auto p = load_series_project(dir / "s.toml");
+    apply_episode_paths(p, "ep2", p.options);
+    EXPECT_EQ(p.options.source.mode, SourceMode::Import);
+    EXPECT_EQ(p.options.source.import_file, dir / "scripts" / "ep2.txt");
+    // One file for several episodes, or a script and another source: refused, with the line.
+    test::write_file(dir / "one.toml", "[series]\nfrom = \"zh\"\nepisodes = [\"episodes/*.mp4\"]\nscript = \"script.txt\"\n");
+    EXPECT_NE(error_of(dir / "one.toml").find("one.toml:4: [series] script: one file for 2 episodes"), std::string::npos) << error_of(dir / "one.toml");
+    test::write_file(dir / "both.toml", "[series]\nfrom = \"zh\"\nsource = \"asr\"\nepisodes = [\"episodes/ep1.mp4\"]\nscript = \"s.txt\"\n");
+    EXPECT_NE(error_of(dir / "both.toml").find("both.toml:5: [series] script and source = \"asr\""), std::string::npos) << error_of(dir / "both.toml");
+}
