@@ -1,4 +1,4 @@
-// hardsubs_bench WORKDIR [SECONDS] [NAME…] — burned-in subtitles over a matrix of conditions that
+// hardsubs_bench WORKDIR [SECONDS] [NAME…|speed] — burned-in subtitles over a matrix of conditions that
 // real dramas vary: fonts (every CJK family Debian ships), sizes, colours, outline, shadow or
 // box, position, a second text layer, moving pictures (photographs from Debian's
 // mate-backgrounds, and real clips given in BENCH_REAL_CLIPS), 720p masters upscaled, heavy
@@ -7,7 +7,7 @@
 // median and worst over all, and extraction speed against a plain decode measured in the same
 // run, and removal speed. Episodes are generated into WORKDIR (kept between runs). NAMEs pick
 // conditions by name prefix. Prints figures; exits 0 unless something failed outright
-// (bench/README.md).
+// (bench/README.md). "speed" measures the speed figures alone.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -256,12 +256,15 @@ int main(int argc, char** argv) {
             row("lines within 2 frames (in and out)", fmt("%.1f %%", 100.0 * static_cast<double>(within) / static_cast<double>(std::max<std::size_t>(1, lines))),
                 std::to_string(within) + " of " + std::to_string(lines) + " reference lines, " + std::to_string(found) + " read; target >= 98 %");
         }
-        if (only.empty()) {
+        const bool speed = std::find(only.begin(), only.end(), "speed") != only.end();
+        if (only.empty() || speed) {
             std::printf("-- speed: 20 s, key frames 10 s apart, 2 OCR workers --\n");
             for (const auto& c : conditions())
                 if (c.name == "white-sans-66-photo" || c.name == "white-sans-720p-crf32-24fps") measure_speed(episode(work, c, 20));
-            std::printf("-- removal --\n");
-            measure_removal(episode(work, conditions()[2], seconds));
+            if (!speed) {
+                std::printf("-- removal --\n");
+                measure_removal(episode(work, conditions()[2], seconds));
+            }
         }
     } catch (const std::exception& e) {
         std::fprintf(stderr, "hardsubs_bench: %s\n", e.what());

@@ -54,6 +54,10 @@ public:
     // Throws EngineError naming the Debian package when the model for `language` is missing.
     virtual void require_language(std::string_view language) = 0;
     virtual OcrResult recognize(const GrayImage& image, std::string_view language) = 0;
+    // Loads what recognising `language` takes (models), so that the first recognize() does not
+    // wait for it: callers warm engines up while they have other work going. Throws like
+    // require_language.
+    virtual void prepare(std::string_view language) { require_language(language); }
 };
 
 // Backends by name ("tesseract"); throws EngineError listing those that exist.

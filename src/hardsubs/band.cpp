@@ -43,7 +43,8 @@ Sampled sample_masks(const MaskHistory& history) {
     const TimeMs spacing = duration / kMaxSamples;
     TimeMs next_pts = history.frame(0).pts;
     for (std::size_t i = 0; i < history.size(); ++i) {
-        if (history.frame(i).pts < next_pts) continue;
+        // Only masks of whole frames say where text comes and goes.
+        if (!history.frame(i).whole() || history.frame(i).pts < next_pts) continue;
         next_pts = history.frame(i).pts + spacing;
         std::vector<std::uint16_t> per_row(static_cast<std::size_t>(s.height), 0);
         history.for_each_run(i, [&](int y, int x0, int x1) {

@@ -242,10 +242,11 @@ std::vector<const FrameSample*> samples_for(const FoundSegment& segment, const S
 }
 
 HardsubExtraction read_segments(const FoundSegments& found, const SamplePool& samples, const SubtitleBand& band, FrameRate rate,
-                                std::int64_t frames, const ExtractOptions& options, engines::TextRecognizerLease engine) {
+                                std::int64_t frames, const ExtractOptions& options, std::vector<engines::TextRecognizerLease> engines) {
     HardsubExtraction out;
     out.band = band;
-    out.engine = engine->version();
+    if (engines.empty() || !engines.front()) engines.resize(1), engines.front() = engines::lease_text_recognizer(options.ocr_backend);
+    out.engine = engines.front()->version();
     out.frames = frames;
     out.segments = found.all;
     out.dropped_short = static_cast<int>(found.all.size() - found.segments.size());
@@ -262,8 +263,7 @@ HardsubExtraction read_segments(const FoundSegments& found, const SamplePool& sa
         pointers.push_back(&jobs[i]);
     }
     choose_colours(jobs);
-    std::vector<engines::TextRecognizerLease> engines(static_cast<std::size_t>(std::max(1, resolve_jobs(options.jobs))));
-    engines[0] = std::move(engine);
+    engines.resize(static_cast<std::size_t>(std::max(1, resolve_jobs(options.jobs))));
     if (!options.pictures_dir.empty()) std::filesystem::create_directories(options.pictures_dir);
     const SegmentReader reader(3, options.pictures_dir);
     std::atomic<std::size_t> done{0};

@@ -61,9 +61,10 @@ struct HardsubExtraction {
 };
 
 // Reads the band's segments from the frames kept of them. `frames` is the stream's frame
-// count; `engine` (already checked for the language) is the first OCR worker's.
+// count; `engines` are the OCR workers' (one each; empty ones are leased when needed), the
+// first already checked for the language.
 HardsubExtraction read_segments(const FoundSegments& found, const SamplePool& samples, const SubtitleBand& band, FrameRate rate,
-                                std::int64_t frames, const ExtractOptions& options, engines::TextRecognizerLease engine);
+                                std::int64_t frames, const ExtractOptions& options, std::vector<engines::TextRecognizerLease> engines);
 
 // The kept frames OCR reads a segment from (at most three, past its first frame when it can),
 // from the frames of the pool that show the segment's text rows.

@@ -6,13 +6,13 @@
 
 namespace dramaloc::hardsubs {
 
-void MaskHistory::add(const Frame& frame, const Mask& mask) {
+void MaskHistory::add(Frame frame, const Mask& mask) {
     if (mask.width != width_ || mask.height != height_) throw std::logic_error("MaskHistory::add: mask of another size");
     Stored stored;
-    stored.index = frame.index;
-    stored.pts = frame.pts;
+    static_cast<Frame&>(stored) = frame;
     stored.first = runs_.size();
-    for (int y = 0; y < height_; ++y) {
+    const int from = std::clamp(frame.row0, 0, height_), to = frame.row1 < 0 ? height_ : std::clamp(frame.row1, from, height_);
+    for (int y = from; y < to; ++y) {
         const std::uint8_t* row = &mask.bits[static_cast<std::size_t>(y) * static_cast<std::size_t>(width_)];
         if (!std::memchr(row, 1, static_cast<std::size_t>(width_))) continue;  // most rows of most frames
         std::size_t header = 0;

@@ -19,10 +19,14 @@ public:
     struct Frame {
         std::int64_t index = 0;  // place in the stream (display order)
         TimeMs pts = 0;
+        int row0 = 0;            // the rows the mask was made for: the whole frame (row1 < 0), or
+        int row1 = -1;           // once the band is known, mostly only its rows (scan.cpp)
+        bool whole() const { return row0 == 0 && row1 < 0; }
     };
 
-    // Appends a frame's mask (of width() x height()); frames come in display order.
-    void add(const Frame& frame, const Mask& mask);
+    // Appends a frame's mask (of width() x height()), of which rows [row0, row1) were made
+    // (row1 < 0: all); frames come in display order.
+    void add(Frame frame, const Mask& mask);
 
     std::size_t size() const { return frames_.size(); }
     const Frame& frame(std::size_t i) const { return frames_[i]; }

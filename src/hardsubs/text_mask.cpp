@@ -71,9 +71,11 @@ Mask text_mask_rgb_half(const RgbView& image, const TextMaskOptions& o) {
     return text_mask_yuv420_half({y.data(), u.data(), v.data(), w, h}, o);
 }
 
-Mask text_mask_yuv420_half(const Yuv420View& f, const TextMaskOptions& o) {
+TextMasker::TextMasker(TextMaskOptions options) : options_(options) {}
+
+const Mask& TextMasker::mask(const Yuv420View& f, int row0, int row1) {
     // Every frame of an episode goes through here, so the work follows the text: fill pixels
-    // are few, and only they need the stroke test.
+    // are few, and only they need the stroke test; the buffers live from frame to frame.
     //
     // A stroke is a thin bright line with its outline (or shadow, or box, or a dark
     // background) on both sides: a fill pixel needs a dark pixel within the radius to its left
@@ -82,64 +84,80 @@ Mask text_mask_yuv420_half(const Yuv420View& f, const TextMaskOptions& o) {
     // brighter the fill, the lighter its sides may be (a thin outline averaged with the
     // background at half resolution, a shadow over mid-tones): each pixel has a darkness
     // level, and each fill pixel the level its sides need.
+    const TextMaskOptions& o = options_;
     const int w = f.width / 2, h = f.height / 2, r = std::max(1, o.outline_radius);
     const auto uw = static_cast<std::size_t>(w);
-    Mask out(w, h);
-    std::vector<std::uint8_t> darkness(uw * static_cast<std::size_t>(h));  // 3 dark, 2 dim, 1 dimmer, 0 none
-    std::vector<std::uint8_t> needed(uw * static_cast<std::size_t>(h));    // for fill pixels: the level their sides need
-    std::vector<std::uint8_t> row_has_fill(static_cast<std::size_t>(h), 0);
+    if (out_.width != w || out_.height != h) {
+        out_ = Mask(w, h);
+        darkness_.assign(uw * static_cast<std::size_t>(h), 0);
+        needed_.assign(uw * static_cast<std::size_t>(h), 0);
+        row_has_fill_.assign(static_cast<std::size_t>(h), 0);
+        done0_ = done1_ = 0;
+    }
+    row0 = std::clamp(row0, 0, h);
+    row1 = std::clamp(row1 < 0 ? h : row1, row0, h);
+    // Rows the last frame computed and this one does not: cleared, so the mask is this frame's.
+    for (int y = done0_; y < done1_; ++y)
+        if (y < row0 || y >= row1) std::fill_n(&out_.bits[static_cast<std::size_t>(y) * uw], uw, std::uint8_t{0});
+    done0_ = row0, done1_ = row1;
+    // The stroke test looks `r` rows up and down: those rows are classified too.
+    const int c0 = std::max(0, row0 - r), c1 = std::min(h, row1 + r);
     const auto width = static_cast<std::size_t>(f.width);
-    for (int y = 0; y < h; ++y) {
+    for (int y = c0; y < c1; ++y) {
         const std::uint8_t* top = f.y + static_cast<std::size_t>(2 * y) * width;
         const std::uint8_t* bottom = top + width;
         const std::uint8_t* u = f.u + static_cast<std::size_t>(y) * uw;
         const std::uint8_t* v = f.v + static_cast<std::size_t>(y) * uw;
-        std::uint8_t* fill = &out.bits[static_cast<std::size_t>(y) * uw];
-        std::uint8_t* d = &darkness[static_cast<std::size_t>(y) * uw];
-        std::uint8_t* need = &needed[static_cast<std::size_t>(y) * uw];
+        std::uint8_t* fill = &out_.bits[static_cast<std::size_t>(y) * uw];
+        std::uint8_t* d = &darkness_[static_cast<std::size_t>(y) * uw];
+        std::uint8_t* need = &needed_[static_cast<std::size_t>(y) * uw];
+        // Branch-free, on local copies of the thresholds (stores through byte pointers could
+        // alias them), so that the compiler vectorises it: most of a frame's pixels pass here.
+        const int bright_min = o.bright_min, chroma_max = o.chroma_max, light_min = o.light_min, very_bright_min = o.very_bright_min;
+        const int dim_max = o.dim_max, light_dark_max = o.light_dark_max, dark_max = o.dark_max, dark_chroma_max = o.dark_chroma_max;
         std::uint8_t any = 0;
         for (int x = 0; x < w; ++x) {
             const int luma = (top[2 * x] + top[2 * x + 1] + bottom[2 * x] + bottom[2 * x + 1] + 2) >> 2;
             const int cu = u[x] - 128, cv = v[x] - 128;
             const int au = cu < 0 ? -cu : cu, av = cv < 0 ? -cv : cv;
-            fill[x] = static_cast<std::uint8_t>(luma >= o.bright_min && au <= o.chroma_max && av <= o.chroma_max);
-            need[x] = static_cast<std::uint8_t>(luma >= o.very_bright_min ? 1 : luma >= o.light_min ? 2 : 3);
-            d[x] = static_cast<std::uint8_t>(luma <= o.dark_max && au + av <= o.dark_chroma_max ? 3 : luma <= o.light_dark_max ? 2 : luma <= o.dim_max ? 1 : 0);
-            any |= fill[x];
+            const int is_fill = (luma >= bright_min) & (au <= chroma_max) & (av <= chroma_max);
+            fill[x] = static_cast<std::uint8_t>(is_fill);
+            need[x] = static_cast<std::uint8_t>(3 - (luma >= light_min) - (luma >= very_bright_min));
+            d[x] = static_cast<std::uint8_t>((luma <= dim_max) + (luma <= light_dark_max) + ((luma <= dark_max) & (au + av <= dark_chroma_max)));
+            any |= static_cast<std::uint8_t>(is_fill);
         }
-        row_has_fill[static_cast<std::size_t>(y)] = any;
+        row_has_fill_[static_cast<std::size_t>(y)] = any;
     }
-    // Pixels of each darkness level or more counted along each row (prefix sums), for the rows
-    // with fill.
-    std::vector<std::uint16_t> prefix[4];
-    for (auto& p : prefix) p.assign(uw + 1, 0);
-    for (int y = 0; y < h; ++y) {
-        if (!row_has_fill[static_cast<std::size_t>(y)]) continue;
-        const std::uint8_t* d = &darkness[static_cast<std::size_t>(y) * uw];
-        for (int x = 0; x < w; ++x) {
-            const auto k = static_cast<std::size_t>(x);
-            for (int level = 1; level <= 3; ++level) prefix[level][k + 1] = static_cast<std::uint16_t>(prefix[level][k] + (d[x] >= level));
-        }
-        std::uint8_t* fill = &out.bits[static_cast<std::size_t>(y) * uw];
-        const std::uint8_t* need = &needed[static_cast<std::size_t>(y) * uw];
+    // The stroke test, for the fill pixels: a dark enough pixel within the radius on both
+    // sides, along the row or the column.
+    for (int y = row0; y < row1; ++y) {
+        std::uint8_t* fill = &out_.bits[static_cast<std::size_t>(y) * uw];
+        if (!row_has_fill_[static_cast<std::size_t>(y)]) continue;
+        const std::uint8_t* d = &darkness_[static_cast<std::size_t>(y) * uw];
+        const std::uint8_t* need = &needed_[static_cast<std::size_t>(y) * uw];
         for (int x = 0; x < w; ++x) {
             if (!fill[x]) continue;
             const int level = need[x];
-            const auto& counts = prefix[level];
-            const auto any = [&](int a, int b) {  // [a, b] of this row, clipped
-                a = std::max(0, a), b = std::min(w - 1, b);
-                return a <= b && counts[static_cast<std::size_t>(b) + 1] > counts[static_cast<std::size_t>(a)];
-            };
-            if (any(x - r, x - 1) && any(x + 1, x + r)) continue;
+            bool left = false, right = false;
+            for (int k = 1; k <= r && !left; ++k) left = x - k >= 0 && d[x - k] >= level;
+            for (int k = 1; k <= r && left && !right; ++k) right = x + k < w && d[x + k] >= level;
+            if (left && right) continue;
             bool above = false, below = false;
-            for (int k = 1; k <= r && !(above && below); ++k) {
-                above = above || (y - k >= 0 && darkness[static_cast<std::size_t>(y - k) * uw + static_cast<std::size_t>(x)] >= level);
-                below = below || (y + k < h && darkness[static_cast<std::size_t>(y + k) * uw + static_cast<std::size_t>(x)] >= level);
-            }
+            for (int k = 1; k <= r && !above; ++k) above = y - k >= c0 && darkness_[static_cast<std::size_t>(y - k) * uw + static_cast<std::size_t>(x)] >= level;
+            for (int k = 1; k <= r && above && !below; ++k)
+                below = y + k < c1 && darkness_[static_cast<std::size_t>(y + k) * uw + static_cast<std::size_t>(x)] >= level;
             fill[x] = above && below;
         }
     }
-    return out;
+    // Rows classified only as neighbours hold fill flags, not mask bits.
+    for (int y = c0; y < c1; ++y)
+        if (y < row0 || y >= row1) std::fill_n(&out_.bits[static_cast<std::size_t>(y) * uw], uw, std::uint8_t{0});
+    return out_;
+}
+
+Mask text_mask_yuv420_half(const Yuv420View& f, const TextMaskOptions& o) {
+    TextMasker masker(o);
+    return masker.mask(f);
 }
 
 void intersect(Mask& into, const Mask& other) {

@@ -70,6 +70,22 @@ struct Yuv420View {
 // from the pixels that stay (ocr_image.hpp).
 Mask text_mask_yuv420_half(const Yuv420View& frame, const TextMaskOptions& options);
 
+// The same, frame after frame, without allocating: the buffers live in the object. Only rows
+// [row0, row1) of the mask are computed (the band, once it is known); the rest is 0.
+class TextMasker {
+public:
+    explicit TextMasker(TextMaskOptions options);
+    const Mask& mask(const Yuv420View& frame, int row0 = 0, int row1 = -1);
+
+private:
+    TextMaskOptions options_;
+    Mask out_;
+    std::vector<std::uint8_t> darkness_;  // 3 dark, 2 dim, 1 dimmer, 0 none
+    std::vector<std::uint8_t> needed_;    // for fill pixels: the darkness their sides need
+    std::vector<std::uint8_t> row_has_fill_;
+    int done0_ = 0, done1_ = 0;           // rows the last mask computed
+};
+
 // The same for an RGB picture (removal works on RGB frames): converted to 4:2:0 the way an
 // encoder would, then as above. `image.width` and `image.height` are made even.
 Mask text_mask_rgb_half(const RgbView& image, const TextMaskOptions& options);

@@ -207,7 +207,9 @@ VideoFrameReader::VideoFrameReader(const std::filesystem::path& path, VideoReadO
                        ? std::max(1, static_cast<int>((static_cast<std::int64_t>(r.height) * m.out_width + r.width / 2) / r.width))
                        : r.height;
     m.decoder = detail::open_decoder(stream, path, 0);
-    if (options.skip_non_reference) m.decoder->skip_frame = AVDISCARD_NONREF;
+    // Without the frames nothing refers to, the B-frames that are decoded are referred to only
+    // by those skipped ones: their deblocking would serve no other frame, and is skipped too.
+    if (options.skip_non_reference) m.decoder->skip_frame = AVDISCARD_NONREF, m.decoder->skip_loop_filter = AVDISCARD_BIDIR;
 }
 
 VideoFrameReader::~VideoFrameReader() = default;

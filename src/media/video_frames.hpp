@@ -33,8 +33,9 @@ struct VideoReadOptions {
     PixelKind kind = PixelKind::Gray;
     int output_width = 0;     // 0 = the region's width; otherwise scaled, keeping the aspect ratio
     // Frames that no other frame refers to (most B-frames) are not decoded: about half the
-    // decoding work, for readers that need a look at most frames but not every one. `index`
-    // stays the frame's place in the stream (from its time), so indices then skip.
+    // decoding work, for readers that need a look at most frames but not every one (the
+    // B-frames still decoded are not deblocked). `index` stays the frame's place in the stream
+    // (from its time), so indices then skip.
     bool skip_non_reference = false;
 };
 

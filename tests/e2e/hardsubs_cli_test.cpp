@@ -77,7 +77,9 @@ TEST(HardsubsCli, WithoutTargetsWritesTheChineseScriptReadOffThePicture) {
     const auto qc = json::parse(read_file(folder / "qc.json"));
     EXPECT_EQ(qc["source"]["mode"], "both");  // auto found the band and there is a soundtrack
     EXPECT_EQ(qc["source"]["lines"].get<std::size_t>(), e.reference["hardsubs"]["events"].size());
-    EXPECT_EQ(qc["source"]["hardsubs"]["ocr_calls"].get<std::size_t>(), e.reference["hardsubs"]["events"].size());
+    // OCR once per subtitle, and again for a reading the engine was not sure of: never per frame.
+    EXPECT_GE(qc["source"]["hardsubs"]["ocr_calls"].get<std::size_t>(), e.reference["hardsubs"]["events"].size());
+    EXPECT_LE(qc["source"]["hardsubs"]["ocr_calls"].get<std::size_t>(), 2 * e.reference["hardsubs"]["events"].size());
     // The SRT holds the Chinese text (the first line, as burned in).
     const std::string first = e.reference["hardsubs"]["events"][0]["lines"][0];
     EXPECT_NE(read_file(folder / "zh.zh.srt").find(first), std::string::npos) << read_file(folder / "zh.zh.srt");

@@ -191,6 +191,11 @@ std::optional<GrayImage> tesseract_input(const GrayImage& image) {
     return out;
 }
 
+void TesseractRecognizer::prepare(std::string_view language) {
+    require_language(language);
+    load(tesseract_models_for(language));
+}
+
 OcrResult TesseractRecognizer::recognize(const GrayImage& image, std::string_view language) {
     OcrResult result;
     if (const char* why = unreadable_image_reason(image)) {

@@ -24,6 +24,7 @@ public:
     std::string version() const override;
     void require_language(std::string_view language) override;
     OcrResult recognize(const GrayImage& image, std::string_view language) override;
+    void prepare(std::string_view language) override;
 
 private:
     struct ApiDeleter {
