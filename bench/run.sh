@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The benchmarks in one command (`make bench`). Figures are printed, nothing is pass/fail.
-#   ./bench/run.sh [all|media|localize|hardsubs|translate|voices|factory|serve|library]   which benchmarks (default all); localize is
+#   ./bench/run.sh [all|media|localize|hardsubs|asr|translate|voices|factory|serve|library]   which benchmarks (default all); localize is
 #                                         bench/localize_bench.sh (its own variables there);
-#                                         hardsubs is build/.../bench/hardsubs_bench (HARDSUBS_SECONDS)
+#                                         hardsubs is build/.../bench/hardsubs_bench (HARDSUBS_SECONDS);
+#                                         asr is asr_real_bench on ASR_RECORDINGS=dir (NAME.wav + NAME.txt)
 #   BENCH_INPUT=path.mp4  use this episode instead of generating a 3-minute sample
 #   BENCH_WORK=dir        keep the working files there (default: a temporary folder, removed)
 #   BUILD_DIR=dir         where the release build is (default: build/release)
@@ -11,12 +12,12 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD="${BUILD_DIR:-$ROOT/build/release}"
 WHICH="${1:-all}"
 case "$WHICH" in
-  all|media|hardsubs|translate|voices) ;;
+  all|media|hardsubs|asr|translate|voices) ;;
   localize) exec env BUILD_DIR="$BUILD" "$ROOT/bench/localize_bench.sh" ;;
   factory) exec env BUILD_DIR="$BUILD" "$ROOT/bench/factory_bench.sh" ;;
   serve) exec env BUILD_DIR="$BUILD" "$ROOT/bench/serve_bench.sh" ;;
   library) exec env BUILD_DIR="$BUILD" "$ROOT/bench/library_bench.sh" ;;
-  *) echo "usage: bench/run.sh [all|media|localize|hardsubs|translate|voices|factory|serve|library]"; exit 2 ;;
+  *) echo "usage: bench/run.sh [all|media|localize|hardsubs|asr|translate|voices|factory|serve|library]"; exit 2 ;;
 esac
 if [[ -n "${BENCH_WORK:-}" ]]; then
   WORK="$BENCH_WORK"; mkdir -p "$WORK"
@@ -45,7 +46,19 @@ run_voices() {
   if [[ "${VOICES:-}" == all ]]; then "$BUILD/bench/asr_voices_bench"
   else "$BUILD/bench/asr_voices_bench" standard en-us+f5@60/160 en-us+adam@25/165 en-us+klatt@45/150 en+f2@70/160 en+m3@20/165 en+m7@40/140; fi
 }
+# The embedded recogniser on real recordings of people (bench/README.md says which and where
+# they come from; they are not part of the project).
+run_asr() {
+  [[ -x "$BUILD/bench/asr_real_bench" ]] || { echo "bench: $BUILD/bench/asr_real_bench is missing; run 'make build' first"; exit 1; }
+  if [[ -z "${ASR_RECORDINGS:-}" ]]; then
+    echo "== speech recognition on real recordings: skipped (set ASR_RECORDINGS to a folder of NAME.wav + NAME.txt; bench/README.md) =="
+    return
+  fi
+  echo "== speech recognition on real recordings (${ASR_RECORDINGS}) =="
+  "$BUILD/bench/asr_real_bench" "$ASR_RECORDINGS" -20
+}
 if [[ "$WHICH" == hardsubs ]]; then run_hardsubs; exit 0; fi
+if [[ "$WHICH" == asr ]]; then run_asr; exit 0; fi
 if [[ "$WHICH" == voices ]]; then run_voices; exit 0; fi
 if [[ "$WHICH" == translate ]]; then run_translate; exit 0; fi
 
@@ -77,6 +90,8 @@ if [[ "$WHICH" == all ]]; then
   BENCH_WORK="$WORK/localize" BUILD_DIR="$BUILD" "$ROOT/bench/localize_bench.sh"
   echo
   run_hardsubs
+  echo
+  run_asr
   echo
   run_translate
   echo

@@ -102,6 +102,15 @@ void split_long(const std::vector<Word>& words, std::size_t first, std::size_t l
     split_long(words, cut + 1, last, policy, out);
 }
 
+// Titles the recogniser's dictionary writes abbreviated, as transcripts spell them (the usual
+// normalisation of English ASR evaluation: "Mr" and "mister" are the same word heard).
+std::string spelled_out(std::string token) {
+    static const std::pair<const char*, const char*> kTitles[] = {{"mr", "mister"}, {"mrs", "missus"}, {"dr", "doctor"}, {"st", "saint"}};
+    for (const auto& [abbreviation, word] : kTitles)
+        if (token == abbreviation) return word;
+    return token;
+}
+
 std::vector<std::string> normalised_tokens(std::string_view text) {
     std::vector<std::string> tokens;
     std::size_t i = 0;
@@ -115,7 +124,7 @@ std::vector<std::string> normalised_tokens(std::string_view text) {
         std::size_t lead = 0;
         while (lead < token.size() && is_punct(static_cast<unsigned char>(token[lead]))) ++lead;
         token.erase(0, lead);
-        if (!token.empty()) tokens.push_back(std::move(token));
+        if (!token.empty()) tokens.push_back(spelled_out(std::move(token)));
         i = j;
     }
     return tokens;

@@ -53,7 +53,7 @@ struct WordErrors {
 };
 
 // Word-level Levenshtein alignment after normalisation (ASCII lower case, punctuation
-// around words removed, apostrophes inside words kept). Sum WordErrors over a corpus and
+// around words removed, apostrophes inside words kept, titles spelled out: "Mr." = "mister"). Sum WordErrors over a corpus and
 // take rate() for a corpus WER.
 WordErrors count_word_errors(std::string_view reference, std::string_view hypothesis);
 double word_error_rate(std::string_view reference, std::string_view hypothesis);

@@ -41,6 +41,16 @@ void announce(const LocalizeOptions& options, const std::string& what) {
 
 }  // namespace
 
+std::vector<Word> recognise_soundtrack(const media::AudioBuffer& speech, engines::SpeechRecognizer& recognizer,
+                                       engines::VoiceActivityDetector& vad, std::string_view language) {
+    std::vector<Word> words;
+    for (const auto& chunk : asr_chunks(vad.detect(speech), speech.duration_ms())) {
+        auto heard = recognizer.recognize(media::slice_ms(speech, chunk.start, chunk.end), chunk.start, language);
+        words.insert(words.end(), std::make_move_iterator(heard.begin()), std::make_move_iterator(heard.end()));
+    }
+    return words;
+}
+
 std::vector<engines::SpeechRegion> asr_chunks(const std::vector<engines::SpeechRegion>& regions, TimeMs duration_ms,
                                               TimeMs max_ms, TimeMs padding_ms) {
     std::vector<engines::SpeechRegion> chunks;

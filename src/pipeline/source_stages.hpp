@@ -66,6 +66,11 @@ void require_recognizer_language(engines::SpeechRecognizer& recognizer, const Lo
 void refine_with_speech(std::vector<Line>& lines, const std::vector<engines::SpeechRegion>& regions,
                         TimeMs tolerance_ms = 300);
 
+// The words of a soundtrack (16 kHz mono), recognised the way an episode's speech is: speech
+// regions, chunks, the recogniser, on this thread. For figures (the demo, bench/), not stages.
+std::vector<Word> recognise_soundtrack(const media::AudioBuffer& speech, engines::SpeechRecognizer& recognizer,
+                                       engines::VoiceActivityDetector& vad, std::string_view language);
+
 // ASR chunks: speech regions grouped into pieces of at most `max_ms`, padded a little so
 // words at the edges are not clipped. Exposed for tests.
 std::vector<engines::SpeechRegion> asr_chunks(const std::vector<engines::SpeechRegion>& regions, TimeMs duration_ms,

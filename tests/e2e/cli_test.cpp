@@ -305,7 +305,15 @@ TEST(Cli, DemoLocalizesASampleIntoSpanishAndFrench) {
         EXPECT_TRUE(fs::exists(p)) << name;
         EXPECT_NE(r.out.find(p.string()), std::string::npos) << "demo should print the path of " << name;
     }
-    // It says what it did: how well it heard the speech, the languages' QC, what to open first.
+    // It localized the studio's script it was given, line for line...
+    EXPECT_TRUE(fs::exists(dir / "demo" / "sample.script.srt"));
+    const auto qc = nlohmann::json::parse(read_file(dir / "demo" / "sample" / "qc.json"));
+    EXPECT_EQ(qc["source"]["mode"], "import");
+    const auto reference = nlohmann::json::parse(read_file(dir / "demo" / "sample.json"));
+    const auto english = read_file(dir / "demo" / "sample" / "sample.en.srt");
+    for (const auto& line : reference["script"]["lines"]) EXPECT_NE(english.find(line["text"].get<std::string>()), std::string::npos) << line["text"];
+    // ... and says what it did: the languages' QC, what to open first, and apart, how well the
+    // embedded recogniser hears the same episode.
     EXPECT_NE(r.out.find("word error rate"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("QC es: "), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("QC fr: "), std::string::npos) << r.out;

@@ -170,6 +170,7 @@ TEST(PunctuateUtterance, QuestionsCapitalsAndTheFirstPersonPronoun) {
 TEST(WordErrorRate, CountsSubstitutionsDeletionsAndInsertions) {
     EXPECT_DOUBLE_EQ(word_error_rate("hello my name is john", "hello my name is john"), 0.0);
     EXPECT_DOUBLE_EQ(word_error_rate("Hello, my name is John.", "hello my name is john"), 0.0);
+    EXPECT_DOUBLE_EQ(word_error_rate("and mister john dashwood", "and Mr. John Dashwood"), 0.0);
     const WordErrors e = count_word_errors("where are you going tonight", "where you going to night");
     EXPECT_EQ(e.reference_words, 5u);
     EXPECT_EQ(e.deletions + e.substitutions + e.insertions, 3u);  // "are" deleted, "tonight" → "to night"
