@@ -25,7 +25,7 @@ void register_sample_commands(CLI::App& app) {
         "make", "Write an episode OUT.mp4 (1080x1920, 30 fps unless asked otherwise; espeak-ng voices over quiet music) and its reference OUT.json");
     make->add_option("OUT", a->out, "output .mp4")->required();
     make->add_option("--seconds", a->seconds, "length in seconds (5 to 3600)")->capture_default_str();
-    make->add_option("--hardsubs", a->hardsubs, "burn in subtitles in this language (zh)");
+    make->add_option("--hardsubs", a->hardsubs, "burn in subtitles in this language: zh, or zh-Hant (Traditional characters)");
     make->add_option("--background", a->background,
                      "plain, striped or busy; or photographs and video clips (FILE[,FILE…]): photographs are panned and zoomed, "
                      "clips cropped to the frame, with a cut every 3-6 s")

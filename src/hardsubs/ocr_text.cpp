@@ -83,16 +83,15 @@ std::string with_cjk_punctuation(const std::string& text) {
     return out;
 }
 
-// "： “" → "：“": a curly quote sits tight against Chinese punctuation (the space was OCR's,
-// between an ASCII colon and the quote, before both were made full-width).
-std::string without_space_at_quotes(const std::string& text) {
+// "： “" → "：“", "， VIP" → "，VIP": full-width punctuation carries its own space, and a curly
+// quote sits tight against it (the space was OCR's, between ASCII marks made full-width after).
+std::string without_space_at_marks(const std::string& text) {
     const auto cps = code_points(text);
     const auto chinese_mark = [](char32_t c) { return (c >= 0x3000 && c <= 0x303F) || (c >= 0xFF00 && c <= 0xFFEF); };
-    const auto curly = [](char32_t c) { return c >= 0x2018 && c <= 0x201D; };
     std::string out;
     for (std::size_t i = 0; i < cps.size(); ++i) {
         if (cps[i] == U' ' && i > 0 && i + 1 < cps.size() &&
-            ((chinese_mark(cps[i - 1]) && curly(cps[i + 1])) || (curly(cps[i - 1]) && chinese_mark(cps[i + 1]))))
+            (chinese_mark(cps[i - 1]) || chinese_mark(cps[i + 1])))
             continue;
         append_utf8(out, cps[i]);
     }
@@ -149,7 +148,7 @@ std::string normalize_ocr_text(std::string_view text) {
         previous = cps[i];
         ++i;
     }
-    return without_space_at_quotes(with_cjk_punctuation(out));
+    return without_space_at_marks(with_cjk_punctuation(out));
 }
 
 float mean_symbol_confidence(const std::vector<engines::OcrSymbol>& symbols, float fallback) {

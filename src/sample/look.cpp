@@ -25,6 +25,10 @@ struct PatternDeleter {
     void operator()(FcPattern* p) const noexcept { FcPatternDestroy(p); }
 };
 using PatternPtr = std::unique_ptr<FcPattern, PatternDeleter>;
+struct ConfigDeleter {
+    void operator()(FcConfig* c) const noexcept { FcConfigDestroy(c); }
+};
+using ConfigPtr = std::unique_ptr<FcConfig, ConfigDeleter>;
 
 }  // namespace
 
@@ -90,13 +94,15 @@ std::string colour_to_string(std::uint32_t rgb) {
 }
 
 void require_font(const std::string& family) {
-    if (!FcInit()) throw EngineError("fontconfig could not start; reinstall libfontconfig1");
+    // A configuration of our own, destroyed here: FcInit's process-wide one is never freed.
+    ConfigPtr config(FcInitLoadConfigAndFonts());
+    if (!config) throw EngineError("fontconfig could not start; reinstall libfontconfig1");
     PatternPtr pattern(FcNameParse(reinterpret_cast<const FcChar8*>(family.c_str())));
     if (!pattern) throw InputError("font \"" + family + "\": not a font name");
-    FcConfigSubstitute(nullptr, pattern.get(), FcMatchPattern);
+    FcConfigSubstitute(config.get(), pattern.get(), FcMatchPattern);
     FcDefaultSubstitute(pattern.get());
     FcResult result = FcResultNoMatch;
-    PatternPtr match(FcFontMatch(nullptr, pattern.get(), &result));
+    PatternPtr match(FcFontMatch(config.get(), pattern.get(), &result));
     if (match) {
         FcChar8* name = nullptr;
         for (int i = 0; FcPatternGetString(match.get(), FC_FAMILY, i, &name) == FcResultMatch; ++i)

@@ -1,6 +1,10 @@
 #include "sample/sample.hpp"
 
+#include <unicode/translit.h>
+#include <unicode/unistr.h>
+
 #include <algorithm>
+#include <memory>
 #include <span>
 
 #include "core/atomic_file.hpp"
@@ -33,8 +37,8 @@ void validate_options(const SampleOptions& o) {
     if (o.keyframe_interval_s < 0 || o.keyframe_interval_s > 60) {
         throw InputError("sample key frame interval must be 0 (default) to 60 seconds, got " + std::to_string(o.keyframe_interval_s));
     }
-    if (o.hardsubs_language && *o.hardsubs_language != "zh") {
-        throw InputError("burned-in subtitles are available in: zh (got \"" + *o.hardsubs_language + "\")");
+    if (o.hardsubs_language && *o.hardsubs_language != "zh" && *o.hardsubs_language != "zh-Hant") {
+        throw InputError("burned-in subtitles are available in: zh, zh-Hant (got \"" + *o.hardsubs_language + "\")");
     }
     if (o.source_width != 0 || o.source_height != 0) {
         if (o.source_width < 64 || o.source_height < 64 || o.source_width % 2 != 0 || o.source_height % 2 != 0 ||
@@ -116,12 +120,27 @@ std::string background_name(const SampleOptions& options) {
     return name;
 }
 
-std::vector<SubtitleEvent> chinese_events(const Script& english, Scene scene) {
+// Simplified Chinese written in Traditional characters (ICU's Hans-Hant transliterator), as
+// dramas made for Taiwan and Hong Kong burn them in.
+std::string traditional(std::string_view simplified) {
+    UErrorCode status = U_ZERO_ERROR;
+    std::unique_ptr<icu::Transliterator> to_traditional(icu::Transliterator::createInstance("Hans-Hant", UTRANS_FORWARD, status));
+    if (U_FAILURE(status) || !to_traditional) throw EngineError("ICU has no Hans-Hant transliterator; reinstall libicu72");
+    icu::UnicodeString text = icu::UnicodeString::fromUTF8(icu::StringPiece(simplified.data(), static_cast<int32_t>(simplified.size())));
+    to_traditional->transliterate(text);
+    std::string out;
+    text.toUTF8String(out);
+    return out;
+}
+
+std::vector<SubtitleEvent> chinese_events(const Script& english, Scene scene, bool in_traditional) {
     const std::span<const DialogueLine> dialogue = sample_dialogue(scene);
     std::vector<SubtitleEvent> events;
     for (const Line& line : english.lines) {
         const DialogueLine& source = dialogue[static_cast<std::size_t>(line.id - 1) % dialogue.size()];
-        events.push_back(SubtitleEvent{line.id, line.start, line.end, {std::string(source.chinese)}, "", line.speaker});
+        std::string text(source.chinese);
+        if (in_traditional) text = traditional(text);
+        events.push_back(SubtitleEvent{line.id, line.start, line.end, {std::move(text)}, "", line.speaker});
     }
     return events;
 }
@@ -191,7 +210,7 @@ SampleResult make_sample(const std::filesystem::path& out_mp4, const SampleOptio
 
     std::optional<subtitles::SubtitleRenderer> burner;
     if (options.hardsubs_language) {
-        ref.hardsubs = chinese_events(ref.script, options.scene);
+        ref.hardsubs = chinese_events(ref.script, options.scene, *options.hardsubs_language == "zh-Hant");
         burner.emplace(draw_w, draw_h, render_style(options.look, draw_w, draw_h));
         burner->set_events(ref.hardsubs, *options.hardsubs_language);
     }

@@ -260,3 +260,21 @@ TEST_P(Removal, LeavesNoReadableTextAndDoesNotTouchFramesWithoutSubtitles) {
 
 INSTANTIATE_TEST_SUITE_P(Backgrounds, Removal, ::testing::Values(sample::Background::Plain, sample::Background::Busy),
                          [](const auto& p) { return std::string(sample::to_string(p.param)); });
+
+// Traditional characters are read with chi_tra when the series says so (zh-Hant). Told apart
+// unasked only when Simplified reads poorly: chi_sim reads 現 as 现 nearly as surely as chi_tra
+// reads it as 現 (bench/README.md, "Traditional Chinese").
+TEST(ExtractionOnRealPictures, TraditionalChineseIsReadWithItsOwnModelWhenTheSeriesSaysSo) {
+    TempDir dir;
+    const auto episode = varied_episode(dir, "traditional", [](sample::SampleOptions& o) {
+        o.hardsubs_language = "zh-Hant";
+        o.look.font = "Noto Sans CJK TC";
+        o.background_files = photographs({"Storm.jpg", "Garden.jpg"});
+    });
+    hardsubs::ScanOptions options;
+    options.extract.language = "zh-Hant";
+    const auto scan = hardsubs::scan_hardsubs(episode.video, options);
+    ASSERT_TRUE(scan.extraction);
+    EXPECT_EQ(scan.extraction->language, "zh-Hant");
+    expect_read_line_by_line(episode.contents, *scan.extraction);
+}

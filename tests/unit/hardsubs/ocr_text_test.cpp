@@ -95,4 +95,11 @@ TEST(ChineseOcrText, QuotesOpenBeforeTextAndCloseAfterIt) {
     EXPECT_EQ(normalize_ocr_text("He said \"Hello\""), "He said \"Hello\"");  // English keeps its spaces and quotes
 }
 
+TEST(ChineseOcrText, FullWidthPunctuationCarriesItsOwnSpace) {
+    // chi_tra reads "，VIP" as ", VIP": the comma becomes full-width and the space goes.
+    EXPECT_EQ(normalize_ocr_text("先生, VIP酒店的车来了。"), "先生，VIP酒店的车来了。");
+    EXPECT_EQ(normalize_ocr_text("是VIP 。"), "是VIP。");
+    EXPECT_EQ(normalize_ocr_text("VIP room"), "VIP room");  // between Latin words the space stays
+}
+
 TEST(ChineseOcrText, WithoutSymbolsTheTextIsNormalised) { EXPECT_EQ(chinese_ocr_text({}, "你 好 ?"), "你好？"); }
