@@ -46,6 +46,8 @@ void register_subs_extract_command(CLI::App& subs) {
     cmd->callback([a] {
         option_value([&] { language_or_throw(a->lang); });
         option_value([&] { subtitles::format_from_path(a->out); });  // an unknown extension fails before the decode
+        if (const fs::path folder = fs::absolute(a->out).parent_path(); !fs::is_directory(folder))
+            throw InputError(a->out + ": the folder " + folder.string() + " does not exist; create it or write elsewhere");
         hardsubs::ScanOptions options;
         if (!a->band.empty()) options.band = option_value([&] { return hardsubs::parse_band(a->band); });
         options.extract.language = a->lang;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <mutex>
 #include <optional>
 
 #include "core/atomic_file.hpp"
@@ -266,9 +267,12 @@ HardsubExtraction read_segments(const FoundSegments& found, const SamplePool& sa
     engines.resize(static_cast<std::size_t>(std::max(1, resolve_jobs(options.jobs))));
     if (!options.pictures_dir.empty()) std::filesystem::create_directories(options.pictures_dir);
     const SegmentReader reader(3, options.pictures_dir);
-    std::atomic<std::size_t> done{0};
-    read_all(pointers, options.language, reader, engines, options,
-             [&] { report(static_cast<double>(++done) / static_cast<double>(std::max<std::size_t>(1, jobs.size()))); });
+    std::size_t done = 0;
+    std::mutex progress;  // the workers finish at once; the progress callback is not theirs to share
+    read_all(pointers, options.language, reader, engines, options, [&] {
+        const std::lock_guard lock(progress);
+        report(static_cast<double>(++done) / static_cast<double>(std::max<std::size_t>(1, jobs.size())));
+    });
 
     // Simplified Chinese read poorly may be Traditional: try the Traditional model on the
     // longest segments, and read everything with it if it reads them better.

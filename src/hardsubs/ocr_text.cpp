@@ -40,6 +40,7 @@ char32_t full_width(char32_t c) {
         case U';': return U'\uFF1B';
         case U'(': return U'\uFF08';
         case U')': return U'\uFF09';
+        case U'~': return U'\uFF5E';
         default: return c;
     }
 }
@@ -63,6 +64,18 @@ std::string with_cjk_punctuation(const std::string& text) {
     const auto quotes = static_cast<std::size_t>(std::count_if(cps.begin(), cps.end(), is_quote));
     std::size_t quote = 0;
     for (std::size_t i = 0; i < cps.size(); ++i) {
+        if (cps[i] == U'.' && i + 1 < cps.size() && cps[i + 1] == U'.') {
+            // Dots in a row are an ellipsis: "我...我" → "我……我" (not "我。..我").
+            std::size_t end = i;
+            while (end < cps.size() && cps[end] == U'.') ++end;
+            if ((i > 0 && is_cjk(cps[i - 1])) || (end < cps.size() && is_cjk(cps[end]))) {
+                append_utf8(out, 0x2026), append_utf8(out, 0x2026);
+            } else {
+                out.append(end - i, '.');
+            }
+            i = end - 1;
+            continue;
+        }
         const bool after_cjk = i > 0 && is_cjk(cps[i - 1]);
         const bool before_cjk = i + 1 < cps.size() && is_cjk(cps[i + 1]);
         const bool between_digits = i > 0 && i + 1 < cps.size() && std::iswdigit(static_cast<wint_t>(cps[i - 1])) &&
@@ -110,7 +123,8 @@ bool belongs_in_chinese_text(char32_t c, bool opens_line) {
     if (c == 0xFF1A || c == 0xFF1B || c == 0xFF1F) return true;     // ：；？
     if (c == 0x201C || c == 0x201D || c == 0x2018 || c == 0x2019 || c == 0x2026 || c == 0x2014 || c == 0xB7) return true;
     if (c == U'-') return !opens_line;
-    return std::u32string_view(U"?!,.:;\"'()").find(c) != std::u32string_view::npos;
+    if (c == 0xFF5E || c == 0xFFE5 || c == 0xA5) return true;       // ～ ￥ ¥
+    return std::u32string_view(U"?!,.:;\"'()%~+/&@#").find(c) != std::u32string_view::npos;
 }
 
 // The engine's best Han candidate for a symbol it misread, or nothing.
@@ -194,9 +208,9 @@ std::string chinese_ocr_text(const std::vector<engines::OcrSymbol>& symbols, std
             // A full stop mistaken for something else, closing a line after Han.
             const bool last = i + 1 == items.size() || items[i + 1].c == U'\n';
             if (last && i > 0 && is_han(items[i - 1].c) && looks_like_full_stop(items[i].c)) out += "。";
-            // A mark Chinese subtitles never hold ('=', '|', '_', '~', a dash opening the line),
-            // next to Han: a character misread, as its best Han candidate if any.
-            else if (items[i].symbol && !belongs_in_chinese_text(items[i].c, i == 0 || items[i - 1].c == U'\n') &&
+            // A mark Chinese subtitles never hold ('=', '|', '_', a dash opening the line), next
+            // to Han: a character misread, as its best Han candidate if any.
+            else if (items[i].symbol && items[i].c != 0 && !belongs_in_chinese_text(items[i].c, i == 0 || items[i - 1].c == U'\n') &&
                      (han_near(i, -1) || han_near(i, +1)))
                 out += best_han_candidate(*items[i].symbol);
             else out += items[i].text;

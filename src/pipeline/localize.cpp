@@ -462,7 +462,7 @@ EpisodeOutputs localize_episode(const fs::path& episode, const LocalizeOptions& 
                                    {"dropped_noise", x.dropped_noise}, {"dropped_short", x.dropped_short}, {"engine", x.engine}};
     }
     if (!removals.empty()) source_json["hardsub_removal"] = removals;
-    if (source.mode == SourceMode::Import && source.hardsubs) {
+    if (source.mode == SourceMode::Import && source.hardsubs_say_the_script) {
         json disagreements = json::array();
         for (const auto& d : source.script_disagreements)
             disagreements.push_back({{"line", d.line == 0 ? json(nullptr) : json(d.line)}, {"start", d.start}, {"end", d.end},

@@ -30,7 +30,8 @@ std::string trimmed(std::string_view s) {
 }
 
 ScriptFile read_text_script(const fs::path& file) {
-    const std::string text = read_text_file(file);
+    std::string text = read_text_file(file);
+    if (text.starts_with("\xEF\xBB\xBF")) text.erase(0, 3);  // Notepad's "UTF-8 with BOM"
     ScriptFile out;
     out.timed = false;
     std::size_t number = 0;
@@ -88,8 +89,11 @@ bool same_words(std::string_view a, std::string_view b) {
 
 TimeMs overlap(const Line& a, const Line& b) { return std::max<TimeMs>(0, std::min(a.end, b.end) - std::max(a.start, b.start)); }
 
-// Lines still at 0-0 take the stretch between their timed neighbours, shared evenly.
+// Lines still at 0-0 take the stretch between their timed neighbours, shared evenly. Where
+// that stretch is too short for them (back-to-back subtitles touch: a line the studio split in
+// two falls between them), they share the previous line's time too, then the next one's.
 void fill_gaps(std::vector<Line>& lines, TimeMs duration_ms) {
+    constexpr TimeMs kShortestLine = 300;
     for (std::size_t i = 0; i < lines.size();) {
         if (lines[i].end > lines[i].start) {
             ++i;
@@ -97,15 +101,20 @@ void fill_gaps(std::vector<Line>& lines, TimeMs duration_ms) {
         }
         std::size_t j = i;
         while (j < lines.size() && lines[j].end <= lines[j].start) ++j;
-        const TimeMs from = i > 0 ? lines[i - 1].end : 0;
-        const TimeMs to = j < lines.size() ? lines[j].start : duration_ms;
-        const auto n = static_cast<TimeMs>(j - i);
-        for (std::size_t k = i; k < j; ++k) {
-            const auto p = static_cast<TimeMs>(k - i);
+        std::size_t first = i, last = j;  // the lines sharing [from, to)
+        TimeMs from = i > 0 ? lines[i - 1].end : 0;
+        TimeMs to = j < lines.size() ? lines[j].start : duration_ms;
+        const auto too_short = [&] { return to - from < static_cast<TimeMs>(last - first) * kShortestLine; };
+        if (too_short() && i > 0) first = i - 1, from = lines[i - 1].start;
+        if (too_short() && j < lines.size()) last = j + 1, to = lines[j].end;
+        if (too_short()) to = from + static_cast<TimeMs>(last - first) * kShortestLine;  // past the end rather than backwards
+        const auto n = static_cast<TimeMs>(last - first);
+        for (std::size_t k = first; k < last; ++k) {
+            const auto p = static_cast<TimeMs>(k - first);
             lines[k].start = from + (to - from) * p / n;
             lines[k].end = from + (to - from) * (p + 1) / n;
         }
-        i = j;
+        i = last;
     }
 }
 

@@ -233,11 +233,18 @@ SourceAnalysis analyse_source(StageContext& context, const fs::path& episode, co
         }
         if (out.mode == SourceMode::Import) {
             // The studio's script is the source. Burned-in subtitles, when there are some in the
-            // source language, time a script without times and are compared with it (QC).
+            // source language, time a script without times and are compared with it (QC); in
+            // another language they are kept for removal only.
             if (ocr_unavailable_reason(options).empty()) {
                 auto found = read_hardsubs(context, episode, options, out);
-                if (found && !found->subtitles.empty() && another_language_reason(*found, options).empty()) out.hardsubs = std::move(found);
-                else out.hardsubs_key.clear();
+                if (found && !found->subtitles.empty()) {
+                    const std::string other = another_language_reason(*found, options);
+                    out.hardsubs_say_the_script = other.empty();
+                    if (!other.empty()) out.mode_note = other + "; they are not compared with the script";
+                    out.hardsubs = std::move(found);
+                } else {
+                    out.hardsubs_key.clear();
+                }
             }
         } else if (out.mode == SourceMode::Auto || out.mode == SourceMode::Ocr || out.mode == SourceMode::Both) {
             out.hardsubs = read_hardsubs(context, episode, options, out);
@@ -341,7 +348,7 @@ SourceAnalysis analyse_source(StageContext& context, const fs::path& episode, co
         ScriptFile script = read_script_file(options.source.import_file);
         const std::string file_key = context.hashes.hash(options.source.import_file);
         std::vector<Line> picture;
-        if (out.hardsubs) picture = lines_from_hardsubs(*out.hardsubs);
+        if (out.hardsubs && out.hardsubs_say_the_script) picture = lines_from_hardsubs(*out.hardsubs);
         if (script.timed) {
             lines_key = stage_key(StageId::Import, "", {file_key});
             lines = std::move(script.lines);

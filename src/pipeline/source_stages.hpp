@@ -29,7 +29,9 @@ struct SourceAnalysis {
     // The burned-in subtitles, when read: the script's text when `mode` is ocr/both; kept even
     // when auto fell back to asr (subtitles in another language), for removal.
     std::optional<hardsubs::HardsubExtraction> hardsubs;
-    // With a studio's script as the source and burned-in subtitles read: where they disagree.
+    // With a studio's script as the source: whether the burned-in subtitles are in its language
+    // (then they time a script without times and are compared with it), and where they disagree.
+    bool hardsubs_say_the_script = false;
     std::vector<ScriptDisagreement> script_disagreements;
     std::string audio_key;
     std::string regions_key;

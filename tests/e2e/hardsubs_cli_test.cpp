@@ -3,6 +3,7 @@
 // removal before burn-in, and importing a script.
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <memory>
 
@@ -86,6 +87,26 @@ TEST(HardsubsCli, WithoutTargetsWritesTheChineseScriptReadOffThePicture) {
     EXPECT_GE(count_srt_events(folder / "zh.zh.srt"), static_cast<int>(e.reference["hardsubs"]["events"].size()));
 }
 
+TEST(HardsubsCli, SubsExtractWritesTheSubtitlesAndSaysWhatItDidInJson) {
+    const auto& e = episode(true);
+    TempDir out;
+    const auto r = run_dramaloc({"subs", "extract", e.mp4.string(), (out / "zh.srt").string(), "--json"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto report = json::parse(r.out);
+    const auto& events = e.reference["hardsubs"]["events"];
+    ASSERT_EQ(report["subtitles"].size(), events.size()) << report;
+    EXPECT_EQ(report["language"], "zh");
+    EXPECT_EQ(count_srt_events(out / "zh.srt"), static_cast<int>(events.size()));
+    EXPECT_EQ(report["subtitles"][0]["text"], events[0]["lines"][0]);
+
+    // A folder that is not there is said before the episode is decoded, and nothing is written.
+    const auto missing = run_dramaloc({"subs", "extract", e.mp4.string(), (out / "no" / "zh.srt").string(), "-q"});
+    EXPECT_EQ(missing.exit_code, 3);
+    EXPECT_EQ(count_lines(missing.err), 1) << missing.err;
+    EXPECT_NE(missing.err.find("does not exist"), std::string::npos) << missing.err;
+    EXPECT_FALSE(fs::exists(out / "no"));
+}
+
 TEST(HardsubsCli, OcrWithoutSubtitlesSaysSoAndBothFallsBackToSpeech) {
     const auto& e = episode(false);
     TempDir out;
@@ -157,6 +178,34 @@ TEST(HardsubsCli, RemovalBeforeBurnInReportsItsMethod) {
     const auto without = run_dramaloc({"localize", e.mp4.string(), "--from", "zh", "--remove-hardsubs", "--out", out.path().string()});
     EXPECT_NE(without.exit_code, 0);
     EXPECT_NE(without.err.find("--burn-in"), std::string::npos) << without.err;
+}
+
+TEST(HardsubsCli, AScriptInTheSpokenLanguageStillLetsTheBurnedInSubtitlesBeRemoved) {
+    // An English episode with Chinese burned in, and the studio's English script: the Chinese
+    // subtitles are not the script's words (nothing to compare), but they are found and removed.
+    const auto& e = episode(true);
+    TempDir out;
+    std::string srt;
+    int n = 0;
+    const auto clock = [](long ms) {
+        char buf[48];
+        std::snprintf(buf, sizeof buf, "00:00:%02ld,%03ld", ms / 1000, ms % 1000);
+        return std::string(buf);
+    };
+    for (const auto& line : e.reference["script"]["lines"])
+        srt += std::to_string(++n) + "\n" + clock(line["start_ms"].get<long>()) + " --> " + clock(line["end_ms"].get<long>()) + "\n" +
+               line["text"].get<std::string>() + "\n\n";
+    write_file(out / "en.srt", srt);
+    const auto r = run_dramaloc({"localize", e.mp4.string(), "--from", "en", "--script", (out / "en.srt").string(), "--burn-in", "en",
+                                 "--remove-hardsubs", "--out", (out.path() / "o").string(), "-q"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const fs::path folder = out.path() / "o" / "zh";
+    EXPECT_TRUE(fs::exists(folder / "zh.en.burned.mp4"));
+    const auto qc = json::parse(read_file(folder / "qc.json"));
+    EXPECT_EQ(qc["source"]["mode"], "import");
+    EXPECT_NE(qc["source"]["note"].get<std::string>().find("not compared with the script"), std::string::npos) << qc["source"];
+    EXPECT_FALSE(qc["source"].contains("script_disagreements")) << qc["source"];
+    EXPECT_GT(qc["source"]["hardsub_removal"]["en"]["frames_cleaned"].get<int>(), 0) << qc["source"];
 }
 
 TEST(HardsubsCli, AnImportedScriptIsTheSource) {

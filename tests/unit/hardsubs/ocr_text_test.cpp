@@ -102,4 +102,19 @@ TEST(ChineseOcrText, FullWidthPunctuationCarriesItsOwnSpace) {
     EXPECT_EQ(normalize_ocr_text("VIP room"), "VIP room");  // between Latin words the space stays
 }
 
+TEST(ChineseOcrText, DotsInARowAreAnEllipsis) {
+    EXPECT_EQ(normalize_ocr_text("我...我不知道"), "我……我不知道");
+    EXPECT_EQ(chinese_ocr_text(read_as({{"好", 0.95f, ""}, {".", 0.9f, ""}, {".", 0.9f, ""}, {".", 0.9f, ""}}), ""), "好……");
+    EXPECT_EQ(normalize_ocr_text("Wait..."), "Wait...");
+}
+
+TEST(ChineseOcrText, PercentTildeAndCurrencyAreKept) {
+    EXPECT_EQ(chinese_ocr_text(read_as({{"涨", 0.95f, ""}, {"了", 0.95f, ""}, {"5", 0.95f, ""}, {"0", 0.95f, ""}, {"%", 0.9f, "的"}, {"的", 0.9f, ""}}), ""),
+              "涨了50%的");
+    EXPECT_EQ(chinese_ocr_text(read_as({{"好", 0.95f, ""}, {"啦", 0.95f, ""}, {"~", 0.9f, "了"}}), ""), "好啦～");
+    EXPECT_EQ(chinese_ocr_text(read_as({{"￥", 0.9f, "半"}, {"5", 0.95f, ""}, {"块", 0.95f, ""}}), ""), "￥5块");
+    // A symbol of several code points is kept whole.
+    EXPECT_EQ(chinese_ocr_text(read_as({{"好", 0.95f, ""}, {"fi", 0.9f, "了"}, {"吗", 0.95f, ""}}), ""), "好fi吗");
+}
+
 TEST(ChineseOcrText, WithoutSymbolsTheTextIsNormalised) { EXPECT_EQ(chinese_ocr_text({}, "你 好 ?"), "你好？"); }

@@ -92,6 +92,29 @@ TEST(ScriptSource, ALineRewrittenSinceThePictureWasMadeTakesTheTimeOfTheLineInIt
     EXPECT_EQ(timed[1].end, 2800);
 }
 
+TEST(ScriptSource, ALineSplitInTwoBetweenSubtitlesThatTouchSharesItsNeighboursTime) {
+    // Back-to-back burned-in lines (one ends on the frame the next starts): the script's extra
+    // line has no stretch of its own, and shares the previous line's rather than going backwards.
+    const std::vector<Line> picture = {line(1, 400, 2000, "你现在忙吗？"), line(2, 1967, 3000, "把手给我。"), line(3, 3000, 4000, "三楼8号房间。")};
+    const auto timed = time_by_matching_lines(untimed({"你现在忙吗？", "我一直在等你的电话，等了三年。", "把手给我。", "三楼8号房间。", "走吧。"}), picture, 4000);
+    ASSERT_EQ(timed.size(), 5u);
+    for (std::size_t i = 0; i < timed.size(); ++i) {
+        SCOPED_TRACE(timed[i].text);
+        EXPECT_GE(timed[i].end - timed[i].start, 300);
+        if (i > 0) {
+            EXPECT_GE(timed[i].start, timed[i - 1].start);
+        }
+    }
+    EXPECT_EQ(timed[0].start, 400);
+    EXPECT_EQ(timed[2].start, 1967);
+}
+
+TEST(ScriptSource, AByteOrderMarkIsNotPartOfTheFirstLine) {
+    TempDir dir;
+    write_file(dir / "ep1.txt", "\xEF\xBB\xBF你现在忙吗？\n把手给我。\n");
+    EXPECT_EQ(read_script_file(dir / "ep1.txt").lines.at(0).text, "你现在忙吗？");
+}
+
 TEST(ScriptSource, LinesWithoutTimesTakeTheStretchesOfSpeech) {
     // Five regions for three lines: merged at the two shortest pauses.
     const std::vector<engines::SpeechRegion> regions = {{1000, 2000}, {2100, 2600}, {4000, 5000}, {7000, 7500}, {7550, 8000}};
