@@ -206,7 +206,14 @@ void choose_colours(std::vector<OcrJob>& jobs) {
     }
 }
 
-// The mean character confidence over the jobs' readings.
+// The same segment, not read yet (for reading it in another script).
+OcrJob unread(const OcrJob& job) {
+    OcrJob fresh;
+    fresh.found = job.found, fresh.samples = job.samples, fresh.colours = job.colours;
+    return fresh;
+}
+
+// The mean confidence over the jobs' readings (each the engine's mean over its words).
 float mean_confidence(const std::vector<OcrJob*>& jobs) {
     double sum = 0;
     for (const OcrJob* j : jobs) sum += j->confidence;
@@ -284,13 +291,13 @@ HardsubExtraction read_segments(const FoundSegments& found, const SamplePool& sa
         });
         longest.resize(std::min(longest.size(), kTraditionalProbes));
         std::vector<OcrJob> probes;
-        for (const OcrJob* j : longest) probes.push_back(OcrJob{j->found, j->samples, j->colours, {}, 0.0f, false, 0, 0});
+        for (const OcrJob* j : longest) probes.push_back(unread(*j));
         std::vector<OcrJob*> probe_pointers;
         for (auto& p : probes) probe_pointers.push_back(&p);
         read_all(probe_pointers, "zh-Hant", reader, engines, options, [] {});
         for (const auto& p : probes) out.ocr_calls += p.calls, out.ocr_failures += p.failures;
         if (mean_confidence(probe_pointers) > mean_confidence(longest) + kTraditionalMargin) {
-            for (auto& j : jobs) out.ocr_calls += j.calls, out.ocr_failures += j.failures, j = OcrJob{j.found, j.samples, j.colours, {}, 0.0f, false, 0, 0};
+            for (auto& j : jobs) out.ocr_calls += j.calls, out.ocr_failures += j.failures, j = unread(j);
             read_all(pointers, "zh-Hant", reader, engines, options, [] {});
             out.language = "zh-Hant";
         }

@@ -249,8 +249,7 @@ double han_share(std::string_view text) {
     for (const char32_t c : code_points(text)) {
         if (!u_isalpha(static_cast<UChar32>(c))) continue;
         ++letters;
-        UErrorCode status = U_ZERO_ERROR;
-        han += uscript_getScript(static_cast<UChar32>(c), &status) == USCRIPT_HAN;
+        han += is_han(c);
     }
     return letters == 0 ? 1.0 : static_cast<double>(han) / static_cast<double>(letters);
 }

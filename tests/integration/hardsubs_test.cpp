@@ -43,6 +43,23 @@ std::string reference_text(const SubtitleEvent& e) {
     return text;
 }
 
+// Every burned-in line read once and in order, each edge within two frames of the truth and its
+// text close (similarity 0.8); `also` checks more of each line.
+void for_each_line_read(const sample::SampleReference& ref, const hardsubs::HardsubExtraction& x,
+                        const std::function<void(const SubtitleEvent&, const hardsubs::ExtractedSubtitle&)>& also) {
+    ASSERT_EQ(x.subtitles.size(), ref.hardsubs.size());
+    const double frame_ms = 1000.0 / ref.fps.fps();
+    for (std::size_t i = 0; i < ref.hardsubs.size(); ++i) {
+        const auto& want = ref.hardsubs[i];
+        const auto& got = x.subtitles[i];
+        SCOPED_TRACE("subtitle " + std::to_string(i + 1) + ": " + reference_text(want) + " / " + got.text);
+        EXPECT_LE(std::abs(static_cast<double>(got.start - want.start)), 2 * frame_ms);
+        EXPECT_LE(std::abs(static_cast<double>(got.end - want.end)), 2 * frame_ms);
+        EXPECT_GE(hardsubs::text_similarity(got.text, reference_text(want)), 0.8);
+        also(want, got);
+    }
+}
+
 }  // namespace
 
 class Extraction : public ::testing::TestWithParam<sample::Background> {};
@@ -67,18 +84,10 @@ TEST_P(Extraction, MatchesTheBurnedInLinesInOrderCountTextAndTiming) {
 
     ASSERT_TRUE(scan.extraction);
     const auto& x = *scan.extraction;
-    ASSERT_EQ(x.subtitles.size(), ref.hardsubs.size());
-    const double frame_ms = 1000.0 / ref.fps.fps();
-    for (std::size_t i = 0; i < ref.hardsubs.size(); ++i) {
-        const auto& want = ref.hardsubs[i];
-        const auto& got = x.subtitles[i];
-        SCOPED_TRACE("subtitle " + std::to_string(i + 1) + ": " + reference_text(want) + " / " + got.text);
-        EXPECT_LE(std::abs(static_cast<double>(got.start - want.start)), 2 * frame_ms);
-        EXPECT_LE(std::abs(static_cast<double>(got.end - want.end)), 2 * frame_ms);
-        // Short lines leave no room: a line is read right or it is wrong, and never as Latin.
-        EXPECT_GE(hardsubs::text_similarity(got.text, reference_text(want)), 0.8);
+    // Short lines leave no room: a line is read right or it is wrong, and never as Latin.
+    for_each_line_read(ref, x, [](const SubtitleEvent&, const hardsubs::ExtractedSubtitle& got) {
         EXPECT_GE(hardsubs::han_share(got.text), 0.99);
-    }
+    });
     // OCR ran once per distinct subtitle (plus retries), not once per frame.
     EXPECT_LE(x.ocr_calls, static_cast<int>(2 * ref.hardsubs.size()));
     // Every frame was counted; frames no other frame refers to were not decoded.
@@ -117,18 +126,10 @@ sample::SampleResult varied_episode(const TempDir& dir, const std::string& name,
 // Every burned-in line read once, in order, each edge within two frames of the truth, and the
 // text right (a look-alike character may go wrong in one line, no more).
 void expect_read_line_by_line(const sample::SampleReference& ref, const hardsubs::HardsubExtraction& x) {
-    ASSERT_EQ(x.subtitles.size(), ref.hardsubs.size());
-    const double frame_ms = 1000.0 / ref.fps.fps();
     int exact = 0;
-    for (std::size_t i = 0; i < ref.hardsubs.size(); ++i) {
-        const auto& want = ref.hardsubs[i];
-        const auto& got = x.subtitles[i];
-        SCOPED_TRACE("subtitle " + std::to_string(i + 1) + ": " + reference_text(want) + " / " + got.text);
-        EXPECT_LE(std::abs(static_cast<double>(got.start - want.start)), 2 * frame_ms);
-        EXPECT_LE(std::abs(static_cast<double>(got.end - want.end)), 2 * frame_ms);
-        EXPECT_GE(hardsubs::text_similarity(got.text, reference_text(want)), 0.8);
+    for_each_line_read(ref, x, [&](const SubtitleEvent& want, const hardsubs::ExtractedSubtitle& got) {
         exact += got.text == reference_text(want);
-    }
+    });
     EXPECT_GE(exact + 1, static_cast<int>(ref.hardsubs.size()));
 }
 
