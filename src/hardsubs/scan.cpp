@@ -190,8 +190,7 @@ struct Decoded {
     std::int64_t frames = 0;
 };
 
-Decoded decode(const std::filesystem::path& episode, const ScanOptions& options, bool whole_masks, const std::function<void(double)>& report) {
-    media::VideoFrameReader reader = open_reader(episode);
+Decoded decode(media::VideoFrameReader reader, const ScanOptions& options, bool whole_masks, const std::function<void(double)>& report) {
     const int width = reader.source_width(), height = reader.source_height();
     const FrameRate rate = reader.frame_rate().num > 0 ? reader.frame_rate() : FrameRate{30, 1};
     TextMaskOptions mask_options;
@@ -294,15 +293,15 @@ HardsubScan scan_hardsubs(const std::filesystem::path& episode, const ScanOption
             }
         });
     }
-    const media::VideoFrameReader probe = open_reader(episode);
-    const int width = probe.source_width(), height = probe.source_height();
+    media::VideoFrameReader reader = open_reader(episode);
+    const int width = reader.source_width(), height = reader.source_height();
     if (options.band) check_band_inside(*options.band, width, height, episode.string());
-    const FrameRate rate = probe.frame_rate().num > 0 ? probe.frame_rate() : FrameRate{30, 1};
+    const FrameRate rate = reader.frame_rate().num > 0 ? reader.frame_rate() : FrameRate{30, 1};
     const auto report = [&](double fraction) {
         if (options.extract.on_progress) options.extract.on_progress(std::clamp(fraction, 0.0, 1.0));
     };
 
-    Decoded decoded = decode(episode, options, false, report);
+    Decoded decoded = decode(std::move(reader), options, false, report);
     BandDetection detection;
     if (options.band) {
         detection.band = options.band;
@@ -312,7 +311,7 @@ HardsubScan scan_hardsubs(const std::filesystem::path& episode, const ScanOption
         // The band found at the end lies outside the rows masked once the band seemed clear
         // (subtitles that moved late in the episode): decoded again, masking whole frames.
         if (detection.band && decoded.keeper->masked_rows() && !inside(*detection.band, *decoded.keeper->masked_rows())) {
-            decoded = decode(episode, options, true, report);
+            decoded = decode(open_reader(episode), options, true, report);
             detection = detect_band(decoded.keeper->history, height);
         }
     }
