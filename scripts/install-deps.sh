@@ -36,9 +36,10 @@ PACKAGES=(
   # only the three modules used, not libopencv-dev, which pulls in ~140 packages including Qt and GDAL)
   libtesseract-dev libleptonica-dev tesseract-ocr-chi-sim tesseract-ocr-chi-tra tesseract-ocr-eng
   libopencv-core-dev libopencv-imgproc-dev libopencv-photo-dev
-  # production engines: HTTP client (libcurl); `dramaloc serve` and the tests' local
-  # OpenAI-compatible server (cpp-httplib); tokens hashed with SHA-256 (OpenSSL)
-  libcurl4-openssl-dev libcpp-httplib-dev libssl-dev
+  # production engines: HTTP client (libcurl); `dramaloc serve`'s HTTP server (Boost.Beast on
+  # Asio, header-only); the tests' local OpenAI-compatible server and HTTP client (cpp-httplib);
+  # tokens hashed with SHA-256 (OpenSSL)
+  libcurl4-openssl-dev libboost1.81-dev libcpp-httplib-dev libssl-dev
   # the factory's job store: SQLite on one machine, PostgreSQL (libpqxx) for many; the tests
   # start a throwaway PostgreSQL cluster with initdb
   libsqlite3-dev libpqxx-dev postgresql

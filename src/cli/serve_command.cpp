@@ -57,7 +57,7 @@ void register_serve_commands(CLI::App& app) {
             std::string db, listen = "127.0.0.1:8080";
             std::size_t max_body = 1 << 20;
             std::size_t max_upload = 1024;
-            std::size_t threads = 256;
+            std::size_t threads = 16, max_connections = 4096, per_client = 512;
         };
         auto a = std::make_shared<Args>();
         auto* cmd = app.add_subcommand("serve", "Serve the review station's JSON API over series (docs/api.md)");
@@ -66,7 +66,9 @@ void register_serve_commands(CLI::App& app) {
         cmd->add_option("--listen", a->listen, "HOST:PORT to listen on (default 127.0.0.1:8080; put TLS in a reverse proxy)");
         cmd->add_option("--max-body", a->max_body, "largest request body accepted, in bytes (default 1 MiB)");
         cmd->add_option("--max-upload", a->max_upload, "largest episode video accepted by upload, in MiB (default 1024)");
-        cmd->add_option("--threads", a->threads, "connections served at once; each open page's event stream holds one (default 256)");
+        cmd->add_option("--threads", a->threads, "requests handled at once; open pages' event streams and slow clients hold none (default 16)");
+        cmd->add_option("--max-connections", a->max_connections, "connections open at once, event streams included (default 4096)");
+        cmd->add_option("--max-connections-per-client", a->per_client, "connections open at once from one address (default 512)");
         cmd->callback([a] {
             server::ServeOptions o;
             for (const auto& s : a->series) o.series_files.emplace_back(s);
@@ -74,6 +76,8 @@ void register_serve_commands(CLI::App& app) {
             o.max_body_bytes = a->max_body;
             o.max_upload_bytes = a->max_upload << 20;
             o.threads = a->threads;
+            o.max_connections = a->max_connections;
+            o.max_connections_per_client = a->per_client;
             parse_listen(a->listen, o);
             o.log = [](const std::string& line) { std::cerr << line << "\n"; };
             server::ReviewServer server(o);

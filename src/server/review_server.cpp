@@ -1,7 +1,7 @@
 #include "server/review_server.hpp"
 
+#include <fcntl.h>
 #include <fnmatch.h>
-#include <httplib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -16,6 +16,7 @@
 #include <mutex>
 #include <optional>
 #include <regex>
+#include <charconv>
 #include <set>
 #include <thread>
 
@@ -34,6 +35,7 @@
 #include "search/library.hpp"
 #include "search/library_lines.hpp"
 #include "server/auth.hpp"
+#include "server/http.hpp"
 #include "server/web_assets.hpp"
 #include "subtitles/rules.hpp"
 #include "subtitles/text.hpp"
@@ -45,52 +47,19 @@ using nlohmann::json;
 
 namespace {
 
-// RFC 9457 problem details: what went wrong for a person to read, never the server's insides.
-void send_problem(httplib::Response& res, int status, const std::string& title, const std::string& detail, json extra = json::object()) {
-    json body = {{"type", "about:blank"}, {"title", title}, {"status", status}, {"detail", detail}};
-    for (auto& [k, v] : extra.items()) body[k] = v;
-    res.status = status;
-    res.set_content(body.dump(), "application/problem+json");
-}
+using http::Problem;
 
-void send_json(httplib::Response& res, const json& body, int status = 200) {
-    res.status = status;
-    res.set_content(body.dump(), "application/json");
-}
-
-// Thrown by a handler to answer with a problem.
-struct Problem {
-    int status;
-    std::string title, detail;
-    json extra = json::object();
-};
-
-// The request's body: a JSON object, else a 400 saying what is wrong with it.
-json request_object(const httplib::Request& req) {
+// The request's body: a JSON object, else a 400 saying what is wrong with it (where, never
+// the JSON library's own words).
+json request_object(const http::Request& req) {
     json body;
     try {
         body = json::parse(req.body);
     } catch (const json::parse_error& e) {
-        throw Problem{400, "Malformed JSON", std::string("the request body is not JSON: ") + e.what()};
+        throw Problem{400, "Malformed JSON", "the request body is not JSON (it goes wrong at byte " + std::to_string(e.byte) + ")"};
     }
     if (!body.is_object()) throw Problem{400, "Bad request", "the request body must be a JSON object"};
     return body;
-}
-
-// The request's Content-Length: none when it has none or it is not a number.
-std::optional<std::size_t> content_length(const httplib::Request& req) {
-    if (!req.has_header("Content-Length")) return std::nullopt;
-    try {
-        return std::stoull(req.get_header_value("Content-Length"));
-    } catch (const std::exception&) {
-        return std::nullopt;
-    }
-}
-
-// A body over the limit: an upload's (streamed to disk) or any other's (read into memory).
-Problem too_large(bool upload, std::size_t limit) {
-    if (upload) return {413, "Upload too large", "the server takes videos of at most " + std::to_string(limit >> 20) + " MiB (dramaloc serve --max-upload)"};
-    return {413, "Payload too large", "the request body is larger than this server accepts"};
 }
 
 json read_json_file(const fs::path& path) {
@@ -150,47 +119,40 @@ const char* download_type(const std::string& name) {
     return nullptr;
 }
 
-// cpp-httplib 0.11 applies a request's Range to whatever answer goes out, problem bodies
-// included, and trusts it to fit the file: the ranges are set right here, before it does.
-httplib::Request& ranges_of(const httplib::Request& req) { return const_cast<httplib::Request&>(req); }
-
-// Sends a file in pieces (never whole in memory), with HTTP range requests answered (206) so
-// a player can seek: one range, its end clamped to the file; a range past the end, or several,
-// is 416. The file is opened now: a render replacing it (by rename) mid-download does not mix
-// two versions, and its ETag (the opened file's identity) with If-Range keeps a player from
-// mixing ranges of two versions across requests. A client gone mid-way ends the transfer.
-void send_file(const httplib::Request& req, httplib::Response& res, const fs::path& path, const std::string& type) {
-    auto in = std::make_shared<std::ifstream>(path, std::ios::binary);
+// A file's bytes, with HTTP range requests answered (206) so a player can seek: one range,
+// its end clamped to the file; a range past the end, or several, is 416. The file is opened
+// now: a render replacing it (by rename) mid-download does not mix two versions, and its ETag
+// (the opened file's identity) with If-Range keeps a player from mixing ranges of two
+// versions across requests.
+http::Response send_file(const http::Request& req, const fs::path& path, const std::string& type) {
+    auto slice = std::make_shared<http::FileSlice>();
+    slice->fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     struct ::stat st {};
-    if (!*in || ::stat(path.c_str(), &st) != 0) throw Problem{404, "No such file", "the file is not there (any more); list the episode again"};
-    in->seekg(0, std::ios::end);
-    const auto size = static_cast<std::size_t>(in->tellg());
+    if (slice->fd < 0 || ::fstat(slice->fd, &st) != 0 || !S_ISREG(st.st_mode))
+        throw Problem{404, "No such file", "the file is not there (any more); list the episode again"};
+    const auto size = static_cast<std::uint64_t>(st.st_size);
     const std::string etag = "\"" + std::to_string(st.st_ino) + "-" + std::to_string(size) + "-" + std::to_string(st.st_mtim.tv_sec) + "." +
                              std::to_string(st.st_mtim.tv_nsec) + "\"";
-    auto& ranges = ranges_of(req).ranges;
-    if (req.has_header("If-Range") && req.get_header_value("If-Range") != etag) ranges.clear();  // changed: the whole new file
-    if (!ranges.empty()) {
-        auto& [first, last] = ranges.front();
-        const auto n = static_cast<ssize_t>(size);
-        const bool fits = ranges.size() == 1 && (first >= 0 ? first < n && (last < 0 || last >= first) : last > 0 && n > 0);
-        if (!fits) {
-            ranges.clear();
-            res.set_header("Content-Range", "bytes */" + std::to_string(size));
-            throw Problem{416, "Range not satisfiable", "ask for one range within the file's " + std::to_string(size) + " bytes"};
-        }
-        if (first >= 0 && last >= n) last = n - 1;
-    }
+    std::string range = req.header("Range");
+    if (req.has_header("If-Range") && req.header("If-Range") != etag) range.clear();  // changed: the whole new file
+    const auto part = http::byte_range(range, size);
+    if (!part)
+        throw Problem{416, "Range not satisfiable", "ask for one range within the file's " + std::to_string(size) + " bytes",
+                      json::object(), {{"Content-Range", "bytes */" + std::to_string(size)}}};
+    http::Response res;
+    res.content_type = type;
     res.set_header("Accept-Ranges", "bytes");
     res.set_header("Cache-Control", "no-cache");
     res.set_header("ETag", etag);
-    res.set_content_provider(size, type, [in](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
-        std::vector<char> buffer(std::min<std::size_t>(length, 256 * 1024));
-        in->clear();
-        in->seekg(static_cast<std::streamoff>(offset));
-        in->read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
-        const auto got = in->gcount();
-        return got > 0 && sink.write(buffer.data(), static_cast<std::size_t>(got));
-    });
+    if (!range.empty()) {
+        res.status = 206;
+        res.set_header("Content-Range", "bytes " + std::to_string(part->first) + "-" + std::to_string(part->first + part->second - 1) + "/" +
+                                            std::to_string(size));
+    }
+    slice->offset = part->first;
+    slice->length = part->second;
+    res.file = std::move(slice);
+    return res;
 }
 
 // A server-sent event for the series' pages (GET …/events): a render's state, a line changed.
@@ -219,39 +181,6 @@ bool is_rtl(const std::string& language) {
     return false;
 }
 
-struct Route {
-    std::string method;   // GET, PUT
-    std::string path;     // as docs/openapi.yaml has it: /api/series/{series}/episodes
-    std::string pattern;  // the regular expression cpp-httplib matches
-};
-
-// One table: what the server answers and what the OpenAPI file must describe.
-const std::vector<Route>& route_table() {
-    static const std::vector<Route> table = {
-        {"GET", "/api/health", R"(/api/health)"},
-        {"GET", "/api/series", R"(/api/series)"},
-        {"GET", "/api/series/{series}/episodes", R"(/api/series/([^/]+)/episodes)"},
-        {"GET", "/api/series/{series}/episodes/{episode}/languages/{language}/lines",
-         R"(/api/series/([^/]+)/episodes/([^/]+)/languages/([^/]+)/lines)"},
-        {"PUT", "/api/series/{series}/episodes/{episode}/languages/{language}/lines/{line}",
-         R"(/api/series/([^/]+)/episodes/([^/]+)/languages/([^/]+)/lines/([^/]+))"},
-        {"POST", "/api/series/{series}/episodes/{episode}/languages/{language}/review",
-         R"(/api/series/([^/]+)/episodes/([^/]+)/languages/([^/]+)/review)"},
-        {"POST", "/api/series/{series}/episodes/{episode}/languages/{language}/lines/{line}/redub",
-         R"(/api/series/([^/]+)/episodes/([^/]+)/languages/([^/]+)/lines/([^/]+)/redub)"},
-        {"GET", "/api/series/{series}/episodes/{episode}/files/{file}", R"(/api/series/([^/]+)/episodes/([^/]+)/files/([^/]+))"},
-        {"GET", "/api/series/{series}/episodes/{episode}/source", R"(/api/series/([^/]+)/episodes/([^/]+)/source)"},
-        {"PUT", "/api/series/{series}/episodes/{episode}/source", R"(/api/series/([^/]+)/episodes/([^/]+)/source)"},
-        {"GET", "/api/series/{series}/events", R"(/api/series/([^/]+)/events)"},
-        {"PUT", "/api/series/{series}/episodes/{episode}/languages/{language}/lines/{line}/speaker",
-         R"(/api/series/([^/]+)/episodes/([^/]+)/languages/([^/]+)/lines/([^/]+)/speaker)"},
-        {"GET", "/api/search", R"(/api/search)"},
-        {"POST", "/api/series/{series}/episodes/{episode}/languages/{language}/findings/{finding}",
-         R"(/api/series/([^/]+)/episodes/([^/]+)/languages/([^/]+)/findings/([^/]+))"},
-    };
-    return table;
-}
-
 }  // namespace
 
 struct ReviewServer::Impl {
@@ -259,7 +188,7 @@ struct ReviewServer::Impl {
     std::vector<Series> series;
     std::unique_ptr<jobs::JobStore> store;
     std::mutex store_mutex;  // the SQLite store is one connection
-    httplib::Server http;
+    std::unique_ptr<http::Server> http;  // made once the routes are
 
     // Renders of edited episodes, one at a time, in the order asked for.
     std::mutex render_mutex;
@@ -271,7 +200,6 @@ struct ReviewServer::Impl {
 
     // Events for the pages (under render_mutex): the last ones kept, so that a page that
     // reconnects with Last-Event-ID misses nothing recent.
-    std::condition_variable events_changed;
     std::deque<Event> events;
     std::uint64_t next_event = 1;
     bool closing = false;  // the server stops: event streams end
@@ -287,53 +215,58 @@ struct ReviewServer::Impl {
             std::lock_guard lock(render_mutex);
             keep_event(index, name, data);
         }
-        events_changed.notify_all();
+        if (http) http->notify_streams();
     }
 
     // GET …/events: text/event-stream of the series' events, from now (or after Last-Event-ID),
     // beginning with the render state of every episode that has one; a comment every 10 s
-    // keeps proxies from closing it. Each stream holds one of the server's threads.
-    void stream_events(std::size_t index, const httplib::Request& req, httplib::Response& res) {
-        auto after = std::make_shared<std::uint64_t>(0);
-        auto first = std::make_shared<bool>(true);
+    // keeps proxies from closing it. A stream holds no thread: the server asks its feed for
+    // news when publish() tells it of some.
+    http::Response stream_events(std::size_t index, const http::Request& req) {
         std::uint64_t last_seen = 0;
-        try {
-            last_seen = std::stoull(req.get_header_value("Last-Event-ID"));
-        } catch (const std::exception&) {
+        if (const std::string id = req.header("Last-Event-ID"); !id.empty()) {
+            const auto [end, ec] = std::from_chars(id.data(), id.data() + id.size(), last_seen);
+            if (ec != std::errc() || end != id.data() + id.size()) last_seen = 0;
         }
+        auto feed = std::make_shared<http::EventFeed>();
+        auto after = std::make_shared<std::uint64_t>(0);
+        {
+            std::lock_guard lock(render_mutex);
+            // Resumed only from an id this server gave (ids start again at a restart) whose
+            // successors are all still kept; else the page starts again from `ready`.
+            const bool can_resume = last_seen > 0 && last_seen <= next_event - 1 &&
+                                    (events.empty() ? last_seen == next_event - 1 : events.front().id <= last_seen + 1);
+            *after = can_resume ? last_seen : next_event - 1;
+            std::string out = "retry: 2000\n\n";
+            if (!can_resume)
+                for (const auto& [key, state] : render_state)
+                    if (key.first == index) out += "event: render\ndata: " + json{{"episode", key.second}, {"render", state}}.dump() + "\n\n";
+            out += news_after(index, *after);
+            // After what was missed: a page that resumes has caught up when it sees it.
+            out += "id: " + std::to_string(next_event - 1) + "\nevent: ready\ndata: " + json{{"resumed", can_resume}}.dump() + "\n\n";
+            *after = next_event - 1;
+            feed->first = std::move(out);
+        }
+        feed->more = [this, index, after]() -> std::optional<std::string> {
+            std::lock_guard lock(render_mutex);
+            if (closing) return std::nullopt;
+            std::string out = news_after(index, *after);
+            *after = next_event - 1;
+            return out;
+        };
+        http::Response res;
         res.set_header("Cache-Control", "no-cache");
         res.set_header("X-Accel-Buffering", "no");  // nginx: pass events on at once
-        res.set_chunked_content_provider("text/event-stream", [this, index, after, first, last_seen](std::size_t, httplib::DataSink& sink) {
-            std::string out, ready;
-            {
-                std::unique_lock lock(render_mutex);
-                if (*first) {
-                    *first = false;
-                    // Resumed only from an id this server gave (ids start again at a restart) whose
-                    // successors are all still kept; else the page starts again from `ready`.
-                    const bool can_resume = last_seen > 0 && last_seen <= next_event - 1 &&
-                                            (events.empty() ? last_seen == next_event - 1 : events.front().id <= last_seen + 1);
-                    *after = can_resume ? last_seen : next_event - 1;
-                    out = "retry: 2000\n\n";
-                    if (!can_resume)
-                        for (const auto& [key, state] : render_state)
-                            if (key.first == index)
-                                out += "event: render\ndata: " + json{{"episode", key.second}, {"render", state}}.dump() + "\n\n";
-                    // After what was missed: a page that resumes has caught up when it sees it.
-                    ready = "id: " + std::to_string(next_event - 1) + "\nevent: ready\ndata: " + json{{"resumed", can_resume}}.dump() + "\n\n";
-                } else {
-                    events_changed.wait_for(lock, std::chrono::seconds(10), [&] { return closing || next_event - 1 > *after; });
-                }
-                if (closing) return false;
-                for (const auto& e : events)
-                    if (e.id > *after && e.series == index)
-                        out += "id: " + std::to_string(e.id) + "\nevent: " + e.name + "\ndata: " + e.data + "\n\n";
-                *after = next_event - 1;
-            }
-            out += ready;
-            if (out.empty()) out = ": keep-alive\n\n";
-            return sink.write(out.data(), out.size());
-        });
+        res.events = std::move(feed);
+        return res;
+    }
+
+    // The series' events after id `after` as event-stream text; render_mutex held.
+    std::string news_after(std::size_t index, std::uint64_t after) const {
+        std::string out;
+        for (const auto& e : events)
+            if (e.id > after && e.series == index) out += "id: " + std::to_string(e.id) + "\nevent: " + e.name + "\ndata: " + e.data + "\n\n";
+        return out;
     }
 
     void log(const std::string& line) const {
@@ -366,23 +299,26 @@ struct ReviewServer::Impl {
     }
 
     // The caller's token, when its role allows `needed`.
-    jobs::TokenInfo authorize(const httplib::Request& req, Role needed) {
-        const std::string header = req.get_header_value("Authorization");
+    jobs::TokenInfo authorize(const http::Request& req, Role needed) {
+        const std::string header = req.header("Authorization");
         // The scheme's name is case-insensitive (RFC 7235).
         std::string scheme = header.substr(0, std::min<std::size_t>(header.size(), 7));
         for (auto& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
         std::string presented = header.size() > 7 && scheme == "bearer " ? header.substr(7) : "";
         // A page's <video> and <audio> cannot send a header: for reading (GET) only, the token
         // may come as the dramaloc_token cookie the page sets (SameSite=Strict).
-        if (header.empty() && req.method == "GET") presented = token_cookie(req.get_header_value("Cookie"));
+        if (header.empty() && req.method == "GET") presented = token_cookie(req.header("Cookie"));
         if (presented.empty())
-            throw Problem{401, "Unauthorized", "send a token as \"Authorization: Bearer TOKEN\" (dramaloc token create)"};
+            throw Problem{401, "Unauthorized", "send a token as \"Authorization: Bearer TOKEN\" (dramaloc token create)", json::object(),
+                          {{"WWW-Authenticate", "Bearer realm=\"dramaloc\""}}};
         std::optional<jobs::TokenInfo> token;
         {
             std::lock_guard lock(store_mutex);
             token = store->find_token(token_hash(presented));
         }
-        if (!token) throw Problem{401, "Unauthorized", "the token is not known to this server's job store"};
+        if (!token)
+            throw Problem{401, "Unauthorized", "the token is not known to this server's job store", json::object(),
+                          {{"WWW-Authenticate", "Bearer realm=\"dramaloc\", error=\"invalid_token\""}}};
         const auto role = role_from_string(token->role);
         if (!role || *role < needed)
             throw Problem{403, "Forbidden", std::string("this needs the ") + to_string(needed) + " role; the token has " + token->role};
@@ -414,9 +350,9 @@ struct ReviewServer::Impl {
 
     // GET /api/search: the served series' libraries asked one by one (each may be its own
     // database), their hits merged in the library's order.
-    json search_json(const httplib::Request& req) {
+    json search_json(const http::Request& req) {
         search::LibraryQuery q;
-        const auto param = [&](const char* name) { return req.has_param(name) ? req.get_param_value(name) : std::string(); };
+        const auto param = [&](const char* name) { return req.param(name); };
         const auto truth = [&](const char* name) -> std::optional<bool> {
             const std::string v = param(name);
             if (v.empty()) return std::nullopt;
@@ -476,21 +412,6 @@ struct ReviewServer::Impl {
         for (std::size_t i = static_cast<std::size_t>(q.offset); i < hits.size() && list.size() < static_cast<std::size_t>(q.limit); ++i)
             list.push_back(search::hit_to_json(hits[i]));
         return {{"query", q.text}, {"offset", q.offset}, {"limit", q.limit}, {"hits", list}};
-    }
-
-    // Runs a handler, turning what it throws into problem details.
-    template <typename Body>
-    void guarded(httplib::Response& res, Body&& body) {
-        try {
-            body();
-        } catch (const Problem& p) {
-            send_problem(res, p.status, p.title, p.detail, p.extra);
-        } catch (const Error& e) {
-            // Requests are checked before they reach the library, so what it throws here is a
-            // damaged file or a failing store: told in the log, not to the client (paths).
-            log(std::string("dramaloc serve: ") + e.what());
-            send_problem(res, 503, "Service unavailable", "the server could not do this now; try again (the server's log says why)");
-        }
     }
 
     json series_json(const Series& s) const {
@@ -702,7 +623,7 @@ struct ReviewServer::Impl {
     }
 
     // Approve or reject an episode × language, naming the revision of every line looked at.
-    json post_review(std::size_t index, const std::string& episode, const std::string& language, const httplib::Request& req,
+    json post_review(std::size_t index, const std::string& episode, const std::string& language, const http::Request& req,
                      const jobs::TokenInfo& token) {
         const Series& s = series[index];
         const json body = request_object(req);
@@ -759,7 +680,7 @@ struct ReviewServer::Impl {
 
     // POST …/findings/{finding}: a person's resolution of a content review finding, with a reason.
     json resolve_finding(std::size_t index, const std::string& episode, const std::string& language, const std::string& id,
-                         const httplib::Request& req, const jobs::TokenInfo& token) {
+                         const http::Request& req, const jobs::TokenInfo& token) {
         const Series& s = series[index];
         const json body = request_object(req);
         const std::string decision = body.value("decision", json()).is_string() ? body["decision"].get<std::string>() : "";
@@ -783,7 +704,7 @@ struct ReviewServer::Impl {
     // against the revision the person saw.
     enum class Change { Text, Redub, Speaker };
     json change_line(std::size_t index, const std::string& episode, const std::string& language, const std::string& line_text,
-                     const httplib::Request& req, const jobs::TokenInfo& token, Change change) {
+                     const http::Request& req, const jobs::TokenInfo& token, Change change) {
         const bool redub = change == Change::Redub;
         const Series& s = series[index];
         int line = 0;
@@ -867,7 +788,7 @@ struct ReviewServer::Impl {
         render_queue.emplace_back(index, episode);
         render_wake.notify_one();
         keep_event(index, "render", {{"episode", episode}, {"render", state}});
-        events_changed.notify_all();
+        if (http) http->notify_streams();
     }
 
     // The factory's incremental path for one episode, as `dramaloc edit` takes it: a plan of
@@ -934,172 +855,131 @@ struct ReviewServer::Impl {
         },
         [this](const std::string& what) { log("dramaloc serve: " + what); });
 
-    void add_routes() {
-        // Uploads stream to disk with their own limit; every other body is read into memory and
-        // is held to max_body_bytes before it is read.
-        http.set_payload_max_length(std::max(options.max_body_bytes, options.max_upload_bytes));
-        http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
-            if (is_upload(req)) return httplib::Server::HandlerResponse::Unhandled;
-            // A body is read into memory before a handler sees it, and cpp-httplib 0.11 bounds
-            // only one with a Content-Length: anything else (chunked in any spelling, a body
-            // read to the end of the connection) is refused before it is read.
-            const bool may_have_body = req.method == "POST" || req.method == "PUT" || req.method == "PATCH" || req.method == "DELETE";
-            if (req.has_header("Transfer-Encoding") || (may_have_body && !req.has_header("Content-Length"))) {
-                send_problem(res, 411, "Length required", "send the request body with a Content-Length");
-                return httplib::Server::HandlerResponse::Handled;
+    // Every route, declared once: its method and path (as docs/openapi.yaml names them), the
+    // role it needs, its body and its handler. With no station (routes()), only the table.
+    static std::vector<http::Route> make_routes(Impl* self) {
+        using http::BodyKind;
+        using http::Request;
+        using http::Response;
+        const auto token = [](const Request& req) -> const jobs::TokenInfo& { return std::any_cast<const jobs::TokenInfo&>(req.principal); };
+        const std::string line = "/api/series/{series}/episodes/{episode}/languages/{language}";
+        const int viewer = static_cast<int>(Role::Viewer), editor = static_cast<int>(Role::Editor), admin = static_cast<int>(Role::Admin);
+        std::vector<http::Route> r = {
+            {"GET", "/api/health", BodyKind::None, [](Request&) { return Response::json({{"status", "ok"}, {"version", kVersion}}); }},
+            {"GET", "/api/series", BodyKind::None,
+             [self](Request&) {
+                 json list = json::array();
+                 for (const auto& s : self->series) list.push_back(self->series_json(s));
+                 return Response::json({{"series", list}});
+             },
+             {}, viewer},
+            {"GET", "/api/series/{series}/episodes", BodyKind::None,
+             [self](Request& req) { return Response::json(self->episodes_json(self->index_of(self->find_series(req.params[0])))); }, {}, viewer},
+            {"GET", line + "/lines", BodyKind::None,
+             [self](Request& req) { return Response::json(self->lines_json(self->episode_language(req), req.params[1], req.params[2])); }, {}, viewer},
+            {"PUT", line + "/lines/{line}", BodyKind::Json,
+             [self, token](Request& req) {
+                 const std::size_t index = self->episode_language(req);
+                 return Response::json(self->change_line(index, req.params[1], req.params[2], req.params[3], req, token(req), Change::Text));
+             },
+             {}, editor},
+            {"POST", line + "/review", BodyKind::Json,
+             [self, token](Request& req) {
+                 const std::size_t index = self->episode_language(req);
+                 return Response::json(self->post_review(index, req.params[1], req.params[2], req, token(req)), 201);
+             },
+             {}, editor},
+            {"POST", line + "/lines/{line}/redub", BodyKind::Json,
+             [self, token](Request& req) {
+                 const std::size_t index = self->episode_language(req);
+                 return Response::json(self->change_line(index, req.params[1], req.params[2], req.params[3], req, token(req), Change::Redub), 202);
+             },
+             {}, editor},
+            {"GET", "/api/series/{series}/episodes/{episode}/files/{file}", BodyKind::None,
+             [self](Request& req) {
+                 const Series& s = self->find_series(req.params[0]);
+                 self->find_episode(s, req.params[1]);
+                 const std::string& name = req.params[2];
+                 const fs::path file = self->output_file(s, req.params[1], name);  // 404 unless a downloadable output
+                 return send_file(req, file, download_type(name));
+             },
+             {}, viewer},
+            {"GET", "/api/series/{series}/episodes/{episode}/source", BodyKind::None,
+             [self](Request& req) {
+                 const Series& s = self->find_series(req.params[0]);
+                 const fs::path source = self->find_episode(s, req.params[1]);
+                 const char* type = download_type(source.filename().string());
+                 return send_file(req, source, type ? type : "application/octet-stream");
+             },
+             {}, viewer},
+            {"PUT", "/api/series/{series}/episodes/{episode}/source", BodyKind::Upload,
+             [self](Request& req) { return Response::json(self->upload_source(self->index_of(self->find_series(req.params[0])), req), 201); },
+             [self](Request& req) { return self->upload_file(self->find_series(req.params[0]), req.params[1]); }, admin},
+            {"GET", "/api/series/{series}/events", BodyKind::None,
+             [self](Request& req) { return self->stream_events(self->index_of(self->find_series(req.params[0])), req); }, {}, viewer},
+            {"PUT", line + "/lines/{line}/speaker", BodyKind::Json,
+             [self, token](Request& req) {
+                 const std::size_t index = self->episode_language(req);
+                 return Response::json(self->change_line(index, req.params[1], req.params[2], req.params[3], req, token(req), Change::Speaker));
+             },
+             {}, editor},
+            {"GET", "/api/search", BodyKind::None, [self](Request& req) { return Response::json(self->search_json(req)); }, {}, viewer},
+            {"POST", line + "/findings/{finding}", BodyKind::Json,
+             [self, token](Request& req) {
+                 const std::size_t index = self->episode_language(req);
+                 return Response::json(self->resolve_finding(index, req.params[1], req.params[2], req.params[3], req, token(req)), 201);
+             },
+             {}, editor},
+        };
+        return r;
+    }
+
+    // The review page: files built into the binary, looked up by exact name.
+    static http::Response web_page(const http::Request& req) {
+        const std::string path = req.path == "/" ? "/index.html" : req.path;
+        for (const auto& asset : web_assets())
+            if (asset.path == path) {
+                http::Response res;
+                res.set_header("Content-Security-Policy",
+                               "default-src 'self'; media-src 'self' blob:; img-src 'self' data:; style-src 'self'; frame-ancestors 'none'");
+                res.set_header("Cache-Control", "no-cache");
+                res.content_type = std::string(asset.type);
+                res.body = std::string(asset.body);
+                return res;
             }
-            if (req.has_header("Content-Length") && content_length(req).value_or(SIZE_MAX) > options.max_body_bytes) {
-                const Problem p = too_large(false, options.max_body_bytes);
-                send_problem(res, p.status, p.title, p.detail);
-                return httplib::Server::HandlerResponse::Handled;
-            }
-            return httplib::Server::HandlerResponse::Unhandled;
-        });
-        // A client that asks first (Expect: 100-continue, as curl does for large bodies) is told
-        // of a body too large before it sends any of it.
-        http.set_expect_100_continue_handler([this](const httplib::Request& req, httplib::Response& res) {
-            const bool upload = is_upload(req);
-            const std::size_t limit = upload ? options.max_upload_bytes : options.max_body_bytes;
-            if (content_length(req).value_or(0) <= limit) return 100;
-            const Problem p = too_large(upload, limit);
-            send_problem(res, p.status, p.title, p.detail);
-            return 413;
-        });
-        // Headers and body go out as separate writes: without TCP_NODELAY, Nagle's algorithm
-        // holds the body until the client's delayed ACK (40 ms on Linux) on every keep-alive answer.
-        http.set_tcp_nodelay(true);
-        const std::size_t threads = std::max<std::size_t>(options.threads, 4);
-        http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-        http.set_exception_handler([this](const httplib::Request&, httplib::Response& res, std::exception_ptr error) {
+        throw Problem{404, "Not found", "no such page or route (see docs/openapi.yaml)"};
+    }
+
+    http::ServerOptions server_options() {
+        http::ServerOptions o;
+        o.host = options.host;
+        o.port = options.port;
+        o.handler_threads = std::max<std::size_t>(options.threads, 2);
+        o.max_connections = options.max_connections;
+        o.max_connections_per_client = options.max_connections_per_client;
+        o.max_body_bytes = options.max_body_bytes;
+        o.max_upload_bytes = options.max_upload_bytes;
+        o.log = options.log;
+        o.admit = [this](http::Request& req, const http::Route& route) {
+            if (route.role >= 0) req.principal = authorize(req, static_cast<Role>(route.role));
+        };
+        o.on_error = [this](const http::Request&, std::exception_ptr error) {
             try {
-                if (error) std::rethrow_exception(error);
+                std::rethrow_exception(error);
+            } catch (const Error& e) {
+                // Requests are checked before they reach the library, so what it throws here is a
+                // damaged file or a failing store: told in the log, not to the client (paths).
+                log(std::string("dramaloc serve: ") + e.what());
+                return http::Response::problem({503, "Service unavailable", "the server could not do this now; try again (the server's log says why)"});
             } catch (const std::exception& e) {
                 log(std::string("dramaloc serve: internal error: ") + e.what());
             } catch (...) {
                 log("dramaloc serve: internal error");
             }
-            send_problem(res, 500, "Internal error", "the server failed on this request; its log says why");
-        });
-        http.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
-            ranges_of(req).ranges.clear();  // a problem is sent whole, whatever Range asked for
-            if (!res.body.empty()) return;  // a handler's own answer
-            if (res.status == 404) send_problem(res, 404, "Not found", "no such route (see docs/openapi.yaml)");
-            else if (res.status == 413) send_problem(res, 413, "Payload too large", "the request body is larger than this server accepts");
-            else send_problem(res, res.status, "Error", "the request could not be served");
-        });
-        http.Get(route_table()[0].pattern, [](const httplib::Request&, httplib::Response& res) {
-            send_json(res, {{"status", "ok"}, {"version", kVersion}});
-        });
-        http.Get(route_table()[1].pattern, [this](const httplib::Request& req, httplib::Response& res) {
-            guarded(res, [&] {
-                authorize(req, Role::Viewer);
-                json list = json::array();
-                for (const auto& s : series) list.push_back(series_json(s));
-                send_json(res, {{"series", list}});
-            });
-        });
-        http.Get(route_table()[2].pattern, [this](const httplib::Request& req, httplib::Response& res) {
-            guarded(res, [&] {
-                authorize(req, Role::Viewer);
-                const Series& s = find_series(req.matches[1]);
-                send_json(res, episodes_json(index_of(s)));
-            });
-        });
-        http.Get(route_table()[3].pattern, [this](const httplib::Request& req, httplib::Response& res) {
-            guarded(res, [&] {
-                authorize(req, Role::Viewer);
-                const std::size_t index = episode_language(req);
-                send_json(res, lines_json(index, req.matches[2], req.matches[3]));
-            });
-        });
-        http.Put(route_table()[4].pattern, [this](const httplib::Request& req, httplib::Response& res) {
-            guarded(res, [&] {
-                const auto token = authorize(req, Role::Editor);
-                const std::size_t index = episode_language(req);
-                send_json(res, change_line(index, req.matches[2], req.matches[3], req.matches[4], req, token, Change::Text));
-            });
-        });
-        http.Post(route_table()[5].pattern, [this](const httplib::Request& req, httplib::Response& res) {
-            guarded(res, [&] {
-                const auto token = authorize(req, Role::Editor);
-                const std::size_t index = episode_language(req);
-                send_json(res, post_review(index, req.matches[2], req.matches[3], req, token), 201);
-            });
-        });
-        http.Post(route_table()[6].pattern, [this](const httplib::Request& req, httplib::Response& res) {
-            guarded(res, [&] {
-                const auto token = authorize(req, Role::Editor);
-                const std::size_t index = episode_language(req);
-                send_json(res, change_line(index, req.matches[2], req.matches[3], req.matches[4], req, token, Change::Redub), 202);
-            });
-        });
-        http.Get(route_table()[7].pattern, [this](const httplib::Request& req, httplib::Response& res) {
-            guarded(res, [&] {
-                authorize(req, Role::Viewer);
-                const Series& s = find_series(req.matches[1]);
-                find_episode(s, req.matches[2]);
-                const std::string name = req.matches[3];
-                const fs::path file = output_file(s, req.matches[2], name);  // 404 unless a downloadable output
-                send_file(req, res, file, download_type(name));
-            });
-        });
-        http.Get(route_table()[8].pattern, [this](const httplib::Request& req, httplib::Response& res) {
-            guarded(res, [&] {
-                authorize(req, Role::Viewer);
-                const Series& s = find_series(req.matches[1]);
-                const fs::path source = find_episode(s, req.matches[2]);
-                const char* type = download_type(source.filename().string());
-                send_file(req, res, source, type ? type : "application/octet-stream");
-            });
-        });
-        http.Put(route_table()[9].pattern,
-                 [this](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& read) {
-                     guarded(res, [&] {
-                         authorize(req, Role::Admin);
-                         const Series& s = find_series(req.matches[1]);
-                         send_json(res, upload_source(index_of(s), req.matches[2], req, read), 201);
-                     });
-                 });
-        http.Get(route_table()[10].pattern, [this](const httplib::Request& req, httplib::Response& res) {
-            guarded(res, [&] {
-                authorize(req, Role::Viewer);
-                stream_events(index_of(find_series(req.matches[1])), req, res);
-            });
-        });
-        http.Put(route_table()[11].pattern, [this](const httplib::Request& req, httplib::Response& res) {
-            guarded(res, [&] {
-                const auto token = authorize(req, Role::Editor);
-                const std::size_t index = episode_language(req);
-                send_json(res, change_line(index, req.matches[2], req.matches[3], req.matches[4], req, token, Change::Speaker));
-            });
-        });
-        // The review page: files built into the binary, looked up by exact name.
-        http.Get(route_table()[12].pattern, [this](const httplib::Request& req, httplib::Response& res) {
-            guarded(res, [&] {
-                authorize(req, Role::Viewer);
-                send_json(res, search_json(req));
-            });
-        });
-        http.Post(route_table()[13].pattern, [this](const httplib::Request& req, httplib::Response& res) {
-            guarded(res, [&] {
-                const auto token = authorize(req, Role::Editor);
-                const std::size_t index = episode_language(req);
-                send_json(res, resolve_finding(index, req.matches[2], req.matches[3], req.matches[4], req, token), 201);
-            });
-        });
-        http.Get(R"(/|/([A-Za-z0-9_-]+/)?[A-Za-z0-9_.-]+)", [](const httplib::Request& req, httplib::Response& res) {
-            const std::string path = req.path == "/" ? "/index.html" : req.path;
-            for (const auto& asset : web_assets())
-                if (asset.path == path) {
-                    res.set_header("Content-Security-Policy",
-                                   "default-src 'self'; media-src 'self' blob:; img-src 'self' data:; style-src 'self'; frame-ancestors 'none'");
-                    res.set_header("X-Content-Type-Options", "nosniff");
-                    res.set_header("Cache-Control", "no-cache");
-                    res.set_content(std::string(asset.body), std::string(asset.type));
-                    return;
-                }
-            send_problem(res, 404, "Not found", "no such page or route (see docs/openapi.yaml)");
-        });
+            return http::Response::problem({500, "Internal error", "the server failed on this request; its log says why"});
+        };
+        o.fallback = [](http::Request& req) { return web_page(req); };
+        return o;
     }
 
     // A file of the episode's outputs, by name: found in a listing of its folder (a regular
@@ -1113,72 +993,47 @@ struct ReviewServer::Impl {
         throw Problem{404, "No such file", "episode \"" + episode + "\" has no such output to download (see media in GET …/lines)"};
     }
 
-    // PUT …/episodes/{episode}/source: a new episode's video, streamed to a hidden file beside
-    // the series' episodes, probed (the name and the Content-Type prove nothing), and only then
-    // put in place under the name the series' `episodes` pattern takes. Whatever fails, nothing
-    // is left behind.
-    json upload_source(std::size_t index, const std::string& episode, const httplib::Request& req, const httplib::ContentReader& read) {
-        Series& s = series[index];
+    // PUT …/episodes/{episode}/source: a new episode's video, streamed by the server to a hidden
+    // file beside the series' episodes (upload_file, before the body is read), probed here (the
+    // name and the Content-Type prove nothing), and only then put in place under the name the
+    // series' `episodes` pattern takes. Whatever fails, nothing is left behind: the server
+    // removes the hidden file after the handler.
+    fs::path upload_target(const Series& s, const std::string& episode) const {
         static const std::regex kName(R"([A-Za-z0-9][A-Za-z0-9_-]{0,63})");
         if (!std::regex_match(episode, kName))
             throw Problem{400, "Bad episode name", "an episode's name is letters, digits, - and _ (at most 64), starting with a letter or digit"};
         if (episode == "characters")  // OUT/characters/ holds the series' voice references
             throw Problem{400, "Bad episode name", "\"characters\" is the name of the series' own folder of voices; name the episode otherwise"};
-        const auto exists = [&] {
-            const auto list = episodes_of(s);
-            return std::any_of(list.begin(), list.end(), [&](const fs::path& e) { return e.stem().string() == episode; });
-        };
-        if (exists()) throw Problem{409, "Episode exists", "series \"" + s.id + "\" has an episode \"" + episode + "\" already; uploads add episodes"};
-        fs::path target;
+        const auto list = episodes_of(s);
+        if (std::any_of(list.begin(), list.end(), [&](const fs::path& e) { return e.stem().string() == episode; }))
+            throw Problem{409, "Episode exists", "series \"" + s.id + "\" has an episode \"" + episode + "\" already; uploads add episodes"};
         std::string patterns;
         for (const auto& pattern : s.project.episode_patterns) {
             const std::string extension = pattern.extension().string();
             if (extension.find_first_of("*?[") != std::string::npos) continue;  // "ep*.*": no one extension to give it
             const fs::path candidate = pattern.parent_path() / (episode + extension);
-            if (::fnmatch(pattern.filename().c_str(), candidate.filename().c_str(), FNM_PERIOD) == 0) {
-                target = candidate;
-                break;
-            }
+            if (::fnmatch(pattern.filename().c_str(), candidate.filename().c_str(), FNM_PERIOD) == 0) return candidate;
             patterns += (patterns.empty() ? "" : ", ") + pattern.filename().string();
         }
-        if (target.empty())
-            throw Problem{400, "Name not taken by the series",
-                          patterns.empty() ? "the series lists its episodes one by one (no pattern): add this one to its file"
-                                           : "the series' episodes are named like " + patterns + ": name the episode so"};
-        if (!req.has_header("Content-Length"))
-            throw Problem{411, "Length required", "send the video's size as Content-Length"};
-        const auto announced = content_length(req);
-        if (!announced) throw Problem{400, "Bad request", "Content-Length is not a number"};
-        const std::size_t length = *announced;
-        const auto limit = options.max_upload_bytes;
-        if (length > limit) throw too_large(true, limit);
+        throw Problem{400, "Name not taken by the series",
+                      patterns.empty() ? "the series lists its episodes one by one (no pattern): add this one to its file"
+                                       : "the series' episodes are named like " + patterns + ": name the episode so"};
+    }
 
-        // The body goes to a hidden file in the same folder (renamed into place: the same disk).
-        struct Partial {
-            fs::path path;
-            ~Partial() {
-                std::error_code ec;
-                fs::remove(path, ec);
-            }
-        } partial{target.parent_path() / ("." + episode + ".upload-" + new_token().substr(4, 16))};
-        std::ofstream out(partial.path, std::ios::binary | std::ios::trunc);
-        if (!out) throw IoError("cannot write an upload into " + target.parent_path().string());
-        std::size_t got = 0;
-        bool too_big = false, write_failed = false;
-        read([&](const char* data, std::size_t size) {
-            got += size;
-            if (got > limit) return !(too_big = true);
-            out.write(data, static_cast<std::streamsize>(size));
-            return !(write_failed = !out);
-        });
-        out.close();
-        if (too_big) throw too_large(true, limit);
-        if (write_failed || !out)
-            throw Problem{507, "Insufficient storage", "the video could not be stored (is the disk full?); nothing was kept"};
-        if (got != length) throw Problem{400, "Upload incomplete", "the upload ended before Content-Length bytes; nothing was kept"};
+    // Where the body goes: a hidden file in the target's folder (renamed into place: the same disk).
+    fs::path upload_file(const Series& s, const std::string& episode) const {
+        const fs::path target = upload_target(s, episode);
+        return target.parent_path() / ("." + episode + ".upload-" + new_token().substr(4, 16));
+    }
+
+    json upload_source(std::size_t index, const http::Request& req) {
+        Series& s = series[index];
+        const std::string& episode = req.params[1];
+        const fs::path target = upload_target(s, episode);
+        const std::uint64_t got = req.body_bytes;
         media::MediaInfo info;
         try {
-            info = media::probe(partial.path);
+            info = media::probe(req.body_file);
         } catch (const Error&) {
             throw Problem{415, "Not a video", "the upload is not a video dramaloc can read (FFmpeg found no media in it); nothing was kept"};
         }
@@ -1187,7 +1042,7 @@ struct ReviewServer::Impl {
         {
             std::lock_guard lock(episodes_mutex);
             // link(2) refuses to replace a file: two uploads of one name, one wins.
-            if (::link(partial.path.c_str(), target.c_str()) != 0) {
+            if (::link(req.body_file.c_str(), target.c_str()) != 0) {
                 if (errno == EEXIST)
                     throw Problem{409, "Episode exists", "an episode named \"" + episode + "\" arrived meanwhile; uploads add episodes"};
                 throw IoError("cannot store " + target.string() + ": " + std::strerror(errno));
@@ -1208,17 +1063,11 @@ struct ReviewServer::Impl {
 
     // The series of a route …/series/{series}/episodes/{episode}/languages/{language}/…, once
     // the episode and the language are known to be its own (else 404); its index.
-    std::size_t episode_language(const httplib::Request& req) const {
-        const Series& s = find_series(req.matches[1]);
-        find_episode(s, req.matches[2]);
-        check_language(s, req.matches[3]);
+    std::size_t episode_language(const http::Request& req) const {
+        const Series& s = find_series(req.params[0]);
+        find_episode(s, req.params[1]);
+        check_language(s, req.params[2]);
         return index_of(s);
-    }
-
-    // PUT …/episodes/{episode}/source: streamed to disk, not read into memory first.
-    static bool is_upload(const httplib::Request& req) {
-        static const std::regex upload(route_table()[9].pattern);
-        return req.method == "PUT" && std::regex_match(req.path, upload);
     }
 };
 
@@ -1227,7 +1076,9 @@ ReviewServer::ReviewServer(ServeOptions options) : impl_(std::make_unique<Impl>(
     if (impl_->options.series_files.empty() && impl_->options.db_url.empty())
         throw UsageError("give a series file (or several), or --db with the job store to serve");
     std::set<std::string> ids;
-    for (const auto& file : impl_->options.series_files) {
+    for (const auto& given : impl_->options.series_files) {
+        // Absolute: the renders' workers load the series again, and name it as they found it.
+        const fs::path file = fs::weakly_canonical(fs::absolute(given));
         Series s;
         s.project = pipeline::load_series_project(file);
         s.id = file.stem().string();
@@ -1241,26 +1092,20 @@ ReviewServer::ReviewServer(ServeOptions options) : impl_(std::make_unique<Impl>(
     if (url.empty()) url = jobs::default_store_url(impl_->series.front().out_dir);
     impl_->store = jobs::open_job_store(url);
     impl_->render_store = jobs::open_job_store(url);
-    impl_->add_routes();
+    impl_->http = std::make_unique<http::Server>(impl_->server_options(), Impl::make_routes(impl_.get()));
 }
 
 ReviewServer::~ReviewServer() {
     stop();
     if (impl_->renderer.joinable()) impl_->renderer.join();
+    impl_->http.reset();  // its handlers use the station: gone first
 }
 
-int ReviewServer::bind() {
-    const auto& o = impl_->options;
-    const int port = o.port == 0 ? impl_->http.bind_to_any_port(o.host) : (impl_->http.bind_to_port(o.host, o.port) ? o.port : -1);
-    if (port <= 0)
-        throw IoError("cannot listen on " + o.host + ":" + std::to_string(o.port) +
-                      " (in use, or not an address of this machine); give another with --listen HOST:PORT");
-    return port;
-}
+int ReviewServer::bind() { return impl_->http->bind(); }
 
 void ReviewServer::run() {
     impl_->renderer = std::thread([this] { impl_->render_loop(); });
-    impl_->http.listen_after_bind();
+    impl_->http->run();
     {
         std::lock_guard lock(impl_->render_mutex);
         impl_->stopping = true;
@@ -1274,13 +1119,12 @@ void ReviewServer::stop() {
         std::lock_guard lock(impl_->render_mutex);
         impl_->closing = true;
     }
-    impl_->events_changed.notify_all();
-    impl_->http.stop();
+    impl_->http->stop();
 }
 
 std::vector<std::string> ReviewServer::routes() {
     std::vector<std::string> out;
-    for (const auto& r : route_table()) out.push_back(r.method + " " + r.path);
+    for (const auto& r : Impl::make_routes(nullptr)) out.push_back(r.method + " " + r.path);
     return out;
 }
 

@@ -23,7 +23,9 @@ struct ServeOptions {
     int port = 8080;                 // 0: any free port (tests)
     std::size_t max_body_bytes = 1 << 20;           // JSON bodies
     std::size_t max_upload_bytes = std::size_t(1) << 30;  // an episode's video (PUT …/source)
-    std::size_t threads = 256;       // connections served at once (an open event stream holds one)
+    std::size_t threads = 16;        // requests handled at once (event streams and slow clients hold none)
+    std::size_t max_connections = 4096;
+    std::size_t max_connections_per_client = 512;
     bool render_edits = true;        // render an edited episode again in the background
     int threads_per_render = 0;      // threads of a render (0: the cores)
     std::function<void(const std::string&)> log;  // one line per event worth telling (renders, internal errors)
