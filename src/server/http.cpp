@@ -14,6 +14,7 @@
 #include <boost/beast/http.hpp>
 
 #include "core/error.hpp"
+#include "subtitles/text.hpp"
 
 namespace dramaloc::server::http {
 
@@ -145,6 +146,7 @@ std::optional<std::string> percent_decode(std::string_view text, bool form) {
         if (u < 0x20 || u == 0x7F) return std::nullopt;
         out.push_back(c);
     }
+    if (!subtitles::is_valid_utf8(out)) return std::nullopt;
     return out;
 }
 
@@ -360,7 +362,7 @@ private:
                     auto name = percent_decode(pair.substr(0, eq), true);
                     auto value = percent_decode(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1), true);
                     if (!name || !value)
-                        return refuse({400, "Bad request", "the query string is malformed: a bad %-escape or a control character"});
+                        return refuse({400, "Bad request", "the query string is malformed: a bad %-escape, a control character or not UTF-8"});
                     r.query.emplace(std::move(*name), std::move(*value));
                 }
                 at = end + 1;
@@ -370,6 +372,13 @@ private:
         const auto length = head_parser_->content_length();
         has_body_ = chunked || (length && *length > 0);
 
+        // Every segment of the path decodes to text (a name looked up, never a byte sequence).
+        for (std::size_t at = 1; at < r.path.size();) {
+            const std::size_t end = std::min(r.path.find('/', at), r.path.size());
+            if (!percent_decode(std::string_view(r.path).substr(at, end - at), false))
+                return refuse({400, "Bad request", "the path is malformed: a bad %-escape, a control character or not UTF-8"});
+            at = end + 1;
+        }
         std::vector<std::string> allowed;
         route_ = match_route(server_->routes, r.method, r.path, r.params, &allowed);
         if (!route_) {

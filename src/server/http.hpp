@@ -135,7 +135,7 @@ const Route* match_route(const std::vector<Route>& routes, const std::string& me
                          std::vector<std::string>& params, std::vector<std::string>* allowed = nullptr);
 
 // Percent-decoding of one path segment or query value ('+' as a space when `form`); nullopt
-// when malformed or when it decodes to a control character.
+// when malformed, or when it decodes to a control character or to what is not UTF-8.
 std::optional<std::string> percent_decode(std::string_view text, bool form);
 
 // "bytes=A-B" for a body of `size` bytes: the one range (clamped), or nullopt when it does not

@@ -23,6 +23,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
+#include "core/language.hpp"
 #include "core/time.hpp"
 #include "core/version.hpp"
 #include "jobs/factory.hpp"
@@ -53,10 +54,20 @@ using http::Problem;
 // the JSON library's own words).
 json request_object(const http::Request& req) {
     json body;
+    std::string key;  // the last member name read: where a bad value is
+    const json::parser_callback_t note_key = [&key](int, json::parse_event_t event, json& parsed) {
+        if (event == json::parse_event_t::key && parsed.is_string()) key = parsed.get<std::string>();
+        return true;
+    };
     try {
-        body = json::parse(req.body);
+        body = json::parse(req.body, note_key);
     } catch (const json::parse_error& e) {
         throw Problem{400, "Malformed JSON", "the request body is not JSON (it goes wrong at byte " + std::to_string(e.byte) + ")"};
+    } catch (const json::exception&) {  // a number too large for any type (1e400)
+        json extra = json::object();
+        if (!key.empty()) extra["field"] = key;
+        throw Problem{400, "Bad request", key.empty() ? "the request body holds a number out of range" : "\"" + key + "\" is a number out of range",
+                      extra};
     }
     if (!body.is_object()) throw Problem{400, "Bad request", "the request body must be a JSON object"};
     return body;
@@ -172,13 +183,6 @@ std::string url_segment(const std::string& name) {
         else out += {'%', kHex[c >> 4], kHex[c & 15]};
     }
     return out;
-}
-
-bool is_rtl(const std::string& language) {
-    const std::string primary = language.substr(0, language.find_first_of("-_"));
-    for (const char* rtl : {"ar", "he", "fa", "ur", "yi", "ps", "sd", "ug", "dv"})
-        if (primary == rtl) return true;
-    return false;
 }
 
 }  // namespace
@@ -357,7 +361,7 @@ struct ReviewServer::Impl {
             const std::string v = param(name);
             if (v.empty()) return std::nullopt;
             if (v == "true" || v == "false") return v == "true";
-            throw Problem{400, "Bad request", std::string("\"") + name + "\" is true or false"};
+            throw Problem{400, "Bad request", std::string("\"") + name + "\" is true or false", {{"field", name}}};
         };
         const auto number = [&](const char* name, int fallback, int low, int high) {
             const std::string v = param(name);
@@ -368,13 +372,14 @@ struct ReviewServer::Impl {
                 if (used == v.size() && n >= low && n <= high) return n;
             } catch (const std::exception&) {
             }
-            throw Problem{400, "Bad request", std::string("\"") + name + "\" is a whole number from " + std::to_string(low) + " to " + std::to_string(high)};
+            throw Problem{400, "Bad request", std::string("\"") + name + "\" is a whole number from " + std::to_string(low) + " to " + std::to_string(high),
+                          {{"field", name}}};
         };
         const auto time = [&](const char* name) -> std::optional<std::int64_t> {
             const std::string v = param(name);
             if (v.empty()) return std::nullopt;
             if (const auto t = parse_clock(v)) return *t;
-            throw Problem{400, "Bad request", std::string("\"") + name + "\" is a time: seconds (72.5) or 01:12.250"};
+            throw Problem{400, "Bad request", std::string("\"") + name + "\" is a time: seconds (72.5) or 01:12.250", {{"field", name}}};
         };
         q.text = param("q");
         q.episode = param("episode");
@@ -536,7 +541,7 @@ struct ReviewServer::Impl {
         }
         const std::string render = render_of(index, episode);
         return {{"series", s.id}, {"episode", episode}, {"language", language}, {"source_language", s.project.options.source_language},
-                {"direction", is_rtl(language) ? "rtl" : "ltr"}, {"lines", lines},
+                {"direction", is_right_to_left(language) ? "rtl" : "ltr"}, {"lines", lines},
                 {"rules", rules_json(s, language)}, {"media", media_json(s, episode, language)},
                 {"characters", characters_json(s, scripts)},
                 {"content_review", {{"unresolved_blocks", review.unresolved_blocks(language)}, {"model_rules_skipped", review.model_rules_skipped}}},
@@ -584,9 +589,13 @@ struct ReviewServer::Impl {
     }
 
     // The language's subtitle rules, for the page's live feedback (the same QC applies).
-    static json rules_json(const Series& s, const std::string& language) {
+    static subtitles::SubtitleRules language_rules(const Series& s, const std::string& language) {
         auto rules = subtitles::rules_for_language(language);
         if (s.project.options.config) subtitles::apply_overrides(rules, *s.project.options.config, language);
+        return rules;
+    }
+    static json rules_json(const Series& s, const std::string& language) {
+        const auto rules = language_rules(s, language);
         return {{"max_lines", rules.max_lines}, {"max_chars_per_line", rules.max_chars_per_line},
                 {"max_chars_per_second", rules.max_chars_per_second}, {"min_duration_ms", rules.min_duration},
                 {"max_duration_ms", rules.max_duration}};
@@ -632,11 +641,11 @@ struct ReviewServer::Impl {
         review.language = language;
         review.decision = body.value("decision", json()).is_string() ? body["decision"].get<std::string>() : "";
         if (review.decision != "approved" && review.decision != "rejected")
-            throw Problem{400, "Bad request", "\"decision\" is \"approved\" or \"rejected\""};
-        if (body.contains("comment") && !body["comment"].is_string()) throw Problem{400, "Bad request", "\"comment\" is a string"};
+            throw Problem{400, "Bad request", "\"decision\" is \"approved\" or \"rejected\"", {{"field", "decision"}}};
+        if (body.contains("comment") && !body["comment"].is_string()) throw Problem{400, "Bad request", "\"comment\" is a string", {{"field", "comment"}}};
         review.comment = body.value("comment", "");
         if (review.decision == "rejected" && review.comment.empty())
-            throw Problem{400, "Bad request", "a rejection needs a \"comment\" saying what to fix"};
+            throw Problem{400, "Bad request", "a rejection needs a \"comment\" saying what to fix", {{"field", "comment"}}};
         const auto scripts_read = published(s, episode);
         const json& scripts = *scripts_read;
         if (!scripts.contains(language))
@@ -655,11 +664,11 @@ struct ReviewServer::Impl {
                               "reason, or edit the line (findings in GET …/lines)",
                               {{"blocking_findings", blocks}}};
         if (!body.contains("revisions") || !body["revisions"].is_object())
-            throw Problem{400, "Bad request", "give \"revisions\": the revision of every line you reviewed (line id -> revision, from GET …/lines)"};
+            throw Problem{400, "Bad request", "give \"revisions\": the revision of every line you reviewed (line id -> revision, from GET …/lines)", {{"field", "revisions"}}};
         for (const auto& line : scripts.at(language).at("lines")) {
             const std::string id = std::to_string(line.at("id").get<int>());
             if (!body["revisions"].contains(id) || !body["revisions"][id].is_number_integer())
-                throw Problem{400, "Bad request", "\"revisions\" has no revision for line " + id + ": a review covers every line"};
+                throw Problem{400, "Bad request", "\"revisions\" has no revision for line " + id + ": a review covers every line", {{"field", "revisions"}}};
             review.revisions[line.at("id").get<int>()] = static_cast<int>(body["revisions"][id].get<long long>());
         }
         review.who = token.label.empty() ? std::string("api") : token.label;
@@ -686,8 +695,8 @@ struct ReviewServer::Impl {
         const std::string decision = body.value("decision", json()).is_string() ? body["decision"].get<std::string>() : "";
         const std::string reason = body.value("reason", json()).is_string() ? body["reason"].get<std::string>() : "";
         if (decision != "accepted" && decision != "overridden")
-            throw Problem{400, "Bad request", "\"decision\" is \"accepted\" (the line may stand for this market) or \"overridden\" (a false hit)"};
-        if (reason.find_first_not_of(" \t\r\n") == std::string::npos) throw Problem{400, "Bad request", "give the \"reason\" for the decision"};
+            throw Problem{400, "Bad request", "\"decision\" is \"accepted\" (the line may stand for this market) or \"overridden\" (a false hit)", {{"field", "decision"}}};
+        if (reason.find_first_not_of(" \t\r\n") == std::string::npos) throw Problem{400, "Bad request", "give the \"reason\" for the decision", {{"field", "reason"}}};
         const auto review = policy::review_episode(*s.reviewer, s.project, episode, {language});
         const auto f = std::find_if(review.findings.begin(), review.findings.end(), [&](const policy::Finding& x) { return x.id == id; });
         if (f == review.findings.end())
@@ -724,23 +733,27 @@ struct ReviewServer::Impl {
         request.redub = redub;
         if (change == Change::Speaker) {
             if (!body.contains("speaker") || !body["speaker"].is_string() || body["speaker"].get<std::string>().empty())
-                throw Problem{400, "Bad request", "give the \"speaker\": a character's id (characters in GET …/lines)"};
+                throw Problem{400, "Bad request", "give the \"speaker\": a character's id (characters in GET …/lines)", {{"field", "speaker"}}};
             request.speaker = body["speaker"].get<std::string>();
             request.languages = s.project.options.target_languages;
         }
         if (body.contains("revert") && !body["revert"].is_boolean())
-            throw Problem{400, "Bad request", "\"revert\" is true or false"};
+            throw Problem{400, "Bad request", "\"revert\" is true or false", {{"field", "revert"}}};
         request.revert = change == Change::Text && body.value("revert", false);
         if (!request.revert && change == Change::Text) {
             if (!body.contains("text") || !body["text"].is_string())
-                throw Problem{400, "Bad request", "give the line's new \"text\" (a string), or \"revert\": true"};
+                throw Problem{400, "Bad request", "give the line's new \"text\" (a string), or \"revert\": true", {{"field", "text"}}};
             request.text = body["text"].get<std::string>();
-            if (request.text.empty() || request.text.find_first_of("\r\n") != std::string::npos || !subtitles::is_valid_utf8(request.text))
-                throw Problem{400, "Bad request", "a line's text is one non-empty line of UTF-8 text"};
+            // One line a person can read: within twice what the language's rules allow on screen
+            // (QC tells of anything over the rules; this only keeps out what is not a line).
+            const auto rules = language_rules(s, language);
+            const auto limit = static_cast<std::size_t>(std::max(1, rules.max_lines * rules.max_chars_per_line * 2));
+            if (const std::string why = subtitles::line_text_problem(request.text, limit); !why.empty())
+                throw Problem{400, "Bad line text", "the line's \"text\" " + why, {{"field", "text"}}};
         }
         if (!body.contains("revision") || !body["revision"].is_number_integer() || body["revision"].get<long long>() < 0 ||
             body["revision"].get<long long>() > 1'000'000'000)
-            throw Problem{400, "Bad request", "give the \"revision\" of the line you edited (from GET …/lines)"};
+            throw Problem{400, "Bad request", "give the \"revision\" of the line you edited (from GET …/lines)", {{"field", "revision"}}};
         request.revision = static_cast<int>(body["revision"].get<long long>());
         request.who = token.label.empty() ? std::string("api") : token.label;
         request.via = "api";
@@ -754,7 +767,8 @@ struct ReviewServer::Impl {
         if (change == Change::Speaker) {
             const json characters = characters_json(s, scripts);
             if (std::none_of(characters.begin(), characters.end(), [&](const json& c) { return c["id"] == request.speaker; }))
-                throw Problem{400, "No such character", "the series has no character \"" + request.speaker + "\" (characters in GET …/lines)"};
+                throw Problem{400, "No such character", "the series has no character \"" + request.speaker + "\" (characters in GET …/lines)",
+                          {{"field", "speaker"}}};
         }
         const auto result = pipeline::record_line_edit(s.out_dir, request, nullptr);
         using Outcome = pipeline::LineEditResult::Outcome;

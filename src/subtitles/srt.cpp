@@ -7,7 +7,9 @@
 // Markup: <i> <b> <u> <s> <font …> tags and {\…} override blocks (ASS-style
 // positioning some tools put in SRT) are removed; the text is otherwise kept as is
 // (SRT has no entities). The file number is not kept: events are renumbered 1…N.
+// Writing: markup that is not SRT's own is removed (srt_safe_line).
 #include <algorithm>
+#include <cctype>
 
 #include "subtitles/format_util.hpp"
 #include "subtitles/text.hpp"
@@ -45,6 +47,35 @@ std::string strip_srt_markup(std::string_view line) {
                 continue;
             }
         } else if (line[i] == '{' && i + 1 < line.size() && line[i + 1] == '\\') {
+            const std::size_t close = line.find('}', i + 1);
+            if (close != std::string_view::npos) {
+                i = close;
+                continue;
+            }
+        }
+        out += line[i];
+    }
+    return out;
+}
+
+// A line as SRT may carry it. SRT has no escapes, and players read HTML-like tags and ASS
+// override blocks in it: SRT's own tags (<i> <b> <u> <s> <font>) stay, any other tag
+// (<img src=x onerror=…>, <script>, <!-- -->) and any {\…} block are removed. What only
+// looks like a bracket ("a < b", "<3") is text and stays.
+std::string srt_safe_line(std::string_view line) {
+    std::string out;
+    out.reserve(line.size());
+    for (std::size_t i = 0; i < line.size(); ++i) {
+        const char next = i + 1 < line.size() ? line[i + 1] : '\0';
+        if (line[i] == '<' && (std::isalpha(static_cast<unsigned char>(next)) || next == '/' || next == '!' || next == '?')) {
+            const std::size_t close = line.find('>', i + 1);
+            const std::size_t reopen = line.find('<', i + 1);
+            if (close != std::string_view::npos && (reopen == std::string_view::npos || reopen > close) &&
+                !is_formatting_tag(line.substr(i + 1, close - i - 1))) {
+                i = close;
+                continue;
+            }
+        } else if (line[i] == '{' && next == '\\') {
             const std::size_t close = line.find('}', i + 1);
             if (close != std::string_view::npos) {
                 i = close;
@@ -116,7 +147,7 @@ std::string write_srt(const SubtitleDocument& doc, const WriteOptions& options) 
     for (const auto& event : doc.events) {
         append_cue_head(out, ++number, event, ',');
         for (const auto& line : display_lines_for_output(event, rtl)) {
-            out += line;
+            out += srt_safe_line(line);
             out += '\n';
         }
         out += '\n';

@@ -3,7 +3,9 @@
 #include <unicode/brkiter.h>
 #include <unicode/locid.h>
 #include <unicode/normalizer2.h>
+#include <unicode/uchar.h>
 #include <unicode/utext.h>
+#include <unicode/utf8.h>
 
 #include <cstdio>
 #include <cstring>
@@ -127,6 +129,27 @@ std::string to_nfc(std::string_view utf8) {
     std::string out;
     normal.toUTF8String(out);
     return out;
+}
+
+std::string line_text_problem(std::string_view text, std::size_t max_chars) {
+    if (!is_valid_utf8(text)) return "is not valid UTF-8";
+    bool visible = false;
+    for (std::int32_t at = 0; at < static_cast<std::int32_t>(text.size());) {
+        UChar32 c = 0;
+        U8_NEXT(text.data(), at, static_cast<std::int32_t>(text.size()), c);
+        if (c == 0x2028 || c == 0x2029 || c == 0x85) return "holds a line or paragraph separator: a subtitle line is one line";
+        if (u_charType(c) == U_CONTROL_CHAR) {
+            char code[16];
+            std::snprintf(code, sizeof code, "U+%04X", static_cast<unsigned>(c));
+            return std::string("holds a control character (") + code + ")";
+        }
+        if (!u_isUWhiteSpace(c) && u_charType(c) != U_FORMAT_CHAR && !u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT))
+            visible = true;
+    }
+    if (!visible) return "is blank: give the words of the line";
+    if (const std::size_t n = grapheme_count(text); n > max_chars)
+        return "is " + std::to_string(n) + " characters long; a line of this language has at most " + std::to_string(max_chars);
+    return "";
 }
 
 std::size_t grapheme_count(std::string_view utf8) {

@@ -27,6 +27,12 @@ std::string to_nfc(std::string_view utf8);
 // User-perceived characters in `utf8` (see above).
 std::size_t grapheme_count(std::string_view utf8);
 
+// Why `text`, as a person typed it, cannot be one subtitle line, or "" when it can: it must be
+// valid UTF-8; hold no control character (C0, C1, DEL, NUL) and no line or paragraph
+// separator (U+2028, U+2029, U+0085); not be blank (only spaces and invisible format
+// characters such as U+200B); and have at most `max_chars` characters (graphemes).
+std::string line_text_problem(std::string_view text, std::size_t max_chars);
+
 // Byte offsets p (0 < p < utf8.size()) where a line may be broken, i.e. where a new
 // line may start, per the Unicode line breaking algorithm (UAX #14) tailored for the
 // language's locale: spaces in Latin text, between ideographs in CJK but never before

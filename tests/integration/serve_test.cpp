@@ -742,6 +742,99 @@ TEST_F(Serve, NamesOutsideTheSeriesBadBodiesAndOversizedOnesAreRefusedAndNothing
     EXPECT_EQ(fs::exists(edits) ? read_file(edits) : "", before) << "nothing recorded";
 }
 
+TEST_F(Serve, HostileInputIsAFourHundredNamingTheFieldNeverAFiveHundredAndNothingIsRecorded) {
+    auto c = client();
+    const fs::path edits = dir_->path() / "out" / "edits.json";
+    const std::string before = fs::exists(edits) ? read_file(edits) : "";
+    const std::string edit = kLines + "/1";
+    const auto field_of = [](const httplib::Result& r) { return body_of(r).value("field", ""); };
+    // Bodies that are not JSON, or not UTF-8: the problem says where, never the library's words.
+    for (const std::string& body : {std::string("{\"text\": \"a\xFF\", \"revision\": 0}"), std::string(R"({"text": "\udcff", "revision": 0})"),
+                                   std::string("{\"text\": \"Hola\", \"revision\": 0"), std::string("[1, 2]")}) {
+        const auto r = c.Put(edit.c_str(), auth("editor"), body, "application/json");
+        expect_problem(r, 400, body);
+        EXPECT_EQ(r->body.find("json.exception"), std::string::npos) << r->body;
+        EXPECT_EQ(r->body.find("parse_error"), std::string::npos) << r->body;
+    }
+    // Numbers that are not a revision.
+    for (const std::string revision : {"1e400", "-1", "1.5", "\"0\"", "null", "99999999999999999999"}) {
+        const auto r = c.Put(edit.c_str(), auth("editor"), R"({"text": "Hola", "revision": )" + revision + "}", "application/json");
+        expect_problem(r, 400, "revision " + revision);
+        EXPECT_EQ(field_of(r), "revision") << r->body;
+    }
+    // Text that is not one subtitle line.
+    for (const std::string& text : std::vector<std::string>{R"(a\u2028b)", R"(a\u2029b)", R"(a\u0085b)", R"(a\u0007b)", R"(a\u0000b)",
+                                                            R"(a\tb)", "   ", R"(\u200b)", R"(\u3000)", std::string(2000, 'a')}) {
+        const auto r = c.Put(edit.c_str(), auth("editor"), R"({"text": ")" + text + R"(", "revision": 0})", "application/json");
+        expect_problem(r, 400, "text " + text.substr(0, 20));
+        EXPECT_EQ(field_of(r), "text") << r->body;
+    }
+    // A line edit in another type than JSON.
+    expect_problem(c.Put(edit.c_str(), auth("editor"), R"({"text": "Hola", "revision": 0})", "text/plain"), 415, "text/plain");
+    // Queries and paths that are not text.
+    for (const std::string path : {"/api/search?q=a%00b", "/api/search?q=%FF%FE", "/api/search?limit=1e400",
+                                   "/api/series/drama/episodes/%FF/languages/es/lines", "/api/series/dr%ZZma/episodes"}) {
+        const auto r = c.Get(path.c_str(), auth("viewer"));
+        expect_problem(r, 400, path);
+    }
+    EXPECT_EQ(fs::exists(edits) ? read_file(edits) : "", before) << "nothing recorded";
+}
+
+TEST_F(Serve, AnswersCarrySecurityHeadersAndARefusedTokenSaysHowToAuthenticate) {
+    auto c = client();
+    for (const std::string& path : std::vector<std::string>{"/api/series", "/api/health", "/api/nothing", kLines}) {
+        const auto r = c.Get(path.c_str(), auth("viewer"));
+        ASSERT_TRUE(r) << path;
+        EXPECT_EQ(r->get_header_value("X-Content-Type-Options"), "nosniff") << path;
+        EXPECT_EQ(r->get_header_value("Cache-Control"), "no-store") << path;
+        EXPECT_EQ(r->get_header_value("Referrer-Policy"), "no-referrer") << path;
+        EXPECT_EQ(r->get_header_value("Content-Security-Policy").rfind("default-src 'none'", 0), 0u) << path;
+    }
+    const auto none = c.Get("/api/series");
+    ASSERT_TRUE(none);
+    EXPECT_EQ(none->status, 401);
+    EXPECT_EQ(none->get_header_value("WWW-Authenticate").rfind("Bearer", 0), 0u);
+    const auto page = c.Get("/");
+    ASSERT_TRUE(page);
+    EXPECT_NE(page->get_header_value("Content-Security-Policy").find("default-src 'self'"), std::string::npos);
+}
+
+TEST_F(Serve, AServerStartedWithARelativePathRendersEdits) {
+    // As the docs show it: `dramaloc serve drama.toml` in the series' folder.
+    server_->stop();
+    thread_.join();
+    server_.reset();
+    const fs::path was = fs::current_path();
+    fs::current_path(dir_->path());
+    server::ServeOptions o;
+    o.series_files = {"drama.toml"};
+    o.port = 0;
+    o.threads_per_render = 2;
+    std::vector<std::string> logged;
+    std::mutex log_mutex;
+    o.log = [&](const std::string& line) {
+        std::lock_guard lock(log_mutex);
+        logged.push_back(line);
+    };
+    server_ = std::make_unique<server::ReviewServer>(o);
+    fs::current_path(was);
+    port_ = server_->bind();
+    thread_ = std::thread([this] { server_->run(); });
+    auto c = client();
+    const json line = body_of(c.Get(kLines.c_str(), auth("viewer")))["lines"][0];
+    const auto r = c.Put((kLines + "/1").c_str(), auth("editor"),
+                         json{{"text", line["text"].get<std::string>() + " (relativo)"}, {"revision", line["revision"]}}.dump(),
+                         "application/json");
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->status, 200) << r->body;
+    ASSERT_EQ(body_of(r)["changed"], true) << r->body;
+    const auto [render, now] = wait_render(c, auth("viewer"));
+    EXPECT_EQ(render, "done") << now;
+    EXPECT_EQ(now.dump().find(server_dir), std::string::npos) << "no server path in the API";
+    std::lock_guard lock(log_mutex);
+    for (const auto& l : logged) EXPECT_EQ(l.find("does not serve"), std::string::npos) << l;
+}
+
 TEST(ServeApi, TheOpenApiFileDescribesExactlyTheServersRoutes) {
     std::ifstream in(source_dir() / "docs" / "openapi.yaml");
     ASSERT_TRUE(in) << "docs/openapi.yaml";

@@ -45,6 +45,7 @@ TEST(HttpRoutes, PercentDecodingRefusesControlCharactersAndTruncatedEscapes) {
     EXPECT_FALSE(percent_decode("a%0Ab", false));
     EXPECT_FALSE(percent_decode("a%7Fb", false));
     EXPECT_FALSE(percent_decode(std::string_view("a\0b", 3), false));
+    EXPECT_FALSE(percent_decode("%FF%FE", false)) << "not UTF-8";
 }
 
 TEST(HttpRoutes, OneByteRangeIsClampedAndAnythingElseIsRefused) {

@@ -97,3 +97,21 @@ TEST(Text, ScriptHelpers) {
     EXPECT_FALSE(is_cjk_codepoint(U'a'));
     EXPECT_EQ(trim("  \u00A0hi there \t"), "hi there");
 }
+
+TEST(Text, ALineAsAPersonTypedItIsOneVisibleLineWithinItsLength) {
+    using dramaloc::subtitles::line_text_problem;
+    EXPECT_EQ(line_text_problem("¿Dónde está la estación?", 84), "");
+    EXPECT_EQ(line_text_problem("\u202Bمرحبا\u202C", 84), "") << "bidi embedding is formatting, not a control";
+    EXPECT_EQ(line_text_problem("你好，世界", 32), "");
+    for (const std::string& bad : {std::string("a\nb"), std::string("a\rb"), std::string("a\u2028b"), std::string("a\u2029b"),
+                                  std::string("a\u0085b"), std::string("a\x01" "b"), std::string("a\x7F" "b"), std::string("a\0b", 3),
+                                  std::string("a\u009Bb")})
+        EXPECT_NE(line_text_problem(bad, 84), "") << bad;
+    for (const std::string& blank : {std::string(""), std::string("   "), std::string("\u200B"), std::string("\u3000\u00A0"),
+                                    std::string("\uFEFF\u200D")})
+        EXPECT_NE(line_text_problem(blank, 84).find("blank"), std::string::npos) << blank;
+    EXPECT_NE(line_text_problem("\xFF\xFE", 84).find("UTF-8"), std::string::npos);
+    EXPECT_EQ(line_text_problem(std::string(84, 'a'), 84), "");
+    EXPECT_NE(line_text_problem(std::string(85, 'a'), 84).find("85 characters"), std::string::npos);
+    EXPECT_EQ(line_text_problem("e\u0301", 1), "") << "one grapheme";
+}
