@@ -1,9 +1,12 @@
-// `dramaloc serve` (the review station's API) and `dramaloc token create` (who may use it).
+// `dramaloc serve` (the review station's API) and `dramaloc token create|list|revoke` (who may use it).
 #include <atomic>
+#include <cstdio>
 #include <chrono>
 #include <iostream>
 #include <memory>
 #include <thread>
+
+#include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
 #include "core/cancel.hpp"
@@ -99,26 +102,83 @@ void register_serve_commands(CLI::App& app) {
             watch.join();
         });
     }
+    auto* token = app.add_subcommand("token", "Access tokens for dramaloc serve: create, list, revoke");
+    token->require_subcommand(1);
     {
         struct Args {
-            std::string series, db, role, label;
+            std::string series, db, role, name, expires = "90d";
         };
         auto a = std::make_shared<Args>();
-        auto* token = app.add_subcommand("token", "Access tokens for dramaloc serve");
-        token->require_subcommand(1);
-        auto* cmd = token->add_subcommand("create", "Make a token with a role; it is printed once and stored hashed");
+        auto* cmd = token->add_subcommand("create", "Make a token with a role and a lifetime; it is printed once and stored hashed");
         cmd->add_option("series", a->series, "series file whose server the token is for");
         cmd->add_option("--db", a->db, "job store of the server: postgresql://… or a SQLite file");
         cmd->add_option("--role", a->role, "viewer (read), editor (edit lines), admin")->required()
             ->check(CLI::IsMember({"viewer", "editor", "admin"}));
-        cmd->add_option("--label", a->label, "who or what the token is for (kept in the edit history; default $USER)");
+        cmd->add_option("--name,--label", a->name, "who or what the token is for (kept in the edit history; default $USER)");
+        cmd->add_option("--expires", a->expires, "how long it works: 30d, 12h, 90m, 3600s, or never (default 90d)");
         cmd->callback([a] {
+            const std::int64_t lifetime = server::token_lifetime_ms(a->expires);
             auto store = token_store(a->db, a->series);
             const std::string value = server::new_token();
-            store->add_token(server::token_hash(value), a->role, a->label.empty() ? pipeline::current_user() : a->label);
+            const std::int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+            const std::int64_t expires = lifetime == 0 ? 0 : now + lifetime;
+            const std::string hash = server::token_hash(value);
+            store->add_token(hash, a->role, a->name.empty() ? pipeline::current_user() : a->name, expires);
             std::cout << value << "\n";
-            std::cerr << "dramaloc: " << a->role << " token stored (hashed) in " << store->describe()
-                      << "; it is shown only now: keep it" << std::endl;
+            std::cerr << "dramaloc: " << a->role << " token " << hash.substr(0, 12) << " stored (hashed) in " << store->describe()
+                      << ", expires " << server::utc_time(expires) << "; it is shown only now: keep it" << std::endl;
+        });
+    }
+    {
+        struct Args {
+            std::string series, db;
+            bool json = false;
+        };
+        auto a = std::make_shared<Args>();
+        auto* cmd = token->add_subcommand("list", "The tokens of a server: id, name, role, created, last used, expiry, state (never the secret)");
+        cmd->add_option("series", a->series, "series file whose server the tokens are for");
+        cmd->add_option("--db", a->db, "job store of the server: postgresql://… or a SQLite file");
+        cmd->add_flag("--json", a->json, "JSON on stdout: {\"tokens\": [{id, name, role, created, last_used, expires, state}]}");
+        cmd->callback([a] {
+            auto store = token_store(a->db, a->series);
+            const std::int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+            nlohmann::json list = nlohmann::json::array();
+            for (const auto& t : store->list_tokens()) {
+                const std::string state = t.revoked_ms ? "revoked" : t.expired(now) ? "expired" : "live";
+                list.push_back({{"id", t.id()}, {"name", t.label}, {"role", t.role}, {"created", server::utc_time(t.created_ms)},
+                                {"last_used", t.last_used_ms ? server::utc_time(t.last_used_ms) : "never"},
+                                {"expires", server::utc_time(t.expires_ms)}, {"state", state}});
+            }
+            if (a->json) {
+                std::cout << nlohmann::json{{"tokens", list}}.dump(2) << "\n";
+                return;
+            }
+            std::printf("%-12s  %-16s  %-6s  %-20s  %-20s  %-20s  %s\n", "ID", "NAME", "ROLE", "CREATED", "LAST USED", "EXPIRES", "STATE");
+            for (const auto& t : list)
+                std::printf("%-12s  %-16s  %-6s  %-20s  %-20s  %-20s  %s\n", t["id"].get<std::string>().c_str(), t["name"].get<std::string>().c_str(),
+                            t["role"].get<std::string>().c_str(), t["created"].get<std::string>().c_str(),
+                            t["last_used"].get<std::string>().c_str(), t["expires"].get<std::string>().c_str(), t["state"].get<std::string>().c_str());
+            if (list.empty()) std::cerr << "dramaloc: no tokens in " << store->describe() << " (dramaloc token create makes one)" << std::endl;
+        });
+    }
+    {
+        struct Args {
+            std::vector<std::string> args;
+            std::string db;
+        };
+        auto a = std::make_shared<Args>();
+        auto* cmd = token->add_subcommand("revoke", "Revoke tokens by name (every live one of that name) or by id; a server refuses them at once");
+        cmd->add_option("args", a->args, "[SERIES.toml] NAME|ID: the series file whose server the tokens are for (or --db), and a "
+                                         "token's name or id (as dramaloc token list shows them)")->required()->expected(1, 2);
+        cmd->add_option("--db", a->db, "job store of the server: postgresql://… or a SQLite file");
+        cmd->callback([a] {
+            const std::string which = a->args.back();
+            auto store = token_store(a->db, a->args.size() == 2 ? a->args.front() : "");
+            const int revoked = store->revoke_tokens(which);
+            if (revoked == 0)
+                throw InputError("no live token is named or has the id \"" + which + "\" in " + store->describe() +
+                                 "; dramaloc token list shows them");
+            std::cerr << "dramaloc: revoked " << revoked << " token(s) \"" << which << "\"" << std::endl;
         });
     }
 }

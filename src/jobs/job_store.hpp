@@ -74,7 +74,13 @@ struct Filter {
 
 struct TokenInfo {
     std::string role;   // viewer, editor, admin
-    std::string label;  // who it was made for, as given
+    std::string label;  // its name: who it was made for, as given (kept in the edit history)
+    std::string hash;   // SHA-256 of the token, hex; its first 12 digits are its id
+    std::int64_t created_ms = 0, expires_ms = 0 /* 0: never */, revoked_ms = 0 /* 0: not revoked */, last_used_ms = 0;
+
+    std::string id() const { return hash.substr(0, 12); }
+    bool expired(std::int64_t now_ms) const { return expires_ms > 0 && now_ms >= expires_ms; }
+    bool live(std::int64_t now_ms) const { return revoked_ms == 0 && !expired(now_ms); }
 };
 
 struct BackoffPolicy {
@@ -139,9 +145,16 @@ public:
 
     // People's access tokens (dramaloc serve), kept by their SHA-256 (hex) only: the token
     // itself is shown once, when it is made, and stored nowhere.
-    virtual void add_token(const std::string& sha256_hex, const std::string& role, const std::string& label) = 0;
-    // The token whose hash this is; nullopt when there is none.
+    // `expires_ms`: when it stops working (ms since the epoch; 0: never).
+    virtual void add_token(const std::string& sha256_hex, const std::string& role, const std::string& label, std::int64_t expires_ms) = 0;
+    // The token whose hash this is, live, revoked or expired; nullopt when there is none.
     virtual std::optional<TokenInfo> find_token(const std::string& sha256_hex) = 0;
+    // Every token, oldest first.
+    virtual std::vector<TokenInfo> list_tokens() = 0;
+    // Revokes the live tokens named `name_or_id`, or the one whose id it is; how many.
+    virtual int revoke_tokens(const std::string& name_or_id) = 0;
+    // Notes that the token was used now.
+    virtual void touch_token(const std::string& sha256_hex) = 0;
 
     // What the store is, for messages (a PostgreSQL URL without its password).
     virtual std::string describe() const = 0;

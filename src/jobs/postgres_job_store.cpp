@@ -60,6 +60,15 @@ public:
                 schema.replace(schema.find("BIGINT_ID"), 9, "BIGSERIAL PRIMARY KEY");
                 w.exec(schema);
             }
+            // Columns newer than the store: added once (checked without a lock first, as above).
+            const auto missing = w.exec(
+                "SELECT count(*) FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'dramaloc_tokens' "
+                "AND column_name IN ('expires_ms', 'revoked_ms', 'last_used_ms')")[0][0].as<int>() < 3;
+            if (missing) {
+                w.exec("SELECT pg_advisory_xact_lock(7243051)");
+                for (const auto& [name, type] : sql::kTokenColumnsAdded)
+                    w.exec("ALTER TABLE dramaloc_tokens ADD COLUMN IF NOT EXISTS " + name + " " + type);
+            }
             w.commit();
         } catch (const pqxx::broken_connection& e) {
             throw EngineError("job store " + url_ + ": cannot connect (" + first_line(e.what()) +
@@ -205,20 +214,48 @@ public:
         });
     }
 
-    void add_token(const std::string& sha256_hex, const std::string& role, const std::string& label) override {
+    void add_token(const std::string& sha256_hex, const std::string& role, const std::string& label, std::int64_t expires_ms) override {
         run([&](pqxx::work& w) {
-            w.exec_params("INSERT INTO dramaloc_tokens (hash, role, label, created_ms) VALUES ($1, $2, $3, " + kNow + ")",
-                           sha256_hex, role, label);
+            w.exec_params("INSERT INTO dramaloc_tokens (hash, role, label, created_ms, expires_ms) VALUES ($1, $2, $3, " + kNow + ", $4)",
+                           sha256_hex, role, label, expires_ms);
             return 0;
         });
     }
 
     std::optional<TokenInfo> find_token(const std::string& sha256_hex) override {
         return run([&](pqxx::work& w) -> std::optional<TokenInfo> {
-            const auto r = w.exec_params("SELECT role, label FROM dramaloc_tokens WHERE hash = $1", sha256_hex);
+            const auto r = w.exec_params(std::string("SELECT ") + sql::kTokenColumns + " FROM dramaloc_tokens WHERE hash = $1", sha256_hex);
             if (r.empty()) return std::nullopt;
-            return TokenInfo{r[0][0].as<std::string>(), r[0][1].as<std::string>()};
+            return read_token(r[0]);
         });
+    }
+
+    std::vector<TokenInfo> list_tokens() override {
+        return run([&](pqxx::work& w) {
+            std::vector<TokenInfo> out;
+            for (const auto& row : w.exec(std::string("SELECT ") + sql::kTokenColumns + " FROM dramaloc_tokens ORDER BY created_ms, hash"))
+                out.push_back(read_token(row));
+            return out;
+        });
+    }
+
+    int revoke_tokens(const std::string& name_or_id) override {
+        return run([&](pqxx::work& w) {
+            return static_cast<int>(
+                w.exec_params("UPDATE dramaloc_tokens SET revoked_ms = " + kNow + " WHERE " + sql::token_named("$1"), name_or_id).affected_rows());
+        });
+    }
+
+    void touch_token(const std::string& sha256_hex) override {
+        run([&](pqxx::work& w) {
+            w.exec_params("UPDATE dramaloc_tokens SET last_used_ms = " + kNow + " WHERE hash = $1", sha256_hex);
+            return 0;
+        });
+    }
+
+    static TokenInfo read_token(const pqxx::row& r) {
+        return TokenInfo{r[1].as<std::string>(), r[2].as<std::string>(), r[0].as<std::string>(), r[3].as<std::int64_t>(),
+                         r[4].as<std::int64_t>(), r[5].as<std::int64_t>(), r[6].as<std::int64_t>()};
     }
 
     std::string describe() const override { return url_; }

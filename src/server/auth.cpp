@@ -3,7 +3,11 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include <algorithm>
 #include <array>
+#include <cctype>
+#include <charconv>
+#include <ctime>
 
 #include "core/error.hpp"
 
@@ -55,9 +59,46 @@ std::string token_hash(std::string_view token) {
     return hex(digest.data(), size);
 }
 
-std::string token_cookie(std::string_view header) {
-    // "a=1; dramaloc_token=dlt_…; b=2" (RFC 6265: pairs separated by "; ")
-    static constexpr std::string_view kName = "dramaloc_token=";
+std::int64_t token_lifetime_ms(std::string_view text) {
+    if (text == "never") return 0;
+    std::int64_t n = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+    const std::string_view unit = text.substr(static_cast<std::size_t>(end - text.data()));
+    std::int64_t scale = 0;
+    if (unit == "s") scale = 1000;
+    else if (unit == "m") scale = 60'000;
+    else if (unit == "h") scale = 3'600'000;
+    else if (unit == "d") scale = 86'400'000;
+    if (ec != std::errc() || n <= 0 || scale == 0 || n > 36'500 * (86'400'000 / scale))
+        throw UsageError("--expires " + std::string(text) + ": give a number and a unit (30d, 12h, 90m, 3600s; at most 100 years) or \"never\"");
+    return n * scale;
+}
+
+std::string utc_time(std::int64_t ms) {
+    if (ms <= 0) return "never";
+    const std::time_t seconds = static_cast<std::time_t>(ms / 1000);
+    std::tm tm{};
+    ::gmtime_r(&seconds, &tm);
+    char buffer[32];
+    std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buffer;
+}
+
+bool same_origin(std::string_view origin, std::string_view host) {
+    for (const std::string_view scheme : {"http://", "https://"})
+        if (origin.substr(0, scheme.size()) == scheme) {
+            const std::string_view authority = origin.substr(scheme.size());
+            return !host.empty() && authority.size() == host.size() &&
+                   std::equal(authority.begin(), authority.end(), host.begin(), [](char a, char b) {
+                       return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+                   });
+        }
+    return false;  // "null", or none
+}
+
+std::string session_cookie(std::string_view header) {
+    // "a=1; dramaloc_session=dlt_…; b=2" (RFC 6265: pairs separated by "; ")
+    static const std::string kName = std::string(kSessionCookie) + "=";
     std::size_t at = 0;
     while (at < header.size()) {
         while (at < header.size() && (header[at] == ' ' || header[at] == ';')) ++at;

@@ -535,14 +535,14 @@ private:
         write(std::move(r));
     }
 
-    std::string head_of(Response& r, bool close, std::optional<std::uint64_t> length) const {
+    std::string head_of(Response& r, bool close, std::optional<std::uint64_t> length, bool has_body = true) const {
         std::string head = status_line(r.status);
         for (const auto& [k, v] : security_headers())
             if (!r.has_header(k)) r.headers.emplace_back(k, v);
         if (!r.content_type.empty()) head += "Content-Type: " + field_value(r.content_type) + "\r\n";
         for (const auto& [k, v] : r.headers) head += field_value(k) + ": " + field_value(v) + "\r\n";
         if (length) head += "Content-Length: " + std::to_string(*length) + "\r\n";
-        else head += "Transfer-Encoding: chunked\r\n";
+        else if (has_body) head += "Transfer-Encoding: chunked\r\n";
         if (close) head += "Connection: close\r\n";
         return head + "\r\n";
     }
@@ -573,7 +573,12 @@ private:
             out_ = head_of(r, close_after_, file_->length);
             return send(out_, [self = shared_from_this()] { self->send_file_piece(); });
         }
-        out_ = head_of(r, close_after_, r.body.size()) + r.body;
+        if (r.status == 204 || r.status == 304) {  // no body, and no length to say so (RFC 9110)
+            r.content_type.clear();
+            out_ = head_of(r, close_after_, std::nullopt, false);
+        } else {
+            out_ = head_of(r, close_after_, r.body.size()) + r.body;
+        }
         send(out_, [self = shared_from_this()] { self->finished(); });
     }
 

@@ -302,31 +302,96 @@ struct ReviewServer::Impl {
             throw Problem{404, "No such language", "series \"" + s.id + "\" is not translated into \"" + language + "\""};
     }
 
-    // The caller's token, when its role allows `needed`.
-    jobs::TokenInfo authorize(const http::Request& req, Role needed) {
+    // The token a request presents: the bearer header (API clients), else the page's session
+    // cookie (the page, its <video>, <audio> and event stream). A write made with the cookie
+    // must come from the server's own page: its Origin must name this server.
+    static std::string presented_token(const http::Request& req) {
         const std::string header = req.header("Authorization");
-        // The scheme's name is case-insensitive (RFC 7235).
-        std::string scheme = header.substr(0, std::min<std::size_t>(header.size(), 7));
-        for (auto& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        std::string presented = header.size() > 7 && scheme == "bearer " ? header.substr(7) : "";
-        // A page's <video> and <audio> cannot send a header: for reading (GET) only, the token
-        // may come as the dramaloc_token cookie the page sets (SameSite=Strict).
-        if (header.empty() && req.method == "GET") presented = token_cookie(req.header("Cookie"));
+        if (!header.empty()) {
+            // The scheme's name is case-insensitive (RFC 7235).
+            std::string scheme = header.substr(0, std::min<std::size_t>(header.size(), 7));
+            for (auto& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            return header.size() > 7 && scheme == "bearer " ? header.substr(7) : "";
+        }
+        std::string cookie = session_cookie(req.header("Cookie"));
+        if (!cookie.empty() && req.method != "GET" && !same_origin(req.header("Origin"), req.header("Host")))
+            throw Problem{403, "Forbidden", "a change made with the page's session must come from the page itself (its Origin)"};
+        return cookie;
+    }
+
+    // The token whose value this is, live; 401 otherwise.
+    jobs::TokenInfo live_token(const std::string& presented) {
+        const auto challenge = [](const std::string& error) {
+            return std::vector<std::pair<std::string, std::string>>{
+                {"WWW-Authenticate", "Bearer realm=\"dramaloc\"" + (error.empty() ? "" : ", error=\"" + error + "\"")}};
+        };
         if (presented.empty())
-            throw Problem{401, "Unauthorized", "send a token as \"Authorization: Bearer TOKEN\" (dramaloc token create)", json::object(),
-                          {{"WWW-Authenticate", "Bearer realm=\"dramaloc\""}}};
+            throw Problem{401, "Unauthorized", "sign in, or send a token as \"Authorization: Bearer TOKEN\" (dramaloc token create)",
+                          json::object(), challenge("")};
+        const std::string hash = token_hash(presented);
         std::optional<jobs::TokenInfo> token;
         {
             std::lock_guard lock(store_mutex);
-            token = store->find_token(token_hash(presented));
+            token = store->find_token(hash);
         }
-        if (!token)
+        const std::int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+        if (!token) throw Problem{401, "Unauthorized", "the token is not known to this server's job store", json::object(), challenge("invalid_token")};
+        if (token->revoked_ms)
+            throw Problem{401, "Unauthorized", "the token was revoked on " + utc_time(token->revoked_ms) + "; ask for a new one", json::object(),
+                          challenge("invalid_token")};
+        if (token->expired(now))
+            throw Problem{401, "Unauthorized", "the token expired on " + utc_time(token->expires_ms) + "; ask for a new one", json::object(),
+                          challenge("invalid_token")};
+        // When it was last used, to the minute (not a write per request).
+        if (now - token->last_used_ms > 60'000) {
+            std::lock_guard lock(store_mutex);
+            store->touch_token(hash);
+        }
+        return *token;
+    }
+
+    // The caller's token, when its role allows `needed`.
+    jobs::TokenInfo authorize(const http::Request& req, Role needed) {
+        jobs::TokenInfo token = live_token(presented_token(req));
+        const auto role = role_from_string(token.role);
+        if (!role || *role < needed)
+            throw Problem{403, "Forbidden", std::string("this needs the ") + to_string(needed) + " role; the token has " + token.role};
+        return token;
+    }
+
+    static json session_json(const jobs::TokenInfo& t) {
+        return {{"name", t.label}, {"role", t.role}, {"expires", t.expires_ms ? json(utc_time(t.expires_ms)) : json(nullptr)}};
+    }
+
+    // POST /api/session: the page signs in with a token; the answer sets it as the session
+    // cookie, HttpOnly and SameSite=Strict, for as long as the token lives (Secure behind TLS).
+    http::Response sign_in(const http::Request& req) {
+        if (req.has_header("Origin") && !same_origin(req.header("Origin"), req.header("Host")))
+            throw Problem{403, "Forbidden", "sign in from the review page of this server"};
+        const json body = request_object(req);
+        if (!body.contains("token") || !body["token"].is_string() || body["token"].get<std::string>().empty())
+            throw Problem{400, "Bad request", "give the \"token\" you were given (dramaloc token create)", {{"field", "token"}}};
+        const std::string value = body["token"].get<std::string>();
+        if (value.find_first_of(";, \t\r\n\"") != std::string::npos)
             throw Problem{401, "Unauthorized", "the token is not known to this server's job store", json::object(),
                           {{"WWW-Authenticate", "Bearer realm=\"dramaloc\", error=\"invalid_token\""}}};
-        const auto role = role_from_string(token->role);
-        if (!role || *role < needed)
-            throw Problem{403, "Forbidden", std::string("this needs the ") + to_string(needed) + " role; the token has " + token->role};
-        return *token;
+        const jobs::TokenInfo token = live_token(value);
+        http::Response res = http::Response::json({{"session", session_json(token)}});
+        std::string cookie = std::string(kSessionCookie) + "=" + value + "; Path=/; HttpOnly; SameSite=Strict";
+        if (token.expires_ms) {
+            const std::int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+            cookie += "; Max-Age=" + std::to_string(std::max<std::int64_t>(0, (token.expires_ms - now) / 1000));
+        }
+        if (req.header("X-Forwarded-Proto") == "https") cookie += "; Secure";
+        res.set_header("Set-Cookie", cookie);
+        return res;
+    }
+
+    static http::Response sign_out() {
+        http::Response res;
+        res.status = 204;
+        res.set_header("Set-Cookie", std::string(kSessionCookie) + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+        return res;
     }
 
     // The library of each series: in its job store's database, as `dramaloc run` keeps it
@@ -880,6 +945,14 @@ struct ReviewServer::Impl {
         const int viewer = static_cast<int>(Role::Viewer), editor = static_cast<int>(Role::Editor), admin = static_cast<int>(Role::Admin);
         std::vector<http::Route> r = {
             {"GET", "/api/health", BodyKind::None, [](Request&) { return Response::json({{"status", "ok"}, {"version", kVersion}}); }},
+            {"POST", "/api/session", BodyKind::Json, [self](Request& req) { return self->sign_in(req); }},
+            {"GET", "/api/session", BodyKind::None,
+             [self](Request& req) {
+                 // Who is signed in: null when no token comes (the page then asks for one).
+                 const std::string presented = presented_token(req);
+                 return Response::json({{"session", presented.empty() ? json(nullptr) : session_json(self->live_token(presented))}});
+             }},
+            {"DELETE", "/api/session", BodyKind::None, [](Request&) { return sign_out(); }},
             {"GET", "/api/series", BodyKind::None,
              [self](Request&) {
                  json list = json::array();

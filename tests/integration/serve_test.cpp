@@ -211,8 +211,14 @@ TEST_F(Serve, EveryRouteRefusesAMissingOrUnknownTokenAndTheWrongRole) {
             if (role == call.role) break;
             expect_problem(send(call, auth(role)), 403, what + " as " + role);
         }
-        if (call.method != "GET") {  // the cookie the page sets is for reading only
-            expect_problem(send(call, {{"Cookie", "dramaloc_token=" + tokens_.at("admin")}}), 401, what + " with the page's cookie");
+        if (call.method != "GET") {  // a change made with the page's session comes from the page (its Origin)
+            const std::string cookie = "dramaloc_session=" + tokens_.at("admin");
+            expect_problem(send(call, {{"Cookie", cookie}}), 403, what + " with the session cookie and no Origin");
+            expect_problem(send(call, {{"Cookie", cookie}, {"Origin", "http://evil.example"}}), 403, what + " from another site");
+            const auto own = send(call, {{"Cookie", cookie}, {"Origin", "http://127.0.0.1:" + std::to_string(port_)}});
+            ASSERT_TRUE(own);
+            EXPECT_NE(own->status, 401) << what;
+            EXPECT_NE(own->status, 403) << what << " from the page itself: " << own->body;
         }
     }
     for (const auto& path : {std::string("/api/series"), kLines, episode + "/files/ep1.es.vtt"}) {
@@ -221,11 +227,12 @@ TEST_F(Serve, EveryRouteRefusesAMissingOrUnknownTokenAndTheWrongRole) {
         EXPECT_EQ(ok->status, 200) << path << ": " << ok->body;
         const auto lower = c.Get(path.c_str(), {{"Authorization", "bearer " + tokens_.at("viewer")}});
         EXPECT_EQ(lower->status, 200) << "the scheme's name is case-insensitive";
-        const auto cookie = c.Get(path.c_str(), {{"Cookie", "theme=dark; dramaloc_token=" + tokens_.at("viewer")}});
-        EXPECT_EQ(cookie->status, 200) << path << ": the page's media elements read with the cookie";
+        const auto cookie = c.Get(path.c_str(), {{"Cookie", "theme=dark; dramaloc_session=" + tokens_.at("viewer")}});
+        EXPECT_EQ(cookie->status, 200) << path << ": the page (and its media elements) read with the session cookie";
     }
-    // Every route the server has is one of these (the OpenAPI test checks the file has them).
-    EXPECT_EQ(server::ReviewServer::routes().size(), calls.size() + 1);
+    // Every route the server has is one of these, /api/health or signing in and out (the
+    // OpenAPI test checks the file has them).
+    EXPECT_EQ(server::ReviewServer::routes().size(), calls.size() + 4);
 }
 
 TEST_F(Serve, LinesCarryTheirTextsAndAnEditAgainstAnOldRevisionIsRefusedWithTheCurrentText) {
@@ -833,6 +840,72 @@ TEST_F(Serve, AServerStartedWithARelativePathRendersEdits) {
     EXPECT_EQ(now.dump().find(server_dir), std::string::npos) << "no server path in the API";
     std::lock_guard lock(log_mutex);
     for (const auto& l : logged) EXPECT_EQ(l.find("does not serve"), std::string::npos) << l;
+}
+
+TEST_F(Serve, APageSignsInToAnHttpOnlyCookieAndARevokedOrExpiredTokenIsRefusedAtOnce) {
+    auto c = client();
+    const std::string origin = "http://127.0.0.1:" + std::to_string(port_);
+    const std::string toml = (dir_->path() / "drama.toml").string();
+    const auto made = run_dramaloc({"token", "create", toml, "--role", "editor", "--name", "carla", "--expires", "30d"});
+    ASSERT_EQ(made.exit_code, 0) << made.err;
+    const std::string carla = trimmed(made.out);
+    const auto nobody = c.Get("/api/session");
+    ASSERT_TRUE(nobody);
+    EXPECT_EQ(body_of(nobody), json({{"session", nullptr}})) << "no one signed in";
+    // Signing in: the token becomes a cookie no script can read.
+    expect_problem(c.Post("/api/session", {{"Origin", origin}}, R"({"token": "dlt_nope"})", "application/json"), 401, "an unknown token");
+    expect_problem(c.Post("/api/session", {{"Origin", "http://evil.example"}}, json{{"token", carla}}.dump(), "application/json"), 403,
+                   "signing in from another site");
+    const auto in = c.Post("/api/session", {{"Origin", origin}}, json{{"token", carla}}.dump(), "application/json");
+    ASSERT_TRUE(in);
+    ASSERT_EQ(in->status, 200) << in->body;
+    EXPECT_EQ(body_of(in)["session"]["name"], "carla");
+    EXPECT_EQ(body_of(in)["session"]["role"], "editor");
+    const std::string set_cookie = in->get_header_value("Set-Cookie");
+    EXPECT_EQ(set_cookie.rfind("dramaloc_session=" + carla + ";", 0), 0u) << set_cookie;
+    EXPECT_NE(set_cookie.find("HttpOnly"), std::string::npos) << set_cookie;
+    EXPECT_NE(set_cookie.find("SameSite=Strict"), std::string::npos) << set_cookie;
+    EXPECT_NE(set_cookie.find("Max-Age="), std::string::npos) << "no longer than the token: " << set_cookie;
+    const httplib::Headers session = {{"Cookie", "dramaloc_session=" + carla}, {"Origin", origin}};
+    const auto who = c.Get("/api/session", session);
+    ASSERT_TRUE(who);
+    EXPECT_EQ(body_of(who)["session"]["name"], "carla") << who->body;
+    const auto out = c.Delete("/api/session", session);
+    ASSERT_TRUE(out);
+    EXPECT_EQ(out->status, 204);
+    EXPECT_NE(out->get_header_value("Set-Cookie").find("Max-Age=0"), std::string::npos);
+
+    // Listed with its name, role and expiry, never its secret; used just now.
+    const auto listed = run_dramaloc({"token", "list", toml, "--json"});
+    ASSERT_EQ(listed.exit_code, 0) << listed.err;
+    EXPECT_EQ(listed.out.find(carla), std::string::npos) << "the secret is never shown";
+    const json tokens = json::parse(listed.out)["tokens"];
+    const auto entry = std::find_if(tokens.begin(), tokens.end(), [](const json& t) { return t["name"] == "carla"; });
+    ASSERT_NE(entry, tokens.end()) << tokens;
+    EXPECT_EQ((*entry)["role"], "editor");
+    EXPECT_EQ((*entry)["state"], "live");
+    EXPECT_NE((*entry)["last_used"], "never");
+    EXPECT_NE((*entry)["expires"], "never");
+
+    // Revoked: refused at once, by the header and by the cookie.
+    const auto revoked = run_dramaloc({"token", "revoke", toml, "carla"});
+    ASSERT_EQ(revoked.exit_code, 0) << revoked.err;
+    const auto refused = c.Get("/api/series", {{"Authorization", "Bearer " + carla}});
+    expect_problem(refused, 401, "a revoked token");
+    EXPECT_NE(body_of(refused)["detail"].get<std::string>().find("revoked"), std::string::npos);
+    expect_problem(c.Get("/api/series", session), 401, "a revoked token's session");
+    const auto again = run_dramaloc({"token", "revoke", toml, "carla"});
+    EXPECT_NE(again.exit_code, 0) << "nothing left to revoke is an error";
+    EXPECT_NE(again.err.find("token list"), std::string::npos) << again.err;
+
+    // Expired: a token of one second, a little later.
+    const auto brief = run_dramaloc({"token", "create", toml, "--role", "viewer", "--name", "brief", "--expires", "1s"});
+    ASSERT_EQ(brief.exit_code, 0) << brief.err;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+    const auto expired = c.Get("/api/series", {{"Authorization", "Bearer " + trimmed(brief.out)}});
+    expect_problem(expired, 401, "an expired token");
+    EXPECT_NE(body_of(expired)["detail"].get<std::string>().find("expired"), std::string::npos);
+    EXPECT_NE(run_dramaloc({"token", "create", toml, "--role", "viewer", "--expires", "30x"}).exit_code, 0);
 }
 
 TEST(ServeApi, TheOpenApiFileDescribesExactlyTheServersRoutes) {

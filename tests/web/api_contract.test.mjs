@@ -45,9 +45,9 @@ function routeOf(method, concrete) {
 }
 
 // Calls the API and checks the answer against the file; returns it.
-async function call(method, apiPath, { role, body, expect } = {}) {
+async function call(method, apiPath, { role, body, type: sentType, expect } = {}) {
   const token = role ? station.tokens[role] : undefined;
-  const answer = await station.api(method, apiPath, { token, body });
+  const answer = await station.api(method, apiPath, { token, body, type: sentType });
   const where = `${method} ${apiPath} -> ${answer.status}`;
   if (expect !== undefined) assert.equal(answer.status, expect, `${where}: ${JSON.stringify(answer.json)}`);
   const template = routeOf(method, apiPath.split('?')[0]);
@@ -82,6 +82,17 @@ async function waitRendered(language = 'es') {
 test('every route answers as the OpenAPI file documents, successes and problems alike', async () => {
   const lines = '/api/series/drama/episodes/ep1/languages/es/lines';
   await call('GET', '/api/health', { expect: 200 });
+  // Signing in and out; who is signed in.
+  await call('GET', '/api/session', { expect: 200 });
+  await call('GET', '/api/session', { role: 'viewer', expect: 200 });
+  await call('POST', '/api/session', { body: { token: station.tokens.viewer }, expect: 200 });
+  await call('POST', '/api/session', { body: { token: 'dlt_nope' }, expect: 401 });
+  await call('POST', '/api/session', { body: { nothing: true }, expect: 400 });
+  await call('DELETE', '/api/session', { expect: 204 });
+  // Input that is not what the route takes.
+  await call('PUT', '/api/series/drama/episodes/ep1/languages/es/lines/1', { role: 'editor', body: '{"text": "x", "revision": 0}', type: 'text/plain', expect: 415 });
+  await call('PUT', '/api/series/drama/episodes/ep1/languages/es/lines/1', { role: 'editor', body: { text: 'a\u2028b', revision: 0 }, expect: 400 });
+  await call('GET', '/api/search?q=%00', { role: 'viewer', expect: 400 });
   await call('GET', '/api/series', { role: 'viewer', expect: 200 });
   await call('GET', '/api/series', { expect: 401 });
   await call('GET', '/api/series/drama/episodes', { role: 'viewer', expect: 200 });

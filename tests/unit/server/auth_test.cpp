@@ -5,6 +5,8 @@
 
 #include <set>
 
+#include "core/error.hpp"
+
 using namespace dramaloc::server;
 
 TEST(Auth, TokensAreLongRandomAndDifferent) {
@@ -33,11 +35,35 @@ TEST(Auth, RolesAreOrderedAndReadBack) {
     EXPECT_FALSE(role_from_string(""));
 }
 
-TEST(Auth, TheTokenCookieIsFoundAmongOthers) {
-    EXPECT_EQ(token_cookie("dramaloc_token=dlt_ab"), "dlt_ab");
-    EXPECT_EQ(token_cookie("a=1; dramaloc_token=dlt_ab; b=2"), "dlt_ab");
-    EXPECT_EQ(token_cookie("a=1;dramaloc_token=dlt_cd"), "dlt_cd");
-    EXPECT_EQ(token_cookie("xdramaloc_token=dlt_ab; a=1"), "") << "another cookie's name ending the same";
-    EXPECT_EQ(token_cookie("a=1; b=2"), "");
-    EXPECT_EQ(token_cookie(""), "");
+TEST(Auth, TheSessionCookieIsFoundAmongOthers) {
+    EXPECT_EQ(session_cookie("dramaloc_session=dlt_ab"), "dlt_ab");
+    EXPECT_EQ(session_cookie("a=1; dramaloc_session=dlt_ab; b=2"), "dlt_ab");
+    EXPECT_EQ(session_cookie("a=1;dramaloc_session=dlt_cd"), "dlt_cd");
+    EXPECT_EQ(session_cookie("xdramaloc_session=dlt_ab; a=1"), "") << "another cookie's name ending the same";
+    EXPECT_EQ(session_cookie("a=1; b=2"), "");
+    EXPECT_EQ(session_cookie(""), "");
+}
+
+TEST(Auth, AnOriginIsTheServersOwnOnlyWhenItNamesItsHost) {
+    EXPECT_TRUE(same_origin("http://127.0.0.1:8080", "127.0.0.1:8080"));
+    EXPECT_TRUE(same_origin("https://Review.Example.com", "review.example.com"));
+    EXPECT_FALSE(same_origin("http://127.0.0.1:8081", "127.0.0.1:8080"));
+    EXPECT_FALSE(same_origin("http://evil.example", "review.example.com"));
+    EXPECT_FALSE(same_origin("http://review.example.com.evil.example", "review.example.com"));
+    EXPECT_FALSE(same_origin("null", "review.example.com"));
+    EXPECT_FALSE(same_origin("", "review.example.com"));
+    EXPECT_FALSE(same_origin("http://", ""));
+}
+
+TEST(Auth, ATokensLifetimeIsANumberAndAUnitOrNever) {
+    using dramaloc::server::token_lifetime_ms;
+    EXPECT_EQ(token_lifetime_ms("30d"), 30LL * 86'400'000);
+    EXPECT_EQ(token_lifetime_ms("12h"), 12LL * 3'600'000);
+    EXPECT_EQ(token_lifetime_ms("90m"), 90LL * 60'000);
+    EXPECT_EQ(token_lifetime_ms("3600s"), 3'600'000);
+    EXPECT_EQ(token_lifetime_ms("never"), 0);
+    for (const char* bad : {"", "30", "d", "-1d", "0d", "30w", "1.5d", "99999999d", "30 d"})
+        EXPECT_THROW(token_lifetime_ms(bad), dramaloc::UsageError) << bad;
+    EXPECT_EQ(dramaloc::server::utc_time(0), "never");
+    EXPECT_EQ(dramaloc::server::utc_time(1'700'000'000'000), "2023-11-14T22:13:20Z");
 }

@@ -131,7 +131,7 @@ async function startTranslator(table) {
 // Returns { url, tokens: {viewer, editor, admin}, dir, api, stop, serverLog }:
 //   url    http://127.0.0.1:PORT (the API is under /api/)
 //   dir    the series' folder (drama.toml, episodes/, scripts/, out/)
-//   api(method, path, {token, body}) -> {status, json, headers}: one request, body sent as
+//   api(method, path, {token, body, type}) -> {status, json, headers}: one request, body sent as
 //          JSON; json is null when the answer is not JSON
 //   stop() stops the server and removes dir (kept when DRAMALOC_KEEP_TEST_FILES is set)
 //   serverLog() the end of the server's stderr (its log), for failure messages
@@ -177,10 +177,10 @@ export async function startStation({ bin, languages = ['es'], translations = nul
     server = await startServe(bin, ['serve', toml, '--listen', '127.0.0.1:0']);
     const { url } = server;
 
-    const api = async (method, apiPath, { token, body } = {}) => {
+    const api = async (method, apiPath, { token, body, type } = {}) => {
       const headers = {};
       if (token) headers.Authorization = `Bearer ${token}`;
-      if (body !== undefined) headers['Content-Type'] = 'application/json';
+      if (body !== undefined) headers['Content-Type'] = type || 'application/json';
       const response = await fetch(url + apiPath, {
         method,
         headers,

@@ -1,7 +1,5 @@
-// The review station's JSON API (docs/api.md): requests with the bearer token, problems
+// The review station's JSON API (docs/api.md): requests with the page's session, problems
 // (RFC 9457) turned into an ApiError that carries the whole body (a 409's current text).
-
-const TOKEN_KEY = 'dramaloc.token';
 
 export class ApiError extends Error {
   constructor(status, problem) {
@@ -11,24 +9,19 @@ export class ApiError extends Error {
   }
 }
 
-export function token() {
-  return localStorage.getItem(TOKEN_KEY) || '';
+// The session is the token in an HttpOnly cookie the server sets (POST /api/session): no
+// script of the page can read it, and it goes with every request of the page, its <video>,
+// <audio> and event stream. Writes made with it carry the page's Origin, as browsers send it.
+export async function signIn(token) {
+  return (await api('POST', '/api/session', { token })).session;
 }
 
-// Kept for the page's requests, and as a cookie for its <video> and <audio> elements (which
-// send no headers); the server accepts the cookie for reading only.
-export function setToken(value) {
-  localStorage.setItem(TOKEN_KEY, value);
-  document.cookie = `dramaloc_token=${encodeURIComponent(value)}; path=/api; SameSite=Strict`;
-}
-
-export function forgetToken() {
-  localStorage.removeItem(TOKEN_KEY);
-  document.cookie = 'dramaloc_token=; path=/api; SameSite=Strict; max-age=0';
+export async function signOut() {
+  await api('DELETE', '/api/session');
 }
 
 export async function api(method, path, body) {
-  const headers = { Authorization: `Bearer ${token()}` };
+  const headers = {};
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   let response;
   try {

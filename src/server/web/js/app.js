@@ -1,7 +1,7 @@
 // The review page: pick an episode × language, watch it with the dub and the lines, edit a
 // line against the language's rules, re-dub it, resolve content review findings, approve or
 // reject; find any line in any language. Address: #/SERIES/EPISODE/LANG[/LINE], #search=WORDS.
-import { api, ApiError, events, forgetToken, languagePath, seriesPath, setToken, token } from './api.js';
+import { api, ApiError, events, languagePath, seriesPath, signIn, signOut } from './api.js';
 import { Player } from './player.js';
 import { check, describe } from './rules.js';
 
@@ -40,10 +40,13 @@ function route() {
 }
 
 async function start() {
-  if (!token()) return showLogin('');
-  setToken(token());  // the cookie for <video> and <audio> lasts a browser session; the token longer
   const where = route();
   try {
+    if ($('sign-out').hidden) {  // who the cookie says, once
+      const { session } = await api('GET', '/api/session');
+      if (!session) return showLogin('');
+      showSession(session);
+    }
     if (location.hash.startsWith('#search=')) await showSearch(decodeURIComponent(location.hash.slice(8)));
     else if (where.series && where.episode && where.language) await openEpisode(where.series, where.episode, where.language, where.line);
     else await showEpisodes(where.series);
@@ -59,20 +62,36 @@ function showOnly(id) {
 
 function showLogin(error) {
   showOnly('login');
+  showSession(null);
   $('login-error').textContent = error;
   $('token').focus();
 }
 
 $('login-form').addEventListener('submit', async (e) => {
   e.preventDefault();
-  setToken($('token').value.trim());
   try {
-    await api('GET', '/api/series');
+    const session = await signIn($('token').value.trim());
+    $('token').value = '';
+    showSession(session);
     start();
   } catch (error) {
-    forgetToken();
     showLogin(error.message);
   }
+});
+
+function showSession(session) {
+  $('who').textContent = session ? `${session.name} (${session.role})` : '';
+  $('sign-out').hidden = !session;
+}
+
+$('sign-out').addEventListener('click', async () => {
+  try {
+    await signOut();
+  } catch (e) {
+    // signed out either way: the cookie is gone or was never there
+  }
+  showSession(null);
+  showLogin('');
 });
 
 // ---- the list of episodes -----------------------------------------------------------------
