@@ -484,11 +484,27 @@ struct ReviewServer::Impl {
         return {{"query", q.text}, {"offset", q.offset}, {"limit", q.limit}, {"hits", list}};
     }
 
+    // The series' languages by their English names ("es" -> "Spanish"), for people to read.
+    static json language_names(const Series& s) {
+        json names = json::object();
+        std::vector<std::string> all = s.project.options.target_languages;
+        all.push_back(s.project.options.source_language);
+        for (const auto& tag : all) {
+            const auto info = find_language(tag);
+            std::string name = info ? info->english_name : tag;
+            if (info && tag.size() > info->bcp47.size()) name += " (" + tag.substr(info->bcp47.size() + 1) + ")";  // zh-Hant: Chinese (Hant)
+            names[tag] = name;
+        }
+        return names;
+    }
+
     json series_json(const Series& s) const {
+        const std::string title = s.project.options.series ? s.project.options.series->title : "";
         return {{"id", s.id},
-                {"title", s.id},
+                {"title", title.empty() ? s.id : title},
                 {"source_language", s.project.options.source_language},
                 {"languages", s.project.options.target_languages},
+                {"language_names", language_names(s)},
                 {"episodes", episodes_of(s).size()}};
     }
 
@@ -605,7 +621,9 @@ struct ReviewServer::Impl {
                              {"history", edits}});
         }
         const std::string render = render_of(index, episode);
-        return {{"series", s.id}, {"episode", episode}, {"language", language}, {"source_language", s.project.options.source_language},
+        const std::string title = s.project.options.series ? s.project.options.series->title : "";
+        return {{"series", s.id}, {"series_title", title.empty() ? s.id : title}, {"episode", episode}, {"language", language},
+                {"source_language", s.project.options.source_language}, {"language_names", language_names(s)},
                 {"direction", is_right_to_left(language) ? "rtl" : "ltr"}, {"lines", lines},
                 {"rules", rules_json(s, language)}, {"media", media_json(s, episode, language)},
                 {"characters", characters_json(s, scripts)},
@@ -1021,7 +1039,9 @@ struct ReviewServer::Impl {
         return r;
     }
 
-    // The review page: files built into the binary, looked up by exact name.
+    // The review page: files built into the binary, looked up by exact name. For work on the
+    // page, DRAMALOC_WEB_DIR (src/server/web) serves the same names from that folder, as they
+    // are on disk, without a rebuild.
     static http::Response web_page(const http::Request& req) {
         const std::string path = req.path == "/" ? "/index.html" : req.path;
         for (const auto& asset : web_assets())
@@ -1032,6 +1052,10 @@ struct ReviewServer::Impl {
                 res.set_header("Cache-Control", "no-cache");
                 res.content_type = std::string(asset.type);
                 res.body = std::string(asset.body);
+                if (const char* dir = std::getenv("DRAMALOC_WEB_DIR"); dir && *dir) {
+                    std::ifstream in(fs::path(dir) / path.substr(1), std::ios::binary);
+                    if (in) res.body.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+                }
                 return res;
             }
         throw Problem{404, "Not found", "no such page or route (see docs/openapi.yaml)"};
