@@ -1,0 +1,246 @@
+// Lines and their edits: their routes and what the station does for them.
+#include "server/station.hpp"
+
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <fstream>
+#include <regex>
+#include <set>
+
+#include "core/error.hpp"
+#include "core/language.hpp"
+#include "core/time.hpp"
+#include "core/version.hpp"
+#include "jobs/factory.hpp"
+#include "media/probe.hpp"
+#include "search/library_lines.hpp"
+#include "subtitles/text.hpp"
+
+namespace dramaloc::server {
+
+
+json Station::lines_json(std::size_t index, const std::string& episode, const std::string& language) {
+    const Series& s = series[index];
+    const auto scripts_read = published(s, episode);
+    const json& scripts = *scripts_read;
+    if (!scripts.contains(language))
+        throw Problem{409, "Not ready", episode + " has no " + language + " script yet: the series has not been run (dramaloc run)"};
+    const auto history_read = history_of(s);
+    const auto& history = *history_read;
+    // QC findings per line id, from the episode's qc.json.
+    std::map<int, json> flags;
+    const fs::path qc_file = s.out_dir / episode / "qc.json";
+    const json qc = *json_files.get(qc_file, [&] { return read_json_file(qc_file); });
+    if (qc.is_object() && qc.contains("languages") && qc["languages"].contains(language))
+        for (const auto& f : qc["languages"][language].value("findings", json::array()))
+            if (f.contains("line_id") && f["line_id"].is_number_integer() && f["line_id"].get<int>() > 0)
+                flags[f["line_id"].get<int>()].push_back({{"rule", f.value("rule", "")}, {"severity", f.value("severity", "")},
+                                                           {"message", f.value("message", "")}});
+    // The content review of the lines as they now stand (packs and glossary), with resolutions.
+    const auto review = policy::review_episode(*s.reviewer, s.project, episode, {language});
+    std::map<int, json> findings;
+    for (const auto& f : review.findings) {
+        const auto r = review.resolutions.find(f.id);
+        findings[f.line].push_back(policy::finding_json(f, r == review.resolutions.end() ? nullptr : &r->second));
+    }
+    json lines = json::array();
+    for (const auto& line : scripts.at(language).at("lines")) {
+        const int id = line.at("id").get<int>();
+        json edits = json::array();
+        std::optional<std::string> in_force;  // the text a person set, or (after a revert) the machine's
+        std::string speaker = line.value("speaker", "");
+        for (const auto& e : history) {
+            if (e.episode != episode || e.language != language || e.line != id) continue;
+            const bool text_edit = !e.redub && e.speaker.empty();
+            json entry = {{"who", e.who}, {"when", e.when}, {"via", e.via}, {"before", e.before},
+                          {"after", text_edit && !e.revert ? json(e.after) : json(nullptr)}, {"revert", e.revert}, {"redub", e.redub}};
+            if (!e.speaker.empty()) entry["speaker"] = e.speaker;
+            edits.push_back(std::move(entry));
+            if (text_edit) in_force = e.revert ? e.machine : e.after;
+            if (!e.speaker.empty()) speaker = e.speaker;
+        }
+        const std::string published_text = line.at("text").get<std::string>();
+        const int revision = static_cast<int>(edits.size());
+        lines.push_back({{"id", id},
+                         {"start_ms", line.at("start")},
+                         {"end_ms", line.at("end")},
+                         {"speaker", speaker},
+                         {"source", line.value("source", "")},
+                         {"text", in_force.value_or(published_text)},
+                         {"machine", line.value("machine", "")},
+                         {"revision", revision},
+                         {"stale", revision != line.value("revision", 0)},
+                         {"qc", flags.count(id) ? flags[id] : json::array()},
+                         {"findings", findings.count(id) ? findings[id] : json::array()},
+                         {"history", edits}});
+    }
+    const std::string render = render_of(index, episode);
+    const std::string title = s.project.options.series ? s.project.options.series->title : "";
+    return {{"series", s.id}, {"series_title", title.empty() ? s.id : title}, {"episode", episode}, {"language", language},
+            {"source_language", s.project.options.source_language}, {"language_names", language_names(s)},
+            {"direction", is_right_to_left(language) ? "rtl" : "ltr"}, {"lines", lines},
+            {"rules", rules_json(s, language)}, {"media", media_json(s, episode, language)},
+            {"characters", characters_json(s, scripts)},
+            {"content_review", {{"unresolved_blocks", review.unresolved_blocks(language)}, {"model_rules_skipped", review.model_rules_skipped}}},
+            {"render", render.empty() ? json(nullptr) : json(render)}, {"review", review_json(s, episode, language, history)},
+            {"engines", engines_json(s, episode)}};
+}
+
+// Which engines made the episode's outputs, as its manifest records them, in the
+// pipeline's order: the people who review a translation see which model made it.
+json Station::engines_json(const Series& s, const std::string& episode) {
+    const fs::path file = s.out_dir / episode / "manifest.json";
+    return *manifest_engines.get(file, [&] {
+        const json manifest = read_json_file(file);
+        json out = json::array();
+        if (!manifest.is_object() || !manifest.contains("engines") || !manifest["engines"].is_object()) return out;
+        const json& engines = manifest["engines"];
+        for (const auto& [stage, settings] : pipeline::run_engines({})) {
+            if (!engines.contains(stage)) continue;
+            const json& e = engines[stage];
+            // A manifest of before dramaloc recorded the endpoint holds the backend's name alone.
+            const json identity = e.is_object() ? e.value("identity", json(nullptr)) : e;
+            if (identity.is_string()) out.push_back({{"stage", stage}, {"identity", identity}});
+        }
+        return out;
+    });
+}
+
+json Station::rules_json(const Series& s, const std::string& language) {
+    const auto rules = language_rules(s, language);
+    return {{"max_lines", rules.max_lines}, {"max_chars_per_line", rules.max_chars_per_line},
+            {"max_chars_per_second", rules.max_chars_per_second}, {"min_duration_ms", rules.min_duration},
+            {"max_duration_ms", rules.max_duration}};
+}
+
+// Where the page gets the episode's picture, the language's dub and subtitles: API paths,
+// each with ?v= changing when the file does (a re-render), or null while there is none.
+json Station::media_json(const Series& s, const std::string& episode, const std::string& language) const {
+    const std::string base = "/api/series/" + url_segment(s.id) + "/episodes/" + url_segment(episode);
+    const auto version = [](const fs::path& p) -> std::optional<std::string> {
+        std::error_code ec;
+        const auto size = fs::file_size(p, ec);
+        if (ec) return std::nullopt;
+        const auto time = fs::last_write_time(p, ec).time_since_epoch().count();
+        return std::to_string(size) + "-" + std::to_string(time);
+    };
+    const auto file = [&](const std::string& name) -> json {
+        const auto v = version(s.out_dir / episode / name);
+        return v ? json(base + "/files/" + url_segment(name) + "?v=" + *v) : json(nullptr);
+    };
+    json video = file(episode + ".localized.mp4");
+    if (video.is_null())
+        if (const auto v = version(find_episode(s, episode))) video = base + "/source?v=" + *v;
+    return {{"video", video}, {"dub", file(episode + "." + language + ".dub.wav")}, {"subtitles", file(episode + "." + language + ".vtt")}};
+}
+
+json Station::change_line(std::size_t index, const std::string& episode, const std::string& language, const std::string& line_text,
+                 const http::Request& req, const jobs::TokenInfo& token, Change change) {
+    const bool redub = change == Change::Redub;
+    const Series& s = series[index];
+    int line = 0;
+    try {
+        std::size_t used = 0;
+        line = std::stoi(line_text, &used);
+        if (used != line_text.size() || line <= 0) throw std::invalid_argument("");
+    } catch (const std::exception&) {
+        throw Problem{404, "No such line", "\"" + line_text + "\" is not a line id (a positive number)"};
+    }
+    const json body = request_object(req);
+    pipeline::LineEditRequest request;
+    request.episode = episode;
+    request.language = language;
+    request.line = line;
+    request.gather_script_file_edits = false;  // `run` records those; the render may be writing them now
+    request.redub = redub;
+    if (change == Change::Speaker) {
+        if (!body.contains("speaker") || !body["speaker"].is_string() || body["speaker"].get<std::string>().empty())
+            throw Problem{400, "Bad request", "give the \"speaker\": a character's id (characters in GET …/lines)", {{"field", "speaker"}}};
+        request.speaker = body["speaker"].get<std::string>();
+        request.languages = s.project.options.target_languages;
+    }
+    if (body.contains("revert") && !body["revert"].is_boolean())
+        throw Problem{400, "Bad request", "\"revert\" is true or false", {{"field", "revert"}}};
+    request.revert = change == Change::Text && body.value("revert", false);
+    if (!request.revert && change == Change::Text) {
+        if (!body.contains("text") || !body["text"].is_string())
+            throw Problem{400, "Bad request", "give the line's new \"text\" (a string), or \"revert\": true", {{"field", "text"}}};
+        request.text = body["text"].get<std::string>();
+        // One line a person can read: within twice what the language's rules allow on screen
+        // (QC tells of anything over the rules; this only keeps out what is not a line).
+        const auto rules = language_rules(s, language);
+        const auto limit = static_cast<std::size_t>(std::max(1, rules.max_lines * rules.max_chars_per_line * 2));
+        if (const std::string why = subtitles::line_text_problem(request.text, limit); !why.empty())
+            throw Problem{400, "Bad line text", "the line's \"text\" " + why, {{"field", "text"}}};
+    }
+    if (!body.contains("revision") || !body["revision"].is_number_integer() || body["revision"].get<long long>() < 0 ||
+        body["revision"].get<long long>() > 1'000'000'000)
+        throw Problem{400, "Bad request", "give the \"revision\" of the line you edited (from GET …/lines)", {{"field", "revision"}}};
+    request.revision = static_cast<int>(body["revision"].get<long long>());
+    request.who = token.label.empty() ? std::string("api") : token.label;
+    request.via = "api";
+    const auto scripts_read = published(s, episode);
+    const json& scripts = *scripts_read;
+    if (!scripts.contains(language))
+        throw Problem{409, "Not ready", episode + " has no " + language + " script yet: the series has not been run (dramaloc run)"};
+    const auto& lines = scripts.at(language).at("lines");
+    if (std::none_of(lines.begin(), lines.end(), [&](const json& l) { return l.at("id").get<int>() == line; }))
+        throw Problem{404, "No such line", episode + "'s " + language + " script has no line " + std::to_string(line)};
+    if (change == Change::Speaker) {
+        const json characters = characters_json(s, scripts);
+        if (std::none_of(characters.begin(), characters.end(), [&](const json& c) { return c["id"] == request.speaker; }))
+            throw Problem{400, "No such character", "the series has no character \"" + request.speaker + "\" (characters in GET …/lines)",
+                      {{"field", "speaker"}}};
+    }
+    const auto result = pipeline::record_line_edit(s.out_dir, request, nullptr);
+    using Outcome = pipeline::LineEditResult::Outcome;
+    if (result.outcome == Outcome::Conflict)
+        throw Problem{409, "Edit conflict",
+                      "line " + std::to_string(line) + " was changed since revision " + std::to_string(*request.revision) +
+                          "; it is now at revision " + std::to_string(result.revision),
+                      {{"current", {{"text", result.text}, {"revision", result.revision}}}}};
+    const bool changed = result.outcome == Outcome::Recorded;
+    if (changed) {
+        json event = {{"episode", episode}, {"language", language}, {"line", line}, {"text", result.text},
+                      {"revision", result.revision}, {"redub", redub}, {"who", request.who}};
+        if (change == Change::Speaker) event["speaker"] = request.speaker;
+        publish(index, "line", event);
+        queue_render(index, episode);
+        update_library(s, episode);
+    }
+    const std::string render = render_of(index, episode);
+    json answer = {{"changed", changed}, {"line", {{"id", line}, {"text", result.text}, {"revision", result.revision}}},
+                   {"render", render.empty() ? json(nullptr) : json(render)}};
+    if (change == Change::Speaker) answer["line"]["speaker"] = request.speaker;
+    return answer;
+}
+
+void add_lines_routes(Station* self, std::vector<http::Route>& r) {
+    using http::BodyKind;
+    using http::Request;
+    using http::Response;
+    using Change = Station::Change;
+    const std::string language = "/api/series/{series}/episodes/{episode}/languages/{language}";
+    r.push_back({"GET", language + "/lines", BodyKind::None,
+                 [self](Request& req) { return Response::json(self->lines_json(self->episode_language(req), req.params[1], req.params[2])); }, {},
+                 role_needed(Role::Viewer)});
+    // A change of a line: its text (PUT), a new take of its dub (POST …/redub), its speaker.
+    const auto change = [self](Change what, int status) {
+        return [self, what, status](Request& req) {
+            const std::size_t index = self->episode_language(req);
+            return Response::json(self->change_line(index, req.params[1], req.params[2], req.params[3], req, caller(req), what), status);
+        };
+    };
+    r.push_back({"PUT", language + "/lines/{line}", BodyKind::Json, change(Change::Text, 200), {}, role_needed(Role::Editor)});
+    r.push_back({"POST", language + "/lines/{line}/redub", BodyKind::Json, change(Change::Redub, 202), {}, role_needed(Role::Editor)});
+    r.push_back({"PUT", language + "/lines/{line}/speaker", BodyKind::Json, change(Change::Speaker, 200), {}, role_needed(Role::Editor)});
+}
+
+}  // namespace dramaloc::server
