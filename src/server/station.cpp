@@ -1,4 +1,5 @@
 #include "server/station.hpp"
+#include "server/views.hpp"
 
 #include <fcntl.h>
 #include <fnmatch.h>
@@ -54,16 +55,6 @@ json read_json_file(const fs::path& path) {
     return j.is_discarded() ? json(nullptr) : j;
 }
 
-// A name as one segment of a URL path (RFC 3986: unreserved characters as they are).
-std::string url_segment(const std::string& name) {
-    static constexpr char kHex[] = "0123456789ABCDEF";
-    std::string out;
-    for (const unsigned char c : name) {
-        if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') out.push_back(static_cast<char>(c));
-        else out += {'%', kHex[c >> 4], kHex[c & 15]};
-    }
-    return out;
-}
 
 // Keeps an event for the streams; render_mutex held by the caller, who then wakes them.
 void Station::keep_event(std::size_t index, const std::string& name, const json& data) {
@@ -183,19 +174,6 @@ void Station::update_library(const Series& s, const std::string& episode) {
     }
 }
 
-// The series' languages by their English names ("es" -> "Spanish"), for people to read.
-json Station::language_names(const Series& s) {
-    json names = json::object();
-    std::vector<std::string> all = s.project.options.target_languages;
-    all.push_back(s.project.options.source_language);
-    for (const auto& tag : all) {
-        const auto info = find_language(tag);
-        std::string name = info ? info->english_name : tag;
-        if (info && tag.size() > info->bcp47.size()) name += " (" + tag.substr(info->bcp47.size() + 1) + ")";  // zh-Hant: Chinese (Hant)
-        names[tag] = name;
-    }
-    return names;
-}
 
 // What the episode's last publish recorded of its languages' lines (manifest "scripts").
 // (Shared, not copied: hold the pointer while using what it points to.)
@@ -215,34 +193,7 @@ std::string Station::render_of(std::size_t series_index, const std::string& epis
     return it == render_state.end() ? "" : it->second;
 }
 
-// Lines edited since the outputs were made: their revision has moved on from the one
-// the last publish recorded.
-int Station::stale_lines(const std::string& episode, const std::string& language, const json& script,
-                       const std::vector<pipeline::LineEdit>& history) {
-    int stale = 0;
-    for (const auto& line : script.at("lines"))
-        stale += pipeline::line_revision(history, episode, language, line.at("id").get<int>()) != line.value("revision", 0);
-    return stale;
-}
 
-// Who a line can be given to: the series' cast, its characters met so far
-// (OUT/characters.json), and any speaker the episode's scripts name.
-json Station::characters_json(const Series& s, const json& scripts) {
-    json out = json::array();
-    std::set<std::string> ids;
-    for (const auto& c : s.project.cast)
-        if (ids.insert(c.id).second) out.push_back({{"id", c.id}, {"name", c.name}});
-    const fs::path file = s.out_dir / "characters.json";
-    const auto registry = json_files.get(file, [&] { return read_json_file(file); });
-    if (registry->is_object() && registry->contains("characters") && (*registry)["characters"].is_array())
-        for (const auto& c : (*registry)["characters"])
-            if (c.contains("id") && c["id"].is_string() && ids.insert(c["id"].get<std::string>()).second)
-                out.push_back({{"id", c["id"]}, {"name", c.value("name", "")}});
-    for (const auto& [language, script] : scripts.items())
-        for (const auto& line : script.value("lines", json::array()))
-            if (const std::string id = line.value("speaker", ""); !id.empty() && ids.insert(id).second) out.push_back({{"id", id}, {"name", ""}});
-    return out;
-}
 
 // The language's subtitle rules, for the page's live feedback (the same QC applies).
 subtitles::SubtitleRules Station::language_rules(const Series& s, const std::string& language) {
@@ -323,6 +274,21 @@ std::size_t Station::episode_language(const http::Request& req) const {
     find_episode(s, req.params[1]);
     check_language(s, req.params[2]);
     return index_of(s);
+}
+
+}  // namespace dramaloc::server
+
+namespace dramaloc::server {
+
+json Station::characters_json(const Series& s, const json& scripts) {
+    const fs::path file = s.out_dir / "characters.json";
+    return views::characters_view(s.project.cast, *json_files.get(file, [&] { return read_json_file(file); }), scripts);
+}
+
+json Station::language_names(const Series& s) {
+    std::vector<std::string> all = s.project.options.target_languages;
+    all.push_back(s.project.options.source_language);
+    return views::language_names(all);
 }
 
 }  // namespace dramaloc::server

@@ -47,9 +47,6 @@ json request_object(const http::Request& req);
 
 json read_json_file(const fs::path& path);
 
-// A name as one segment of a URL path (RFC 3986: unreserved characters as they are).
-std::string url_segment(const std::string& name);
-
 // What files held when last read, by their identity (inode, size, modification time): the
 // pipeline replaces its files by rename, so a changed file is always read again, and the
 // same one (the manifest, QC, the edit log, read by every page that looks) is parsed once.
@@ -189,11 +186,6 @@ struct Station {
 
     std::string render_of(std::size_t series_index, const std::string& episode);
 
-    // Lines edited since the outputs were made: their revision has moved on from the one
-    // the last publish recorded.
-    static int stale_lines(const std::string& episode, const std::string& language, const json& script,
-                           const std::vector<pipeline::LineEdit>& history);
-
     // Who a line can be given to: the series' cast, its characters met so far
     // (OUT/characters.json), and any speaker the episode's scripts name.
     json characters_json(const Series& s, const json& scripts);
@@ -215,8 +207,6 @@ struct Station {
     std::size_t episode_language(const http::Request& req) const;
 
     // ---- signing in and out (routes/session.cpp) ----
-
-    static json session_json(const jobs::TokenInfo& t);
 
     // POST /api/session: the page signs in with a token; the answer sets it as the session
     // cookie, HttpOnly and SameSite=Strict, for as long as the token lives (Secure behind TLS).

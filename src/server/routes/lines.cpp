@@ -1,5 +1,6 @@
 // Lines and their edits: their routes and what the station does for them.
 #include "server/station.hpp"
+#include "server/views.hpp"
 
 #include <fcntl.h>
 #include <fnmatch.h>
@@ -35,14 +36,8 @@ json Station::lines_json(std::size_t index, const std::string& episode, const st
     const auto history_read = history_of(s);
     const auto& history = *history_read;
     // QC findings per line id, from the episode's qc.json.
-    std::map<int, json> flags;
     const fs::path qc_file = s.out_dir / episode / "qc.json";
-    const json qc = *json_files.get(qc_file, [&] { return read_json_file(qc_file); });
-    if (qc.is_object() && qc.contains("languages") && qc["languages"].contains(language))
-        for (const auto& f : qc["languages"][language].value("findings", json::array()))
-            if (f.contains("line_id") && f["line_id"].is_number_integer() && f["line_id"].get<int>() > 0)
-                flags[f["line_id"].get<int>()].push_back({{"rule", f.value("rule", "")}, {"severity", f.value("severity", "")},
-                                                           {"message", f.value("message", "")}});
+    auto flags = views::qc_flags(*json_files.get(qc_file, [&] { return read_json_file(qc_file); }), language);
     // The content review of the lines as they now stand (packs and glossary), with resolutions.
     const auto review = policy::review_episode(*s.reviewer, s.project, episode, {language});
     std::map<int, json> findings;
@@ -53,33 +48,7 @@ json Station::lines_json(std::size_t index, const std::string& episode, const st
     json lines = json::array();
     for (const auto& line : scripts.at(language).at("lines")) {
         const int id = line.at("id").get<int>();
-        json edits = json::array();
-        std::optional<std::string> in_force;  // the text a person set, or (after a revert) the machine's
-        std::string speaker = line.value("speaker", "");
-        for (const auto& e : history) {
-            if (e.episode != episode || e.language != language || e.line != id) continue;
-            const bool text_edit = !e.redub && e.speaker.empty();
-            json entry = {{"who", e.who}, {"when", e.when}, {"via", e.via}, {"before", e.before},
-                          {"after", text_edit && !e.revert ? json(e.after) : json(nullptr)}, {"revert", e.revert}, {"redub", e.redub}};
-            if (!e.speaker.empty()) entry["speaker"] = e.speaker;
-            edits.push_back(std::move(entry));
-            if (text_edit) in_force = e.revert ? e.machine : e.after;
-            if (!e.speaker.empty()) speaker = e.speaker;
-        }
-        const std::string published_text = line.at("text").get<std::string>();
-        const int revision = static_cast<int>(edits.size());
-        lines.push_back({{"id", id},
-                         {"start_ms", line.at("start")},
-                         {"end_ms", line.at("end")},
-                         {"speaker", speaker},
-                         {"source", line.value("source", "")},
-                         {"text", in_force.value_or(published_text)},
-                         {"machine", line.value("machine", "")},
-                         {"revision", revision},
-                         {"stale", revision != line.value("revision", 0)},
-                         {"qc", flags.count(id) ? flags[id] : json::array()},
-                         {"findings", findings.count(id) ? findings[id] : json::array()},
-                         {"history", edits}});
+        lines.push_back(views::line_view(line, history, episode, language, flags[id], findings[id]));
     }
     const std::string render = render_of(index, episode);
     const std::string title = s.project.options.series ? s.project.options.series->title : "";
@@ -97,33 +66,15 @@ json Station::lines_json(std::size_t index, const std::string& episode, const st
 // pipeline's order: the people who review a translation see which model made it.
 json Station::engines_json(const Series& s, const std::string& episode) {
     const fs::path file = s.out_dir / episode / "manifest.json";
-    return *manifest_engines.get(file, [&] {
-        const json manifest = read_json_file(file);
-        json out = json::array();
-        if (!manifest.is_object() || !manifest.contains("engines") || !manifest["engines"].is_object()) return out;
-        const json& engines = manifest["engines"];
-        for (const auto& [stage, settings] : pipeline::run_engines({})) {
-            if (!engines.contains(stage)) continue;
-            const json& e = engines[stage];
-            // A manifest of before dramaloc recorded the endpoint holds the backend's name alone.
-            const json identity = e.is_object() ? e.value("identity", json(nullptr)) : e;
-            if (identity.is_string()) out.push_back({{"stage", stage}, {"identity", identity}});
-        }
-        return out;
-    });
+    return *manifest_engines.get(file, [&] { return views::engines_view(read_json_file(file)); });
 }
 
-json Station::rules_json(const Series& s, const std::string& language) {
-    const auto rules = language_rules(s, language);
-    return {{"max_lines", rules.max_lines}, {"max_chars_per_line", rules.max_chars_per_line},
-            {"max_chars_per_second", rules.max_chars_per_second}, {"min_duration_ms", rules.min_duration},
-            {"max_duration_ms", rules.max_duration}};
-}
+json Station::rules_json(const Series& s, const std::string& language) { return views::rules_view(language_rules(s, language)); }
 
 // Where the page gets the episode's picture, the language's dub and subtitles: API paths,
 // each with ?v= changing when the file does (a re-render), or null while there is none.
 json Station::media_json(const Series& s, const std::string& episode, const std::string& language) const {
-    const std::string base = "/api/series/" + url_segment(s.id) + "/episodes/" + url_segment(episode);
+    const std::string base = "/api/series/" + views::url_segment(s.id) + "/episodes/" + views::url_segment(episode);
     const auto version = [](const fs::path& p) -> std::optional<std::string> {
         std::error_code ec;
         const auto size = fs::file_size(p, ec);
@@ -133,7 +84,7 @@ json Station::media_json(const Series& s, const std::string& episode, const std:
     };
     const auto file = [&](const std::string& name) -> json {
         const auto v = version(s.out_dir / episode / name);
-        return v ? json(base + "/files/" + url_segment(name) + "?v=" + *v) : json(nullptr);
+        return v ? json(base + "/files/" + views::url_segment(name) + "?v=" + *v) : json(nullptr);
     };
     json video = file(episode + ".localized.mp4");
     if (video.is_null())

@@ -1,5 +1,6 @@
 // Approvals and content review findings: their routes and what the station does for them.
 #include "server/station.hpp"
+#include "server/views.hpp"
 
 #include <fcntl.h>
 #include <fnmatch.h>
@@ -30,9 +31,7 @@ namespace dramaloc::server {
 json Station::review_json(const Series& s, const std::string& episode, const std::string& language, const std::vector<pipeline::LineEdit>& history) {
     const auto reviews = review_logs.get(s.out_dir / "reviews.json", [&] { return pipeline::read_reviews(s.out_dir); });
     const auto review = pipeline::latest_review(*reviews, episode, language);
-    if (!review) return nullptr;
-    return {{"decision", review->decision}, {"comment", review->comment}, {"who", review->who}, {"when", review->when},
-            {"stands", pipeline::review_stands(*review, history)}};
+    return views::review_view(review, review && pipeline::review_stands(*review, history));
 }
 
 // Approve or reject an episode × language, naming the revision of every line looked at.
@@ -55,7 +54,7 @@ json Station::post_review(std::size_t index, const std::string& episode, const s
     if (!scripts.contains(language))
         throw Problem{409, "Not ready", episode + " has no " + language + " script yet: the series has not been run (dramaloc run)"};
     // An approval is of what will ship: not while the outputs still lack an edit.
-    if (const int stale = review.decision == "approved" ? stale_lines(episode, language, scripts.at(language), *history_of(s)) : 0;
+    if (const int stale = review.decision == "approved" ? views::stale_lines(episode, language, scripts.at(language), *history_of(s)) : 0;
         stale > 0)
         throw Problem{409, "Not rendered yet",
                       std::to_string(stale) + " edited line(s) are not in the outputs yet; review again once the episode is rendered",

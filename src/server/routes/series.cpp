@@ -1,5 +1,6 @@
 // Series and their episodes: their routes and what the station does for them.
 #include "server/station.hpp"
+#include "server/views.hpp"
 
 #include <fcntl.h>
 #include <fnmatch.h>
@@ -50,7 +51,7 @@ json Station::episodes_json(std::size_t index) {
             json l = {{"published", scripts.contains(language)}};
             if (scripts.contains(language)) {
                 l["lines"] = scripts.at(language).at("lines").size();
-                l["stale"] = stale_lines(name, language, scripts.at(language), history) > 0;
+                l["stale"] = views::stale_lines(name, language, scripts.at(language), history) > 0;
             }
             languages[language] = l;
         }

@@ -1,5 +1,6 @@
 // Signing in and out: their routes and what the station does for them.
 #include "server/station.hpp"
+#include "server/views.hpp"
 
 #include <fcntl.h>
 #include <fnmatch.h>
@@ -26,9 +27,6 @@
 namespace dramaloc::server {
 
 
-json Station::session_json(const jobs::TokenInfo& t) {
-    return {{"name", t.label}, {"role", t.role}, {"expires", t.expires_ms ? json(utc_time(t.expires_ms)) : json(nullptr)}};
-}
 
 // POST /api/session: the page signs in with a token; the answer sets it as the session
 // cookie, HttpOnly and SameSite=Strict, for as long as the token lives (Secure behind TLS).
@@ -43,7 +41,7 @@ http::Response Station::sign_in(const http::Request& req) {
         throw Problem{401, "Unauthorized", "the token is not known to this server's job store", json::object(),
                       {{"WWW-Authenticate", "Bearer realm=\"dramaloc\", error=\"invalid_token\""}}};
     const jobs::TokenInfo token = live_token(value);
-    http::Response res = http::Response::json({{"session", session_json(token)}});
+    http::Response res = http::Response::json({{"session", views::session_view(token)}});
     std::string cookie = std::string(kSessionCookie) + "=" + value + "; Path=/; HttpOnly; SameSite=Strict";
     if (token.expires_ms) {
         const std::int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
@@ -69,7 +67,7 @@ void add_session_routes(Station* self, std::vector<http::Route>& r) {
     r.push_back({"GET", "/api/session", BodyKind::None, [self](Request& req) {
                      // Who is signed in: null when no token comes (the page then asks for one).
                      const std::string presented = Station::presented_token(req);
-                     return Response::json({{"session", presented.empty() ? json(nullptr) : Station::session_json(self->live_token(presented))}});
+                     return Response::json({{"session", presented.empty() ? json(nullptr) : views::session_view(self->live_token(presented))}});
                  }});
     r.push_back({"DELETE", "/api/session", BodyKind::None, [](Request&) { return Station::sign_out(); }});
 }
