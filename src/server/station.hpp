@@ -118,6 +118,13 @@ struct Station {
     std::mutex library_mutex;
     std::map<std::string, std::unique_ptr<search::LibraryIndex>> libraries;
 
+    // The last answer of GET …/lines per episode × language, with what it was made from.
+    struct CachedAnswer {
+        std::string inputs, body, etag;
+    };
+    std::mutex answers_mutex;
+    std::map<std::string, std::shared_ptr<const CachedAnswer>> answers;
+
     // Files read by every page that looks, parsed again only when they change.
     FileCache<json> json_files;
     FileCache<json> manifest_engines;  // manifest.json's "engines" (json_files holds its "scripts")
@@ -223,6 +230,8 @@ struct Station {
     // ---- lines and their edits (routes/lines.cpp) ----
 
     json lines_json(std::size_t index, const std::string& episode, const std::string& language);
+    std::string lines_inputs(std::size_t index, const std::string& episode);
+    http::Response lines_answer(const http::Request& req);
 
     // Which engines made the episode's outputs, as its manifest records them, in the
     // pipeline's order: the people who review a translation see which model made it.

@@ -793,7 +793,8 @@ TEST_F(Serve, AnswersCarrySecurityHeadersAndARefusedTokenSaysHowToAuthenticate) 
         const auto r = c.Get(path.c_str(), auth("viewer"));
         ASSERT_TRUE(r) << path;
         EXPECT_EQ(r->get_header_value("X-Content-Type-Options"), "nosniff") << path;
-        EXPECT_EQ(r->get_header_value("Cache-Control"), "no-store") << path;
+        // Lines are revalidated by their ETag (kept by the browser alone); nothing else is kept.
+        EXPECT_EQ(r->get_header_value("Cache-Control"), path == kLines ? "private, no-cache" : "no-store") << path;
         EXPECT_EQ(r->get_header_value("Referrer-Policy"), "no-referrer") << path;
         EXPECT_EQ(r->get_header_value("Content-Security-Policy").rfind("default-src 'none'", 0), 0u) << path;
     }
@@ -906,6 +907,35 @@ TEST_F(Serve, APageSignsInToAnHttpOnlyCookieAndARevokedOrExpiredTokenIsRefusedAt
     expect_problem(expired, 401, "an expired token");
     EXPECT_NE(body_of(expired)["detail"].get<std::string>().find("expired"), std::string::npos);
     EXPECT_NE(run_dramaloc({"token", "create", toml, "--role", "viewer", "--expires", "30x"}).exit_code, 0);
+}
+
+TEST_F(Serve, LinesCarryAnETagAndAPageThatHasThemGets304UntilSomethingChanges) {
+    auto c = client();
+    const auto first = c.Get(kLines.c_str(), auth("viewer"));
+    ASSERT_TRUE(first);
+    ASSERT_EQ(first->status, 200);
+    const std::string etag = first->get_header_value("ETag");
+    ASSERT_FALSE(etag.empty());
+    EXPECT_EQ(first->get_header_value("Cache-Control"), "private, no-cache");
+    httplib::Headers again = auth("viewer");
+    again.emplace("If-None-Match", etag);
+    const auto same = c.Get(kLines.c_str(), again);
+    ASSERT_TRUE(same);
+    EXPECT_EQ(same->status, 304);
+    EXPECT_TRUE(same->body.empty());
+    EXPECT_EQ(c.Get(kLines.c_str(), auth("viewer"))->body, first->body) << "the same answer again";
+    // An edit changes the answer at once (the edit log is one of its inputs).
+    const json line = body_of(first)["lines"][2];
+    const auto r = c.Put((kLines + "/3").c_str(), auth("editor"),
+                         json{{"text", line["text"].get<std::string>() + " (etag)"}, {"revision", line["revision"]}}.dump(), "application/json");
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->status, 200) << r->body;
+    const auto changed = c.Get(kLines.c_str(), again);
+    ASSERT_TRUE(changed);
+    EXPECT_EQ(changed->status, 200);
+    EXPECT_NE(changed->get_header_value("ETag"), etag);
+    EXPECT_NE(body_of(changed)["lines"][2]["text"].get<std::string>().find("(etag)"), std::string::npos);
+    wait_render(c, auth("viewer"));
 }
 
 TEST(ServeApi, TheOpenApiFileDescribesExactlyTheServersRoutes) {

@@ -3,6 +3,7 @@
 #include "server/views.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <fnmatch.h>
 #include <unistd.h>
 
@@ -16,6 +17,7 @@
 #include <set>
 
 #include "core/error.hpp"
+#include "core/hash.hpp"
 #include "core/language.hpp"
 #include "core/time.hpp"
 #include "core/version.hpp"
@@ -64,6 +66,58 @@ json Station::lines_json(std::size_t index, const std::string& episode, const st
 
 // Which engines made the episode's outputs, as its manifest records them, in the
 // pipeline's order: the people who review a translation see which model made it.
+// What GET …/lines answers depends on: the episode's outputs folder (every file there is
+// replaced by rename, which changes the folder's time), the series' logs, the source video,
+// and the render under way. Their identities, as one string.
+std::string Station::lines_inputs(std::size_t index, const std::string& episode) {
+    const Series& s = series[index];
+    std::string key = render_of(index, episode);
+    const auto identity = [&](const fs::path& p) {
+        struct ::stat st {};
+        if (::stat(p.c_str(), &st) != 0) return std::string("-|");
+        return std::to_string(st.st_ino) + ":" + std::to_string(st.st_size) + ":" + std::to_string(st.st_mtim.tv_sec) + "." +
+               std::to_string(st.st_mtim.tv_nsec) + "|";
+    };
+    key += "|" + identity(s.out_dir / episode) + identity(find_episode(s, episode));
+    for (const char* name : {"edits.json", "reviews.json", "characters.json", "content-resolutions.json"}) key += identity(s.out_dir / name);
+    return key;
+}
+
+// GET …/lines, answered from the last answer while nothing it depends on changed, with an
+// ETag (the answer's hash) so a page that has it gets 304 and no body.
+http::Response Station::lines_answer(const http::Request& req) {
+    const std::size_t index = episode_language(req);
+    const std::string& episode = req.params[1];
+    const std::string& language = req.params[2];
+    const std::string cache_key = std::to_string(index) + "/" + episode + "/" + language;
+    const std::string inputs = lines_inputs(index, episode);
+    std::shared_ptr<const CachedAnswer> answer;
+    {
+        std::lock_guard lock(answers_mutex);
+        if (const auto it = answers.find(cache_key); it != answers.end() && it->second->inputs == inputs) answer = it->second;
+    }
+    if (!answer) {
+        auto made = std::make_shared<CachedAnswer>();
+        made->inputs = inputs;
+        made->body = lines_json(index, episode, language).dump(-1, ' ', false, json::error_handler_t::replace);
+        made->etag = "\"" + hash_hex(made->body) + "\"";
+        std::lock_guard lock(answers_mutex);
+        answers[cache_key] = made;
+        answer = made;
+    }
+    http::Response res;
+    res.set_header("ETag", answer->etag);
+    // Kept by the browser alone (private), asked again every time (no-cache): a 304 saves the body.
+    res.set_header("Cache-Control", "private, no-cache");
+    if (req.header("If-None-Match") == answer->etag) {
+        res.status = 304;
+        return res;
+    }
+    res.content_type = "application/json";
+    res.body = answer->body;
+    return res;
+}
+
 json Station::engines_json(const Series& s, const std::string& episode) {
     const fs::path file = s.out_dir / episode / "manifest.json";
     return *manifest_engines.get(file, [&] { return views::engines_view(read_json_file(file)); });
@@ -179,8 +233,7 @@ void add_lines_routes(Station* self, std::vector<http::Route>& r) {
     using http::Response;
     using Change = Station::Change;
     const std::string language = "/api/series/{series}/episodes/{episode}/languages/{language}";
-    r.push_back({"GET", language + "/lines", BodyKind::None,
-                 [self](Request& req) { return Response::json(self->lines_json(self->episode_language(req), req.params[1], req.params[2])); }, {},
+    r.push_back({"GET", language + "/lines", BodyKind::None, [self](Request& req) { return self->lines_answer(req); }, {},
                  role_needed(Role::Viewer)});
     // A change of a line: its text (PUT), a new take of its dub (POST …/redub), its speaker.
     const auto change = [self](Change what, int status) {
