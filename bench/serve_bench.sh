@@ -3,9 +3,11 @@
 # SERVE_SECONDS (90) run from English into Spanish with the embedded engines, served by
 # `dramaloc serve`, then bench/serve_load.mjs: CLIENTS (100) clients each with the event
 # stream open reading lines, EDITORS (10) of them saving a line every 2 s, for LOAD_SECONDS
-# (30); p50/p99 latency against a one-client baseline, errors, server memory; then an edited
-# line until its re-rendered episode is available, against the episode's first run.
-# Variables: SERVE_SECONDS, CLIENTS, EDITORS, LOAD_SECONDS, THINK_MS, BUILD_DIR, BENCH_WORK.
+# (30); p50/p99 latency against a one-client baseline, errors, server memory; a crowd of
+# STREAMS (1000) event streams and SLOW (200) byte-a-second clients while READERS (50) read;
+# then an edited line until its re-rendered episode is available, against the episode's first run.
+# Variables: SERVE_SECONDS, CLIENTS, EDITORS, LOAD_SECONDS, THINK_MS, STREAMS, SLOW, READERS,
+# CROWD_SECONDS, BUILD_DIR, BENCH_WORK.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD="${BUILD_DIR:-$ROOT/build/release}"
@@ -40,7 +42,9 @@ printf 'first run of the episode (the baseline for a re-render): %.1f s\n' "$run
 VIEWER=$("$DRAMALOC" token create "$WORK/station.toml" --role viewer --label bench-viewer)
 EDITOR=$("$DRAMALOC" token create "$WORK/station.toml" --role editor --label bench-editor)
 
-"$DRAMALOC" serve "$WORK/station.toml" --listen 127.0.0.1:0 2>"$WORK/serve.log" &
+# Every client of the bench comes from 127.0.0.1: the per-address cap is lifted to the total.
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+"$DRAMALOC" serve "$WORK/station.toml" --listen 127.0.0.1:0 --max-connections-per-client 4096 2>"$WORK/serve.log" &
 SERVER=$!
 for _ in $(seq 100); do grep -q "serving" "$WORK/serve.log" 2>/dev/null && break; sleep 0.1; done
 URL=$(grep -o 'http://127.0.0.1:[0-9]*' "$WORK/serve.log" | head -1)

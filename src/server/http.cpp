@@ -666,7 +666,12 @@ private:
             pull_pending_ = true;
             return;
         }
-        std::optional<std::string> text = feed_->more();
+        std::optional<std::string> text;
+        try {
+            text = feed_->more();
+        } catch (const std::exception& e) {  // on the event loop: told, and the stream ends
+            server_->log(std::string("dramaloc serve: an event stream failed: ") + e.what());
+        }
         if (!text) return end_stream();
         if (text->empty()) {
             if (!quiet) return;
@@ -814,7 +819,19 @@ void Server::run() {
     auto work = asio::make_work_guard(impl.ioc);
     impl.accept();
     std::vector<std::thread> threads;
-    for (std::size_t i = 0; i < std::max<std::size_t>(1, impl.o.io_threads); ++i) threads.emplace_back([&impl] { impl.ioc.run(); });
+    for (std::size_t i = 0; i < std::max<std::size_t>(1, impl.o.io_threads); ++i)
+        threads.emplace_back([&impl] {
+            // What escapes a handler on the loop is told and the loop goes on: one request's
+            // failure never stops the server.
+            for (;;) {
+                try {
+                    impl.ioc.run();
+                    return;
+                } catch (const std::exception& e) {
+                    impl.log(std::string("dramaloc serve: internal error on the event loop: ") + e.what());
+                }
+            }
+        });
     {
         std::unique_lock lock(impl.mutex);
         impl.changed.wait(lock, [&] { return impl.stopping; });

@@ -3,6 +3,7 @@
 
 #include <fcntl.h>
 #include <fnmatch.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -218,6 +219,9 @@ void Station::queue_render(std::size_t index, const std::string& episode) {
 // that episode, run by workers in this process; every stage the edit does not touch comes
 // from the artifact store.
 void Station::render_loop() {
+    // Renders give way to answering people: this thread and every thread it starts (workers,
+    // encoders) run at a lower priority than the server's, so a render does not slow the page.
+    ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 10);
     while (true) {
         std::pair<std::size_t, std::string> next;
         {

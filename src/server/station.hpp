@@ -9,6 +9,7 @@
 #include <deque>
 #include <filesystem>
 #include <functional>
+#include <future>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -124,6 +125,8 @@ struct Station {
     };
     std::mutex answers_mutex;
     std::map<std::string, std::shared_ptr<const CachedAnswer>> answers;
+    // Answers being made, with their inputs: one request makes each, those asking meanwhile wait.
+    std::map<std::string, std::pair<std::string, std::shared_future<std::shared_ptr<const CachedAnswer>>>> answers_made;
 
     // Files read by every page that looks, parsed again only when they change.
     FileCache<json> json_files;

@@ -92,18 +92,32 @@ http::Response Station::lines_answer(const http::Request& req) {
     const std::string cache_key = std::to_string(index) + "/" + episode + "/" + language;
     const std::string inputs = lines_inputs(index, episode);
     std::shared_ptr<const CachedAnswer> answer;
+    std::shared_future<std::shared_ptr<const CachedAnswer>> wait_for;
+    std::promise<std::shared_ptr<const CachedAnswer>> making;
     {
         std::lock_guard lock(answers_mutex);
         if (const auto it = answers.find(cache_key); it != answers.end() && it->second->inputs == inputs) answer = it->second;
+        else if (const auto m = answers_made.find(cache_key); m != answers_made.end() && m->second.first == inputs) wait_for = m->second.second;
+        else answers_made[cache_key] = {inputs, making.get_future().share()};  // made here; others asking meanwhile wait for it
     }
+    if (!answer && wait_for.valid()) answer = wait_for.get();
     if (!answer) {
-        auto made = std::make_shared<CachedAnswer>();
-        made->inputs = inputs;
-        made->body = lines_json(index, episode, language).dump(-1, ' ', false, json::error_handler_t::replace);
-        made->etag = "\"" + hash_hex(made->body) + "\"";
+        try {
+            auto made = std::make_shared<CachedAnswer>();
+            made->inputs = inputs;
+            made->body = lines_json(index, episode, language).dump(-1, ' ', false, json::error_handler_t::replace);
+            made->etag = "\"" + hash_hex(made->body) + "\"";
+            answer = made;
+            making.set_value(answer);
+        } catch (...) {
+            making.set_exception(std::current_exception());
+            std::lock_guard lock(answers_mutex);
+            answers_made.erase(cache_key);
+            throw;
+        }
         std::lock_guard lock(answers_mutex);
-        answers[cache_key] = made;
-        answer = made;
+        answers[cache_key] = answer;
+        if (const auto m = answers_made.find(cache_key); m != answers_made.end() && m->second.first == inputs) answers_made.erase(m);
     }
     http::Response res;
     res.set_header("ETag", answer->etag);
