@@ -285,15 +285,15 @@ test('the search box finds a line in any language and opens the episode at it', 
   const { page, context, problems } = await openPage('viewer');
   await page.fill('#search', 'สถานี');
   await page.press('#search', 'Enter');
-  const hit = page.locator('#hits li', { hasText: 'th › line 2' });
+  const hit = page.locator('#hits li', { hasText: 'Thai › line 2' });
   await hit.waitFor();
   assert.equal(await hit.locator('mark').first().textContent(), 'สถานี');
   // Spanish without its accent, and a one-word English source query.
   await page.fill('#search', 'estacion');
   await page.press('#search', 'Enter');
-  await page.locator('#hits li', { hasText: 'es › line 2' }).waitFor();
+  await page.locator('#hits li', { hasText: 'Spanish › line 2' }).waitFor();
   await page.screenshot({ path: path.join(shots, 'search.png') });
-  await page.locator('#hits li', { hasText: 'es › line 2' }).locator('a').click();
+  await page.locator('#hits li', { hasText: 'Spanish › line 2' }).locator('a').click();
   await page.waitForSelector('#lines li.line.selected[data-id="2"]');
   assert.equal(await page.evaluate(() => location.hash), '#/drama/ep1/es/2');
   assert.deepEqual(problems, []);

@@ -138,7 +138,9 @@ async function startTranslator(table) {
 //   translations  when given (language -> source line -> text), the series translates through
 //          a test model server answering from it (any language), not apertium
 //   policy  when given, the text of a content policy pack (policy/market.toml of the series)
-export async function startStation({ bin, languages = ['es'], translations = null, policy = null }) {
+//   title   when given, the series' title ([series] title; without it the API names the
+//          series by its id)
+export async function startStation({ bin, languages = ['es'], translations = null, policy = null, title = null }) {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'dramaloc-web-'));
   const removeDir = async () => {
     if (!process.env.DRAMALOC_KEEP_TEST_FILES) await rm(dir, { recursive: true, force: true });
@@ -161,6 +163,7 @@ export async function startStation({ bin, languages = ['es'], translations = nul
     await writeFile(
       toml,
       '[series]\nfrom = "en"\n' +
+        (title ? `title = ${JSON.stringify(title)}\n` : '') +
         `to = [${languages.map((l) => JSON.stringify(l)).join(', ')}]\n` +
         'episodes = ["episodes/ep*.mp4"]\nsource = "srt:scripts/{episode}.srt"\nout = "out"\n' +
         (policy ? 'policy = ["policy/*.toml"]\n' : '') +

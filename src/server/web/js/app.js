@@ -14,12 +14,37 @@ const state = {
   editing: -1,         // the line being edited (index)
   redubbing: new Set(),  // line ids re-dubbed, waiting for their render
   stream: null,
+  seriesList: null,    // GET /api/series: titles and language names, read once
+  characterNames: {},  // series -> character id -> name, from the last lines read of the series
 };
 const player = new Player($('video'), $('dub'));
 
 function say(text, kind = '') {
   $('status').textContent = text;
+  $('status').title = text;  // the bar may cut it short
   $('status').className = kind;
+}
+
+// A language as people read it: its English name as the API gives it ("es" -> "Spanish"),
+// else its code.
+function languageName(names, code) {
+  return (names && names[code]) || code;
+}
+
+// The series' list (title, languages and their names), read once: it changes only when the
+// server is started again.
+async function seriesList() {
+  if (!state.seriesList) state.seriesList = (await api('GET', '/api/series')).series;
+  return state.seriesList;
+}
+
+// A character as people know them: the cast's name, else the id ("C1") when it has none.
+function speakerName(names, id) {
+  return (names && names[id]) || id || '';
+}
+
+function namesOf(characters) {
+  return Object.fromEntries((characters || []).filter((c) => c.name).map((c) => [c.id, c.name]));
 }
 
 function clock(seconds) {
@@ -47,22 +72,69 @@ async function start() {
       if (!session) return showLogin('');
       showSession(session);
     }
-    if (location.hash.startsWith('#search=')) await showSearch(decodeURIComponent(location.hash.slice(8)));
-    else if (where.series && where.episode && where.language) await openEpisode(where.series, where.episode, where.language, where.line);
-    else await showEpisodes(where.series);
+    if (location.hash.startsWith('#search=')) {
+      await showSearch(decodeURIComponent(location.hash.slice(8)));
+    } else {
+      // Away from the results, the box no longer says what the page shows: empty it.
+      $('search').value = '';
+      if (where.series && where.episode && where.language) await openEpisode(where.series, where.episode, where.language, where.line);
+      else await showEpisodes(where.series);
+    }
+    settleFocus();
   } catch (e) {
     if (e instanceof ApiError && e.status === 401) return showLogin(e.message);
     say(e.message, 'error');
   }
 }
 
+const VIEWS = ['login', 'pick', 'review', 'search-results'];
+
 function showOnly(id) {
-  for (const section of ['login', 'pick', 'review', 'search-results']) $(section).hidden = section !== id;
+  for (const section of VIEWS) $(section).hidden = section !== id;
+}
+
+// After a change of view the keyboard goes on from the new view's heading: the link that was
+// followed is hidden now, and the focus would fall back to the top of the page. Focus that is
+// still on something visible (the search box) stays.
+function settleFocus() {
+  const active = document.activeElement;
+  if (active && active !== document.body && active.checkVisibility()) return;
+  const view = VIEWS.find((id) => !$(id).hidden);
+  if (view) $(view).querySelector('h1').focus();
+}
+
+// The breadcrumb in the bar: each step [text, address]; the last one is this view.
+function setWhere(...steps) {
+  const nav = $('where');
+  nav.textContent = '';
+  if (!steps.length) return;
+  const list = document.createElement('ol');
+  steps.forEach(([text, href], i) => {
+    const item = document.createElement('li');
+    item.title = text;  // a long title is cut short on a narrow screen
+    if (href) {
+      const a = document.createElement('a');
+      a.href = href;
+      a.textContent = text;
+      item.append(a);
+    } else {
+      item.textContent = text;
+    }
+    if (i === steps.length - 1) item.setAttribute('aria-current', 'page');
+    list.append(item);
+  });
+  nav.append(list);
+}
+
+function setTitle(...parts) {
+  document.title = [...parts, 'dramaloc review'].join(' · ');
 }
 
 function showLogin(error) {
   showOnly('login');
   showSession(null);
+  setWhere();
+  setTitle('Sign in');
   $('login-error').textContent = error;
   $('token').focus();
 }
@@ -81,7 +153,9 @@ $('login-form').addEventListener('submit', async (e) => {
 
 function showSession(session) {
   $('who').textContent = session ? `${session.name} (${session.role})` : '';
+  $('who').title = $('who').textContent;
   $('sign-out').hidden = !session;
+  $('search-form').hidden = !session;  // nothing to search before signing in
 }
 
 $('sign-out').addEventListener('click', async () => {
@@ -98,31 +172,61 @@ $('sign-out').addEventListener('click', async () => {
 
 async function showEpisodes(only) {
   showOnly('pick');
-  $('where').textContent = '';
   const { series } = await api('GET', '/api/series');
+  state.seriesList = series;
+  const shown = series.filter((s) => !only || s.id === only);
+  const named = only && shown.length ? [shown[0].title || shown[0].id] : [];  // one series' episodes
+  setWhere(...(named.length ? [named] : []));
+  setTitle(...named, 'Episodes');
   const table = $('episode-table');
   table.textContent = '';
-  for (const s of series) {
-    if (only && s.id !== only) continue;
+  for (const s of shown) {
     const { episodes } = await api('GET', `${seriesPath(s.id)}/episodes`);
-    const h = document.createElement('h2');
-    h.textContent = `${s.title} (${s.source_language} → ${s.languages.join(', ')})`;
-    const list = document.createElement('table');
-    for (const ep of episodes) {
-      const row = list.insertRow();
-      row.insertCell().textContent = ep.id;
-      for (const language of s.languages) {
-        const cell = row.insertCell();
-        const l = ep.languages[language] || {};
-        if (!l.published) { cell.textContent = `${language}: not run`; continue; }
-        const a = document.createElement('a');
-        a.href = `#/${encodeURIComponent(s.id)}/${encodeURIComponent(ep.id)}/${encodeURIComponent(language)}`;
-        a.textContent = `${language}${l.stale ? ' (edited, not rendered)' : ''}`;
-        cell.append(a);
-      }
-    }
-    table.append(h, list);
+    table.append(...seriesTable(s, episodes));
   }
+}
+
+// One series: its title, its languages by name, and a table of its episodes (a row each, a
+// column per language) with a header row and each row headed by its episode.
+function seriesTable(s, episodes) {
+  const name = (code) => languageName(s.language_names, code);
+  const h = document.createElement('h2');
+  h.id = `series-${s.id}`;
+  h.textContent = s.title || s.id;
+  const about = document.createElement('p');
+  about.className = 'about';
+  about.textContent = `From ${name(s.source_language)} into ${s.languages.map(name).join(', ')}`;
+  const table = document.createElement('table');
+  table.setAttribute('aria-labelledby', h.id);
+  const header = table.createTHead().insertRow();
+  for (const text of ['Episode', ...s.languages.map(name)]) {
+    const th = document.createElement('th');
+    th.scope = 'col';
+    th.textContent = text;
+    header.append(th);
+  }
+  const body = table.createTBody();
+  for (const ep of episodes) {
+    const row = body.insertRow();
+    const th = document.createElement('th');
+    th.scope = 'row';
+    th.textContent = ep.id;
+    row.append(th);
+    for (const language of s.languages) {
+      const cell = row.insertCell();
+      const l = ep.languages[language] || {};
+      if (!l.published) { cell.append(span('not-run', 'not run yet')); continue; }
+      const a = document.createElement('a');
+      a.href = `#/${encodeURIComponent(s.id)}/${encodeURIComponent(ep.id)}/${encodeURIComponent(language)}`;
+      a.textContent = 'Review';
+      // Read out of the table (a list of links), it still says which episode and language.
+      a.setAttribute('aria-label', `Review ${ep.id} in ${name(language)}`);
+      cell.append(a);
+      if (l.lines !== undefined) cell.append(span('count', `${l.lines} line${l.lines === 1 ? '' : 's'}`));
+      if (l.stale) cell.append(span('note', 'edited, not rendered'));
+    }
+  }
+  return [h, about, table];
 }
 
 // ---- one episode in one language ----------------------------------------------------------
@@ -132,13 +236,13 @@ async function openEpisode(series, episode, language, lineId = null) {
   const changed = series !== state.series || !state.stream;
   const same = series === state.series && episode === state.episode && language === state.language && state.data;
   Object.assign(state, { series, episode, language, current: -1, selected: -1, editing: -1 });
-  $('where').textContent = '';
-  const back = document.createElement('a');
-  back.href = `#/${encodeURIComponent(series)}`;
-  back.textContent = series;
-  $('where').append(back, ` › ${episode} › ${language}`);
-  if (!same) await reload();
-  else renderLines();
+  if (!same) {
+    setWhere();  // until the lines say what the series is called
+    await reload();
+  } else {
+    renderHeading();
+    renderLines();
+  }
   if (changed) {
     if (state.stream) state.stream.close();
     state.readyOnce = false;
@@ -176,49 +280,66 @@ function marked(text, matches) {
   return out;
 }
 
-async function languagesOfSeries() {
-  if (!state.languagesOf) {
-    const { series } = await api('GET', '/api/series');
-    state.languagesOf = Object.fromEntries(series.map((s) => [s.id, s.languages]));
+// The names of a series' characters for search hits: the cast and the characters the series
+// has learnt are the series' own, so the lines of any one of its episodes carry them all.
+// Read once per series (and again with every reload of an episode's lines).
+async function characterNamesOf(series, episode, language) {
+  if (!state.characterNames[series]) {
+    try {
+      const { characters } = await api('GET', `${languagePath(series, episode, language)}/lines`);
+      state.characterNames[series] = namesOf(characters);
+    } catch (e) {
+      state.characterNames[series] = {};  // the ids, then
+    }
   }
-  return state.languagesOf;
+  return state.characterNames[series];
 }
 
 async function showSearch(words) {
   showOnly('search-results');
-  const languagesOf = await languagesOfSeries();
+  const seriesOf = Object.fromEntries((await seriesList()).map((s) => [s.id, s]));
   $('search').value = words;
-  $('where').textContent = '';
+  setWhere(['Search']);
+  setTitle(`“${words}”`, 'Search');
   const list = $('hits');
   list.textContent = '';
   $('search-summary').textContent = 'Searching…';
   const { hits } = await api('GET', `/api/search?q=${encodeURIComponent(words)}&limit=100`);
-  $('search-summary').textContent = hits.length ? `${hits.length}${hits.length === 100 ? '+' : ''} line(s)` : `No line has “${words}”.`;
+  $('search-summary').textContent = hits.length
+    ? `${hits.length}${hits.length === 100 ? '+' : ''} line${hits.length === 1 ? '' : 's'} with “${words}”` : `No line has “${words}”.`;
   for (const h of hits) {
-    const li = document.createElement('li');
-    const where = document.createElement('div');
-    where.className = 'where';
-    const a = document.createElement('a');
+    const s = seriesOf[h.series] || { title: h.series, languages: [], language_names: {} };
     // A source-language hit opens the episode in its first target language, at that line.
-    const language = h.is_source ? (languagesOf[h.series] || [])[0] || h.lang : h.lang;
-    a.href = `#/${encodeURIComponent(h.series)}/${encodeURIComponent(h.episode)}/${encodeURIComponent(language)}/${h.line}`;
-    a.textContent = `${h.series} › ${h.episode} › ${h.lang} › line ${h.line}`;
-    where.append(a, span('time', `${clock(h.start)} – ${clock(h.end)}`), span('speaker', h.character || ''));
-    if (h.edited) where.append(span('badge', 'edited'));
-    if (h.approved) where.append(span('badge', 'approved'));
-    for (const rule of h.qc) where.append(span('qc', rule));
-    const text = span('text', '');
-    text.dir = 'auto';
-    text.lang = h.lang;
-    text.append(...marked(h.text, h.matches));
-    li.append(where, text);
-    if (!h.is_source) {
-      const source = span('source', h.source);
-      source.dir = 'auto';
-      li.append(source);
-    }
-    list.append(li);
+    const language = h.is_source ? s.languages[0] || h.lang : h.lang;
+    const names = await characterNamesOf(h.series, h.episode, language);
+    list.append(hitItem(h, s, language, names));
   }
+}
+
+// One line found: where it is (the series' title, the episode, the language's name, the
+// line), when, who says it, its state; its text with the words marked, and its source.
+function hitItem(h, s, language, names) {
+  const li = document.createElement('li');
+  const where = document.createElement('div');
+  where.className = 'where';
+  const a = document.createElement('a');
+  a.href = `#/${encodeURIComponent(h.series)}/${encodeURIComponent(h.episode)}/${encodeURIComponent(language)}/${h.line}`;
+  a.textContent = `${s.title || h.series} › ${h.episode} › ${languageName(s.language_names, h.lang)} › line ${h.line}`;
+  where.append(a, span('time', `${clock(h.start)} – ${clock(h.end)}`), span('speaker', speakerName(names, h.character)));
+  if (h.edited) where.append(span('badge', 'edited'));
+  if (h.approved) where.append(span('badge', 'approved'));
+  for (const rule of h.qc) where.append(span('qc', rule));
+  const text = span('text', '');
+  text.dir = 'auto';
+  text.lang = h.lang;
+  text.append(...marked(h.text, h.matches));
+  li.append(where, text);
+  if (!h.is_source) {
+    const source = span('source', h.source);
+    source.dir = 'auto';
+    li.append(source);
+  }
+  return li;
 }
 
 $('search-form').addEventListener('submit', async (e) => {
@@ -234,17 +355,32 @@ $('search-form').addEventListener('submit', async (e) => {
 async function reload() {
   const data = await api('GET', `${languagePath(state.series, state.episode, state.language)}/lines`);
   state.data = data;
+  state.characterNames[data.series] = namesOf(data.characters);
   const tracks = $('audio-track');
   const wanted = tracks.value || 'dub';
   tracks.textContent = '';
-  if (data.media.dub) tracks.add(new Option(`${data.language} dub`, 'dub'));
-  tracks.add(new Option(`original (${data.source_language})`, 'original'));
+  if (data.media.dub) tracks.add(new Option(`${languageName(data.language_names, data.language)} dub`, 'dub'));
+  tracks.add(new Option(`Original (${languageName(data.language_names, data.source_language)})`, 'original'));
   tracks.value = data.media.dub ? wanted : 'original';
   player.load(data.media.video, tracks.value === 'dub' ? data.media.dub : null);
+  renderHeading();
   renderLines();
   renderReview();
   renderEngines();
   renderStatus();
+}
+
+// Where the episode view is, by names people know: the series' title, the episode, the
+// language's name; in the breadcrumb, the view's heading and the window's title.
+function renderHeading() {
+  const d = state.data;
+  const title = d.series_title || d.series;
+  const language = languageName(d.language_names, d.language);
+  setWhere([title, `#/${encodeURIComponent(d.series)}`], [d.episode], [language]);
+  setTitle(`${d.episode} · ${language}`, title);
+  $('review-title').textContent = `${d.episode} · ${language}`;
+  $('review-about').textContent =
+    `from ${languageName(d.language_names, d.source_language)} · ${d.lines.length} line${d.lines.length === 1 ? '' : 's'}`;
 }
 
 // Which engines made this episode (its manifest), so a reviewer knows which model translated it.
@@ -281,14 +417,20 @@ function lineItem(line, index) {
   li.dataset.id = line.id;
   li.className = 'line';
   if (index === state.current) li.classList.add('current');
-  if (index === state.selected) li.classList.add('selected');
+  if (index === state.selected) {
+    li.classList.add('selected');
+    li.setAttribute('aria-current', 'true');
+  }
+  // The lines are one stop of the Tab key (the selected line, else the first); ↑ ↓ go from
+  // line to line, Enter edits.
+  li.tabIndex = index === Math.max(state.selected, 0) ? 0 : -1;
   if (line.stale) li.classList.add('stale');
 
   const head = document.createElement('div');
   head.className = 'head';
-  const character = d.characters.find((c) => c.id === line.speaker);
-  head.append(span('time', `${clock(line.start_ms / 1000)} – ${clock(line.end_ms / 1000)}`),
-    span('speaker', character && character.name ? character.name : line.speaker || ''));
+  const speaker = span('speaker', speakerName(state.characterNames[d.series], line.speaker));
+  if (speaker.textContent !== line.speaker) speaker.title = line.speaker;  // the id the API and the files use
+  head.append(span('time', `${clock(line.start_ms / 1000)} – ${clock(line.end_ms / 1000)}`), speaker);
   if (line.revision > 0) head.append(span('revision', `rev ${line.revision}`));
   if (line.stale) head.append(span('badge', state.redubbing.has(line.id) ? 're-dubbing…' : 'not rendered'));
   for (const flag of line.qc) {
@@ -316,11 +458,16 @@ function lineItem(line, index) {
     li.append(buttons);
   }
   li.addEventListener('click', (e) => {
-    if (e.target.closest('button, textarea, input')) return;
-    select(index);
-    player.seek(line.start_ms / 1000);
+    if (e.target.closest('button, textarea, input, select, a')) return;
+    goTo(index);
   });
   return li;
+}
+
+// The line selected, and the picture at its start.
+function goTo(index) {
+  select(index);
+  player.seek(state.data.lines[index].start_ms / 1000);
 }
 
 // A content review finding: what hit and why; unresolved, a reason and Accept / Override.
@@ -377,16 +524,42 @@ function button(label, action) {
 
 function renderLines() {
   const list = $('lines');
+  // A redraw (someone else's edit, a render done) keeps the keyboard on the same line and button.
+  const active = list.contains(document.activeElement) ? document.activeElement : null;
+  const was = active && { index: active.closest('#lines > li').dataset.index, label: active.matches('button') ? active.textContent : null };
   list.textContent = '';
   state.data.lines.forEach((line, i) => list.append(lineItem(line, i)));
   list.dir = 'ltr';
-  if (state.editing >= 0) list.querySelector('textarea')?.focus();
+  if (state.editing >= 0) {
+    list.querySelector('textarea')?.focus();
+  } else if (was) {
+    const li = list.children[was.index];
+    const same = li && [...li.querySelectorAll('button')].find((b) => b.textContent === was.label);
+    (same || li)?.focus();
+  }
 }
 
+// The line the keyboard acts on. When the keyboard is on a line, it moves with the selection,
+// so the focus ring and the selected line stay together.
 function select(index) {
   state.selected = index;
-  for (const li of $('lines').children) li.classList.toggle('selected', Number(li.dataset.index) === index);
-  $('lines').children[index]?.scrollIntoView({ block: 'nearest' });
+  const onLine = document.activeElement?.matches('#lines > li');
+  for (const li of $('lines').children) {
+    const selected = Number(li.dataset.index) === index;
+    li.classList.toggle('selected', selected);
+    li.tabIndex = selected ? 0 : -1;
+    if (selected) li.setAttribute('aria-current', 'true');
+    else li.removeAttribute('aria-current');
+  }
+  const li = $('lines').children[index];
+  li?.scrollIntoView({ block: 'nearest' });
+  if (onLine && state.editing < 0) li?.focus();
+}
+
+// Back from the editor, the keyboard is on the line it edited (the editor is gone), unless
+// the person has gone on to something else meanwhile.
+function focusLine(index) {
+  if (!document.activeElement || document.activeElement === document.body) $('lines').children[index]?.focus();
 }
 
 function playLine(index) {
@@ -472,8 +645,10 @@ function edit(index) {
 }
 
 function cancelEdit() {
+  const index = state.editing;
   state.editing = -1;
   renderLines();
+  focusLine(index);
 }
 
 // Saves the line being edited against the revision it was opened at. A 409 shows the text
@@ -490,8 +665,12 @@ async function save(andNext, change) {
     state.editing = -1;
     await reload();
     say(result.changed ? `Line ${line.id} saved: rendering` : `Line ${line.id} unchanged`, result.changed ? 'busy' : 'ok');
-    if (andNext && index + 1 < state.data.lines.length) edit(index + 1);
-    else select(index);
+    if (andNext && index + 1 < state.data.lines.length) {
+      edit(index + 1);
+    } else {
+      select(index);
+      focusLine(index);
+    }
   } catch (e) {
     if (e instanceof ApiError && e.status === 409 && e.problem.current) return showConflict(li, e.problem.current, change);
     say(e.message, 'error');
@@ -607,7 +786,6 @@ async function onEvent(name, data) {
 // ---- keyboard -----------------------------------------------------------------------------
 
 document.addEventListener('keydown', (e) => {
-  if ($('review').hidden) return;
   const inText = e.target.closest('textarea, input, select');
   if (e.target.closest('#lines textarea')) {
     if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) { e.preventDefault(); save(true); }
@@ -616,10 +794,15 @@ document.addEventListener('keydown', (e) => {
     else if (e.altKey && e.key.toLowerCase() === 'p') { e.preventDefault(); playLine(state.editing); }
     return;
   }
-  // Buttons and links keep Enter and Space; an open dialog keeps the keyboard.
-  if (inText || e.ctrlKey || e.metaKey || e.altKey || e.target.closest('button, a') || $('help').open) return;
+  // Fields keep their keys; an open dialog keeps the keyboard.
+  if (inText || e.ctrlKey || e.metaKey || e.altKey || $('help').open) return;
+  if (e.key === '?') { e.preventDefault(); openHelp(); return; }  // on every view
+  // Buttons and links keep Enter and Space; the other keys work from them too.
+  if ($('review').hidden || ((e.key === 'Enter' || e.key === ' ') && e.target.closest('button, a'))) return;
   const lines = state.data ? state.data.lines : [];
-  const at = state.selected >= 0 ? state.selected : Math.max(state.current, 0);
+  // The line the keyboard is on, else the selected one, else the one under the playhead.
+  const onLine = e.target.matches('#lines > li') ? Number(e.target.dataset.index) : -1;
+  const at = onLine >= 0 ? onLine : state.selected >= 0 ? state.selected : Math.max(state.current, 0);
   switch (e.key) {
     case ' ': e.preventDefault(); player.toggle(); break;
     case 'k': case 'K': player.pause(); break;
@@ -629,14 +812,17 @@ document.addEventListener('keydown', (e) => {
       else { player.video.playbackRate = 1; player.play(); }
       break;
     case 'p': case 'P': playLine(at); break;
-    case 'ArrowDown': e.preventDefault(); if (at + 1 < lines.length) { select(at + 1); player.seek(lines[at + 1].start_ms / 1000); } break;
-    case 'ArrowUp': e.preventDefault(); if (at > 0) { select(at - 1); player.seek(lines[at - 1].start_ms / 1000); } break;
+    case 'ArrowDown': e.preventDefault(); if (at + 1 < lines.length) goTo(at + 1); break;
+    case 'ArrowUp': e.preventDefault(); if (at > 0) goTo(at - 1); break;
     case 'Enter': e.preventDefault(); edit(at); break;
-    case '?': $('help').showModal(); break;
     default: break;
   }
 });
-$('help-button').addEventListener('click', () => $('help').showModal());
+
+function openHelp() {
+  if (!$('help').open) $('help').showModal();
+}
+$('help-button').addEventListener('click', openHelp);
 
 window.addEventListener('hashchange', start);
 start();
