@@ -86,8 +86,17 @@ public:
         // Columns newer than the store: added once.
         std::set<std::string> columns;
         for (Statement info(db_, "PRAGMA table_info(dramaloc_tokens)"); info.step();) columns.insert(info.text(1));
-        for (const auto& [name, type] : sql::kTokenColumnsAdded)
-            if (!columns.count(name)) exec("ALTER TABLE dramaloc_tokens ADD COLUMN " + name + " " + type);
+        for (const auto& [name, type] : sql::kTokenColumnsAdded) {
+            if (columns.count(name)) continue;
+            try {
+                exec("ALTER TABLE dramaloc_tokens ADD COLUMN " + name + " " + type);
+            } catch (const Error&) {
+                // Another process opening the store added it first; anything else is still wrong.
+                std::set<std::string> now;
+                for (Statement info(db_, "PRAGMA table_info(dramaloc_tokens)"); info.step();) now.insert(info.text(1));
+                if (!now.count(name)) throw;
+            }
+        }
     }
     ~SqliteJobStore() override { sqlite3_close(db_); }
 

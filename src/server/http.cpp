@@ -368,6 +368,16 @@ private:
                 at = end + 1;
             }
         }
+        // No body of unknown size is ever read, and a transfer coding Beast would not frame
+        // (gzip, "chunked, gzip") must not leave a body to be read as the next request: any
+        // Transfer-Encoding is refused, and the connection closed (RFC 9112, 6.3).
+        if (r.has_header("Transfer-Encoding")) {
+            std::string coding = r.header("Transfer-Encoding");
+            std::transform(coding.begin(), coding.end(), coding.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+            if (coding == "chunked")
+                return refuse({411, "Length required", "send the request body with a Content-Length"});
+            return refuse({400, "Bad request", "Transfer-Encoding is not accepted: send the request body with a Content-Length"});
+        }
         const bool chunked = head_parser_->chunked();
         const auto length = head_parser_->content_length();
         has_body_ = chunked || (length && *length > 0);
@@ -531,7 +541,8 @@ private:
     void refuse(const Problem& p) {
         Response r = Response::problem(p);
         r.close = true;
-        if (head_parser_ && head_parser_->is_header_done() && head_parser_->is_done()) r.close = !keep_alive_;
+        if (head_parser_ && head_parser_->is_header_done() && head_parser_->is_done() && !request_.has_header("Transfer-Encoding"))
+            r.close = !keep_alive_;
         write(std::move(r));
     }
 
@@ -562,7 +573,9 @@ private:
                 std::lock_guard lock(server_->mutex);
                 ++server_->streams;
                 counted_stream_ = true;
+                ending_ = server_->stopping;  // a stop came while the stream was being made
             }
+            pull_pending_ = true;  // news told while the stream was being made is asked for at once
             r.content_type = "text/event-stream";
             out_ = head_of(r, true, std::nullopt) + chunk(feed_->first);
             return send(out_, [self = shared_from_this()] { self->stream_loop(); });
@@ -757,7 +770,8 @@ void Server::Impl::accept() {
                 self->sessions[session.get()] = session;
                 ++self->per_client[client];
             }
-            session->start();
+            // Started on its own strand, as everything the session does.
+            asio::dispatch(session->get_executor(), [session] { session->start(); });
         }
         self->accept();
     });

@@ -129,13 +129,16 @@ int ReviewServer::bind() { return impl_->station.http->bind(); }
 void ReviewServer::run() {
     Station& st = impl_->station;
     st.renderer = std::thread([&st] { st.render_loop(); });
+    st.token_watch = std::thread([&st] { st.watch_tokens(); });
     st.http->run();
     {
         std::lock_guard lock(st.render_mutex);
         st.stopping = true;
     }
     st.render_wake.notify_all();
+    st.watch_wake.notify_all();
     if (st.renderer.joinable()) st.renderer.join();
+    if (st.token_watch.joinable()) st.token_watch.join();
 }
 
 void ReviewServer::stop() {

@@ -7,6 +7,7 @@
 //
 // Names in paths (series, episode, language, line) are looked up among what the series has,
 // never joined onto a folder: nothing outside the series' outputs can be reached.
+#include <chrono>
 #include <cstddef>
 #include <filesystem>
 #include <functional>
@@ -28,6 +29,7 @@ struct ServeOptions {
     std::size_t max_connections_per_client = 512;
     bool render_edits = true;        // render an edited episode again in the background
     int threads_per_render = 0;      // threads of a render (0: the cores)
+    std::chrono::milliseconds token_watch{30'000};  // how often revoked tokens' event streams are looked for
     std::function<void(const std::string&)> log;  // one line per event worth telling (renders, internal errors)
 };
 

@@ -139,9 +139,14 @@ jobs::TokenInfo Station::live_token(const std::string& presented) {
         throw Problem{401, "Unauthorized", "the token expired on " + utc_time(token->expires_ms) + "; ask for a new one", json::object(),
                       challenge("invalid_token")};
     // When it was last used, to the minute (not a write per request).
+    // Best effort: a busy store does not refuse the request.
     if (now - token->last_used_ms > 60'000) {
-        std::lock_guard lock(store_mutex);
-        store->touch_token(hash);
+        try {
+            std::lock_guard lock(store_mutex);
+            store->touch_token(hash);
+        } catch (const std::exception& e) {
+            log(std::string("dramaloc serve: the token's last use was not recorded: ") + e.what());
+        }
     }
     return *token;
 }
@@ -218,6 +223,39 @@ void Station::queue_render(std::size_t index, const std::string& episode) {
 // The factory's incremental path for one episode, as `dramaloc edit` takes it: a plan of
 // that episode, run by workers in this process; every stage the edit does not touch comes
 // from the artifact store.
+bool Station::token_revoked(const std::string& hash) const {
+    std::lock_guard lock(revoked_mutex);
+    return revoked_hashes.count(hash) > 0;
+}
+
+void Station::watch_tokens() {
+    std::unique_lock lock(render_mutex);
+    while (!stopping) {
+        lock.unlock();
+        try {
+            std::set<std::string> revoked;
+            std::vector<jobs::TokenInfo> tokens;
+            {
+                std::lock_guard store_lock(store_mutex);
+                tokens = store->list_tokens();
+            }
+            for (const auto& t : tokens)
+                if (t.revoked_ms) revoked.insert(t.hash);
+            bool news = false;
+            {
+                std::lock_guard revoked_lock(revoked_mutex);
+                news = revoked != revoked_hashes;
+                revoked_hashes = std::move(revoked);
+            }
+            if (news && http) http->notify_streams();  // the streams of tokens just revoked end now
+        } catch (const std::exception& e) {
+            log(std::string("dramaloc serve: could not read the tokens to end revoked ones' event streams: ") + e.what());
+        }
+        lock.lock();
+        watch_wake.wait_for(lock, options.token_watch, [&] { return stopping; });
+    }
+}
+
 void Station::render_loop() {
     // Renders give way to answering people: this thread and every thread it starts (workers,
     // encoders) run at a lower priority than the server's, so a render does not slow the page.

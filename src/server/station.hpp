@@ -14,6 +14,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <tuple>
@@ -104,6 +105,10 @@ struct Station {
     std::map<std::pair<std::size_t, std::string>, std::string> render_state;  // queued, rendering, done, failed: why
     bool stopping = false;
     std::thread renderer;
+    std::condition_variable watch_wake;  // the token watch, woken to stop
+    std::thread token_watch;
+    mutable std::mutex revoked_mutex;
+    std::set<std::string> revoked_hashes;
 
     // Events for the pages (under render_mutex): the last ones kept, so that a page that
     // reconnects with Last-Event-ID misses nothing recent.
@@ -205,6 +210,11 @@ struct Station {
 
     void queue_render(std::size_t index, const std::string& episode);
 
+    // Every 30 s until stopping: which tokens were revoked (by `dramaloc token revoke`, from
+    // anywhere), so that their open event streams end.
+    void watch_tokens();
+    bool token_revoked(const std::string& hash) const;
+
     // The factory's incremental path for one episode, as `dramaloc edit` takes it: a plan of
     // that episode, run by workers in this process; every stage the edit does not touch comes
     // from the artifact store.
@@ -233,7 +243,7 @@ struct Station {
     // ---- lines and their edits (routes/lines.cpp) ----
 
     json lines_json(std::size_t index, const std::string& episode, const std::string& language);
-    std::string lines_inputs(std::size_t index, const std::string& episode);
+    std::string lines_inputs(std::size_t index, const std::string& episode, const std::string& language);
     http::Response lines_answer(const http::Request& req);
 
     // Which engines made the episode's outputs, as its manifest records them, in the

@@ -58,10 +58,38 @@ std::string strip_srt_markup(std::string_view line) {
     return out;
 }
 
+// SRT's own tag as it is written back: <i> <b> <u> <s> and their ends, and <font color="…">
+// with a colour that is a #hex or a word; any attribute but that is dropped. "" when `tag`
+// (the text between '<' and '>') is not one of them.
+std::string canonical_srt_tag(std::string_view tag) {
+    if (!is_formatting_tag(tag)) return "";
+    const bool closing = !tag.empty() && tag.front() == '/';
+    std::string name = to_lower_ascii(tag.substr(closing ? 1 : 0, tag.find_first_of(" \t=") - (closing ? 1 : 0)));
+    if (closing) return "</" + name + ">";
+    if (name != "font") return "<" + name + ">";
+    // <font color=red>, <font color="#FF0000">: the colour only, when it is plainly one.
+    const std::string lower = to_lower_ascii(tag);
+    const auto at = lower.find("color=");
+    if (at == std::string::npos) return "";
+    std::string colour;
+    for (std::size_t i = at + 6; i < tag.size() && colour.size() < 16; ++i) {
+        const char c = tag[i];
+        if (c == '"' || c == '\'') {
+            if (colour.empty()) continue;
+            break;
+        }
+        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '#')) break;
+        colour += c;
+    }
+    if (colour.empty()) return "";
+    return "<font color=\"" + colour + "\">";
+}
+
 // A line as SRT may carry it. SRT has no escapes, and players read HTML-like tags and ASS
-// override blocks in it: SRT's own tags (<i> <b> <u> <s> <font>) stay, any other tag
-// (<img src=x onerror=…>, <script>, <!-- -->) and any {\…} block are removed. What only
-// looks like a bracket ("a < b", "<3") is text and stays.
+// override blocks in it: SRT's own tags stay, written back in a fixed form (canonical_srt_tag);
+// any other tag (<img src=x onerror=…>, <script>, <!-- -->) is removed, and a '<' that opens
+// what could be a tag but is not closed before the next '<' is dropped; {\…} blocks are
+// removed. What only looks like a bracket ("a < b", "<3") is text and stays.
 std::string srt_safe_line(std::string_view line) {
     std::string out;
     out.reserve(line.size());
@@ -70,12 +98,12 @@ std::string srt_safe_line(std::string_view line) {
         if (line[i] == '<' && (std::isalpha(static_cast<unsigned char>(next)) || next == '/' || next == '!' || next == '?')) {
             const std::size_t close = line.find('>', i + 1);
             const std::size_t reopen = line.find('<', i + 1);
-            if (close != std::string_view::npos && (reopen == std::string_view::npos || reopen > close) &&
-                !is_formatting_tag(line.substr(i + 1, close - i - 1))) {
-                i = close;
-                continue;
-            }
-        } else if (line[i] == '{' && next == '\\') {
+            if (close == std::string_view::npos || (reopen != std::string_view::npos && reopen < close)) continue;  // the '<' alone goes
+            out += canonical_srt_tag(line.substr(i + 1, close - i - 1));
+            i = close;
+            continue;
+        }
+        if (line[i] == '{' && next == '\\') {
             const std::size_t close = line.find('}', i + 1);
             if (close != std::string_view::npos) {
                 i = close;

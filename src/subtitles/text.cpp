@@ -133,6 +133,8 @@ std::string to_nfc(std::string_view utf8) {
 
 std::string line_text_problem(std::string_view text, std::size_t max_chars) {
     if (!is_valid_utf8(text)) return "is not valid UTF-8";
+    // Graphemes can be long (a letter with a thousand combining marks is one): bytes are capped too.
+    if (text.size() > max_chars * 16) return "is " + std::to_string(text.size()) + " bytes long; far more than a line of this language holds";
     bool visible = false;
     for (std::int32_t at = 0; at < static_cast<std::int32_t>(text.size());) {
         UChar32 c = 0;

@@ -30,7 +30,8 @@ std::size_t grapheme_count(std::string_view utf8);
 // Why `text`, as a person typed it, cannot be one subtitle line, or "" when it can: it must be
 // valid UTF-8; hold no control character (C0, C1, DEL, NUL) and no line or paragraph
 // separator (U+2028, U+2029, U+0085); not be blank (only spaces and invisible format
-// characters such as U+200B); and have at most `max_chars` characters (graphemes).
+// characters such as U+200B); and have at most `max_chars` characters (graphemes) and
+// 16 × `max_chars` bytes.
 std::string line_text_problem(std::string_view text, std::size_t max_chars);
 
 // Byte offsets p (0 < p < utf8.size()) where a line may be broken, i.e. where a new

@@ -938,6 +938,47 @@ TEST_F(Serve, LinesCarryAnETagAndAPageThatHasThemGets304UntilSomethingChanges) {
     wait_render(c, auth("viewer"));
 }
 
+TEST_F(Serve, AnEventStreamEndsWhenItsTokenIsRevoked) {
+    server_->stop();
+    thread_.join();
+    server::ServeOptions o;
+    o.series_files = {dir_->path() / "drama.toml"};
+    o.port = 0;
+    o.token_watch = std::chrono::milliseconds(200);
+    server_ = std::make_unique<server::ReviewServer>(o);
+    port_ = server_->bind();
+    thread_ = std::thread([this] { server_->run(); });
+    const std::string toml = (dir_->path() / "drama.toml").string();
+    const auto made = run_dramaloc({"token", "create", toml, "--role", "viewer", "--name", "dora"});
+    ASSERT_EQ(made.exit_code, 0) << made.err;
+    // The stream, read on a raw connection until the server ends it.
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(static_cast<std::uint16_t>(port_));
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+    timeval timeout{15, 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    const std::string request = "GET /api/series/drama/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + trimmed(made.out) + "\r\n\r\n";
+    ASSERT_EQ(::send(fd, request.data(), request.size(), MSG_NOSIGNAL), static_cast<ssize_t>(request.size()));
+    std::string got;
+    char buffer[4096];
+    while (got.find("event: ready") == std::string::npos) {
+        const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
+        ASSERT_GT(n, 0) << got;
+        got.append(buffer, static_cast<std::size_t>(n));
+    }
+    ASSERT_EQ(run_dramaloc({"token", "revoke", toml, "dora"}).exit_code, 0);
+    const auto revoked = std::chrono::steady_clock::now();
+    ssize_t n = 0;
+    while ((n = ::recv(fd, buffer, sizeof buffer, 0)) > 0) got.append(buffer, static_cast<std::size_t>(n));
+    ::close(fd);
+    EXPECT_EQ(n, 0) << "the server ended the stream (not a timeout): " << got;
+    EXPECT_NE(got.find("0\r\n\r\n"), std::string::npos) << "with its last chunk";
+    EXPECT_LT(std::chrono::steady_clock::now() - revoked, std::chrono::seconds(5)) << "at the next look at the tokens";
+}
+
 TEST(ServeApi, TheOpenApiFileDescribesExactlyTheServersRoutes) {
     std::ifstream in(source_dir() / "docs" / "openapi.yaml");
     ASSERT_TRUE(in) << "docs/openapi.yaml";

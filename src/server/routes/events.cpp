@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cctype>
 #include <cerrno>
 #include <charconv>
@@ -55,7 +56,12 @@ http::Response Station::stream_events(std::size_t index, const http::Request& re
         *after = next_event - 1;
         feed->first = std::move(out);
     }
-    feed->more = [this, index, after]() -> std::optional<std::string> {
+    // The stream ends when its token does: at its expiry, or once the token watch has seen it
+    // revoked (within ServeOptions::token_watch, 30 s; the page then reconnects and is refused).
+    const jobs::TokenInfo& token = caller(req);
+    feed->more = [this, index, after, hash = token.hash, expires = token.expires_ms]() -> std::optional<std::string> {
+        const std::int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+        if ((expires > 0 && now >= expires) || token_revoked(hash)) return std::nullopt;
         std::lock_guard lock(render_mutex);
         if (closing) return std::nullopt;
         std::string out = news_after(index, *after);

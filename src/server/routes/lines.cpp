@@ -66,10 +66,11 @@ json Station::lines_json(std::size_t index, const std::string& episode, const st
 
 // Which engines made the episode's outputs, as its manifest records them, in the
 // pipeline's order: the people who review a translation see which model made it.
-// What GET …/lines answers depends on: the episode's outputs folder (every file there is
-// replaced by rename, which changes the folder's time), the series' logs, the source video,
-// and the render under way. Their identities, as one string.
-std::string Station::lines_inputs(std::size_t index, const std::string& episode) {
+// What GET …/lines answers depends on: the files it reads in the episode's outputs folder
+// (each replaced by rename, so a new file is a new inode), the folder itself (anything else
+// renamed into it), the series' logs, the source video, and the render under way. Their
+// identities, as one string.
+std::string Station::lines_inputs(std::size_t index, const std::string& episode, const std::string& language) {
     const Series& s = series[index];
     std::string key = render_of(index, episode);
     const auto identity = [&](const fs::path& p) {
@@ -78,7 +79,11 @@ std::string Station::lines_inputs(std::size_t index, const std::string& episode)
         return std::to_string(st.st_ino) + ":" + std::to_string(st.st_size) + ":" + std::to_string(st.st_mtim.tv_sec) + "." +
                std::to_string(st.st_mtim.tv_nsec) + "|";
     };
-    key += "|" + identity(s.out_dir / episode) + identity(find_episode(s, episode));
+    const fs::path folder = s.out_dir / episode;
+    key += "|" + identity(folder) + identity(find_episode(s, episode));
+    for (const std::string& name : {std::string("manifest.json"), std::string("qc.json"), episode + ".localized.mp4",
+                                   episode + "." + language + ".dub.wav", episode + "." + language + ".vtt", episode + "." + language + ".script.json"})
+        key += identity(folder / name);
     for (const char* name : {"edits.json", "reviews.json", "characters.json", "content-resolutions.json"}) key += identity(s.out_dir / name);
     return key;
 }
@@ -90,7 +95,7 @@ http::Response Station::lines_answer(const http::Request& req) {
     const std::string& episode = req.params[1];
     const std::string& language = req.params[2];
     const std::string cache_key = std::to_string(index) + "/" + episode + "/" + language;
-    const std::string inputs = lines_inputs(index, episode);
+    const std::string inputs = lines_inputs(index, episode, language);
     std::shared_ptr<const CachedAnswer> answer;
     std::shared_future<std::shared_ptr<const CachedAnswer>> wait_for;
     std::promise<std::shared_ptr<const CachedAnswer>> making;
@@ -112,12 +117,15 @@ http::Response Station::lines_answer(const http::Request& req) {
         } catch (...) {
             making.set_exception(std::current_exception());
             std::lock_guard lock(answers_mutex);
-            answers_made.erase(cache_key);
+            if (const auto m = answers_made.find(cache_key); m != answers_made.end() && m->second.first == inputs) answers_made.erase(m);
             throw;
         }
+        // Kept unless a request with newer inputs has kept its answer meanwhile.
         std::lock_guard lock(answers_mutex);
-        answers[cache_key] = answer;
-        if (const auto m = answers_made.find(cache_key); m != answers_made.end() && m->second.first == inputs) answers_made.erase(m);
+        if (const auto m = answers_made.find(cache_key); m != answers_made.end() && m->second.first == inputs) {
+            answers_made.erase(m);
+            answers[cache_key] = answer;
+        }
     }
     http::Response res;
     res.set_header("ETag", answer->etag);

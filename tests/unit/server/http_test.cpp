@@ -188,6 +188,22 @@ TEST_F(HttpServer, ARefusedBodyIsNeverReadAsTheNextRequest) {
         EXPECT_TRUE(shut) << text;
     }
     EXPECT_EQ(hellos_.load(), 0);
+    // A transfer coding the server does not frame (gzip, "chunked, gzip"), before or after a
+    // Content-Length, is refused and closes: its body is not read as a request either.
+    for (const std::string framing : {"Transfer-Encoding: gzip\r\n", "Transfer-Encoding: chunked, gzip\r\n",
+                                      "Transfer-Encoding: gzip\r\nContent-Length: 5\r\n", "Transfer-Encoding: identity\r\n"}) {
+        Raw t(port_);
+        ASSERT_TRUE(t.send("PUT /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n" + framing + "\r\n" + smuggled));
+        const auto [text, shut] = t.read_to_close();
+        EXPECT_EQ(count(text, "HTTP/1.1 "), 1) << framing << text;
+        EXPECT_TRUE(shut) << framing;
+        Raw g(port_);  // the same on a route that takes no body
+        ASSERT_TRUE(g.send("GET /hello HTTP/1.1\r\nHost: x\r\n" + framing + "\r\n" + smuggled));
+        const auto [got, closed_too] = g.read_to_close();
+        EXPECT_EQ(count(got, "HTTP/1.1 "), 1) << framing << got;
+        EXPECT_TRUE(closed_too) << framing;
+    }
+    EXPECT_EQ(hellos_.load(), 0);
     // Two bodies' framings at once (Content-Length and chunked) are refused, not guessed at.
     Raw e(port_);
     ASSERT_TRUE(e.send("PUT /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n"

@@ -153,6 +153,14 @@ TEST(Srt, WriterRemovesMarkupThatIsNotSrtsOwn) {
     EXPECT_EQ(text.find("img"), std::string::npos) << text;
     EXPECT_EQ(text.find("script"), std::string::npos) << text;
     EXPECT_EQ(text.find("an8"), std::string::npos) << text;
+    // SRT's own tags keep nothing but a plain colour; a tag left open loses its '<'.
+    doc.events = {event(1, 0, 1000, {"<font color=red onmouseover=alert(1)>x</font> <i onclick=y>z</i>", "<img src=x onerror=alert(1)//<b>w</b>"})};
+    const std::string safe = to_string(doc, SubtitleFormat::Srt);
+    EXPECT_NE(safe.find("<font color=\"red\">x</font> <i>z</i>\n"), std::string::npos) << safe;
+    EXPECT_NE(safe.find("img src=x onerror=alert(1)//<b>w</b>\n"), std::string::npos) << safe;
+    EXPECT_EQ(safe.find("<img"), std::string::npos) << safe;
+    EXPECT_EQ(safe.find("onmouseover"), std::string::npos) << safe;
+    EXPECT_EQ(safe.find("onclick"), std::string::npos) << safe;
 }
 
 TEST(Ass, RealWorldSample) {

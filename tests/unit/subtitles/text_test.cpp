@@ -114,4 +114,7 @@ TEST(Text, ALineAsAPersonTypedItIsOneVisibleLineWithinItsLength) {
     EXPECT_EQ(line_text_problem(std::string(84, 'a'), 84), "");
     EXPECT_NE(line_text_problem(std::string(85, 'a'), 84).find("85 characters"), std::string::npos);
     EXPECT_EQ(line_text_problem("e\u0301", 1), "") << "one grapheme";
+    std::string zalgo = "a";
+    for (int i = 0; i < 2000; ++i) zalgo += "\u0301";
+    EXPECT_NE(line_text_problem(zalgo, 84).find("bytes"), std::string::npos) << "one grapheme of 4 KB";
 }
