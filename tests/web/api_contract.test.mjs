@@ -14,7 +14,7 @@ import Ajv2020 from 'ajv/dist/2020.js';
 import { parse } from 'yaml';
 
 import { describeViolation, startPrism, violations } from './support/prism.mjs';
-import { dramalocBin, startStation } from './support/station.mjs';
+import { dramalocBin, request, startStation } from './support/station.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 let station;
@@ -39,27 +39,6 @@ after(async () => {
   if (prism) await prism.stop();
   if (station) await station.stop();
 });
-
-// One request to `base` (Prism's URL or the station's), as station.api sends it:
-// {status, json, headers}; json is null when the answer is not JSON.
-async function request(base, method, apiPath, { token, body, type } = {}) {
-  const headers = {};
-  if (token) headers.Authorization = `Bearer ${token}`;
-  if (body !== undefined) headers['Content-Type'] = type || 'application/json';
-  const response = await fetch(base + apiPath, {
-    method,
-    headers,
-    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-  });
-  const text = await response.text();
-  let json = null;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    // not JSON: json stays null
-  }
-  return { status: response.status, json, headers: response.headers };
-}
 
 const pointer = (...parts) => parts.map((p) => String(p).replaceAll('~', '~0').replaceAll('/', '~1')).join('/');
 

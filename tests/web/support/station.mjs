@@ -124,6 +124,28 @@ async function startTranslator(table) {
   return { url: `http://127.0.0.1:${server.address().port}/v1`, close: () => new Promise((resolve) => server.close(resolve)) };
 }
 
+
+// One request to `base` (the station's URL, or a proxy's in front of it), the body sent as
+// JSON unless it is a string: {status, json, headers}; json is null when the answer is not JSON.
+export async function request(base, method, apiPath, { token, body, type } = {}) {
+  const headers = {};
+  if (token) headers.Authorization = `Bearer ${token}`;
+  if (body !== undefined) headers['Content-Type'] = type || 'application/json';
+  const response = await fetch(base + apiPath, {
+    method,
+    headers,
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await response.text();
+  let json = null;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    // not JSON: json stays null
+  }
+  return { status: response.status, json, headers: response.headers };
+}
+
 // A series of one generated episode (ep1: 8 s, seed 2, its three lines imported from an SRT)
 // run from English into `languages`, three tokens (ana-viewer, ana-editor, ana-admin), and
 // `dramaloc serve` over it, as Serve::SetUpTestSuite in tests/integration/serve_test.cpp.
@@ -180,24 +202,7 @@ export async function startStation({ bin, languages = ['es'], translations = nul
     server = await startServe(bin, ['serve', toml, '--listen', '127.0.0.1:0']);
     const { url } = server;
 
-    const api = async (method, apiPath, { token, body, type } = {}) => {
-      const headers = {};
-      if (token) headers.Authorization = `Bearer ${token}`;
-      if (body !== undefined) headers['Content-Type'] = type || 'application/json';
-      const response = await fetch(url + apiPath, {
-        method,
-        headers,
-        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-      });
-      const text = await response.text();
-      let json = null;
-      try {
-        json = JSON.parse(text);
-      } catch {
-        // not JSON: json stays null
-      }
-      return { status: response.status, json, headers: response.headers };
-    };
+    const api = (method, apiPath, options) => request(url, method, apiPath, options);
 
     let stopped = false;
     const stop = async () => {
