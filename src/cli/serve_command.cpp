@@ -120,7 +120,7 @@ void register_serve_commands(CLI::App& app) {
             const std::int64_t lifetime = server::token_lifetime_ms(a->expires);
             auto store = token_store(a->db, a->series);
             const std::string value = server::new_token();
-            const std::int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+            const std::int64_t now = jobs::wall_clock_ms();
             const std::int64_t expires = lifetime == 0 ? 0 : now + lifetime;
             const std::string hash = server::token_hash(value);
             store->add_token(hash, a->role, a->name.empty() ? pipeline::current_user() : a->name, expires);
@@ -141,7 +141,7 @@ void register_serve_commands(CLI::App& app) {
         cmd->add_flag("--json", a->json, "JSON on stdout: {\"tokens\": [{id, name, role, created, last_used, expires, state}]}");
         cmd->callback([a] {
             auto store = token_store(a->db, a->series);
-            const std::int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+            const std::int64_t now = jobs::wall_clock_ms();
             nlohmann::json list = nlohmann::json::array();
             for (const auto& t : store->list_tokens()) {
                 const std::string state = t.revoked_ms ? "revoked" : t.expired(now) ? "expired" : "live";

@@ -1,5 +1,7 @@
 #include "jobs/job_store.hpp"
 
+#include <chrono>
+
 #include <algorithm>
 #include <cmath>
 #include <random>
@@ -10,6 +12,10 @@
 #include "jobs/sqlite_job_store.hpp"
 
 namespace dramaloc::jobs {
+
+std::int64_t wall_clock_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
 
 const char* to_string(JobState state) noexcept {
     switch (state) {

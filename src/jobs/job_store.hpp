@@ -72,6 +72,9 @@ struct Filter {
     std::string key_prefix;  // empty: every key; else only keys starting with it (one plan)
 };
 
+// Wall-clock time, ms since the epoch: what the stores' *_ms columns and a token's times hold.
+std::int64_t wall_clock_ms();
+
 struct TokenInfo {
     std::string role;   // viewer, editor, admin
     std::string label;  // its name: who it was made for, as given (kept in the edit history)

@@ -19,10 +19,6 @@
 namespace dramaloc::jobs {
 namespace {
 
-std::int64_t now_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
 // Its statements' errors say "job store: …".
 class Statement : public SqliteStatement {
 public:
@@ -123,7 +119,7 @@ public:
     std::optional<Claim> claim(const std::string& worker, std::chrono::milliseconds lease, const std::string& key_prefix) override {
         std::lock_guard lock(mutex_);
         Transaction t(*this);
-        const std::int64_t now = now_ms();
+        const std::int64_t now = wall_clock_ms();
         Statement(db_, sql::expire_exhausted("?1", kHolderGone)).bind(1, now).step();
         Statement pick(db_, "SELECT j.id FROM dramaloc_jobs j WHERE " + sql::claimable_where("?1", kHolderGone) + " AND " + sql::prefix_where("?2") +
                                 " ORDER BY j.priority, j.id LIMIT 1");
@@ -160,7 +156,7 @@ public:
     bool heartbeat(const Claim& claim, std::chrono::milliseconds lease) override {
         std::lock_guard lock(mutex_);
         Statement s(db_, "UPDATE dramaloc_jobs SET lease_until = ?3 WHERE id = ?1 AND fence = ?2 AND state = 'running'");
-        s.bind(1, claim.id).bind(2, claim.fence).bind(3, now_ms() + lease.count()).step();
+        s.bind(1, claim.id).bind(2, claim.fence).bind(3, wall_clock_ms() + lease.count()).step();
         return sqlite3_changes(db_) == 1;
     }
 
@@ -168,13 +164,13 @@ public:
         std::lock_guard lock(mutex_);
         Statement s(db_, "UPDATE dramaloc_jobs SET state = 'done', result = ?3, error = '', finished_ms = ?4 "
                          "WHERE id = ?1 AND fence = ?2 AND state = 'running'");
-        s.bind(1, claim.id).bind(2, claim.fence).bind(3, result).bind(4, now_ms()).step();
+        s.bind(1, claim.id).bind(2, claim.fence).bind(3, result).bind(4, wall_clock_ms()).step();
         return sqlite3_changes(db_) == 1;
     }
 
     bool fail(const Claim& claim, const std::string& error, bool retryable, const BackoffPolicy& policy) override {
         std::lock_guard lock(mutex_);
-        const std::int64_t now = now_ms();
+        const std::int64_t now = wall_clock_ms();
         Statement s(db_, "UPDATE dramaloc_jobs SET error = ?3, "
                          "state = CASE WHEN ?4 = 1 AND attempts < max_attempts THEN 'pending' ELSE 'failed' END, "
                          "run_after = ?5, finished_ms = CASE WHEN ?4 = 1 AND attempts < max_attempts THEN 0 ELSE ?6 END "
@@ -197,14 +193,14 @@ public:
     }
 
     int cancel(const Filter& filter) override {
-        return filtered_update("state = 'cancelled', finished_ms = " + std::to_string(now_ms()), "j.state IN ('pending', 'running')", filter);
+        return filtered_update("state = 'cancelled', finished_ms = " + std::to_string(wall_clock_ms()), "j.state IN ('pending', 'running')", filter);
     }
 
     int supersede(const std::string& series, const std::string& keep_prefix) override {
         std::lock_guard lock(mutex_);
         Statement s(db_, "UPDATE dramaloc_jobs AS j SET state = 'cancelled', error = 'superseded by a newer plan of the series', finished_ms = ?3 "
                          "WHERE j.series = ?1 AND j.state IN ('pending', 'running') AND substr(j.key, 1, length(?2)) <> ?2");
-        s.bind(1, series).bind(2, keep_prefix).bind(3, now_ms()).step();
+        s.bind(1, series).bind(2, keep_prefix).bind(3, wall_clock_ms()).step();
         return sqlite3_changes(db_);
     }
 
@@ -237,7 +233,7 @@ public:
     void add_token(const std::string& sha256_hex, const std::string& role, const std::string& label, std::int64_t expires_ms) override {
         std::lock_guard lock(mutex_);
         Statement(db_, "INSERT INTO dramaloc_tokens (hash, role, label, created_ms, expires_ms) VALUES (?1, ?2, ?3, ?4, ?5)")
-            .bind(1, sha256_hex).bind(2, role).bind(3, label).bind(4, now_ms()).bind(5, expires_ms).step();
+            .bind(1, sha256_hex).bind(2, role).bind(3, label).bind(4, wall_clock_ms()).bind(5, expires_ms).step();
     }
 
     std::optional<TokenInfo> find_token(const std::string& sha256_hex) override {
@@ -258,13 +254,13 @@ public:
 
     int revoke_tokens(const std::string& name_or_id) override {
         std::lock_guard lock(mutex_);
-        Statement(db_, "UPDATE dramaloc_tokens SET revoked_ms = ?2 WHERE " + sql::token_named("?1")).bind(1, name_or_id).bind(2, now_ms()).step();
+        Statement(db_, "UPDATE dramaloc_tokens SET revoked_ms = ?2 WHERE " + sql::token_named("?1")).bind(1, name_or_id).bind(2, wall_clock_ms()).step();
         return sqlite3_changes(db_);
     }
 
     void touch_token(const std::string& sha256_hex) override {
         std::lock_guard lock(mutex_);
-        Statement(db_, "UPDATE dramaloc_tokens SET last_used_ms = ?2 WHERE hash = ?1").bind(1, sha256_hex).bind(2, now_ms()).step();
+        Statement(db_, "UPDATE dramaloc_tokens SET last_used_ms = ?2 WHERE hash = ?1").bind(1, sha256_hex).bind(2, wall_clock_ms()).step();
     }
 
     std::string describe() const override { return "sqlite:" + file_.string(); }

@@ -155,14 +155,16 @@ EpisodeEdits EditLog::in_force(const std::vector<LineEdit>& history, const std::
     return out;
 }
 
-std::string utc_now() {
-    const std::time_t now = std::time(nullptr);
+std::string utc_time(std::int64_t ms_since_epoch) {
+    const std::time_t seconds = static_cast<std::time_t>(ms_since_epoch / 1000);
     std::tm tm{};
-    ::gmtime_r(&now, &tm);
+    ::gmtime_r(&seconds, &tm);
     char buffer[32];
     std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
     return buffer;
 }
+
+std::string utc_now() { return utc_time(static_cast<std::int64_t>(std::time(nullptr)) * 1000); }
 
 std::string current_user() {
     for (const char* name : {"USER", "LOGNAME"})

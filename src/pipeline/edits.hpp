@@ -12,6 +12,7 @@
 // Edits come from `dramaloc edit`, or from the language's script file in the outputs
 // (OUT/NAME/NAME.LANG.script.json), which the next run compares with what it published
 // (manifest.json "scripts") and records as edits.
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -81,6 +82,8 @@ private:
 
 // The current time as UTC ISO 8601 ("2026-12-02T21:20:28Z").
 std::string utc_now();
+// A time (ms since the epoch) the same way.
+std::string utc_time(std::int64_t ms_since_epoch);
 // $USER (or $LOGNAME), else "unknown".
 std::string current_user();
 

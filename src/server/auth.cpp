@@ -7,9 +7,9 @@
 #include <array>
 #include <cctype>
 #include <charconv>
-#include <ctime>
 
 #include "core/error.hpp"
+#include "pipeline/edits.hpp"
 
 namespace dramaloc::server {
 
@@ -75,13 +75,7 @@ std::int64_t token_lifetime_ms(std::string_view text) {
 }
 
 std::string utc_time(std::int64_t ms) {
-    if (ms <= 0) return "never";
-    const std::time_t seconds = static_cast<std::time_t>(ms / 1000);
-    std::tm tm{};
-    ::gmtime_r(&seconds, &tm);
-    char buffer[32];
-    std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buffer;
+    return ms <= 0 ? "never" : pipeline::utc_time(ms);
 }
 
 bool same_origin(std::string_view origin, std::string_view host) {

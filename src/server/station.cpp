@@ -130,7 +130,7 @@ jobs::TokenInfo Station::live_token(const std::string& presented) {
         std::lock_guard lock(store_mutex);
         token = store->find_token(hash);
     }
-    const std::int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    const std::int64_t now = jobs::wall_clock_ms();
     if (!token) throw Problem{401, "Unauthorized", "the token is not known to this server's job store", json::object(), challenge("invalid_token")};
     if (token->revoked_ms)
         throw Problem{401, "Unauthorized", "the token was revoked on " + utc_time(token->revoked_ms) + "; ask for a new one", json::object(),

@@ -36,6 +36,13 @@ bool is_formatting_tag(std::string_view tag) {
     return n == "i" || n == "b" || n == "u" || n == "s" || n == "font";
 }
 
+// Where an ASS override block ({\an8}, {\i1}) that starts at `i` ends (its '}'); npos when
+// none starts there.
+std::size_t override_block_end(std::string_view line, std::size_t i) {
+    if (line[i] != '{' || i + 1 >= line.size() || line[i + 1] != '\\') return std::string_view::npos;
+    return line.find('}', i + 1);
+}
+
 std::string strip_srt_markup(std::string_view line) {
     std::string out;
     out.reserve(line.size());
@@ -46,12 +53,9 @@ std::string strip_srt_markup(std::string_view line) {
                 i = close;
                 continue;
             }
-        } else if (line[i] == '{' && i + 1 < line.size() && line[i + 1] == '\\') {
-            const std::size_t close = line.find('}', i + 1);
-            if (close != std::string_view::npos) {
-                i = close;
-                continue;
-            }
+        } else if (const std::size_t end = override_block_end(line, i); end != std::string_view::npos) {
+            i = end;
+            continue;
         }
         out += line[i];
     }
@@ -103,12 +107,9 @@ std::string srt_safe_line(std::string_view line) {
             i = close;
             continue;
         }
-        if (line[i] == '{' && next == '\\') {
-            const std::size_t close = line.find('}', i + 1);
-            if (close != std::string_view::npos) {
-                i = close;
-                continue;
-            }
+        if (const std::size_t end = override_block_end(line, i); end != std::string_view::npos) {
+            i = end;
+            continue;
         }
         out += line[i];
     }

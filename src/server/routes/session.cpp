@@ -44,7 +44,7 @@ http::Response Station::sign_in(const http::Request& req) {
     http::Response res = http::Response::json({{"session", views::session_view(token)}});
     std::string cookie = std::string(kSessionCookie) + "=" + value + "; Path=/; HttpOnly; SameSite=Strict";
     if (token.expires_ms) {
-        const std::int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+        const std::int64_t now = jobs::wall_clock_ms();
         cookie += "; Max-Age=" + std::to_string(std::max<std::int64_t>(0, (token.expires_ms - now) / 1000));
     }
     if (req.header("X-Forwarded-Proto") == "https") cookie += "; Secure";
