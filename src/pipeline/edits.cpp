@@ -17,6 +17,7 @@
 #include "core/fs.hpp"
 #include "core/hash.hpp"
 #include "core/script_json.hpp"
+#include "pipeline/manifest.hpp"
 #include "subtitles/text.hpp"
 
 namespace dramaloc::pipeline {
@@ -176,29 +177,19 @@ fs::path script_file(const fs::path& episode_folder, const std::string& episode,
     return episode_folder / (episode + "." + language + ".script.json");
 }
 
-json published_scripts(const fs::path& episode_folder) {
-    const fs::path manifest_file = episode_folder / "manifest.json";
-    if (!fs::exists(manifest_file)) return json::object();
-    // A manifest that cannot be read is not ours to judge here: the next publish rewrites it.
-    const json manifest = json::parse(read_text_file(manifest_file), nullptr, false);
-    if (!manifest.is_object() || !manifest.contains("scripts") || !manifest.at("scripts").is_object()) return json::object();
-    return manifest.at("scripts");
-}
-
 std::vector<LineEdit> detect_script_file_edits(const fs::path& episode_folder, const std::string& episode, const std::string& who,
                                                std::vector<std::string>& warnings) {
     std::vector<LineEdit> out;
     const std::string when = utc_now();
-    const json scripts = published_scripts(episode_folder);
-    for (const auto& [language, published] : scripts.items()) {
+    for (const auto& [language, published] : published_scripts(episode_folder)) {
         const fs::path file = script_file(episode_folder, episode, language);
-        if (!fs::exists(file) || hash_file_hex(file) == published.value("hash", "")) continue;
+        if (!fs::exists(file) || hash_file_hex(file) == published.hash) continue;
         const Script script = read_script_json(file);  // InputError naming the file
         if (script.language != language)
             throw InputError(file.string() + ": says it is the \"" + script.language + "\" script, not \"" + language +
                              "\"; put back \"language\": \"" + language + "\"");
-        std::map<int, const json*> was;
-        for (const auto& l : published.at("lines")) was[l.at("id").get<int>()] = &l;
+        std::map<int, const PublishedLine*> was;
+        for (const auto& l : published.lines) was[l.id] = &l;
         std::set<int> seen;
         for (const auto& line : script.lines) {
             seen.insert(line.id);
@@ -208,11 +199,11 @@ std::vector<LineEdit> detect_script_file_edits(const fs::path& episode_folder, c
                                    " is not in the script; only a line's text can be edited there, so it is left out");
                 continue;
             }
-            const json& before = *it->second;
-            if (line.start != before.value("start", line.start) || line.end != before.value("end", line.end))
+            const PublishedLine& before = *it->second;
+            if (line.start != before.start || line.end != before.end)
                 warnings.push_back(file.string() + ": line " + std::to_string(line.id) +
                                    " was re-timed; only a line's text can be edited there, so its times stay");
-            const std::string text = before.at("text").get<std::string>();
+            const std::string& text = before.text;
             if (line.text == text) continue;
             LineEdit e;
             e.episode = episode;
@@ -220,7 +211,7 @@ std::vector<LineEdit> detect_script_file_edits(const fs::path& episode_folder, c
             e.line = line.id;
             e.before = text;
             e.after = line.text;
-            e.machine = before.at("machine").get<std::string>();
+            e.machine = before.machine;
             e.who = who;
             e.when = when;
             e.via = "script-file";
@@ -285,13 +276,11 @@ LineEditResult record_line_edit(const fs::path& out_dir, const LineEditRequest& 
         throw UsageError("a line's new text must be one non-empty line of UTF-8 text");
     // Edits made in the script file come first: this one is made on top of them.
     if (request.gather_script_file_edits) gather_edits(out_dir, request.episode, say);
-    const json scripts = published_scripts(out_dir / request.episode);
-    if (!scripts.contains(request.language))
+    const PublishedScripts scripts = published_scripts(out_dir / request.episode);
+    if (!scripts.count(request.language))
         throw InputError(request.episode + " has no " + request.language + " script yet (" +
-                         (out_dir / request.episode / "manifest.json").string() + "): run the series first");
-    const json* published = nullptr;
-    for (const auto& l : scripts.at(request.language).at("lines"))
-        if (l.at("id").get<int>() == request.line) published = &l;
+                         manifest_file(out_dir / request.episode).string() + "): run the series first");
+    const PublishedLine* published = find_line(scripts.at(request.language), request.line);
     if (!published)
         throw UsageError("line " + std::to_string(request.line) + ": " + request.episode + "'s " + request.language +
                          " script has no such line (see " + script_file(out_dir / request.episode, request.episode, request.language).string() + ")");
@@ -303,9 +292,9 @@ LineEditResult record_line_edit(const fs::path& out_dir, const LineEditRequest& 
             if (e.episode == request.episode && e.language == request.language && e.line == request.line && !e.redub && e.speaker.empty())
                 last = e;
         const bool has_edit = last && !last->revert;
-        const std::string machine = has_edit ? last->machine : published->at("machine").get<std::string>();
+        const std::string machine = has_edit ? last->machine : published->machine;
         // After a revert the machine translation is in force, whatever the outputs still say.
-        const std::string now = has_edit ? last->after : last ? machine : published->at("text").get<std::string>();
+        const std::string now = has_edit ? last->after : last ? machine : published->text;
         result.revision = line_revision(history, request.episode, request.language, request.line);
         result.text = now;
         LineEdit& edit = result.edit;
@@ -336,7 +325,7 @@ LineEditResult record_line_edit(const fs::path& out_dir, const LineEditRequest& 
             for (const auto& e : history)
                 if (e.episode == request.episode && e.language == request.language && e.line == request.line && !e.speaker.empty())
                     now_speaker = e.speaker;
-            if (now_speaker.empty()) now_speaker = published->value("speaker", "");
+            if (now_speaker.empty()) now_speaker = published->speaker;
             if (now_speaker == request.speaker) {
                 result.outcome = LineEditResult::Outcome::Unchanged;
                 return {};

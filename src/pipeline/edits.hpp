@@ -87,13 +87,9 @@ std::string utc_time(std::int64_t ms_since_epoch);
 // $USER (or $LOGNAME), else "unknown".
 std::string current_user();
 
-// The language's script file in an episode's outputs, and what the last publish wrote there.
+// The language's script file in an episode's outputs (what the last publish wrote there:
+// pipeline/manifest.hpp, published_scripts).
 std::filesystem::path script_file(const std::filesystem::path& episode_folder, const std::string& episode, const std::string& language);
-
-// What the episode's last publish recorded of its script files (manifest.json "scripts":
-// language -> {"file", "hash", "lines": [{"id", "start", "end", "text", "machine"}]}); an
-// empty object when it was never published or its manifest cannot be read.
-nlohmann::json published_scripts(const std::filesystem::path& episode_folder);
 
 // Lines of an episode's published script files that differ from what was published (read
 // from its manifest.json), as edits by `who` via "script-file". Nothing when the episode was

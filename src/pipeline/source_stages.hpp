@@ -1,6 +1,7 @@
 #pragma once
-// The stages that turn an episode into its source script: decode the audio once, find
-// speech, transcribe it in parallel chunks, attribute lines to characters.
+// The source job's walk of the stage graph: an episode into its source script (decode the
+// audio once, find speech, transcribe, import or read the picture, attribute lines to
+// characters), composed of the units in pipeline/stages/source.hpp.
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -17,32 +18,20 @@
 #include "media/probe.hpp"
 #include "pipeline/localize.hpp"
 #include "pipeline/stage.hpp"
+#include "pipeline/stages/source.hpp"
 
 namespace dramaloc::pipeline {
 
+// What the source job's stages made of one episode, stage by stage (pipeline/stages/source.hpp).
 struct SourceAnalysis {
     std::string input_key;      // content hash of the episode file
-    SourceMode mode = SourceMode::Asr;  // the mode used (auto resolved)
-    std::string mode_note;      // why, when auto or a fallback chose it
     bool has_audio = true;
-    std::string hardsubs_key;   // extraction artifact, when the burned-in subtitles were read
-    // The burned-in subtitles, when read: the script's text when `mode` is ocr/both; kept even
-    // when auto fell back to asr (subtitles in another language), for removal.
-    std::optional<hardsubs::HardsubExtraction> hardsubs;
-    // With a studio's script as the source: whether the burned-in subtitles are in its language
-    // (then they time a script without times and are compared with it), and where they disagree.
-    bool hardsubs_say_the_script = false;
-    std::vector<ScriptDisagreement> script_disagreements;
-    std::string audio_key;
-    std::string regions_key;
-    std::string script_key;     // the source script with speakers
-    std::filesystem::path original_wav;  // artifact: 48 kHz float, the episode's channels (mono or stereo)
-    std::vector<engines::SpeechRegion> regions;
-    Script script;
-    std::vector<Character> characters;  // with their voice references when the synthesizer clones
-    // Per character id that needed a voice reference here: {file, text, seconds, line_ids}
-    // or {reason} when none could be cut (empty when nothing was cut).
-    nlohmann::json voice_references = nlohmann::json::object();
+    SourcePlan plan;            // hardsubs: the source's mode, and the burned-in subtitles when read
+    DecodedAudio audio;         // decode (nothing when there is no audio)
+    SpeechRegions speech;       // speech-regions
+    SourceLines lines;          // transcribe, import or refine-timing
+    SourceScript script;        // source-script, then series-speakers
+    VoiceReferences voice_references;  // voice-reference: those cut here (empty when none was)
     TimeMs duration_ms = 0;
 };
 
@@ -50,17 +39,15 @@ struct SourceAnalysis {
 SourceAnalysis analyse_source(StageContext& context, const std::filesystem::path& episode, const media::MediaInfo& info,
                               const LocalizeOptions& options);
 
-// Cuts a voice reference (pipeline/voice_reference.hpp) for every character of `out` that has
-// none, from `out.original_wav`; `speech` is the episode's 16 kHz mono soundtrack.
-void add_voice_references(StageContext& context, SourceAnalysis& out, const media::AudioBuffer& speech,
-                          const LocalizeOptions& options);
-
 // Why the burned-in subtitles cannot be read with these options (no OCR backend in this build,
 // no model for the source language), or empty when they can.
 std::string ocr_unavailable_reason(const LocalizeOptions& options);
 
-// Throws EngineError when the recognizer cannot do the source language (naming the ways out).
+// Throws EngineError when the recognizer cannot do the source language (naming the ways out;
+// `other_sources`: the script could come from the picture or a file instead).
 void require_recognizer_language(engines::SpeechRecognizer& recognizer, const LocalizeOptions& options);
+void require_recognizer_language(engines::SpeechRecognizer& recognizer, const std::string& backend, const std::string& language,
+                                 bool other_sources);
 
 // Moves each line's start and end onto the edge of the speech region it overlaps when that
 // edge is within `tolerance_ms` (burned-in subtitles often appear a little before the voice

@@ -19,6 +19,11 @@ struct StageContext {
     ArtifactStore& store;
     RunLog& log;
     FileHashCache& hashes;  // input files' content hashes, kept between runs with the store
+    // Told a short description of what starts ("transcribe", "es: synthesize 12 lines").
+    std::function<void(const std::string&)> on_stage;
+    void announce(const std::string& what) const {
+        if (on_stage) on_stage(what);
+    }
 };
 
 // hash(stage name, stage version, engine identity, input keys…, parameters), the stage as

@@ -7,6 +7,8 @@
 #include "core/error.hpp"
 #include "pipeline/artifact_json.hpp"
 #include "pipeline/edits.hpp"
+#include "pipeline/manifest.hpp"
+#include "pipeline/qc.hpp"
 #include "pipeline/reviews.hpp"
 
 namespace dramaloc::search {
@@ -15,26 +17,15 @@ using nlohmann::json;
 
 namespace {
 
-// line id -> the QC rules it broke, per language (qc.json; nothing when it is missing or damaged:
-// QC is shown, not relied on).
+// line id -> the QC rules it broke, per language.
 std::map<std::string, std::map<int, std::vector<std::string>>> qc_rules(const fs::path& folder) {
     std::map<std::string, std::map<int, std::vector<std::string>>> out;
-    json qc;
-    try {
-        qc = pipeline::read_json(folder / "qc.json");
-    } catch (const Error&) {
-        return out;
-    }
-    if (!qc.is_object() || !qc.contains("languages") || !qc["languages"].is_object()) return out;
-    for (const auto& [language, report] : qc["languages"].items()) {
-        if (!report.is_object() || !report.contains("findings") || !report["findings"].is_array()) continue;
-        for (const auto& f : report["findings"])
-            if (f.is_object() && f.contains("line_id") && f["line_id"].is_number_integer() && f.contains("rule") && f["rule"].is_string()) {
-                auto& rules = out[language][f["line_id"].get<int>()];
-                const std::string rule = f["rule"].get<std::string>();
-                if (std::find(rules.begin(), rules.end(), rule) == rules.end()) rules.push_back(rule);
-            }
-    }
+    for (const auto& [language, findings] : pipeline::read_qc_findings(folder))
+        for (const auto& f : findings) {
+            if (f.event_id) continue;
+            auto& rules = out[language][f.line_id];
+            if (std::find(rules.begin(), rules.end(), f.rule) == rules.end()) rules.push_back(f.rule);
+        }
     return out;
 }
 
@@ -51,9 +42,9 @@ int episode_order(const std::vector<fs::path>& episodes, const std::string& epis
 std::vector<LibraryLine> episode_library_lines(const pipeline::SeriesProject& project, const std::string& episode, int order) {
     const fs::path out_dir = project.options.out_dir;
     const fs::path folder = out_dir / episode;
-    const json scripts = pipeline::published_scripts(folder);
+    const pipeline::PublishedScripts scripts = pipeline::published_scripts(folder);
     std::vector<LibraryLine> out;
-    if (!scripts.is_object() || scripts.empty()) return out;
+    if (scripts.empty()) return out;
     const pipeline::EditLog log(out_dir);
     const auto history = log.history();  // read once: the edits in force and the approvals' standing
     const auto edits = pipeline::EditLog::in_force(history, episode);
@@ -62,26 +53,25 @@ std::vector<LibraryLine> episode_library_lines(const pipeline::SeriesProject& pr
     const std::string series = library_series_id(project.file);
     // The source lines once (from the first language's script); not when a target language is
     // the source language itself (its own rows are those lines).
-    bool source_done = scripts.contains(project.options.source_language);
-    for (const auto& [language, script] : scripts.items()) {
-        if (!script.is_object() || !script.contains("lines") || !script["lines"].is_array()) continue;
+    bool source_done = scripts.count(project.options.source_language) > 0;
+    for (const auto& [language, script] : scripts) {
         const auto review = pipeline::latest_review(reviews, episode, language);
         const bool approved = review && review->decision == "approved" && pipeline::review_stands(*review, history);
         const auto language_edits = edits.find(language);
         const auto language_qc = qc.find(language);
         std::vector<LibraryLine> source_rows;
-        for (const auto& line : script["lines"]) {
+        for (const auto& line : script.lines) {
             LibraryLine l;
             l.series = series;
             l.episode = episode;
             l.episode_order = order;
             l.language = language;
-            l.line = line.at("id").get<int>();
-            l.start_ms = line.at("start").get<std::int64_t>();
-            l.end_ms = line.at("end").get<std::int64_t>();
-            l.speaker = line.value("speaker", "");
-            l.source = line.value("source", "");
-            l.text = line.value("text", "");
+            l.line = line.id;
+            l.start_ms = line.start;
+            l.end_ms = line.end;
+            l.speaker = line.speaker;
+            l.source = line.source;
+            l.text = line.text;
             if (language_edits != edits.end())
                 if (const auto e = language_edits->second.find(l.line); e != language_edits->second.end()) {
                     if (e->second.sets_text) {

@@ -183,9 +183,14 @@ void Station::update_library(const Series& s, const std::string& episode) {
 
 // What the episode's last publish recorded of its languages' lines (manifest "scripts").
 // (Shared, not copied: hold the pointer while using what it points to.)
-std::shared_ptr<const json> Station::published(const Series& s, const std::string& episode) {
+std::shared_ptr<const pipeline::Manifest> Station::manifest_of(const Series& s, const std::string& episode) {
     const fs::path folder = s.out_dir / episode;
-    return json_files.get(folder / "manifest.json", [&] { return pipeline::published_scripts(folder); });
+    return manifests.get(pipeline::manifest_file(folder), [&] { return pipeline::read_manifest(folder).value_or(pipeline::Manifest{}); });
+}
+
+std::shared_ptr<const pipeline::PublishedScripts> Station::published(const Series& s, const std::string& episode) {
+    auto manifest = manifest_of(s, episode);
+    return {manifest, &manifest->scripts};
 }
 
 std::shared_ptr<const std::vector<pipeline::LineEdit>> Station::history_of(const Series& s) {
@@ -322,7 +327,7 @@ std::size_t Station::episode_language(const http::Request& req) const {
 
 namespace dramaloc::server {
 
-json Station::characters_json(const Series& s, const json& scripts) {
+json Station::characters_json(const Series& s, const pipeline::PublishedScripts& scripts) {
     const fs::path file = s.out_dir / "characters.json";
     return views::characters_view(s.project.cast, *json_files.get(file, [&] { return read_json_file(file); }), scripts);
 }

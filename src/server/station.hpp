@@ -28,6 +28,8 @@
 #include "core/error.hpp"
 #include "jobs/job_store.hpp"
 #include "pipeline/edits.hpp"
+#include "pipeline/manifest.hpp"
+#include "pipeline/qc.hpp"
 #include "pipeline/reviews.hpp"
 #include "pipeline/series_project.hpp"
 #include "policy/episode_review.hpp"
@@ -135,7 +137,8 @@ struct Station {
 
     // Files read by every page that looks, parsed again only when they change.
     FileCache<json> json_files;
-    FileCache<json> manifest_engines;  // manifest.json's "engines" (json_files holds its "scripts")
+    FileCache<pipeline::Manifest> manifests;
+    FileCache<std::map<std::string, std::vector<pipeline::QcFinding>>> qc_findings;  // qc.json's, by language
     FileCache<std::vector<pipeline::LineEdit>> histories;
     FileCache<std::vector<pipeline::Review>> review_logs;
 
@@ -195,7 +198,9 @@ struct Station {
 
     // What the episode's last publish recorded of its languages' lines (manifest "scripts").
     // (Shared, not copied: hold the pointer while using what it points to.)
-    std::shared_ptr<const json> published(const Series& s, const std::string& episode);
+    std::shared_ptr<const pipeline::PublishedScripts> published(const Series& s, const std::string& episode);
+    // The episode's manifest as its last publish wrote it (empty when there is none).
+    std::shared_ptr<const pipeline::Manifest> manifest_of(const Series& s, const std::string& episode);
 
     std::shared_ptr<const std::vector<pipeline::LineEdit>> history_of(const Series& s);
 
@@ -203,7 +208,7 @@ struct Station {
 
     // Who a line can be given to: the series' cast, its characters met so far
     // (OUT/characters.json), and any speaker the episode's scripts name.
-    json characters_json(const Series& s, const json& scripts);
+    json characters_json(const Series& s, const pipeline::PublishedScripts& scripts);
 
     // The language's subtitle rules, for the page's live feedback (the same QC applies).
     static subtitles::SubtitleRules language_rules(const Series& s, const std::string& language);

@@ -19,22 +19,21 @@ std::string url_segment(const std::string& name) {
     return out;
 }
 
-std::map<int, json> qc_flags(const json& qc, const std::string& language) {
+std::map<int, json> qc_flags(const std::map<std::string, std::vector<pipeline::QcFinding>>& qc, const std::string& language) {
     std::map<int, json> flags;
-    if (!qc.is_object() || !qc.contains("languages") || !qc["languages"].is_object() || !qc["languages"].contains(language)) return flags;
-    for (const auto& f : qc["languages"][language].value("findings", json::array()))
-        if (f.is_object() && f.contains("line_id") && f["line_id"].is_number_integer() && f["line_id"].get<int>() > 0)
-            flags[f["line_id"].get<int>()].push_back({{"rule", f.value("rule", "")}, {"severity", f.value("severity", "")},
-                                                       {"message", f.value("message", "")}});
+    const auto own = qc.find(language);
+    if (own == qc.end()) return flags;
+    for (const auto& f : own->second)
+        if (!f.event_id && f.line_id > 0) flags[f.line_id].push_back({{"rule", f.rule}, {"severity", f.severity}, {"message", f.message}});
     return flags;
 }
 
-json line_view(const json& line, const std::vector<pipeline::LineEdit>& history, const std::string& episode, const std::string& language,
-               json qc, json findings) {
-    const int id = line.at("id").get<int>();
+json line_view(const pipeline::PublishedLine& line, const std::vector<pipeline::LineEdit>& history, const std::string& episode,
+               const std::string& language, json qc, json findings) {
+    const int id = line.id;
     json edits = json::array();
     std::optional<std::string> in_force;  // the text a person set, or (after a revert) the machine's
-    std::string speaker = line.value("speaker", "");
+    std::string speaker = line.speaker;
     for (const auto& e : history) {
         if (e.episode != episode || e.language != language || e.line != id) continue;
         const bool text_edit = !e.redub && e.speaker.empty();
@@ -47,40 +46,35 @@ json line_view(const json& line, const std::vector<pipeline::LineEdit>& history,
     }
     const int revision = static_cast<int>(edits.size());
     return {{"id", id},
-            {"start_ms", line.at("start")},
-            {"end_ms", line.at("end")},
+            {"start_ms", line.start},
+            {"end_ms", line.end},
             {"speaker", speaker},
-            {"source", line.value("source", "")},
-            {"text", in_force.value_or(line.at("text").get<std::string>())},
-            {"machine", line.value("machine", "")},
+            {"source", line.source},
+            {"text", in_force.value_or(line.text)},
+            {"machine", line.machine},
             {"revision", revision},
-            {"stale", revision != line.value("revision", 0)},
+            {"stale", revision != line.revision},
             {"qc", qc.is_array() ? std::move(qc) : json::array()},
             {"findings", findings.is_array() ? std::move(findings) : json::array()},
             {"history", edits}};
 }
 
-int stale_lines(const std::string& episode, const std::string& language, const json& script, const std::vector<pipeline::LineEdit>& history) {
+int stale_lines(const std::string& episode, const std::string& language, const pipeline::PublishedScript& script,
+                const std::vector<pipeline::LineEdit>& history) {
     int stale = 0;
-    for (const auto& line : script.at("lines"))
-        stale += pipeline::line_revision(history, episode, language, line.at("id").get<int>()) != line.value("revision", 0);
+    for (const auto& line : script.lines) stale += pipeline::line_revision(history, episode, language, line.id) != line.revision;
     return stale;
 }
 
-json engines_view(const json& manifest) {
+json engines_view(const pipeline::Manifest& manifest) {
     json out = json::array();
-    if (!manifest.is_object() || !manifest.contains("engines") || !manifest["engines"].is_object()) return out;
-    const json& engines = manifest["engines"];
-    for (const auto& [stage, settings] : pipeline::run_engines({})) {
-        if (!engines.contains(stage)) continue;
-        const json& e = engines[stage];
-        const json identity = e.is_object() ? e.value("identity", json(nullptr)) : e;
-        if (identity.is_string()) out.push_back({{"stage", stage}, {"identity", identity}});
-    }
+    for (const auto& [stage, settings] : pipeline::run_engines({}))
+        if (const auto e = manifest.engines.find(stage); e != manifest.engines.end() && !e->second.identity.empty())
+            out.push_back({{"stage", stage}, {"identity", e->second.identity}});
     return out;
 }
 
-json characters_view(const std::vector<Character>& cast, const json& registry, const json& scripts) {
+json characters_view(const std::vector<Character>& cast, const json& registry, const pipeline::PublishedScripts& scripts) {
     json out = json::array();
     std::set<std::string> ids;
     for (const auto& c : cast)
@@ -89,10 +83,9 @@ json characters_view(const std::vector<Character>& cast, const json& registry, c
         for (const auto& c : registry["characters"])
             if (c.is_object() && c.contains("id") && c["id"].is_string() && ids.insert(c["id"].get<std::string>()).second)
                 out.push_back({{"id", c["id"]}, {"name", c.value("name", "")}});
-    if (scripts.is_object())
-        for (const auto& [language, script] : scripts.items())
-            for (const auto& line : script.value("lines", json::array()))
-                if (const std::string id = line.value("speaker", ""); !id.empty() && ids.insert(id).second) out.push_back({{"id", id}, {"name", ""}});
+    for (const auto& [language, script] : scripts)
+        for (const auto& line : script.lines)
+            if (!line.speaker.empty() && ids.insert(line.speaker).second) out.push_back({{"id", line.speaker}, {"name", ""}});
     return out;
 }
 

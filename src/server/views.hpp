@@ -12,6 +12,8 @@
 #include "core/script.hpp"
 #include "jobs/job_store.hpp"
 #include "pipeline/edits.hpp"
+#include "pipeline/manifest.hpp"
+#include "pipeline/qc.hpp"
 #include "pipeline/reviews.hpp"
 #include "subtitles/rules.hpp"
 
@@ -23,25 +25,26 @@ using nlohmann::json;
 std::string url_segment(const std::string& name);
 
 // QC's findings (an episode's qc.json) of one language, by line id: [{rule, severity, message}].
-std::map<int, json> qc_flags(const json& qc, const std::string& language);
+std::map<int, json> qc_flags(const std::map<std::string, std::vector<pipeline::QcFinding>>& qc, const std::string& language);
 
 // One line as the page shows it: the published line (manifest "scripts"), with its edits
 // from the series' history: the text in force (a person's, or the machine's after a revert),
 // its speaker, its revision (edits made), stale when that has moved on from the published
 // one; with its QC flags and content review findings.
-json line_view(const json& published_line, const std::vector<pipeline::LineEdit>& history, const std::string& episode,
+json line_view(const pipeline::PublishedLine& published_line, const std::vector<pipeline::LineEdit>& history, const std::string& episode,
                const std::string& language, json qc, json findings);
 
 // Lines of a published script whose revision has moved on since (edits not rendered yet).
-int stale_lines(const std::string& episode, const std::string& language, const json& script, const std::vector<pipeline::LineEdit>& history);
+int stale_lines(const std::string& episode, const std::string& language, const pipeline::PublishedScript& script,
+                const std::vector<pipeline::LineEdit>& history);
 
 // Which engines made the episode, in the pipeline's order, from its manifest:
 // [{stage, identity}]. A manifest of before dramaloc recorded endpoints holds names alone.
-json engines_view(const json& manifest);
+json engines_view(const pipeline::Manifest& manifest);
 
 // Who a line can be given to: the cast, then the characters met so far (characters.json),
 // then any speaker the scripts name; each once, in that order: [{id, name}].
-json characters_view(const std::vector<Character>& cast, const json& registry, const json& scripts);
+json characters_view(const std::vector<Character>& cast, const json& registry, const pipeline::PublishedScripts& scripts);
 
 // The language's subtitle rules for the page's live feedback.
 json rules_view(const subtitles::SubtitleRules& rules);

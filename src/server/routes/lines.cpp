@@ -32,14 +32,14 @@ namespace dramaloc::server {
 json Station::lines_json(std::size_t index, const std::string& episode, const std::string& language) {
     const Series& s = series[index];
     const auto scripts_read = published(s, episode);
-    const json& scripts = *scripts_read;
-    if (!scripts.contains(language))
+    const auto& scripts = *scripts_read;
+    if (!scripts.count(language))
         throw Problem{409, "Not ready", episode + " has no " + language + " script yet: the series has not been run (dramaloc run)"};
     const auto history_read = history_of(s);
     const auto& history = *history_read;
     // QC findings per line id, from the episode's qc.json.
     const fs::path qc_file = s.out_dir / episode / "qc.json";
-    auto flags = views::qc_flags(*json_files.get(qc_file, [&] { return read_json_file(qc_file); }), language);
+    auto flags = views::qc_flags(*qc_findings.get(qc_file, [&] { return pipeline::read_qc_findings(s.out_dir / episode); }), language);
     // The content review of the lines as they now stand (packs and glossary), with resolutions.
     const auto review = policy::review_episode(*s.reviewer, s.project, episode, {language});
     std::map<int, json> findings;
@@ -48,10 +48,8 @@ json Station::lines_json(std::size_t index, const std::string& episode, const st
         findings[f.line].push_back(policy::finding_json(f, r == review.resolutions.end() ? nullptr : &r->second));
     }
     json lines = json::array();
-    for (const auto& line : scripts.at(language).at("lines")) {
-        const int id = line.at("id").get<int>();
-        lines.push_back(views::line_view(line, history, episode, language, flags[id], findings[id]));
-    }
+    for (const auto& line : scripts.at(language).lines)
+        lines.push_back(views::line_view(line, history, episode, language, flags[line.id], findings[line.id]));
     const std::string render = render_of(index, episode);
     const std::string title = s.project.options.series ? s.project.options.series->title : "";
     return {{"series", s.id}, {"series_title", title.empty() ? s.id : title}, {"episode", episode}, {"language", language},
@@ -141,8 +139,7 @@ http::Response Station::lines_answer(const http::Request& req) {
 }
 
 json Station::engines_json(const Series& s, const std::string& episode) {
-    const fs::path file = s.out_dir / episode / "manifest.json";
-    return *manifest_engines.get(file, [&] { return views::engines_view(read_json_file(file)); });
+    return views::engines_view(*manifest_of(s, episode));
 }
 
 json Station::rules_json(const Series& s, const std::string& language) { return views::rules_view(language_rules(s, language)); }
@@ -214,11 +211,10 @@ json Station::change_line(std::size_t index, const std::string& episode, const s
     request.who = token.label.empty() ? std::string("api") : token.label;
     request.via = "api";
     const auto scripts_read = published(s, episode);
-    const json& scripts = *scripts_read;
-    if (!scripts.contains(language))
+    const auto& scripts = *scripts_read;
+    if (!scripts.count(language))
         throw Problem{409, "Not ready", episode + " has no " + language + " script yet: the series has not been run (dramaloc run)"};
-    const auto& lines = scripts.at(language).at("lines");
-    if (std::none_of(lines.begin(), lines.end(), [&](const json& l) { return l.at("id").get<int>() == line; }))
+    if (!pipeline::find_line(scripts.at(language), line))
         throw Problem{404, "No such line", episode + "'s " + language + " script has no line " + std::to_string(line)};
     if (change == Change::Speaker) {
         const json characters = characters_json(s, scripts);

@@ -50,8 +50,8 @@ json Station::post_review(std::size_t index, const std::string& episode, const s
     if (review.decision == "rejected" && review.comment.empty())
         throw Problem{400, "Bad request", "a rejection needs a \"comment\" saying what to fix", {{"field", "comment"}}};
     const auto scripts_read = published(s, episode);
-    const json& scripts = *scripts_read;
-    if (!scripts.contains(language))
+    const auto& scripts = *scripts_read;
+    if (!scripts.count(language))
         throw Problem{409, "Not ready", episode + " has no " + language + " script yet: the series has not been run (dramaloc run)"};
     // An approval is of what will ship: not while the outputs still lack an edit.
     if (const int stale = review.decision == "approved" ? views::stale_lines(episode, language, scripts.at(language), *history_of(s)) : 0;
@@ -68,11 +68,11 @@ json Station::post_review(std::size_t index, const std::string& episode, const s
                           {{"blocking_findings", blocks}}};
     if (!body.contains("revisions") || !body["revisions"].is_object())
         throw Problem{400, "Bad request", "give \"revisions\": the revision of every line you reviewed (line id -> revision, from GET …/lines)", {{"field", "revisions"}}};
-    for (const auto& line : scripts.at(language).at("lines")) {
-        const std::string id = std::to_string(line.at("id").get<int>());
+    for (const auto& line : scripts.at(language).lines) {
+        const std::string id = std::to_string(line.id);
         if (!body["revisions"].contains(id) || !body["revisions"][id].is_number_integer())
             throw Problem{400, "Bad request", "\"revisions\" has no revision for line " + id + ": a review covers every line", {{"field", "revisions"}}};
-        review.revisions[line.at("id").get<int>()] = static_cast<int>(body["revisions"][id].get<long long>());
+        review.revisions[line.id] = static_cast<int>(body["revisions"][id].get<long long>());
     }
     review.who = token.label.empty() ? std::string("api") : token.label;
     review.when = pipeline::utc_now();

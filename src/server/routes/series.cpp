@@ -45,13 +45,14 @@ json Station::episodes_json(std::size_t index) {
     for (const auto& file : episodes_of(s)) {
         const std::string name = file.stem().string();
         const auto scripts_read = published(s, name);
-        const json& scripts = *scripts_read;
+        const auto& scripts = *scripts_read;
         json languages = json::object();
         for (const auto& language : s.project.options.target_languages) {
-            json l = {{"published", scripts.contains(language)}};
-            if (scripts.contains(language)) {
-                l["lines"] = scripts.at(language).at("lines").size();
-                l["stale"] = views::stale_lines(name, language, scripts.at(language), history) > 0;
+            const auto script = scripts.find(language);
+            json l = {{"published", script != scripts.end()}};
+            if (script != scripts.end()) {
+                l["lines"] = script->second.lines.size();
+                l["stale"] = views::stale_lines(name, language, script->second, history) > 0;
             }
             languages[language] = l;
         }

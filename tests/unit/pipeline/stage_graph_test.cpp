@@ -76,7 +76,7 @@ TEST(StageGraph, RunStageRefusesAnArtifactWithoutItsDeclaredOutputsAndStoresNoth
     ArtifactStore store(dir / "store");
     RunLog log;
     FileHashCache hashes(dir / "hashes");
-    StageContext context{store, log, hashes};
+    StageContext context{store, log, hashes, {}};
     const std::string key = stage_key(StageId::Fit, "test", {"x"});
     try {
         run_stage(context, {StageId::Fit, "es/line 1", "test", key}, [](const fs::path& d) { std::ofstream(d / "fitted.wav") << "x"; });

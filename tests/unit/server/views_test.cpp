@@ -22,8 +22,7 @@ pipeline::LineEdit edit(int line, std::string after, std::string language = "es"
     return e;
 }
 
-const json kLine = {{"id", 2}, {"start", 2800}, {"end", 4600}, {"text", "Hola."}, {"machine", "Hola."}, {"source", "Hello."},
-                    {"speaker", "C1"}, {"revision", 1}};
+const pipeline::PublishedLine kLine{2, 2800, 4600, "C1", "Hola.", "Hola.", "Hello.", 1};
 
 }  // namespace
 
@@ -63,34 +62,35 @@ TEST(Views, ALineCarriesTheTextInForceItsRevisionAndWhetherItsOutputsAreStale) {
 }
 
 TEST(Views, StaleLinesCountsEditsNotInTheOutputs) {
-    const json script = {{"lines", json::array({kLine, {{"id", 3}, {"text", "x"}, {"revision", 0}}})}};
+    const pipeline::PublishedScript script{"ep1.es.script.json", "", {kLine, {3, 0, 0, "", "x", "", "", 0}}};
     EXPECT_EQ(stale_lines("ep1", "es", script, {edit(2, "a")}), 0) << "line 2 published at revision 1, line 3 at 0";
     EXPECT_EQ(stale_lines("ep1", "es", script, {edit(2, "a"), edit(3, "b")}), 1);
     EXPECT_EQ(stale_lines("ep1", "es", script, {}), 1);
 }
 
 TEST(Views, QcFlagsAreByLineAndIgnoreWhatIsNotALine) {
-    const json qc = {{"languages",
-                      {{"es", {{"findings", json::array({{{"line_id", 2}, {"rule", "cps"}, {"severity", "warn"}, {"message", "fast"}},
-                                                         {{"line_id", 0}, {"rule", "loudness"}},
-                                                         {{"rule", "no line"}},
-                                                         {{"line_id", "2"}, {"rule", "a string"}}})}}}}}};
+    const std::map<std::string, std::vector<pipeline::QcFinding>> qc = {
+        {"es",
+         {{"cps", "warn", 2, std::nullopt, 0, 0, "fast"},
+          {"loudness", "error", 0, std::nullopt, 0, 0, "the whole language"},
+          {"max_lines", "error", 2, 7, 0, 0, "an event, not a line"}}}};
     const auto flags = qc_flags(qc, "es");
     ASSERT_EQ(flags.size(), 1u);
+    ASSERT_EQ(flags.at(2).size(), 1u);
     EXPECT_EQ(flags.at(2)[0]["rule"], "cps");
     EXPECT_TRUE(qc_flags(qc, "fr").empty());
-    EXPECT_TRUE(qc_flags(nullptr, "es").empty());
-    EXPECT_TRUE(qc_flags(json::array(), "es").empty());
+    EXPECT_TRUE(qc_flags({}, "es").empty());
 }
 
 TEST(Views, EnginesFollowThePipelinesOrderAndOldManifestsStillRead) {
-    const json manifest = {{"engines", {{"tts", {{"identity", "espeak-ng (embedded)"}}}, {"asr", "pocketsphinx"}, {"translate", {{"identity", 5}}}}}};
+    const auto manifest = pipeline::Manifest::from_json(
+        {{"engines", {{"tts", {{"identity", "espeak-ng (embedded)"}}}, {"asr", "pocketsphinx"}, {"translate", {{"identity", 5}}}}}});
     const json v = engines_view(manifest);
     ASSERT_EQ(v.size(), 2u) << v;
     EXPECT_EQ(v[0], json({{"stage", "asr"}, {"identity", "pocketsphinx"}}));
     EXPECT_EQ(v[1]["stage"], "tts");
-    EXPECT_EQ(engines_view(nullptr), json::array());
-    EXPECT_EQ(engines_view(json{{"engines", "broken"}}), json::array());
+    EXPECT_EQ(engines_view(pipeline::Manifest{}), json::array());
+    EXPECT_EQ(engines_view(pipeline::Manifest::from_json({{"engines", "broken"}})), json::array());
 }
 
 TEST(Views, CharactersAreTheCastThenThoseMetThenSpeakersNamedEachOnce) {
@@ -98,10 +98,11 @@ TEST(Views, CharactersAreTheCastThenThoseMetThenSpeakersNamedEachOnce) {
     ben.id = "ben";
     ben.name = "Ben";
     const json registry = {{"characters", json::array({{{"id", "C1"}, {"name", "Lin"}}, {{"id", "ben"}, {"name", "again"}}, {{"name", "no id"}}})}};
-    const json scripts = {{"es", {{"lines", json::array({{{"speaker", "C2"}}, {{"speaker", "C1"}}, {{"speaker", ""}}})}}}};
+    pipeline::PublishedScripts scripts;
+    scripts["es"].lines = {{1, 0, 0, "C2", "", "", "", 0}, {2, 0, 0, "C1", "", "", "", 0}, {3, 0, 0, "", "", "", "", 0}};
     const json v = characters_view({ben}, registry, scripts);
     EXPECT_EQ(v, json::parse(R"([{"id":"ben","name":"Ben"},{"id":"C1","name":"Lin"},{"id":"C2","name":""}])"));
-    EXPECT_EQ(characters_view({}, nullptr, nullptr), json::array());
+    EXPECT_EQ(characters_view({}, nullptr, {}), json::array());
 }
 
 TEST(Views, LanguagesAreNamedForPeople) {

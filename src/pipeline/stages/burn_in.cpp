@@ -1,0 +1,91 @@
+// Stage burn-in: a language's subtitles drawn into the picture (libass), after the burned-in
+// ones are removed when asked, H.264 re-encoded, with that language's dub.
+#include <optional>
+
+#include "media/mux.hpp"
+#include "media/video_encode.hpp"
+#include "pipeline/artifact_json.hpp"
+#include "pipeline/stages/episode.hpp"
+#include "subtitles/format.hpp"
+#include "subtitles/render/ass_renderer.hpp"
+
+namespace dramaloc::pipeline {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+constexpr const char* kEngine = "libass+x264";
+
+subtitles::RenderStyle burn_style(const media::MediaInfo& info, const std::string& language) {
+    const auto* video = info.best_video();
+    const int width = video ? video->width : 1080;
+    subtitles::RenderStyle style;
+    subtitles::WriteOptions w;
+    w.language = language;
+    w.video_width = width;
+    w.video_height = video ? video->height : 1920;
+    style.font = subtitles::resolved_font_name(w);
+    style.font_size_px = subtitles::resolved_font_size(w);
+    style.margin_bottom_px = (video ? video->height : 1920) * 12 / 100;
+    return style;
+}
+
+hardsubs::RemovalReport removal_from_json(const json& j) {
+    return {j.at("method").get<std::string>(), j.at("frames").get<std::int64_t>(), j.at("frames_cleaned").get<std::int64_t>(),
+            j.at("inpaint_ms_per_frame").get<double>(), j.at("blur_ms_per_frame").get<double>()};
+}
+
+}  // namespace
+
+json to_json(const hardsubs::RemovalReport& r) {
+    return {{"method", r.method}, {"frames", r.frames_seen}, {"frames_cleaned", r.frames_cleaned},
+            {"inpaint_ms_per_frame", r.inpaint_ms_per_frame}, {"blur_ms_per_frame", r.blur_ms_per_frame}};
+}
+
+BurnedVideo burn_in(StageContext& context, const fs::path& episode, const media::MediaInfo& info, const SourceAnalysis& source,
+                    const BurnIn& request) {
+    const std::string& lang = request.language;
+    const auto* l = request.dubbed;
+    const auto* removal = request.removal;
+    const std::string removal_parameters =
+        removal ? std::string(hardsubs::to_string(removal->method)) + "/" + std::to_string(removal->inpaint_radius) + "/" +
+                      std::to_string(removal->inpaint_budget_ms)
+                : "";
+    const std::string key = stage_key(StageId::BurnIn, kEngine,
+                                      {source.input_key, request.subtitles.key, l ? l->dub.key : "", removal ? source.plan.hardsubs_key : ""},
+                                      removal_parameters);
+    context.announce(lang + ": burn in subtitles");
+    const fs::path dir = run_stage(context, {StageId::BurnIn, lang, kEngine, key}, [&](const fs::path& d) {
+        const auto* video = info.best_video();
+        subtitles::SubtitleRenderer renderer(video->width, video->height, burn_style(info, lang));
+        renderer.set_events(request.subtitles.events, lang);
+        const fs::path painted = d / "painted.mp4";
+        std::optional<hardsubs::HardsubRemover> remover;
+        if (removal) remover.emplace(source.plan.hardsubs->band, source.plan.hardsubs->segments, *removal);
+        media::transcode_video(episode, painted, [&](media::VideoFrameRgb& frame, TimeMs pts) {
+            if (remover) remover->clean(frame.pixels, frame.width, frame.height, frame.stride, frame.index);
+            renderer.render(pts, frame.pixels, frame.stride);
+        });
+        if (remover) write_json(d / "removal.json", to_json(remover->report()));
+        if (!l) {
+            fs::rename(painted, d / "burned.mp4");
+            return;
+        }
+        media::AudioTrackSpec track;
+        track.encoded_file = l->dub_m4a;
+        track.language = lang;
+        track.title = language_title(lang, "dub");
+        track.is_default = true;
+        media::MuxOptions o;
+        o.keep_original_audio = false;
+        media::mux_localized_mp4(painted, d / "burned.mp4", {track}, {}, o);
+        fs::remove(painted);
+    });
+    BurnedVideo out{lang, dir / "burned.mp4", std::nullopt};
+    if (fs::exists(dir / "removal.json")) out.removal = removal_from_json(read_json(dir / "removal.json"));
+    return out;
+}
+
+}  // namespace dramaloc::pipeline

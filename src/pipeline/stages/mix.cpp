@@ -1,0 +1,82 @@
+// Stage mix: the fitted clips placed over the ducked background (or the music-and-effects
+// stem), loudness normalised (dub/mix.hpp).
+#include <cmath>
+
+#include "core/version.hpp"
+#include "pipeline/artifact_json.hpp"
+#include "pipeline/stages/language.hpp"
+
+namespace dramaloc::pipeline {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+// Clips are kept this far apart when one has to move to avoid overlapping another.
+constexpr TimeMs kClipGapMs = 40;
+
+json finite_or_null(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
+
+std::optional<double> optional_number(const json& j) {
+    if (j.is_null()) return std::nullopt;
+    return j.get<double>();
+}
+
+}  // namespace
+
+json MixReport::to_json() const {
+    return {{"integrated_lufs", finite_or_null(integrated_lufs)}, {"true_peak_dbtp", finite_or_null(true_peak_dbtp)},
+            {"gain_db", gain_db}, {"limited", limited}};
+}
+
+MixReport MixReport::from_json(const json& j) {
+    return {optional_number(j.at("integrated_lufs")), optional_number(j.at("true_peak_dbtp")), j.at("gain_db").get<double>(),
+            j.at("limited").get<bool>()};
+}
+
+Dub mix_dub(StageContext& context, const std::vector<Line>& lines, const std::vector<LineDub>& dubs, const MixInputs& inputs,
+            const std::string& language) {
+    // Each clip at its line's start, pushed later only if the previous clip overflowed into it:
+    // clips never overlap.
+    Dub out;
+    out.shifted.assign(lines.size(), 0);
+    std::vector<dub::ClipPlacement> placements;
+    TimeMs previous_end = 0;
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        TimeMs start = lines[i].start;
+        if (!placements.empty() && start < previous_end + kClipGapMs) {
+            out.shifted[i] = previous_end + kClipGapMs - start;
+            start += out.shifted[i];
+        }
+        placements.push_back({start, &dubs[i].fitted.audio});
+        out.starts.push_back(start);
+        previous_end = start + dubs[i].fitted.audio.duration_ms();
+    }
+    context.announce(language + ": mix");
+    std::string placement_parameters;
+    for (std::size_t i = 0; i < lines.size(); ++i) placement_parameters += dubs[i].fitted.key + "@" + std::to_string(placements[i].start) + ";";
+    const auto& m = inputs.options;
+    const std::string stem_key = inputs.background_stem ? context.hashes.hash(*inputs.background_stem) : "";
+    const std::string engine = std::string("dramaloc-mix ") + kVersion;  // our own code, so our version
+    out.key = stage_key(StageId::Mix, engine, {inputs.audio.key(), inputs.speech.key, stem_key},
+                        placement_parameters + json{m.duck_db, m.attack_ms, m.release_ms, m.centre_removal_for_stereo, m.target_lufs,
+                                                    m.max_true_peak, m.sample_rate}
+                                                   .dump());
+    const fs::path dir = run_stage(context, {StageId::Mix, language, engine, out.key}, [&](const fs::path& d) {
+        std::vector<dub::SpeechRegionMs> speech;
+        for (const auto& r : inputs.speech.regions) speech.push_back({r.start, r.end});
+        const fs::path* stem = inputs.background_stem ? &*inputs.background_stem : nullptr;
+        const auto result = dub::mix_dub_to_wav(inputs.audio.original_wav(), speech, placements, stem, m, d / "dub.wav");
+        // The loudness of the mix as written, for QC (measured while it was written).
+        const auto finite = [](double v) { return std::isfinite(v) ? std::optional<double>(v) : std::nullopt; };
+        write_json(d / "mix.json", MixReport{finite(result.after.integrated_lufs), finite(result.after.true_peak_dbtp), result.gain_db,
+                                             result.limited}
+                                       .to_json());
+    });
+    out.wav = dir / "dub.wav";
+    out.report = MixReport::from_json(read_json(dir / "mix.json"));
+    return out;
+}
+
+}  // namespace dramaloc::pipeline
