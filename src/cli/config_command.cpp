@@ -71,8 +71,8 @@ void add_outside_settings(std::vector<Setting>& settings, const CheckArgs& a, co
     from_command_line("series.artifacts", a.artifacts, "--artifacts");
     settings.push_back(a.db.empty() ? Setting{"db", nullptr, "default", "OUT/.dramaloc-jobs.db (SQLite)", false}
                                     : Setting{"db", a.db, "command line (--db)", "", false});
-    if (options.artifacts_url.empty()) return;
-    const auto s3 = pipeline::s3_location_from_url(options.artifacts_url);  // ConfigError when its keys are not set
+    if (options.run.artifacts_url.empty()) return;
+    const auto s3 = pipeline::s3_location_from_url(options.run.artifacts_url);  // ConfigError when its keys are not set
     const auto env_origin = [](std::initializer_list<const char*> names) {
         for (const char* name : names)
             if (const char* v = std::getenv(name); v && *v) return "environment ($" + std::string(name) + ")";
@@ -142,10 +142,10 @@ void check(const CheckArgs& a) {
     std::vector<Checked> checked;
     if (!a.series.empty()) {
         auto project = pipeline::load_series_project(a.series);
-        if (!a.artifacts.empty()) project.options.artifacts_url = a.artifacts;
+        if (!a.artifacts.empty()) project.options.run.artifacts_url = a.artifacts;
         pipeline::validate(project.options, /*episode_files=*/false);  // engines, pairs and voices
         policy::series_reviewer(project);                              // the policy packs
-        auto settings = effective_settings(pipeline::series_file_schema(), {project.options.config.get()});
+        auto settings = effective_settings(pipeline::series_file_schema(), {project.options.languages.config.get()});
         add_outside_settings(settings, a, project.options, true);
         checked.push_back({a.series, "series file", "dramaloc run", std::move(settings)});
     }

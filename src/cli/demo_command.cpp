@@ -47,7 +47,7 @@ fs::path write_studio_script(const sample::SampleResult& sample, const fs::path&
 
 // How well the embedded recogniser hears the episode: its word error rate against the script.
 engines::WordErrors recogniser_errors(const sample::SampleResult& sample, const pipeline::LocalizeOptions& options) {
-    auto recognizer = engines::make_speech_recognizer(options.asr_engine);
+    auto recognizer = engines::make_speech_recognizer(options.engines.asr);
     auto vad = engines::make_voice_activity_detector(options.engines.vad);
     const auto speech = media::decode_audio(sample.video, 16000, 1);
     std::string heard;
@@ -75,10 +75,10 @@ void run_demo(const fs::path& out_dir, int seconds, bool quiet) {
     std::cout << "the studio's script: " << script.string() << "\n";
 
     pipeline::LocalizeOptions options;
-    options.source_language = "en";
-    options.target_languages = {"es", "fr"};
-    options.out_dir = out_dir;
-    options.source = pipeline::SourceChoice{pipeline::SourceMode::Import, script};
+    options.source.language = "en";
+    options.languages.targets = {"es", "fr"};
+    options.run.out_dir = out_dir;
+    options.source.choice = pipeline::SourceChoice{pipeline::SourceMode::Import, script};
     pipeline::validate(options);
     std::optional<pipeline::EpisodeOutputs> outputs;
     EpisodeHooks hooks;

@@ -33,7 +33,7 @@ namespace {
 std::unique_ptr<search::LibraryIndex> open_index(const std::string& db, const std::string& series_file, bool create) {
     if (!db.empty()) return search::open_library_index(db, !create);
     if (series_file.empty()) throw UsageError("give the series file whose library to search, or --db URL");
-    const auto out_dir = pipeline::load_series_project(series_file).options.out_dir;
+    const auto out_dir = pipeline::load_series_project(series_file).options.run.out_dir;
     const fs::path file = out_dir / ".dramaloc-jobs.db";
     if (!create && !fs::exists(file))
         throw InputError(series_file + " has no library yet (no " + file.string() + "); run the series (dramaloc run " + series_file +
@@ -197,7 +197,7 @@ void register_library_commands(CLI::App& app) {
                 for (const auto& episode : episodes)
                     for (const auto& f : policy::review_episode(*reviewer, project, episode, languages, policy::model_asker(project)).findings) {
                         if (f.id != a->resolve) continue;
-                        policy::record_resolution(project.options.out_dir, {f.id, f.episode, f.language, f.line, a->decision, a->reason,
+                        policy::record_resolution(project.options.run.out_dir, {f.id, f.episode, f.language, f.line, a->decision, a->reason,
                                                                             pipeline::current_user(), pipeline::utc_now(), f.pack, f.pack_version, f.rule});
                         // The episode's report, with the resolution (and its model rules asked again).
                         policy::write_reports(project, policy::review_episode(*reviewer, project, episode, {}, policy::model_asker(project)));

@@ -86,13 +86,13 @@ int localize_episodes(const std::vector<std::string>& episodes, pipeline::Locali
         const std::string name = std::filesystem::path(episodes[k]).stem().string();
         const std::string label = (episodes.size() > 1 ? "[" + std::to_string(k + 1) + "/" + std::to_string(episodes.size()) + "] " : "") +
                                   std::filesystem::path(episodes[k]).filename().string();
-        options.on_stage = [&](const std::string& what) {
+        options.run.on_stage = [&](const std::string& what) {
             if (!quiet) std::cerr << label << ": " << what << "\n";
         };
         try {
             if (hooks.before) hooks.before(name, options);
             // Lines people edited (dramaloc edit, or the published script file): kept, not overwritten.
-            options.edits = pipeline::gather_edits(options.out_dir, name, [&](const std::string& what) {
+            options.languages.edits = pipeline::gather_edits(options.run.out_dir, name, [&](const std::string& what) {
                 if (!quiet) std::cerr << "dramaloc: " << what << "\n";
             });
             const auto result = pipeline::localize_episode(episodes[k], options);
@@ -119,7 +119,7 @@ int localize_episodes(const std::vector<std::string>& episodes, pipeline::Locali
                       << (left >= 120 ? " min" : " s") << " left\n";
         }
     }
-    print_qc_summary(totals, options.mix.target_lufs);
+    print_qc_summary(totals, options.languages.mix.target_lufs);
     if (failed > 0 && episodes.size() > 1)
         std::cerr << "dramaloc: " << failed << " of " << episodes.size() << " episodes failed\n";
     if (failed > 0) return 3;
@@ -157,33 +157,33 @@ void register_localize_command(CLI::App& app) {
         if (!a->config.empty()) {
             auto config = std::make_shared<Config>(Config::load(a->config, pipeline::settings_file_schema()));
             pipeline::apply_config(options, *config);
-            options.config = config;
+            options.languages.config = config;
         }
-        options.source_language = a->from;
-        options.source = option_value([&] { return pipeline::parse_source_choice(a->source); });
+        options.source.language = a->from;
+        options.source.choice = option_value([&] { return pipeline::parse_source_choice(a->source); });
         if (!a->script.empty()) {
-            if (options.source.mode != pipeline::SourceMode::Auto) throw UsageError("--script and --source " + a->source + " both say where the source script comes from; give one");
-            options.source = pipeline::SourceChoice{pipeline::SourceMode::Import, a->script};
+            if (options.source.choice.mode != pipeline::SourceMode::Auto) throw UsageError("--script and --source " + a->source + " both say where the source script comes from; give one");
+            options.source.choice = pipeline::SourceChoice{pipeline::SourceMode::Import, a->script};
         }
-        if (!a->band.empty()) options.subtitle_band = option_value([&] { return hardsubs::parse_band(a->band); });
-        options.remove_hardsubs = a->remove_hardsubs;
-        options.target_languages = split_list(a->to);
-        options.burn_in_languages = split_list(a->burn_in);
+        if (!a->band.empty()) options.source.subtitle_band = option_value([&] { return hardsubs::parse_band(a->band); });
+        options.render.remove_hardsubs = a->remove_hardsubs;
+        options.languages.targets = split_list(a->to);
+        options.render.burn_in = split_list(a->burn_in);
         option_value([&] {  // language tags that are no language: a bad option value
-            language_or_throw(options.source_language);
-            for (const auto& l : options.target_languages) language_or_throw(l);
-            for (const auto& l : options.burn_in_languages) language_or_throw(l);
+            language_or_throw(options.source.language);
+            for (const auto& l : options.languages.targets) language_or_throw(l);
+            for (const auto& l : options.render.burn_in) language_or_throw(l);
         });
-        options.out_dir = a->out;
-        options.store_dir = a->store;
-        options.artifacts_url = a->artifacts;
+        options.run.out_dir = a->out;
+        options.run.store_dir = a->store;
+        options.run.artifacts_url = a->artifacts;
         if (!a->artifacts.empty()) pipeline::s3_location_from_url(a->artifacts);  // keys and bucket, before any work
-        if (!a->background.empty()) options.background_stem = a->background;
-        options.jobs = a->jobs;
+        if (!a->background.empty()) options.languages.background_stem = a->background;
+        options.run.jobs = a->jobs;
         // Characters are series-wide: the next episodes know who was heard in the ones before.
         EpisodeHooks hooks;
         hooks.after = [](const std::string&, pipeline::LocalizeOptions& next, const pipeline::EpisodeOutputs& result) {
-            pipeline::remember_characters(next.known_characters, result.characters);
+            pipeline::remember_characters(next.source.known_characters, result.characters);
         };
         pipeline::validate(options);  // a missing pair or voice fails before any work
         g_command_exit_code = localize_episodes(a->episodes, options, a->quiet, hooks);

@@ -44,7 +44,7 @@ std::string worker_name() { return jobs::local_worker_name(::getpid()); }
 std::unique_ptr<jobs::JobStore> open_store(const std::string& db, const fs::path& series_file, const std::string& out, bool create) {
     if (!db.empty()) return jobs::open_job_store(db);
     fs::path out_dir = out;
-    if (out_dir.empty()) out_dir = pipeline::load_series_project(series_file).options.out_dir;
+    if (out_dir.empty()) out_dir = pipeline::load_series_project(series_file).options.run.out_dir;
     if (create) {
         std::error_code ec;
         fs::create_directories(out_dir, ec);
@@ -241,7 +241,7 @@ int run_series(const FactoryArgs& a, bool supersede) {
     if (!unreadable.empty()) plan_options.only_episodes = readable;
     if (!unreadable.empty() || pipeline::EditLog(plan.out_dir).history().size() != edits_before) plan = jobs::plan_series(plan_options);
     auto project = pipeline::load_series_project(a.series);
-    const std::string artifacts = a.artifacts.empty() ? project.options.artifacts_url : a.artifacts;
+    const std::string artifacts = a.artifacts.empty() ? project.options.run.artifacts_url : a.artifacts;
     if (!artifacts.empty()) pipeline::s3_location_from_url(artifacts);  // keys and bucket, before any work
     // Engines, pairs and voices fail before any work; each episode's own files in its job.
     pipeline::validate(project.options, /*episode_files=*/false);
@@ -263,7 +263,7 @@ int run_series(const FactoryArgs& a, bool supersede) {
     jobs::run_worker_pool(*store, options);
     std::vector<jobs::JobStatus> mine;
     for (auto& j : store->list({plan.series, "", "", plan.prefix()})) mine.push_back(std::move(j));
-    int code = report(mine, plan, project.options.mix.target_lufs, *done_now);
+    int code = report(mine, plan, project.options.languages.mix.target_lufs, *done_now);
     if (!a.quiet) std::cerr << "characters: " << (plan.out_dir / "characters.json").string() << "\n";
     if (!unreadable.empty()) {
         std::cerr << "dramaloc: " << unreadable.size() << " episodes left out because a script file of theirs could not be read (see above)\n";
@@ -398,11 +398,11 @@ void register_factory_commands(CLI::App& app) {
             if (e->text.find_first_of("\r\n") != std::string::npos || !subtitles::is_valid_utf8(e->text))
                 throw UsageError("--text must be one line of UTF-8 text");
             const auto project = pipeline::load_series_project(e->run.series);
-            const fs::path out_dir = e->run.out.empty() ? project.options.out_dir : fs::absolute(e->run.out);
+            const fs::path out_dir = e->run.out.empty() ? project.options.run.out_dir : fs::absolute(e->run.out);
             const std::string& episode = e->run.only.at(0);
             if (std::none_of(project.episodes.begin(), project.episodes.end(), [&](const fs::path& p) { return p.stem() == episode; }))
                 throw UsageError("--episode " + episode + ": " + e->run.series + " has no such episode");
-            const auto& targets = project.options.target_languages;
+            const auto& targets = project.options.languages.targets;
             if (std::find(targets.begin(), targets.end(), e->language) == targets.end())
                 throw UsageError("--lang " + e->language + ": not a language of the series (to = " + [&] {
                     std::string all;
@@ -458,7 +458,7 @@ void register_factory_commands(CLI::App& app) {
         cmd->add_option("--out", a->out, "output folder, when run was given one");
         cmd->add_flag("--json", a->json_out, "JSON on stdout");
         cmd->callback([a] {
-            const fs::path out_dir = a->out.empty() ? pipeline::load_series_project(a->series).options.out_dir : fs::absolute(a->out);
+            const fs::path out_dir = a->out.empty() ? pipeline::load_series_project(a->series).options.run.out_dir : fs::absolute(a->out);
             json list = json::array();
             for (const auto& e : pipeline::EditLog(out_dir).history()) {
                 if ((!a->only.empty() && e.episode != a->only[0]) || (!a->lang.empty() && e.language != a->lang)) continue;

@@ -44,7 +44,7 @@ void parse_listen(const std::string& text, server::ServeOptions& o) {
 std::unique_ptr<jobs::JobStore> token_store(const std::string& db, const std::string& series) {
     if (!db.empty()) return jobs::open_job_store(db);
     if (series.empty()) throw UsageError("give the series file whose server the token is for, or --db URL");
-    const auto out_dir = pipeline::load_series_project(series).options.out_dir;
+    const auto out_dir = pipeline::load_series_project(series).options.run.out_dir;
     std::error_code ec;
     fs::create_directories(out_dir, ec);
     if (ec) throw IoError("cannot create " + out_dir.string() + ": " + ec.message());

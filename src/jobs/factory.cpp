@@ -77,7 +77,7 @@ Plan plan_series(const PlanOptions& options) {
     const auto project = pipeline::load_series_project(options.series_file);
     Plan plan;
     plan.series = series_identity(options.series_file);
-    plan.languages = project.options.target_languages;
+    plan.languages = project.options.languages.targets;
     std::vector<std::string> all;
     for (const auto& e : project.episodes) all.push_back(e.stem().string());
     for (const auto& wanted : options.only_episodes)
@@ -92,7 +92,7 @@ Plan plan_series(const PlanOptions& options) {
 
     // The plan's identity: what goes into it. The same inputs resume the same jobs.
     Hasher h;
-    plan.out_dir = options.out_dir.empty() ? project.options.out_dir : fs::absolute(options.out_dir);
+    plan.out_dir = options.out_dir.empty() ? project.options.run.out_dir : fs::absolute(options.out_dir);
     const fs::path store_dir = options.store_dir.empty() ? fs::path() : fs::absolute(options.store_dir);
     h.field("dramaloc-plan").field(kVersion).field(plan.series).field(read_text_file(options.series_file));
     h.field(plan.out_dir.string()).field(store_dir.string()).field(options.artifacts_url);
@@ -102,8 +102,8 @@ Plan plan_series(const PlanOptions& options) {
         // The episode's own script and stem, when the series names them per episode.
         pipeline::LocalizeOptions own = project.options;
         pipeline::apply_episode_paths(project, name, own);
-        if (own.source.mode == pipeline::SourceMode::Import) add_file_identity(h, own.source.import_file);
-        if (own.background_stem) add_file_identity(h, *own.background_stem);
+        if (own.source.choice.mode == pipeline::SourceMode::Import) add_file_identity(h, own.source.choice.import_file);
+        if (own.languages.background_stem) add_file_identity(h, *own.languages.background_stem);
     }
     for (const auto& c : project.cast)
         if (!c.reference_audio.empty()) add_file_identity(h, c.reference_audio);
@@ -198,37 +198,39 @@ public:
         const std::string episode = payload.at("episode").get<std::string>();
         pipeline::LocalizeOptions options = episode_options(*project, episode);
         if (claim.kind == "source") {
-            options.target_languages.clear();
-            options.burn_in_languages.clear();
-            options.publish = false;
+            options.languages.targets.clear();
+            options.render.burn_in.clear();
+            options.run.publish = false;
             const auto outputs = pipeline::localize_episode(episode_file(*project, episode), options);
+            // What it learnt of the file goes with its result: the episode's later jobs do not open it again.
             return {{"characters", pipeline::characters_to_json(outputs.characters)}, {"lines", outputs.source_script.lines.size()},
-                    {"stages_computed", outputs.stages_computed}};
+                    {"facts", outputs.facts.to_json()}, {"stages_computed", outputs.stages_computed}};
         }
         apply_characters(options, claim, payload, episode);
+        options.facts = source_facts(claim, payload, episode);
         // The edits in force now (a series run that was planned before an edit still publishes it).
-        const pipeline::EditLog edit_log(project->options.out_dir);
-        options.edits = edit_log.in_force(episode);
+        const pipeline::EditLog edit_log(project->options.run.out_dir);
+        options.languages.edits = edit_log.in_force(episode);
         if (claim.kind == "language") {
             const std::string language = payload.at("language").get<std::string>();
-            options.target_languages = {language};
-            const bool burn = std::find(options.burn_in_languages.begin(), options.burn_in_languages.end(), language) !=
-                              options.burn_in_languages.end();
-            options.burn_in_languages = burn ? std::vector<std::string>{language} : std::vector<std::string>{};
-            options.publish = false;
+            options.languages.targets = {language};
+            const bool burn = std::find(options.render.burn_in.begin(), options.render.burn_in.end(), language) !=
+                              options.render.burn_in.end();
+            options.render.burn_in = burn ? std::vector<std::string>{language} : std::vector<std::string>{};
+            options.run.publish = false;
             // Its failure fails the job: retried with backoff when the engine or the machine
             // failed, dead-lettered after max_attempts; the episode job then reports the language
             // as failed and publishes the others.
-            options.language_failure_ends_run = true;
+            options.run.language_failure_ends_run = true;
             const auto outputs = pipeline::localize_episode(episode_file(*project, episode), options);
-            return {{"stages_computed", outputs.stages_computed}};
+            return {{"stages_computed", outputs.stages_computed}, {"probed", outputs.probed}};
         }
         if (claim.kind == "episode") {
             // An edit made while the episode ran must not be overwritten by its older outputs:
             // the job is run again (its other stages come from the store).
-            options.before_publish = [&] {
+            options.run.before_publish = [&] {
                 still_mine();
-                if (edit_log.in_force(episode) != options.edits)
+                if (edit_log.in_force(episode) != options.languages.edits)
                     throw EngineError("the episode's lines were edited while it ran; running it again with the edits");
             };
             const auto outputs = pipeline::localize_episode(episode_file(*project, episode), options);
@@ -249,7 +251,7 @@ public:
                                    {"fit_overflows", q.fit_overflows},
                                    {"integrated_lufs", q.integrated_lufs ? json(*q.integrated_lufs) : json(nullptr)}};
             return {{"files", files}, {"languages", languages}, {"failed_languages", outputs.failed_languages}, {"edit_notes", outputs.edit_notes},
-                    {"stages_computed", outputs.stages_computed}, {"stages_reused", outputs.stages_reused}};
+                    {"stages_computed", outputs.stages_computed}, {"stages_reused", outputs.stages_reused}, {"probed", outputs.probed}};
         }
         throw ConfigError("job " + claim.key + ": unknown kind \"" + claim.kind + "\" (a newer dramaloc planned it?)");
     }
@@ -263,9 +265,9 @@ private:
         auto& p = projects_[file + "\n" + plan + "\n" + out + "\n" + store + "\n" + artifacts];
         if (!p) {
             auto project = pipeline::load_series_project(file);
-            if (!out.empty()) project.options.out_dir = out;
-            if (!store.empty()) project.options.store_dir = store;
-            if (!artifacts.empty()) project.options.artifacts_url = artifacts;
+            if (!out.empty()) project.options.run.out_dir = out;
+            if (!store.empty()) project.options.run.store_dir = store;
+            if (!artifacts.empty()) project.options.run.artifacts_url = artifacts;
             p = std::make_shared<const pipeline::SeriesProject>(std::move(project));
         }
         return p;
@@ -275,8 +277,8 @@ private:
         pipeline::LocalizeOptions options = project.options;
         pipeline::apply_episode_paths(project, episode, options);
         pipeline::validate_episode_files(options);
-        options.known_characters = project.cast;  // phase 1 knows the cast only: no order between episodes
-        options.jobs = threads_per_job_;
+        options.source.known_characters = project.cast;  // phase 1 knows the cast only: no order between episodes
+        options.run.jobs = threads_per_job_;
         return options;
     }
 
@@ -284,25 +286,39 @@ private:
         return claim.series + "#" + payload.at("plan").get<std::string>() + "/characters";
     }
 
+    std::optional<JobStatus> source_job(const Claim& claim, const json& payload, const std::string& episode) const {
+        return store_.get(claim.series + "#" + payload.at("plan").get<std::string>() + "/source/" + episode);
+    }
+
+    // The episode file's probe and hash as its source job recorded them (none from a source
+    // job of before they were recorded).
+    std::optional<pipeline::EpisodeFacts> source_facts(const Claim& claim, const json& payload, const std::string& episode) const {
+        const auto source = source_job(claim, payload, episode);
+        if (!source || source->state != JobState::Done) return std::nullopt;
+        const json result = json::parse(source->result);
+        if (!result.contains("facts")) return std::nullopt;
+        return pipeline::EpisodeFacts::from_json(result.at("facts"));
+    }
+
     void apply_characters(pipeline::LocalizeOptions& options, const Claim& claim, const json& payload, const std::string& episode) {
         const auto status = store_.get(characters_key(claim, payload));
         if (!status || status->state != JobState::Done) throw EngineError("job " + claim.key + " ran before the series' characters were resolved");
         const json resolved = json::parse(status->result);
-        options.series_characters = pipeline::characters_from_json(resolved.at("characters"));
+        options.source.series_characters = pipeline::characters_from_json(resolved.at("characters"));
         if (const auto it = resolved.at("maps").find(episode); it != resolved.at("maps").end()) {
-            options.speaker_map = it->get<std::map<std::string, std::string>>();
+            options.source.speaker_map = it->get<std::map<std::string, std::string>>();
             return;
         }
         // Phase 1 of this episode failed when phase 2 ran and was retried since: its voices are
         // matched to the series' characters as they stand, the others' ids left as they are.
-        const auto source = store_.get(claim.series + "#" + payload.at("plan").get<std::string>() + "/source/" + episode);
+        const auto source = source_job(claim, payload, episode);
         if (!source || source->state != JobState::Done) return;
         const auto heard = pipeline::characters_from_json(json::parse(source->result).at("characters"));
         const auto speakers = engines::make_speaker_identifier(options.engines.speakers);
         const std::vector<std::pair<std::string, std::vector<Character>>> one = {{episode, heard}};
-        const auto late = pipeline::resolve_series_characters(options.series_characters, one, *speakers);
-        options.speaker_map = late.speaker_maps.at(episode);
-        options.series_characters = late.characters;
+        const auto late = pipeline::resolve_series_characters(options.source.series_characters, one, *speakers);
+        options.source.speaker_map = late.speaker_maps.at(episode);
+        options.source.series_characters = late.characters;
     }
 
     json resolve_characters(const pipeline::SeriesProject& project, const Claim& claim, const json& payload,
@@ -320,7 +336,7 @@ private:
         std::vector<std::string> order;
         for (const auto& e : project.episodes) order.push_back(e.stem().string());
         still_mine();
-        pipeline::CharacterRegistry registry(project.options.out_dir);
+        pipeline::CharacterRegistry registry(project.options.run.out_dir);
         for (const auto& [episode, characters] : heard) {
             std::vector<Character> met;
             for (const auto& c : characters) {

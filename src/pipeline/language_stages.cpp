@@ -38,9 +38,9 @@ void check_line(std::vector<QcFinding>& findings, const Line& source, const Line
     if (!r.fits)
         findings.push_back(line_finding("fit_overflow", "warning", id, static_cast<double>(r.overflow_ms), 0,
                                         "line " + std::to_string(id) + ": dub runs " + std::to_string(r.overflow_ms) +
-                                            " ms past its slot even at " + std::to_string(in.options.fit.max_speed) + "x"));
+                                            " ms past its slot even at " + std::to_string(in.options.languages.fit.max_speed) + "x"));
     if (r.speed > 1.0 + 1e-6)
-        findings.push_back(line_finding("fit_speed", "info", id, r.speed, in.options.fit.max_speed,
+        findings.push_back(line_finding("fit_speed", "info", id, r.speed, in.options.languages.fit.max_speed,
                                         "line " + std::to_string(id) + ": sped up to fit its slot"));
     if (!dub.rounds.empty())
         findings.push_back(line_finding("fit_shortened", "info", id, static_cast<double>(dub.rounds.size()), in.shorten_rounds,
@@ -67,17 +67,17 @@ QcReport check_language(const LanguageResult& result, const QcInputs& in) {
         check_line(qc.findings, in.source.lines[i], lines[i], in.dubs[i], result.dub.shifted[i], result.language, in);
         const FitReport& r = in.dubs[i].fitted.report;
         const TimeMs start = result.dub.starts[i];
-        qc.clips.push_back({lines[i].id, lines[i].start, lines[i].end, start, start + in.dubs[i].fitted.audio.duration_ms(), r.speed,
+        qc.clips.push_back({lines[i].id, lines[i].start, lines[i].end, start, start + in.dubs[i].fitted.duration_ms, r.speed,
                             r.borrowed_ms, r.overflow_ms, result.dub.shifted[i], in.dubs[i].rounds});
         qc.summary.lines_fitting += r.fits;
     }
     // A cloning synthesizer without a reference for a character speaks in its preset voice.
     for (const auto& [id, cut] : in.references.by_character)
         if (cut.file.empty())
-            qc.findings.push_back(line_finding("no_voice_reference", "info", 0, 0, in.options.tts_engine.reference_min_s,
+            qc.findings.push_back(line_finding("no_voice_reference", "info", 0, 0, in.options.engines.tts.reference_min_s,
                                                "character " + id + " speaks in a preset voice: " + cut.reason));
     const MixReport& mix = result.dub.report;
-    const auto& m = in.options.mix;
+    const auto& m = in.options.languages.mix;
     if (mix.integrated_lufs && std::abs(*mix.integrated_lufs - m.target_lufs) > 1.0)
         qc.findings.push_back(line_finding("loudness", "error", 0, *mix.integrated_lufs, m.target_lufs,
                                            "integrated loudness is off target by more than 1 LU"));
@@ -106,7 +106,7 @@ LanguageResult localize_language(StageContext& context, const SourceAnalysis& so
     LanguageResult out;
     out.language = language;
     const auto& lines = out.script.lines;
-    auto translator = engines::make_translator(options.translate_engine);
+    auto translator = engines::make_translator(options.engines.translate);
     // The walk's state: what each stage leaves for the next.
     Translation translation;
     AppliedEdits edits;
@@ -117,16 +117,16 @@ LanguageResult localize_language(StageContext& context, const SourceAnalysis& so
     StageSteps steps;
 
     steps[StageId::Translate].run = [&] {
-        translation = translate(context, source.script, *translator, {language, options.series.get(), options.max_untranslated_share});
+        translation = translate(context, source.script, *translator, {language, options.languages.series.get(), options.languages.max_untranslated_share});
         out.script = translation.script;
         for (const auto& line : lines) out.machine.push_back(line.text);
-        const auto own = options.edits.find(language);
-        edits = apply_edits(out.script, own == options.edits.end() ? nullptr : &own->second);
+        const auto own = options.languages.edits.find(language);
+        edits = apply_edits(out.script, own == options.languages.edits.end() ? nullptr : &own->second);
         // Lines are synthesized and fitted in parallel (the engine serialises what it must).
-        cast = cast_voices(context, source.script.characters, out.script, {&options.series_characters, &options.known_characters}, language,
-                           options.tts_engine);
+        cast = cast_voices(context, source.script.characters, out.script, {&options.source.series_characters, &options.source.known_characters}, language,
+                           options.engines.tts);
         dubs.assign(lines.size(), LineDub{});
-        rounds = translator->can_shorten() ? options.fit.shorten_rounds : 0;
+        rounds = translator->can_shorten() ? options.languages.fit.shorten_rounds : 0;
         context.announce(language + ": synthesize and fit " + std::to_string(lines.size()) + " lines");
     };
     // Per line: what it is called in the run log, the room its clip has after its end, the take.
@@ -140,7 +140,7 @@ LanguageResult localize_language(StageContext& context, const SourceAnalysis& so
         dubs[i].clip = synthesize_line(context, *cast, lines[i], text, take == edits.takes.end() ? 0 : take->second, scope_of(i));
     };
     const auto fit = [&](std::size_t i) {
-        dubs[i].fitted = fit_clip(context, dubs[i].clip, lines[i], available_after(i), options.fit, scope_of(i));
+        dubs[i].fitted = fit_clip(context, dubs[i].clip, lines[i], available_after(i), options.languages.fit, scope_of(i));
     };
     steps[StageId::Synthesize].per_line = [&](std::size_t i) { speak(i, lines[i].text); };
     steps[StageId::Fit].per_line = fit;
@@ -156,11 +156,11 @@ LanguageResult localize_language(StageContext& context, const SourceAnalysis& so
     steps[StageId::SpokenScript].run = [&] { spoken_key = spoken_script(out.script, translation.key, edits, dubs); };
     steps[StageId::Subtitles].run = [&] { out.subtitles = segment_subtitles(context, out.script, spoken_key, rules, fps); };
     steps[StageId::Mix].run = [&] {
-        out.dub = mix_dub(context, lines, dubs, {source.audio, source.speech, options.background_stem, options.mix}, language);
+        out.dub = mix_dub(context, lines, dubs, {source.audio, source.speech, options.languages.background_stem, options.languages.mix}, language);
     };
     steps[StageId::EncodeDub].run = [&] { out.dub_m4a = encode_dub(context, out.dub, language); };
     // The translation keeps the source's lines, one for one: as many lines as the source has.
-    run_stages({StagePhase::Language}, steps, source.script.script.lines.size(), resolve_jobs(options.jobs));
+    run_stages({StagePhase::Language}, steps, source.script.script.lines.size(), resolve_jobs(options.run.jobs));
 
     out.qc = check_language(out, {source.script.script, dubs, edits, source.voice_references, rules, fps, options, rounds});
     out.edit_conflicts = edits.conflicts;

@@ -21,21 +21,13 @@
 #include "hardsubs/band.hpp"
 #include "hardsubs/remove.hpp"
 #include "pipeline/edits.hpp"
+#include "pipeline/episode_facts.hpp"
 
 namespace dramaloc {
 class Config;
 }
 
 namespace dramaloc::pipeline {
-
-struct EngineChoice {
-    std::string vad = "spectral";
-    std::string asr = "pocketsphinx";
-    std::string speakers = "pitch";
-    std::string translate = "apertium";
-    std::string tts = "espeak";
-    std::string ocr = "tesseract";
-};
 
 // Where the source script comes from (--source).
 //   asr     speech recognition of the soundtrack
@@ -53,24 +45,15 @@ struct SourceChoice {
 // "auto", "asr", "ocr", "both", "srt:FILE"; throws InputError otherwise.
 SourceChoice parse_source_choice(const std::string& text);
 
-struct LocalizeOptions {
-    std::string source_language = "en";
-    std::vector<std::string> target_languages;    // empty: the source script and its subtitles only
-    SourceChoice source;
-    std::optional<hardsubs::SubtitleBand> subtitle_band;  // --subtitle-band; default: detected
-    bool remove_hardsubs = false;                 // clean the burned-in subtitles out of --burn-in videos
-    hardsubs::RemovalOptions removal;
-    std::vector<std::string> burn_in_languages;   // each must also be a target (or the source)
-    std::filesystem::path out_dir;                // outputs go to out_dir/NAME/
-    std::filesystem::path store_dir;              // artifact store; default out_dir/.dramaloc-store
-    std::string artifacts_url;                    // s3://BUCKET/PREFIX: the store there, store_dir its local cache
-    std::optional<std::filesystem::path> background_stem;  // music-and-effects stem replacing ducking
-    int jobs = 0;                                 // 0 = number of cores
-    EngineChoice engines;
-    engines::EngineSettings translate_engine = engines::embedded_engine("apertium");  // [engines.translate] in full
-    engines::EngineSettings asr_engine = engines::embedded_engine("pocketsphinx");    // [engines.asr] in full
-    engines::EngineSettings tts_engine = engines::embedded_engine("espeak");          // [engines.tts] in full
-    std::shared_ptr<const Series> series;          // glossary and synopsis for the translator (may be null)
+// A run's options, one part per concern, each built once from the series file (or --config)
+// and the command line (apply_config, then the command's flags): what the source job's
+// stages need, what a language's, what the episode's renders, which engines, and the run.
+
+// The source job's stages (pipeline/stages/source.hpp).
+struct SourceOptions {
+    std::string language = "en";                          // spoken in the episode
+    SourceChoice choice;                                   // --source, --script
+    std::optional<hardsubs::SubtitleBand> subtitle_band;   // --subtitle-band; default: detected
     // The series' characters known so far ([cast.*] of the config, then every character met in
     // earlier episodes of the run): the same voice gets the same id, name and dub voice.
     std::vector<Character> known_characters;
@@ -79,8 +62,45 @@ struct LocalizeOptions {
     // (names, voices, references). Empty: the episode keeps its own ids.
     std::map<std::string, std::string> speaker_map;
     std::vector<Character> series_characters;
-    // People's edits of this episode's translated lines (pipeline/edits.hpp), by language.
-    EpisodeEdits edits;
+};
+
+// Each target language's stages (pipeline/stages/language.hpp).
+struct LanguageOptions {
+    std::vector<std::string> targets;              // empty: the source script and its subtitles only
+    std::shared_ptr<const Series> series;          // glossary and synopsis for the translator (may be null)
+    EpisodeEdits edits;                            // people's edits of this episode's lines (pipeline/edits.hpp), by language
+    dub::FitBounds fit;
+    dub::MixOptions mix;
+    std::optional<std::filesystem::path> background_stem;  // music-and-effects stem replacing ducking
+    // A language with more than this share of its lines left untranslated fails: its outputs
+    // are not published ([qc] max_untranslated).
+    double max_untranslated_share = 0.05;
+    std::shared_ptr<const Config> config;          // [subtitles.rules.*] overrides, when given
+};
+
+// The episode's renders (pipeline/stages/episode.hpp).
+struct RenderOptions {
+    std::vector<std::string> burn_in;              // languages; each a target (or the source)
+    bool remove_hardsubs = false;                  // clean the burned-in subtitles out of the burned-in videos
+    hardsubs::RemovalOptions removal;
+};
+
+// The engine of each stage family ([engines.*]); embedded ones by their backend's name.
+struct EngineOptions {
+    std::string vad = "spectral";
+    std::string speakers = "pitch";
+    std::string ocr = "tesseract";
+    engines::EngineSettings asr = engines::embedded_engine("pocketsphinx");
+    engines::EngineSettings translate = engines::embedded_engine("apertium");
+    engines::EngineSettings tts = engines::embedded_engine("espeak");
+};
+
+// Where the run keeps and writes things, and how it behaves.
+struct RunOptions {
+    std::filesystem::path out_dir;                 // outputs go to out_dir/NAME/
+    std::filesystem::path store_dir;               // artifact store; default out_dir/.dramaloc-store
+    std::string artifacts_url;                     // s3://BUCKET/PREFIX: the store there, store_dir its local cache
+    int jobs = 0;                                  // 0 = number of cores
     // False: every stage runs (and is kept in the store) but nothing is muxed or published
     // under OUT/NAME/ (the factory's phases 1 and 3; phase 4 publishes).
     bool publish = true;
@@ -91,14 +111,19 @@ struct LocalizeOptions {
     // Called just before anything is written under OUT/NAME/; throws to publish nothing (the
     // factory: a worker that no longer holds its job's lease).
     std::function<void()> before_publish;
-    dub::FitBounds fit;
-    dub::MixOptions mix;
-    // A language with more than this share of its lines left untranslated fails: its outputs
-    // are not published ([qc] max_untranslated).
-    double max_untranslated_share = 0.05;
-    std::shared_ptr<const Config> config;         // [subtitles.rules.*] overrides, when given
     // Called with a short description of what starts ("transcribe", "es: synthesize 12 lines").
     std::function<void(const std::string&)> on_stage;
+};
+
+struct LocalizeOptions {
+    SourceOptions source;
+    LanguageOptions languages;
+    RenderOptions render;
+    EngineOptions engines;
+    RunOptions run;
+    // What the factory's source job learnt of the episode file (probe and content hash), for
+    // the episode's later jobs: used instead of opening the file while it is unchanged.
+    std::optional<EpisodeFacts> facts;
 };
 
 // Reads [engines.*], [fit], [mix], [qc], [hardsubs], [cast.*], [glossary.*] and [series]
@@ -141,6 +166,8 @@ struct EpisodeOutputs {
     // Edits that no longer apply as made: the translation changed under them, or their line is
     // gone ("ep01 es: line 12: …"), one line each.
     std::vector<std::string> edit_notes;
+    EpisodeFacts facts;                        // of the episode file, for the factory's later jobs
+    bool probed = false;                       // this run probed and hashed the file (no facts were given, or it changed)
     int stages_computed = 0;                   // 0 on a re-run of an unchanged episode
     int stages_reused = 0;
 };

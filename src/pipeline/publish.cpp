@@ -69,7 +69,7 @@ json last_published(const fs::path& folder) {
 json source_report(const EpisodeWork& work, const LocalizeOptions& options) {
     const SourceAnalysis& source = work.source;
     const SourcePlan& plan = source.plan;
-    json out = {{"mode", to_string(plan.mode)}, {"requested", to_string(options.source.mode)}, {"note", plan.note},
+    json out = {{"mode", to_string(plan.mode)}, {"requested", to_string(options.source.choice.mode)}, {"note", plan.note},
                 {"lines", source.script.script.lines.size()}};
     if (plan.hardsubs) {
         const auto& x = *plan.hardsubs;
@@ -110,9 +110,9 @@ PublishedScript published_script(const LanguageResult& l, const Script& source, 
 
 std::vector<fs::path> publish_episode(const EpisodeWork& work, const LocalizeOptions& options) {
     const std::string name = work.episode.stem().string();
-    const fs::path folder = options.out_dir / name;
-    const auto* video = work.info.best_video();
-    const FrameRate fps = video->frame_rate.num > 0 ? video->frame_rate : FrameRate{30, 1};
+    const fs::path folder = options.run.out_dir / name;
+    const EpisodeFacts& video = work.facts;
+    const FrameRate fps = video.fps.num > 0 ? video.fps : FrameRate{30, 1};
     const Script& source_script = work.source.script.script;
     std::vector<fs::path> files;
     fs::create_directories(folder);
@@ -124,11 +124,11 @@ std::vector<fs::path> publish_episode(const EpisodeWork& work, const LocalizeOpt
         files.push_back(to);
     };
     const auto write_subs = [&](const std::vector<SubtitleEvent>& events, const std::string& lang) {
-        subtitles::SubtitleDocument doc{events, lang, video->width, video->height};
+        subtitles::SubtitleDocument doc{events, lang, video.width, video.height};
         subtitles::WriteOptions w;
         w.language = lang;
-        w.video_width = video->width;
-        w.video_height = video->height;
+        w.video_width = video.width;
+        w.video_height = video.height;
         w.frame_rate = fps;
         for (auto f : {subtitles::SubtitleFormat::Srt, subtitles::SubtitleFormat::WebVtt, subtitles::SubtitleFormat::Ass,
                        subtitles::SubtitleFormat::Ttml}) {
@@ -142,7 +142,7 @@ std::vector<fs::path> publish_episode(const EpisodeWork& work, const LocalizeOpt
     json qc = {{"episode", work.episode.string()}, {"source", manifest.source}, {"languages", json::object()}};
     // Each language's script as spoken, for people to read and edit (pipeline/edits.hpp): the
     // manifest keeps what was written, so the next run sees what changed.
-    const auto edit_history = EditLog(options.out_dir).history();
+    const auto edit_history = EditLog(options.run.out_dir).history();
     for (const auto& l : work.languages) {
         const fs::path file = script_file(folder, name, l.language);
         write_script_json(file, l.script);
@@ -165,7 +165,7 @@ std::vector<fs::path> publish_episode(const EpisodeWork& work, const LocalizeOpt
     manifest.episode = work.episode.string();
     manifest.input_key = work.source.input_key;
     manifest.source_language = source_script.language;
-    manifest.target_languages = options.target_languages;
+    manifest.target_languages = options.languages.targets;
     // Which engine made this episode, as the run said it (the review page shows it): the
     // backend, and for a model server its endpoint and model (never its key).
     for (const auto& [stage, engine] : run_engines(options)) {

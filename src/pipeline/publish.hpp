@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "media/probe.hpp"
+#include "pipeline/episode_facts.hpp"
 #include "pipeline/language_stages.hpp"
 #include "pipeline/run_log.hpp"
 #include "pipeline/source_stages.hpp"
@@ -19,7 +19,7 @@ namespace dramaloc::pipeline {
 
 struct EpisodeWork {  // what localize_episode's stages made of one episode
     std::filesystem::path episode;
-    const media::MediaInfo& info;
+    const EpisodeFacts& facts;
     const SourceAnalysis& source;
     const SubtitleTrack& source_subtitles;
     const std::vector<LanguageResult>& languages;
@@ -30,7 +30,7 @@ struct EpisodeWork {  // what localize_episode's stages made of one episode
     std::chrono::steady_clock::time_point started;
 };
 
-// Writes OUT/NAME/ (options.out_dir) and returns the files written, in a stable order.
+// Writes OUT/NAME/ (options.run.out_dir) and returns the files written, in a stable order.
 std::vector<std::filesystem::path> publish_episode(const EpisodeWork& work, const LocalizeOptions& options);
 
 }  // namespace dramaloc::pipeline

@@ -76,12 +76,12 @@ SeriesProject load_series_project(const fs::path& file) {
 
     LocalizeOptions& o = project.options;
     apply_config(o, c);
-    project.cast = o.known_characters;
-    o.config = config;
-    o.source_language = c.get_string_or("series.from", "");
-    if (o.source_language.empty()) throw ConfigError(where + "[series] from is missing: the language spoken in the episodes (e.g. \"zh\")");
-    o.target_languages = strings_of(c, "series.to");
-    o.burn_in_languages = strings_of(c, "series.burn_in");
+    project.cast = o.source.known_characters;
+    o.languages.config = config;
+    o.source.language = c.get_string_or("series.from", "");
+    if (o.source.language.empty()) throw ConfigError(where + "[series] from is missing: the language spoken in the episodes (e.g. \"zh\")");
+    o.languages.targets = strings_of(c, "series.to");
+    o.render.burn_in = strings_of(c, "series.burn_in");
     // Values the schema cannot judge alone: refused, like it, with the line that sets them.
     const auto value_of = [&](const char* key, auto parse) {
         try {
@@ -92,24 +92,24 @@ SeriesProject load_series_project(const fs::path& file) {
             throw ConfigError(c.where(std::string("series.") + key) + ": [series] " + key + ": " + e.what());
         }
     };
-    o.source = value_of("source", [&] { return parse_source_choice(c.get_string_or("series.source", "auto")); });
+    o.source.choice = value_of("source", [&] { return parse_source_choice(c.get_string_or("series.source", "auto")); });
     // The studio's own script for each episode: the source script, timed by the episode when
     // it has no times, and compared with the burned-in subtitles.
     const char* script_key = "source";
     if (auto script = c.get_string("series.script")) {
-        if (o.source.mode != SourceMode::Auto)
+        if (o.source.choice.mode != SourceMode::Auto)
             throw ConfigError(c.where("series.script") + ": [series] script and source = \"" + c.get_string_or("series.source", "") +
                               "\" both say where the source script comes from; keep one");
-        o.source = SourceChoice{SourceMode::Import, *script};
+        o.source.choice = SourceChoice{SourceMode::Import, *script};
         script_key = "script";
     }
-    if (o.source.mode == SourceMode::Import) project.import_pattern = from_folder(folder, o.source.import_file.string()).string();
-    if (auto band = c.get_string("series.subtitle_band")) o.subtitle_band = value_of("subtitle_band", [&] { return hardsubs::parse_band(*band); });
-    o.remove_hardsubs = c.get_bool_or("series.remove_hardsubs", false);
+    if (o.source.choice.mode == SourceMode::Import) project.import_pattern = from_folder(folder, o.source.choice.import_file.string()).string();
+    if (auto band = c.get_string("series.subtitle_band")) o.source.subtitle_band = value_of("subtitle_band", [&] { return hardsubs::parse_band(*band); });
+    o.render.remove_hardsubs = c.get_bool_or("series.remove_hardsubs", false);
     if (auto stem = c.get_string("series.background")) project.background_pattern = from_folder(folder, *stem).string();
-    o.out_dir = from_folder(folder, c.get_string_or("series.out", "out"));
-    if (auto store = c.get_string("series.store")) o.store_dir = from_folder(folder, *store);
-    if (auto artifacts = c.get_string("series.artifacts")) o.artifacts_url = *artifacts;
+    o.run.out_dir = from_folder(folder, c.get_string_or("series.out", "out"));
+    if (auto store = c.get_string("series.store")) o.run.store_dir = from_folder(folder, *store);
+    if (auto artifacts = c.get_string("series.artifacts")) o.run.artifacts_url = *artifacts;
 
     const auto entries = strings_of(c, "series.episodes");
     if (entries.empty()) throw ConfigError(where + "[series] episodes is missing: list the episode files, e.g. [\"episodes/*.mp4\"]");
@@ -152,13 +152,13 @@ SeriesProject load_series_project(const fs::path& file) {
             throw ConfigError(c.where(std::string("series.") + key) + ": [series] " + key + ": one file for " + std::to_string(project.episodes.size()) +
                               " episodes; put {episode} in the path for each episode's own (e.g. \"scripts/{episode}.srt\")");
     if (project.episodes.size() == 1) apply_episode_paths(project, project.episodes[0].stem().string(), o);
-    Series series = o.series ? *o.series : Series{};
+    Series series = o.languages.series ? *o.languages.series : Series{};
     series.title = c.get_string_or("series.title", "");
-    series.source_language = o.source_language;
-    series.target_languages = o.target_languages;
+    series.source_language = o.source.language;
+    series.target_languages = o.languages.targets;
     series.cast = project.cast;
     for (const auto& e : project.episodes) series.episodes.push_back(e.string());
-    o.series = std::make_shared<const Series>(std::move(series));
+    o.languages.series = std::make_shared<const Series>(std::move(series));
     return project;
 }
 
@@ -167,8 +167,8 @@ void apply_episode_paths(const SeriesProject& project, const std::string& name, 
         for (std::size_t at = 0; (at = pattern.find("{episode}", at)) != std::string::npos; at += name.size()) pattern.replace(at, 9, name);
         return fs::path(pattern);
     };
-    if (!project.import_pattern.empty()) options.source.import_file = with_name(project.import_pattern);
-    if (!project.background_pattern.empty()) options.background_stem = with_name(project.background_pattern);
+    if (!project.import_pattern.empty()) options.source.choice.import_file = with_name(project.import_pattern);
+    if (!project.background_pattern.empty()) options.languages.background_stem = with_name(project.background_pattern);
 }
 
 }  // namespace dramaloc::pipeline

@@ -33,18 +33,18 @@ ConfigTable series_table() {
 
 // What every settings file may hold, a series file too.
 std::vector<ConfigTable> settings_tables() {
-    const EngineChoice engine;
-    const dub::FitBounds fit;
-    const dub::MixOptions mix;
+    const EngineOptions engine;
+    const LanguageOptions language;
+    const dub::FitBounds& fit = language.fit;
+    const dub::MixOptions& mix = language.mix;
     const hardsubs::RemovalOptions removal;
-    const LocalizeOptions localize;
     return {
         engines::engine_config_table("vad", engine.vad),
-        engines::engine_config_table("asr", engine.asr),
+        engines::engine_config_table("asr", engine.asr.backend),
         engines::engine_config_table("ocr", engine.ocr),
         engines::engine_config_table("speakers", engine.speakers),
-        engines::engine_config_table("translate", engine.translate),
-        engines::engine_config_table("tts", engine.tts),
+        engines::engine_config_table("translate", engine.translate.backend),
+        engines::engine_config_table("tts", engine.tts.backend),
         {"fit",
          {ConfigKey::number("min_speed", fit.min_speed, 0.3, 1).above_minimum(), ConfigKey::number("max_speed", fit.max_speed, 1, 3),
           ConfigKey::boolean("fill_slot", fit.fill_slot), ConfigKey::integer("shorten_rounds", fit.shorten_rounds, 0, 5)}},
@@ -52,7 +52,7 @@ std::vector<ConfigTable> settings_tables() {
          {ConfigKey::number("duck_db", mix.duck_db, -60, 0), ConfigKey::integer("attack_ms", mix.attack_ms, 0, 10'000),
           ConfigKey::integer("release_ms", mix.release_ms, 0, 10'000), ConfigKey::boolean("centre_removal", mix.centre_removal_for_stereo),
           ConfigKey::number("target_lufs", mix.target_lufs, -40, -5), ConfigKey::number("max_true_peak_dbtp", mix.max_true_peak, -20, 0)}},
-        {"qc", {ConfigKey::number("max_untranslated", localize.max_untranslated_share, 0, 1)}},
+        {"qc", {ConfigKey::number("max_untranslated", language.max_untranslated_share, 0, 1)}},
         {"hardsubs",
          {ConfigKey::choice("removal", hardsubs::to_string(removal.method), {"auto", "inpaint", "blur"}),
           ConfigKey::number("inpaint_budget_ms", removal.inpaint_budget_ms, 1, 60'000),

@@ -38,20 +38,19 @@ std::vector<engines::SpeechRegion> asr_chunks(const std::vector<engines::SpeechR
     return chunks;
 }
 
-SourceAnalysis analyse_source(StageContext& context, const fs::path& episode, const media::MediaInfo& info,
-                              const LocalizeOptions& options) {
+SourceAnalysis analyse_source(StageContext& context, const fs::path& episode, const EpisodeFacts& facts, const LocalizeOptions& options) {
     SourceAnalysis out;
-    const auto* audio_stream = info.best_audio();
-    out.has_audio = audio_stream != nullptr;
-    if (!audio_stream && !options.target_languages.empty())
+    out.has_audio = facts.audio_channels > 0;
+    if (!out.has_audio && !options.languages.targets.empty())
         throw InputError(episode.string() + ": has no audio stream; dramaloc needs the episode's soundtrack to dub it");
-    const int channels = audio_stream ? std::min(2, std::max(1, audio_stream->channels)) : 1;
-    out.input_key = context.hashes.hash(episode);
-    out.duration_ms = info.duration_ms;
+    const int channels = std::clamp(facts.audio_channels, 1, 2);
+    out.input_key = facts.input_key;
+    out.duration_ms = facts.duration_ms;
     const SourceMode& mode = out.plan.mode;
     const DecodedAudio* audio = out.has_audio ? &out.audio : nullptr;
     StageSteps steps;
-    steps[StageId::Hardsubs].run = [&] { out.plan = plan_source(context, episode, out.input_key, out.has_audio, options); };
+    steps[StageId::Hardsubs].run = [&] { out.plan = plan_source(context, episode, out.input_key, out.has_audio, options.source, options.engines.ocr, options.run.jobs);
+    };
     steps[StageId::Decode].run = [&] {
         if (!audio) return;
         out.audio = decode_audio(context, episode, out.input_key, channels);
@@ -63,33 +62,34 @@ SourceAnalysis analyse_source(StageContext& context, const fs::path& episode, co
     // The lines: transcribed, imported, or read off the picture (and timed by the speech).
     steps[StageId::Transcribe].run = [&] {
         if (mode == SourceMode::Asr)
-            out.lines = transcribe(context, out.audio, out.speech, options.asr_engine, options.source_language, options.jobs);
+            out.lines = transcribe(context, out.audio, out.speech, options.engines.asr, options.source.language, options.run.jobs);
     };
     steps[StageId::Import].run = [&] {
         if (mode == SourceMode::Import)
-            out.lines = import_script(context, options.source.import_file, out.plan, out.speech, out.duration_ms);
+            out.lines = import_script(context, options.source.choice.import_file, out.plan, out.speech, out.duration_ms);
     };
     steps[StageId::RefineTiming].run = [&] {
         if (mode == SourceMode::Ocr || mode == SourceMode::Both) out.lines = lines_from_picture(out.plan, out.speech);
     };
-    steps[StageId::SourceScript].run = [&] { out.script = identify_speakers(context, out.lines, audio, mode, options); };
+    steps[StageId::SourceScript].run = [&] { out.script = identify_speakers(context, out.lines, audio, mode, options.source, options.engines.speakers);
+    };
     // The series' ids, once phase 2 has resolved them.
     steps[StageId::SeriesSpeakers].run = [&] {
-        if (!options.speaker_map.empty()) apply_speaker_map(out.script, options.speaker_map, options.series_characters);
+        if (!options.source.speaker_map.empty()) apply_speaker_map(out.script, options.source.speaker_map, options.source.series_characters);
     };
     // Voice references for a cloning synthesizer, for the characters that have none yet (a
     // character met in an earlier episode keeps the clip cut there).
     steps[StageId::VoiceReference].run = [&] {
-        if (options.tts_engine.clone && audio)
-            out.voice_references = cut_voice_references(context, out.script, out.audio, options.tts_engine, options.source_language);
+        if (options.engines.tts.clone && audio)
+            out.voice_references = cut_voice_references(context, out.script, out.audio, options.engines.tts, options.source.language);
     };
     run_stages({StagePhase::Source, StagePhase::Characters}, steps);
     return out;
 }
 
-std::string ocr_unavailable_reason(const LocalizeOptions& options) {
+std::string ocr_unavailable_reason(const std::string& ocr, const std::string& language) {
     try {
-        engines::make_text_recognizer(options.engines.ocr)->require_language(options.source_language);
+        engines::make_text_recognizer(ocr)->require_language(language);
         return {};
     } catch (const EngineError& e) {
         return e.what();
@@ -97,7 +97,7 @@ std::string ocr_unavailable_reason(const LocalizeOptions& options) {
 }
 
 void require_recognizer_language(engines::SpeechRecognizer& recognizer, const LocalizeOptions& options) {
-    require_recognizer_language(recognizer, options.engines.asr, options.source_language, options.source.mode != SourceMode::Asr);
+    require_recognizer_language(recognizer, options.engines.asr.backend, options.source.language, options.source.choice.mode != SourceMode::Asr);
 }
 
 void require_recognizer_language(engines::SpeechRecognizer& recognizer, const std::string& backend, const std::string& language,

@@ -15,7 +15,7 @@
 #include "hardsubs/extract.hpp"
 #include "pipeline/script_source.hpp"
 #include "media/audio.hpp"
-#include "media/probe.hpp"
+#include "pipeline/episode_facts.hpp"
 #include "pipeline/localize.hpp"
 #include "pipeline/stage.hpp"
 #include "pipeline/stages/source.hpp"
@@ -35,13 +35,13 @@ struct SourceAnalysis {
     TimeMs duration_ms = 0;
 };
 
-// `info` is the episode's probe (probed once per episode, by the caller).
-SourceAnalysis analyse_source(StageContext& context, const std::filesystem::path& episode, const media::MediaInfo& info,
+// `facts`: the episode's probe and content hash (pipeline/episode_facts.hpp), learnt once.
+SourceAnalysis analyse_source(StageContext& context, const std::filesystem::path& episode, const EpisodeFacts& facts,
                               const LocalizeOptions& options);
 
 // Why the burned-in subtitles cannot be read with these options (no OCR backend in this build,
 // no model for the source language), or empty when they can.
-std::string ocr_unavailable_reason(const LocalizeOptions& options);
+std::string ocr_unavailable_reason(const std::string& ocr_backend, const std::string& language);
 
 // Throws EngineError when the recognizer cannot do the source language (naming the ways out;
 // `other_sources`: the script could come from the picture or a file instead).

@@ -76,8 +76,8 @@ std::shared_ptr<const Reviewer> series_reviewer(const pipeline::SeriesProject& p
     std::vector<Pack> packs;
     for (const auto& file : project.policy_packs) packs.push_back(load_pack(file));
     std::vector<Entry> glossary;
-    if (project.options.series)
-        for (const auto& g : project.options.series->glossary) {
+    if (project.options.languages.series)
+        for (const auto& g : project.options.languages.series->glossary) {
             Entry e;
             e.kind = "glossary";
             e.text = g.source;
@@ -90,7 +90,7 @@ std::shared_ptr<const Reviewer> series_reviewer(const pipeline::SeriesProject& p
 }
 
 ModelAsker model_asker(const pipeline::SeriesProject& project) {
-    const auto& settings = project.options.translate_engine;
+    const auto& settings = project.options.engines.translate;
     if (settings.backend != "openai" || settings.url.empty()) return {};
     auto client = std::make_shared<engines::HttpClient>(engines::endpoint_for(settings));
     const std::string model = settings.model, url = settings.url;
@@ -152,7 +152,7 @@ EpisodeReview review_episode(const Reviewer& reviewer, const pipeline::SeriesPro
         lines.push_back({l.episode, l.language, l.is_source, l.line, l.start_ms, l.end_ms, l.speaker, l.text, l.source});
     }
     out.findings = reviewer.review(lines, ask, &out.model_rules_skipped);
-    for (auto& r : read_resolutions(project.options.out_dir))
+    for (auto& r : read_resolutions(project.options.run.out_dir))
         if (r.episode == episode) out.resolutions[r.finding] = std::move(r);
     return out;
 }
@@ -211,7 +211,7 @@ std::string report_html(const EpisodeReview& review) {
 }
 
 fs::path write_reports(const pipeline::SeriesProject& project, const EpisodeReview& review) {
-    const fs::path folder = project.options.out_dir / review.episode;
+    const fs::path folder = project.options.run.out_dir / review.episode;
     const fs::path json_file = folder / (review.episode + ".content-review.json");
     write_file_atomically(json_file, report_json(review).dump(1) + "\n");
     write_file_atomically(folder / (review.episode + ".content-review.html"), report_html(review));

@@ -40,7 +40,7 @@ int episode_order(const std::vector<fs::path>& episodes, const std::string& epis
 }
 
 std::vector<LibraryLine> episode_library_lines(const pipeline::SeriesProject& project, const std::string& episode, int order) {
-    const fs::path out_dir = project.options.out_dir;
+    const fs::path out_dir = project.options.run.out_dir;
     const fs::path folder = out_dir / episode;
     const pipeline::PublishedScripts scripts = pipeline::published_scripts(folder);
     std::vector<LibraryLine> out;
@@ -53,7 +53,7 @@ std::vector<LibraryLine> episode_library_lines(const pipeline::SeriesProject& pr
     const std::string series = library_series_id(project.file);
     // The source lines once (from the first language's script); not when a target language is
     // the source language itself (its own rows are those lines).
-    bool source_done = scripts.count(project.options.source_language) > 0;
+    bool source_done = scripts.count(project.options.source.language) > 0;
     for (const auto& [language, script] : scripts) {
         const auto review = pipeline::latest_review(reviews, episode, language);
         const bool approved = review && review->decision == "approved" && pipeline::review_stands(*review, history);
@@ -85,7 +85,7 @@ std::vector<LibraryLine> episode_library_lines(const pipeline::SeriesProject& pr
             l.approved = approved;
             if (!source_done && !l.source.empty()) {
                 LibraryLine s = l;
-                s.language = project.options.source_language;
+                s.language = project.options.source.language;
                 s.is_source = true;
                 s.text = s.source;
                 s.qc.clear();

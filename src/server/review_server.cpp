@@ -104,7 +104,7 @@ ReviewServer::ReviewServer(ServeOptions options) : impl_(std::make_unique<Impl>(
         Series s;
         s.project = pipeline::load_series_project(file);
         s.id = file.stem().string();
-        s.out_dir = s.project.options.out_dir;
+        s.out_dir = s.project.options.run.out_dir;
         s.reviewer = policy::series_reviewer(s.project);  // a malformed pack stops the server from starting
         if (!ids.insert(s.id).second)
             throw UsageError("two series files are named " + s.id + "; serve them from separate servers, or rename one");

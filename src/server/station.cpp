@@ -93,7 +93,7 @@ fs::path Station::find_episode(const Series& s, const std::string& name) const {
 }
 
 void Station::check_language(const Series& s, const std::string& language) {
-    const auto& targets = s.project.options.target_languages;
+    const auto& targets = s.project.options.languages.targets;
     if (std::find(targets.begin(), targets.end(), language) == targets.end())
         throw Problem{404, "No such language", "series \"" + s.id + "\" is not translated into \"" + language + "\""};
 }
@@ -209,7 +209,7 @@ std::string Station::render_of(std::size_t series_index, const std::string& epis
 // The language's subtitle rules, for the page's live feedback (the same QC applies).
 subtitles::SubtitleRules Station::language_rules(const Series& s, const std::string& language) {
     auto rules = subtitles::rules_for_language(language);
-    if (s.project.options.config) subtitles::apply_overrides(rules, *s.project.options.config, language);
+    if (s.project.options.languages.config) subtitles::apply_overrides(rules, *s.project.options.languages.config, language);
     return rules;
 }
 
@@ -333,8 +333,8 @@ json Station::characters_json(const Series& s, const pipeline::PublishedScripts&
 }
 
 json Station::language_names(const Series& s) {
-    std::vector<std::string> all = s.project.options.target_languages;
-    all.push_back(s.project.options.source_language);
+    std::vector<std::string> all = s.project.options.languages.targets;
+    all.push_back(s.project.options.source.language);
     return views::language_names(all);
 }
 

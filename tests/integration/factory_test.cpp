@@ -133,8 +133,20 @@ TEST(Factory, ASeriesGivesTheSameCharactersAndOutputsWhateverTheNumberOfWorkers)
         fs::copy_file(one / "episodes" / ("ep" + std::to_string(i) + ".mp4"), many / "episodes" / ("ep" + std::to_string(i) + ".mp4"));
     const fs::path s2 = make_series(many.path(), 3);
 
-    auto r = run_dramaloc({"run", s1.string(), "--jobs", "1", "--threads-per-job", "1", "-q"});
+    auto r = run_dramaloc({"run", s1.string(), "--jobs", "1", "--threads-per-job", "1", "--json"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
+    // The episode files were probed and hashed by their source jobs alone: the later jobs were
+    // given what those found.
+    int later_jobs = 0;
+    std::istringstream events(r.err);
+    for (std::string line; std::getline(events, line);) {
+        if (line.empty() || line[0] != '{') continue;
+        const json e = json::parse(line);
+        if (e.value("event", "") != "done" || (e["kind"] != "language" && e["kind"] != "episode")) continue;
+        ++later_jobs;
+        EXPECT_EQ(e["result"]["probed"], false) << line;
+    }
+    EXPECT_EQ(later_jobs, 3 * 3) << r.err;
     r = run_dramaloc({"run", s2.string(), "--jobs", "3", "-q"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_NE(r.out.find("QC es: "), std::string::npos) << r.out;

@@ -19,11 +19,11 @@ TEST(Reuse, RecognisersAreMadeOncePerWorkerForTheWholeRunAndInputsAreNotHashedTw
     const auto a = sample_episode(dir / "a.mp4", 8, 1);
     const auto b = sample_episode(dir / "b.mp4", 8, 2);
     pipeline::LocalizeOptions options;
-    options.source_language = "en";
-    options.target_languages = {"es"};
-    options.out_dir = dir / "out";
-    options.jobs = 2;
-    const std::string key = engines::settings_key(options.asr_engine);
+    options.source.language = "en";
+    options.languages.targets = {"es"};
+    options.run.out_dir = dir / "out";
+    options.run.jobs = 2;
+    const std::string key = engines::settings_key(options.engines.asr);
     const int before = engines::EnginePool<engines::SpeechRecognizer>::made(key);
     for (const auto& episode : {a.video, b.video, a.video}) pipeline::localize_episode(episode, options);
     // Two workers transcribe: at most two recognisers in all, for three episodes.

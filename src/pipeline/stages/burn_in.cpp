@@ -18,17 +18,15 @@ namespace {
 
 constexpr const char* kEngine = "libass+x264";
 
-subtitles::RenderStyle burn_style(const media::MediaInfo& info, const std::string& language) {
-    const auto* video = info.best_video();
-    const int width = video ? video->width : 1080;
+subtitles::RenderStyle burn_style(const EpisodeFacts& video, const std::string& language) {
     subtitles::RenderStyle style;
     subtitles::WriteOptions w;
     w.language = language;
-    w.video_width = width;
-    w.video_height = video ? video->height : 1920;
+    w.video_width = video.width;
+    w.video_height = video.height;
     style.font = subtitles::resolved_font_name(w);
     style.font_size_px = subtitles::resolved_font_size(w);
-    style.margin_bottom_px = (video ? video->height : 1920) * 12 / 100;
+    style.margin_bottom_px = video.height * 12 / 100;
     return style;
 }
 
@@ -44,7 +42,7 @@ json to_json(const hardsubs::RemovalReport& r) {
             {"inpaint_ms_per_frame", r.inpaint_ms_per_frame}, {"blur_ms_per_frame", r.blur_ms_per_frame}};
 }
 
-BurnedVideo burn_in(StageContext& context, const fs::path& episode, const media::MediaInfo& info, const SourceAnalysis& source,
+BurnedVideo burn_in(StageContext& context, const fs::path& episode, const EpisodeFacts& video, const SourceAnalysis& source,
                     const BurnIn& request) {
     const std::string& lang = request.language;
     const auto* l = request.dubbed;
@@ -58,8 +56,7 @@ BurnedVideo burn_in(StageContext& context, const fs::path& episode, const media:
                                       removal_parameters);
     context.announce(lang + ": burn in subtitles");
     const fs::path dir = run_stage(context, {StageId::BurnIn, lang, kEngine, key}, [&](const fs::path& d) {
-        const auto* video = info.best_video();
-        subtitles::SubtitleRenderer renderer(video->width, video->height, burn_style(info, lang));
+        subtitles::SubtitleRenderer renderer(video.width, video.height, burn_style(video, lang));
         renderer.set_events(request.subtitles.events, lang);
         const fs::path painted = d / "painted.mp4";
         std::optional<hardsubs::HardsubRemover> remover;

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "hardsubs/remove.hpp"
-#include "media/probe.hpp"
+#include "pipeline/episode_facts.hpp"
 #include "pipeline/language_stages.hpp"
 #include "pipeline/source_stages.hpp"
 #include "pipeline/stage.hpp"
@@ -41,7 +41,7 @@ struct BurnedVideo {
     std::filesystem::path file;                  // burned.mp4
     std::optional<hardsubs::RemovalReport> removal;
 };
-BurnedVideo burn_in(StageContext& context, const std::filesystem::path& episode, const media::MediaInfo& info,
+BurnedVideo burn_in(StageContext& context, const std::filesystem::path& episode, const EpisodeFacts& video,
                     const SourceAnalysis& source, const BurnIn& request);
 nlohmann::json to_json(const hardsubs::RemovalReport& report);  // removal.json
 

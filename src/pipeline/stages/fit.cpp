@@ -30,7 +30,9 @@ FittedClip fit_clip(StageContext& context, const Clip& clip, const Line& line, T
         media::write_wav(d / "fitted.wav", result.audio, media::WavSampleFormat::Float32);
         write_json(d / "fit.json", FitReport{result.speed, result.overflow_ms, result.borrowed_ms, result.fits}.to_json());
     });
-    out.audio = media::read_wav(dir / "fitted.wav");
+    out.wav = dir / "fitted.wav";
+    const media::WavReader header(out.wav);
+    out.duration_ms = header.sample_rate() > 0 ? samples_to_ms(header.frames(), header.sample_rate()) : 0;
     out.report = FitReport::from_json(read_json(dir / "fit.json"));
     return out;
 }

@@ -36,10 +36,11 @@ std::string another_language_reason(const hardsubs::HardsubExtraction& x, const 
 // The burned-in subtitles: the band (given or found) and its text, from one decode of the
 // episode (hardsubs/scan.hpp). nullopt when there are none.
 std::optional<hardsubs::HardsubExtraction> read_hardsubs(StageContext& context, const fs::path& episode, const std::string& input_key,
-                                                         const LocalizeOptions& options, std::string& key) {
-    auto probe_ocr = engines::make_text_recognizer(options.engines.ocr);
+                                                         const SourceOptions& options, const std::string& ocr, int jobs,
+                                                         std::string& key) {
+    auto probe_ocr = engines::make_text_recognizer(ocr);
     const std::string ocr_identity = probe_ocr->version();
-    const std::string language = options.source_language;
+    const std::string language = options.language;
     const std::string band = options.subtitle_band ? hardsubs::to_string(*options.subtitle_band) : "find";
     key = stage_key(StageId::Hardsubs, ocr_identity, {input_key}, band + "/" + language);
     context.announce(options.subtitle_band ? "read the burned-in subtitles (band " + band + ")" : "find and read the burned-in subtitles");
@@ -47,8 +48,8 @@ std::optional<hardsubs::HardsubExtraction> read_hardsubs(StageContext& context, 
         hardsubs::ScanOptions scan;
         scan.band = options.subtitle_band;
         scan.extract.language = language;
-        scan.extract.ocr_backend = options.engines.ocr;
-        scan.extract.jobs = options.jobs;
+        scan.extract.ocr_backend = ocr;
+        scan.extract.jobs = jobs;
         const auto found = hardsubs::scan_hardsubs(episode, scan);
         json j = {{"frames_examined", found.detection.frames_examined},
                   {"frames_with_text", found.detection.frames_with_text},
@@ -96,11 +97,11 @@ hardsubs::HardsubExtraction extraction_from_json(const json& j) {
 }
 
 SourcePlan plan_source(StageContext& context, const fs::path& episode, const std::string& input_key, bool has_audio,
-                       const LocalizeOptions& options) {
+                       const SourceOptions& options, const std::string& ocr, int jobs) {
     SourcePlan out;
-    out.mode = options.source.mode;
+    out.mode = options.choice.mode;
     if (out.mode == SourceMode::Auto) {
-        if (const std::string why = ocr_unavailable_reason(options); !why.empty()) {
+        if (const std::string why = ocr_unavailable_reason(ocr, options.language); !why.empty()) {
             out.mode = SourceMode::Asr;
             out.note = "burned-in subtitles were not looked for (" + why + ")";
         }
@@ -109,10 +110,10 @@ SourcePlan plan_source(StageContext& context, const fs::path& episode, const std
         // The studio's script is the source. Burned-in subtitles, when there are some in the
         // source language, time a script without times and are compared with it (QC); in
         // another language they are kept for removal only.
-        if (ocr_unavailable_reason(options).empty()) {
-            auto found = read_hardsubs(context, episode, input_key, options, out.hardsubs_key);
+        if (ocr_unavailable_reason(ocr, options.language).empty()) {
+            auto found = read_hardsubs(context, episode, input_key, options, ocr, jobs, out.hardsubs_key);
             if (found && !found->subtitles.empty()) {
-                const std::string other = another_language_reason(*found, options.source_language);
+                const std::string other = another_language_reason(*found, options.language);
                 out.hardsubs_say_the_script = other.empty();
                 if (!other.empty()) out.note = other + "; they are not compared with the script";
                 out.hardsubs = std::move(found);
@@ -121,12 +122,12 @@ SourcePlan plan_source(StageContext& context, const fs::path& episode, const std
             }
         }
     } else if (out.mode == SourceMode::Auto || out.mode == SourceMode::Ocr || out.mode == SourceMode::Both) {
-        out.hardsubs = read_hardsubs(context, episode, input_key, options, out.hardsubs_key);
+        out.hardsubs = read_hardsubs(context, episode, input_key, options, ocr, jobs, out.hardsubs_key);
         bool usable = out.hardsubs && !out.hardsubs->subtitles.empty();
         std::string why = out.hardsubs ? "the subtitle band " + hardsubs::to_string(out.hardsubs->band) + " held no readable text"
                                        : "no burned-in subtitles were found";
         if (usable && out.mode == SourceMode::Auto) {
-            if (const std::string other = another_language_reason(*out.hardsubs, options.source_language); !other.empty())
+            if (const std::string other = another_language_reason(*out.hardsubs, options.language); !other.empty())
                 usable = false, why = other;
         }
         if (!usable) {

@@ -88,7 +88,8 @@ struct FitReport {
 };
 struct FittedClip {
     std::string key;
-    media::AudioBuffer audio;
+    std::filesystem::path wav;  // fitted.wav: read by the mix when it is made, not before
+    TimeMs duration_ms = 0;     // of fitted.wav (from its header)
     FitReport report;
 };
 FittedClip fit_clip(StageContext& context, const Clip& clip, const Line& line, TimeMs available_after, const dub::FitBounds& bounds,

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "core/version.hpp"
+#include "media/wav.hpp"
 #include "pipeline/artifact_json.hpp"
 #include "pipeline/stages/language.hpp"
 
@@ -41,21 +42,19 @@ Dub mix_dub(StageContext& context, const std::vector<Line>& lines, const std::ve
     // clips never overlap.
     Dub out;
     out.shifted.assign(lines.size(), 0);
-    std::vector<dub::ClipPlacement> placements;
     TimeMs previous_end = 0;
     for (std::size_t i = 0; i < lines.size(); ++i) {
         TimeMs start = lines[i].start;
-        if (!placements.empty() && start < previous_end + kClipGapMs) {
+        if (i > 0 && start < previous_end + kClipGapMs) {
             out.shifted[i] = previous_end + kClipGapMs - start;
             start += out.shifted[i];
         }
-        placements.push_back({start, &dubs[i].fitted.audio});
         out.starts.push_back(start);
-        previous_end = start + dubs[i].fitted.audio.duration_ms();
+        previous_end = start + dubs[i].fitted.duration_ms;
     }
     context.announce(language + ": mix");
     std::string placement_parameters;
-    for (std::size_t i = 0; i < lines.size(); ++i) placement_parameters += dubs[i].fitted.key + "@" + std::to_string(placements[i].start) + ";";
+    for (std::size_t i = 0; i < lines.size(); ++i) placement_parameters += dubs[i].fitted.key + "@" + std::to_string(out.starts[i]) + ";";
     const auto& m = inputs.options;
     const std::string stem_key = inputs.background_stem ? context.hashes.hash(*inputs.background_stem) : "";
     const std::string engine = std::string("dramaloc-mix ") + kVersion;  // our own code, so our version
@@ -66,6 +65,13 @@ Dub mix_dub(StageContext& context, const std::vector<Line>& lines, const std::ve
     const fs::path dir = run_stage(context, {StageId::Mix, language, engine, out.key}, [&](const fs::path& d) {
         std::vector<dub::SpeechRegionMs> speech;
         for (const auto& r : inputs.speech.regions) speech.push_back({r.start, r.end});
+        std::vector<media::AudioBuffer> clips;
+        clips.reserve(dubs.size());
+        std::vector<dub::ClipPlacement> placements;
+        for (std::size_t i = 0; i < lines.size(); ++i) {
+            clips.push_back(media::read_wav(dubs[i].fitted.wav));
+            placements.push_back({out.starts[i], &clips.back()});
+        }
         const fs::path* stem = inputs.background_stem ? &*inputs.background_stem : nullptr;
         const auto result = dub::mix_dub_to_wav(inputs.audio.original_wav(), speech, placements, stem, m, d / "dub.wav");
         // The loudness of the mix as written, for QC (measured while it was written).

@@ -37,8 +37,9 @@ struct SourcePlan {
     // (then they time a script without times and are compared with it).
     bool hardsubs_say_the_script = false;
 };
+// `ocr`: the OCR backend; `jobs`: its workers.
 SourcePlan plan_source(StageContext& context, const std::filesystem::path& episode, const std::string& input_key, bool has_audio,
-                       const LocalizeOptions& options);
+                       const SourceOptions& options, const std::string& ocr, int jobs);
 // The artifact's serializer (hardsubs.json "extraction").
 nlohmann::json extraction_to_json(const hardsubs::HardsubExtraction& x);
 hardsubs::HardsubExtraction extraction_from_json(const nlohmann::json& j);
@@ -100,7 +101,7 @@ struct SourceScript {
     std::vector<Character> characters;  // with their voice references when the synthesizer clones
 };
 SourceScript identify_speakers(StageContext& context, const SourceLines& lines, const DecodedAudio* audio, SourceMode mode,
-                               const LocalizeOptions& options);
+                               const SourceOptions& options, const std::string& speakers_backend);
 
 // series-speakers (stages/series_speakers.cpp): the series' ids for this episode's voices
 // (the factory's phase 2), lines and characters renamed, and a key of its own.

@@ -13,19 +13,19 @@ namespace dramaloc::pipeline {
 namespace fs = std::filesystem;
 
 SourceScript identify_speakers(StageContext& context, const SourceLines& lines, const DecodedAudio* audio, SourceMode mode,
-                               const LocalizeOptions& options) {
+                               const SourceOptions& options, const std::string& speakers_backend) {
     context.announce("identify speakers");
-    auto speakers = engines::make_speaker_identifier(options.engines.speakers);
+    auto speakers = engines::make_speaker_identifier(speakers_backend);
     const auto& known = options.known_characters;
     // Who is known decides the ids; their voice references do not (and live at paths that move).
     std::vector<Character> known_voices = known;
     for (auto& c : known_voices) c.reference_audio.clear(), c.reference_text.clear();
     SourceScript out;
     out.key = stage_key(StageId::SourceScript, speakers->version(), {lines.key, audio ? audio->key() : std::string()},
-                        std::string(to_string(mode)) + "/" + options.source_language +
+                        std::string(to_string(mode)) + "/" + options.language +
                             (known_voices.empty() ? std::string() : "/known=" + characters_to_json(known_voices).dump()));
     const fs::path dir = run_stage(context, {StageId::SourceScript, "episode", speakers->version(), out.key}, [&](const fs::path& d) {
-        Script script{options.source_language, {}};
+        Script script{options.language, {}};
         // No line spans two voices: a line in which another voice takes over is two lines.
         for (const Line& line : lines.lines) {
             const auto turns = audio ? speakers->voice_turns(audio->speech(), line) : std::vector<engines::VoiceTurn>{};

@@ -51,9 +51,9 @@ json Station::lines_json(std::size_t index, const std::string& episode, const st
     for (const auto& line : scripts.at(language).lines)
         lines.push_back(views::line_view(line, history, episode, language, flags[line.id], findings[line.id]));
     const std::string render = render_of(index, episode);
-    const std::string title = s.project.options.series ? s.project.options.series->title : "";
+    const std::string title = s.project.options.languages.series ? s.project.options.languages.series->title : "";
     return {{"series", s.id}, {"series_title", title.empty() ? s.id : title}, {"episode", episode}, {"language", language},
-            {"source_language", s.project.options.source_language}, {"language_names", language_names(s)},
+            {"source_language", s.project.options.source.language}, {"language_names", language_names(s)},
             {"direction", is_right_to_left(language) ? "rtl" : "ltr"}, {"lines", lines},
             {"rules", rules_json(s, language)}, {"media", media_json(s, episode, language)},
             {"characters", characters_json(s, scripts)},
@@ -188,7 +188,7 @@ json Station::change_line(std::size_t index, const std::string& episode, const s
         if (!body.contains("speaker") || !body["speaker"].is_string() || body["speaker"].get<std::string>().empty())
             throw Problem{400, "Bad request", "give the \"speaker\": a character's id (characters in GET …/lines)", {{"field", "speaker"}}};
         request.speaker = body["speaker"].get<std::string>();
-        request.languages = s.project.options.target_languages;
+        request.languages = s.project.options.languages.targets;
     }
     if (body.contains("revert") && !body["revert"].is_boolean())
         throw Problem{400, "Bad request", "\"revert\" is true or false", {{"field", "revert"}}};

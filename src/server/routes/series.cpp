@@ -28,11 +28,11 @@ namespace dramaloc::server {
 
 
 json Station::series_json(const Series& s) const {
-    const std::string title = s.project.options.series ? s.project.options.series->title : "";
+    const std::string title = s.project.options.languages.series ? s.project.options.languages.series->title : "";
     return {{"id", s.id},
             {"title", title.empty() ? s.id : title},
-            {"source_language", s.project.options.source_language},
-            {"languages", s.project.options.target_languages},
+            {"source_language", s.project.options.source.language},
+            {"languages", s.project.options.languages.targets},
             {"language_names", language_names(s)},
             {"episodes", episodes_of(s).size()}};
 }
@@ -47,7 +47,7 @@ json Station::episodes_json(std::size_t index) {
         const auto scripts_read = published(s, name);
         const auto& scripts = *scripts_read;
         json languages = json::object();
-        for (const auto& language : s.project.options.target_languages) {
+        for (const auto& language : s.project.options.languages.targets) {
             const auto script = scripts.find(language);
             json l = {{"published", script != scripts.end()}};
             if (script != scripts.end()) {

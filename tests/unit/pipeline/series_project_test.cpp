@@ -51,21 +51,21 @@ TEST(SeriesProject, ReadsEpisodesLanguagesAndSharedSettingsRelativeToTheFile) {
     EXPECT_EQ(p.episodes[1], dir / "s" / "episodes" / "ep2.mp4");
     EXPECT_EQ(p.episodes[2], dir / "s" / "episodes" / "ep10.mp4");
     EXPECT_EQ(p.episodes[3], dir / "s" / "extra" / "bonus.mp4");
-    EXPECT_EQ(p.options.source_language, "zh");
-    EXPECT_EQ(p.options.target_languages, (std::vector<std::string>{"en", "es"}));
-    EXPECT_EQ(p.options.burn_in_languages, (std::vector<std::string>{"en"}));
-    EXPECT_EQ(p.options.source.mode, SourceMode::Ocr);
-    EXPECT_TRUE(p.options.remove_hardsubs);
-    EXPECT_EQ(p.options.out_dir, dir / "s" / "out");
-    EXPECT_EQ(p.options.fit.shorten_rounds, 1);
-    ASSERT_TRUE(p.options.series);
-    EXPECT_EQ(p.options.series->title, "The Heiress Returns");
-    EXPECT_EQ(p.options.series->synopsis, "Lin Xia comes home.");
-    ASSERT_EQ(p.options.series->glossary.size(), 1u);
-    EXPECT_EQ(p.options.series->glossary[0].rendering.at("en"), "Miss Lin");
+    EXPECT_EQ(p.options.source.language, "zh");
+    EXPECT_EQ(p.options.languages.targets, (std::vector<std::string>{"en", "es"}));
+    EXPECT_EQ(p.options.render.burn_in, (std::vector<std::string>{"en"}));
+    EXPECT_EQ(p.options.source.choice.mode, SourceMode::Ocr);
+    EXPECT_TRUE(p.options.render.remove_hardsubs);
+    EXPECT_EQ(p.options.run.out_dir, dir / "s" / "out");
+    EXPECT_EQ(p.options.languages.fit.shorten_rounds, 1);
+    ASSERT_TRUE(p.options.languages.series);
+    EXPECT_EQ(p.options.languages.series->title, "The Heiress Returns");
+    EXPECT_EQ(p.options.languages.series->synopsis, "Lin Xia comes home.");
+    ASSERT_EQ(p.options.languages.series->glossary.size(), 1u);
+    EXPECT_EQ(p.options.languages.series->glossary[0].rendering.at("en"), "Miss Lin");
     ASSERT_EQ(p.cast.size(), 1u);
     EXPECT_EQ(p.cast[0].name, "Lin Xia");
-    EXPECT_EQ(p.options.series->episodes.size(), 4u);
+    EXPECT_EQ(p.options.languages.series->episodes.size(), 4u);
 }
 
 TEST(SeriesProject, SaysWhatIsMissingOrWrong) {
@@ -116,12 +116,12 @@ TEST(SeriesProject, EachEpisodeHasItsOwnScriptAndStemThroughTheEpisodePlaceholde
     const auto p = load_series_project(dir / "many.toml");
     auto options = p.options;
     apply_episode_paths(p, "ep{episode}", options);  // a name holding the placeholder is replaced once
-    EXPECT_EQ(options.source.import_file, dir / "scripts" / "ep{episode}.srt");
+    EXPECT_EQ(options.source.choice.import_file, dir / "scripts" / "ep{episode}.srt");
     apply_episode_paths(p, "ep2", options);
-    EXPECT_EQ(options.source.mode, SourceMode::Import);
-    EXPECT_EQ(options.source.import_file, dir / "scripts" / "ep2.srt");
-    ASSERT_TRUE(options.background_stem);
-    EXPECT_EQ(*options.background_stem, dir / "stems" / "ep2-me.wav");
+    EXPECT_EQ(options.source.choice.mode, SourceMode::Import);
+    EXPECT_EQ(options.source.choice.import_file, dir / "scripts" / "ep2.srt");
+    ASSERT_TRUE(options.languages.background_stem);
+    EXPECT_EQ(*options.languages.background_stem, dir / "stems" / "ep2-me.wav");
     // One script for two episodes would give both the same lines.
     test::write_file(dir / "one.toml", "[series]\nfrom = \"en\"\nepisodes = [\"ep*.mp4\"]\nsource = \"srt:script.srt\"\n");
     EXPECT_NE(error_of(dir / "one.toml").find("{episode}"), std::string::npos);
@@ -129,7 +129,7 @@ TEST(SeriesProject, EachEpisodeHasItsOwnScriptAndStemThroughTheEpisodePlaceholde
     EXPECT_NE(error_of(dir / "stem.toml").find("background"), std::string::npos);
     // A single episode may name its file plainly.
     test::write_file(dir / "single.toml", "[series]\nfrom = \"en\"\nepisodes = [\"ep1.mp4\"]\nsource = \"srt:script.srt\"\n");
-    EXPECT_EQ(load_series_project(dir / "single.toml").options.source.import_file, dir / "script.srt");
+    EXPECT_EQ(load_series_project(dir / "single.toml").options.source.choice.import_file, dir / "script.srt");
 }
 
 // Issue 29: what a file says that dramaloc does not understand is refused, whatever the table,
@@ -188,8 +188,8 @@ TEST(SeriesProject, EachEpisodesOwnScriptIsTheSource) {
     test::write_file(dir / "s.toml", "[series]\nfrom = \"zh\"\nepisodes = [\"episodes/*.mp4\"]\nscript = \"scripts/{episode}.txt\"\n");
     auto p = load_series_project(dir / "s.toml");
     apply_episode_paths(p, "ep2", p.options);
-    EXPECT_EQ(p.options.source.mode, SourceMode::Import);
-    EXPECT_EQ(p.options.source.import_file, dir / "scripts" / "ep2.txt");
+    EXPECT_EQ(p.options.source.choice.mode, SourceMode::Import);
+    EXPECT_EQ(p.options.source.choice.import_file, dir / "scripts" / "ep2.txt");
     // One file for several episodes, or a script and another source: refused, with the line.
     test::write_file(dir / "one.toml", "[series]\nfrom = \"zh\"\nepisodes = [\"episodes/*.mp4\"]\nscript = \"script.txt\"\n");
     EXPECT_NE(error_of(dir / "one.toml").find("one.toml:4: [series] script: one file for 2 episodes"), std::string::npos) << error_of(dir / "one.toml");
