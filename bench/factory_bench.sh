@@ -4,7 +4,8 @@
 #      SQLite and on a throwaway PostgreSQL cluster this script starts (initdb, Unix socket);
 #   2. a generated series through `dramaloc run`: wall time as a share of the source's
 #      duration; single-threaded worker processes, one then two (scaling efficiency); a re-run
-#      with nothing changed; peak memory; one edited line (`dramaloc edit`).
+#      with nothing changed, and one running every job again over the full artifact store;
+#      how often a job opens the episode file (with strace); peak memory; one edited line.
 # Variables: FACTORY_EPISODES (12), FACTORY_SECONDS (90), FACTORY_LANGS (es,fr,pt,it,ca),
 # JOBS_N (5000 empty jobs), HEARTBEAT_MS (1000), BUILD_DIR, BENCH_WORK (keep files there).
 set -euo pipefail
@@ -81,13 +82,28 @@ t0=$(date +%s.%N)
 "$DRAMALOC" run "$s0" -q >/dev/null
 rerun=$(calc "$(date +%s.%N) - $t0")
 
+# Every job again over the full artifact store (a new job store): each job finds all its
+# stages stored, opens no episode file it was told about and reads no audio.
+t0=$(date +%s.%N)
+"$DRAMALOC" run "$s0" --db "sqlite:$WORK/again.db" -q >/dev/null
+rerun_all=$(calc "$(date +%s.%N) - $t0")
+
 # One edited line: `dramaloc edit` (the edit recorded, the episode rendered again) against
-# that episode's full time run alone from nothing.
+# that episode's full time run alone from nothing. That run and the re-run of every job are
+# also watched with strace (when it is installed) for how often they open the episode file.
 first_lang="${LANGS%%,*}"
 s3="$(series solo)"
+opens() {  # opens FILE TRACE: openat calls of FILE in TRACE
+  grep -c "openat(.*$(basename "$1")\"" "$2" || true
+}
+traced() {  # traced TRACE COMMAND…: COMMAND under strace when there is one
+  local out="$1"; shift
+  if command -v strace >/dev/null; then strace -f -qq -e trace=openat -o "$out" "$@"; else "$@"; fi
+}
 t0=$(date +%s.%N)
-"$DRAMALOC" run "$s3" -e ep01 -q >/dev/null
+traced "$WORK/solo.trace" "$DRAMALOC" run "$s3" -e ep01 -q >/dev/null
 solo=$(calc "$(date +%s.%N) - $t0")
+traced "$WORK/again-solo.trace" "$DRAMALOC" run "$s3" -e ep01 --db "sqlite:$WORK/again-solo.db" -q >/dev/null
 t0=$(date +%s.%N)
 "$DRAMALOC" edit "$s0" -e ep01 --lang "$first_lang" --line 2 --text "Una línea que una persona ha corregido." --by bench -q >/dev/null
 edit_s=$(calc "$(date +%s.%N) - $t0")
@@ -97,6 +113,11 @@ printf '  %-44s %8.1f s   %.2f of the source\n' "1 single-threaded worker proces
 printf '  %-44s %8.1f s   %.2f of the source\n' "2 single-threaded worker processes" "$wall2" "$(calc "$wall2 / $source_s")"
 printf '  %-44s %8.0f %%   (target >= 90 %%)\n' "scaling efficiency 1 -> 2 processes" "$(calc "100 * $wall1 / (2 * $wall2)")"
 printf '  %-44s %8.2f s   %.1f %% of the first run (target <= 2 %%)\n' "re-run, nothing changed" "$rerun" "$(calc "100 * $rerun / $wall0")"
+printf '  %-44s %8.2f s   %.1f %% of the first run (target <= 1 %%)\n' "re-run, every job again, stages stored" "$rerun_all" "$(calc "100 * $rerun_all / $wall0")"
+if command -v strace >/dev/null; then
+  printf '  %-44s %8s     first run of ep01 (%s languages); every job again: %s (target 1)\n' "opens of the episode file" \
+    "$(opens "$WORK/episodes/ep01.mp4" "$WORK/solo.trace")" "$(echo "$LANGS" | tr ',' '\n' | wc -l)" "$(opens "$WORK/episodes/ep01.mp4" "$WORK/again-solo.trace")"
+fi
 printf '  %-44s %8s MB   (target <= 500 MB)\n' "peak memory, dramaloc run" "$(peak_mb "$WORK/default.time")"
 printf '  %-44s %8s MB\n' "peak memory, single-threaded worker" "$(peak_mb "$WORK/two-worker.time")"
 printf '  %-44s %8.2f s   %.1f %% of the episode run alone, %.1f s (target <= 5 %%)\n' "one edited line (dramaloc edit), ep01 $first_lang" "$edit_s" "$(calc "100 * $edit_s / $solo")" "$solo"

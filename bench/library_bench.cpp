@@ -316,13 +316,13 @@ int review_bench(int terms, int patterns) {
     std::vector<policy::Pack> packs = {policy::load_pack(dir / "terms.toml"), policy::load_pack(dir / "patterns.toml")};
     const double load_ms = ms_since(t);
     t = Clock::now();
-    policy::Reviewer reviewer(std::move(packs));
+    policy::ContentReviewer content_reviewer(std::move(packs));
     const double compile_ms = ms_since(t);
     fs::remove_all(dir);
 
     // A 90-second episode: 40 lines, in 5 languages.
     const auto episode = make_episode(1, 40, rng);
-    std::vector<std::vector<policy::ReviewLine>> by_language;
+    std::vector<std::vector<policy::ContentLine>> by_language;
     for (const auto& l : episode) {
         if (l.is_source) continue;
         if (by_language.empty() || by_language.back().front().language != l.language) by_language.emplace_back();
@@ -333,7 +333,7 @@ int review_bench(int terms, int patterns) {
     for (int round = 0; round < 5; ++round)
         for (const auto& lines : by_language) {
             const auto t0 = Clock::now();
-            findings += reviewer.review(lines).size();
+            findings += content_reviewer.review(lines).size();
             took.push_back(ms_since(t0));
         }
     // Baselines on the same lines: every pattern run on its own, and a substring search per term.

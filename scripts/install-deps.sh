@@ -47,6 +47,8 @@ PACKAGES=(
   libre2-dev
   # tests and measurement
   libgtest-dev libgmock-dev libbenchmark-dev sox time
+  # bench/factory_bench.sh: how often a job opens the episode file
+  strace
   # browser tests of the review page (tests/web): Debian's Chromium, driven by playwright-core,
   # which downloads no browser of its own
   chromium

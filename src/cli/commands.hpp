@@ -31,8 +31,10 @@ void register_sample_commands(CLI::App& app);
 void register_demo_command(CLI::App& app);
 void register_languages_command(CLI::App& app);
 void register_localize_command(CLI::App& app);
-void register_run_command(CLI::App& app);
-void register_factory_commands(CLI::App& app);  // worker, status, retry, cancel, edit, edits, stages
+void register_run_command(CLI::App& app);       // run
+void register_worker_command(CLI::App& app);    // worker
+void register_status_commands(CLI::App& app);   // status, retry, cancel, stages
+void register_edit_commands(CLI::App& app);     // edit, edits
 void register_serve_commands(CLI::App& app);    // serve, token create
 void register_library_commands(CLI::App& app);  // search, reindex, review
 void register_config_commands(CLI::App& app);   // config check

@@ -14,10 +14,10 @@
 #include "core/effective_config.hpp"
 #include "core/error.hpp"
 #include "pipeline/localize.hpp"
-#include "pipeline/object_store.hpp"
-#include "pipeline/series_project.hpp"
+#include "store/object_store.hpp"
+#include "series/project.hpp"
 #include "pipeline/settings_schema.hpp"
-#include "policy/episode_review.hpp"
+#include "policy/content_review.hpp"
 
 namespace dramaloc::cli {
 
@@ -72,7 +72,7 @@ void add_outside_settings(std::vector<Setting>& settings, const CheckArgs& a, co
     settings.push_back(a.db.empty() ? Setting{"db", nullptr, "default", "OUT/.dramaloc-jobs.db (SQLite)", false}
                                     : Setting{"db", a.db, "command line (--db)", "", false});
     if (options.run.artifacts_url.empty()) return;
-    const auto s3 = pipeline::s3_location_from_url(options.run.artifacts_url);  // ConfigError when its keys are not set
+    const auto s3 = store::s3_location_from_url(options.run.artifacts_url);  // ConfigError when its keys are not set
     const auto env_origin = [](std::initializer_list<const char*> names) {
         for (const char* name : names)
             if (const char* v = std::getenv(name); v && *v) return "environment ($" + std::string(name) + ")";
@@ -141,10 +141,10 @@ void check(const CheckArgs& a) {
     // work. No command reads both: they are checked and shown one by one.
     std::vector<Checked> checked;
     if (!a.series.empty()) {
-        auto project = pipeline::load_series_project(a.series);
+        auto project = series::load_series_project(a.series);
         if (!a.artifacts.empty()) project.options.run.artifacts_url = a.artifacts;
         pipeline::validate(project.options, /*episode_files=*/false);  // engines, pairs and voices
-        policy::series_reviewer(project);                              // the policy packs
+        policy::content_reviewer_of(project);                              // the policy packs
         auto settings = effective_settings(pipeline::series_file_schema(), {project.options.languages.config.get()});
         add_outside_settings(settings, a, project.options, true);
         checked.push_back({a.series, "series file", "dramaloc run", std::move(settings)});

@@ -15,9 +15,9 @@
 #include "cli/progress.hpp"
 #include "core/time.hpp"
 #include "jobs/factory.hpp"
-#include "pipeline/edits.hpp"
-#include "pipeline/series_project.hpp"
-#include "policy/episode_review.hpp"
+#include "series/edit_log.hpp"
+#include "series/project.hpp"
+#include "policy/content_review.hpp"
 #include "search/library.hpp"
 #include "search/library_lines.hpp"
 
@@ -33,7 +33,7 @@ namespace {
 std::unique_ptr<search::LibraryIndex> open_index(const std::string& db, const std::string& series_file, bool create) {
     if (!db.empty()) return search::open_library_index(db, !create);
     if (series_file.empty()) throw UsageError("give the series file whose library to search, or --db URL");
-    const auto out_dir = pipeline::load_series_project(series_file).options.run.out_dir;
+    const auto out_dir = series::load_series_project(series_file).options.run.out_dir;
     const fs::path file = out_dir / ".dramaloc-jobs.db";
     if (!create && !fs::exists(file))
         throw InputError(series_file + " has no library yet (no " + file.string() + "); run the series (dramaloc run " + series_file +
@@ -152,7 +152,7 @@ void register_library_commands(CLI::App& app) {
         cmd->add_option("--db", a->db, "the job store holding the library (default OUT/.dramaloc-jobs.db)");
         cmd->add_flag("--quiet,-q", a->quiet, "no progress");
         cmd->callback([a] {
-            const auto project = pipeline::load_series_project(a->series);
+            const auto project = series::load_series_project(a->series);
             auto index = open_index(a->db, a->series, true);
             Progress progress("reindex " + search::library_series_id(project.file), a->quiet);
             std::size_t done = 0, published = 0;
@@ -186,8 +186,8 @@ void register_library_commands(CLI::App& app) {
         cmd->add_option("--decision", a->decision, "with --resolve: accepted (the line may stand) or overridden (a false hit)");
         cmd->add_option("--reason", a->reason, "with --resolve: why (required)");
         cmd->callback([a] {
-            const auto project = pipeline::load_series_project(a->series);
-            const auto reviewer = policy::series_reviewer(project);
+            const auto project = series::load_series_project(a->series);
+            const auto content_reviewer = policy::content_reviewer_of(project);
             std::vector<std::string> episodes = a->only;
             if (episodes.empty())
                 for (const auto& f : project.episodes) episodes.push_back(f.stem().string());
@@ -195,12 +195,12 @@ void register_library_commands(CLI::App& app) {
             if (!a->resolve.empty()) {
                 if (a->decision.empty() || a->reason.empty()) throw UsageError("--resolve needs --decision accepted|overridden and --reason");
                 for (const auto& episode : episodes)
-                    for (const auto& f : policy::review_episode(*reviewer, project, episode, languages, policy::model_asker(project)).findings) {
+                    for (const auto& f : policy::review_content(*content_reviewer, project, episode, languages, policy::model_asker(project)).findings) {
                         if (f.id != a->resolve) continue;
                         policy::record_resolution(project.options.run.out_dir, {f.id, f.episode, f.language, f.line, a->decision, a->reason,
-                                                                            pipeline::current_user(), pipeline::utc_now(), f.pack, f.pack_version, f.rule});
+                                                                            current_user(), utc_now(), f.pack, f.pack_version, f.rule});
                         // The episode's report, with the resolution (and its model rules asked again).
-                        policy::write_reports(project, policy::review_episode(*reviewer, project, episode, {}, policy::model_asker(project)));
+                        policy::write_reports(project, policy::review_content(*content_reviewer, project, episode, {}, policy::model_asker(project)));
                         std::cout << f.episode << " " << f.language << " line " << f.line << ": " << a->decision << " (" << f.pack << " "
                                   << f.pack_version << ")\n";
                         return;
@@ -211,7 +211,7 @@ void register_library_commands(CLI::App& app) {
             json all = json::array();
             int findings = 0, blocks = 0, published = 0, skipped = 0;
             for (const auto& episode : episodes) {
-                const auto review = policy::review_episode(*reviewer, project, episode, languages, ask);
+                const auto review = policy::review_content(*content_reviewer, project, episode, languages, ask);
                 if (!review.published) continue;
                 ++published;
                 skipped += review.model_rules_skipped;
@@ -233,7 +233,7 @@ void register_library_commands(CLI::App& app) {
             }
             if (a->json_out) std::cout << json{{"series", search::library_series_id(project.file)}, {"episodes", all}}.dump(2) << "\n";
             std::cerr << findings << " finding(s) in " << published << " published episode(s), " << blocks
-                      << " unresolved block(s); " << reviewer->packs().size() << " pack(s), " << reviewer->entries() << " rule(s)\n";
+                      << " unresolved block(s); " << content_reviewer->packs().size() << " pack(s), " << content_reviewer->entries() << " rule(s)\n";
             if (skipped > 0)
                 std::cerr << "dramaloc review: " << skipped << " model rule run(s) skipped: no language model is configured ([engines.translate] backend = \"openai\")\n";
             if (published == 0) {

@@ -42,7 +42,9 @@ int main(int argc, char** argv) {
 
     dramaloc::cli::register_localize_command(app);
     dramaloc::cli::register_run_command(app);
-    dramaloc::cli::register_factory_commands(app);
+    dramaloc::cli::register_worker_command(app);
+    dramaloc::cli::register_status_commands(app);
+    dramaloc::cli::register_edit_commands(app);
     dramaloc::cli::register_serve_commands(app);
     dramaloc::cli::register_library_commands(app);
     dramaloc::cli::register_config_commands(app);

@@ -12,8 +12,8 @@
 #include "core/cancel.hpp"
 #include "jobs/factory.hpp"
 #include "jobs/job_store.hpp"
-#include "pipeline/edits.hpp"
-#include "pipeline/series_project.hpp"
+#include "series/edit_log.hpp"
+#include "series/project.hpp"
 #include "server/auth.hpp"
 #include "server/review_server.hpp"
 
@@ -44,7 +44,7 @@ void parse_listen(const std::string& text, server::ServeOptions& o) {
 std::unique_ptr<jobs::JobStore> token_store(const std::string& db, const std::string& series) {
     if (!db.empty()) return jobs::open_job_store(db);
     if (series.empty()) throw UsageError("give the series file whose server the token is for, or --db URL");
-    const auto out_dir = pipeline::load_series_project(series).options.run.out_dir;
+    const auto out_dir = series::load_series_project(series).options.run.out_dir;
     std::error_code ec;
     fs::create_directories(out_dir, ec);
     if (ec) throw IoError("cannot create " + out_dir.string() + ": " + ec.message());
@@ -123,10 +123,10 @@ void register_serve_commands(CLI::App& app) {
             const std::int64_t now = jobs::wall_clock_ms();
             const std::int64_t expires = lifetime == 0 ? 0 : now + lifetime;
             const std::string hash = server::token_hash(value);
-            store->add_token(hash, a->role, a->name.empty() ? pipeline::current_user() : a->name, expires);
+            store->add_token(hash, a->role, a->name.empty() ? current_user() : a->name, expires);
             std::cout << value << "\n";
             std::cerr << "dramaloc: " << a->role << " token " << hash.substr(0, 12) << " stored (hashed) in " << store->describe()
-                      << ", expires " << server::utc_time(expires) << "; it is shown only now: keep it" << std::endl;
+                      << ", expires " << server::time_or_never(expires) << "; it is shown only now: keep it" << std::endl;
         });
     }
     {
@@ -145,9 +145,9 @@ void register_serve_commands(CLI::App& app) {
             nlohmann::json list = nlohmann::json::array();
             for (const auto& t : store->list_tokens()) {
                 const std::string state = t.revoked_ms ? "revoked" : t.expired(now) ? "expired" : "live";
-                list.push_back({{"id", t.id()}, {"name", t.label}, {"role", t.role}, {"created", server::utc_time(t.created_ms)},
-                                {"last_used", t.last_used_ms ? server::utc_time(t.last_used_ms) : "never"},
-                                {"expires", server::utc_time(t.expires_ms)}, {"state", state}});
+                list.push_back({{"id", t.id()}, {"name", t.label}, {"role", t.role}, {"created", server::time_or_never(t.created_ms)},
+                                {"last_used", t.last_used_ms ? server::time_or_never(t.last_used_ms) : "never"},
+                                {"expires", server::time_or_never(t.expires_ms)}, {"state", state}});
             }
             if (a->json) {
                 std::cout << nlohmann::json{{"tokens", list}}.dump(2) << "\n";

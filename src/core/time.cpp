@@ -1,5 +1,9 @@
 #include "core/time.hpp"
 
+#include <ctime>
+
+#include <cstdlib>
+
 #include <cstdio>
 #include <vector>
 
@@ -56,6 +60,23 @@ std::optional<TimeMs> parse_clock(std::string_view text) {
         }
     }
     return std::nullopt;
+}
+
+std::string utc_time(std::int64_t ms_since_epoch) {
+    const std::time_t seconds = static_cast<std::time_t>(ms_since_epoch / 1000);
+    std::tm tm{};
+    ::gmtime_r(&seconds, &tm);
+    char buffer[32];
+    std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buffer;
+}
+
+std::string utc_now() { return utc_time(static_cast<std::int64_t>(std::time(nullptr)) * 1000); }
+
+std::string current_user() {
+    for (const char* name : {"USER", "LOGNAME"})
+        if (const char* v = std::getenv(name); v && *v) return v;
+    return "unknown";
 }
 
 }  // namespace dramaloc

@@ -40,4 +40,11 @@ std::string format_clock(TimeMs t, char ms_separator = '.');
 // fraction). nullopt for anything else (negative, a minute or second field over 59, junk).
 std::optional<TimeMs> parse_clock(std::string_view text);
 
+// When and by whom, as the logs of people's edits and reviews record it: a time (ms since the
+// epoch) as UTC ISO 8601 ("2026-12-02T21:20:28Z"), the current time so, and $USER (or
+// $LOGNAME, else "unknown").
+std::string utc_time(std::int64_t ms_since_epoch);
+std::string utc_now();
+std::string current_user();
+
 }  // namespace dramaloc

@@ -15,11 +15,11 @@
 #include "core/version.hpp"
 #include "engines/speakers.hpp"
 #include "pipeline/artifact_json.hpp"
-#include "pipeline/character_registry.hpp"
-#include "pipeline/edits.hpp"
+#include "series/character_registry.hpp"
+#include "series/edit_log.hpp"
 #include "pipeline/localize.hpp"
-#include "pipeline/series_characters.hpp"
-#include "pipeline/series_project.hpp"
+#include "series/characters.hpp"
+#include "series/project.hpp"
 
 namespace dramaloc::jobs {
 
@@ -38,7 +38,7 @@ void add_file_identity(Hasher& h, const fs::path& file) {
     h.field(ec ? -1 : static_cast<std::int64_t>(mtime.time_since_epoch().count()));
 }
 
-const fs::path& episode_file(const pipeline::SeriesProject& project, const std::string& name) {
+const fs::path& episode_file(const series::SeriesProject& project, const std::string& name) {
     for (const auto& e : project.episodes)
         if (e.stem().string() == name) return e;
     throw ConfigError(project.file.string() + ": the series has no episode " + name + " any more");
@@ -73,35 +73,33 @@ std::vector<JobStatus> latest_plan_jobs(JobStore& store, const std::string& seri
 
 std::string plan_prefix_of(const std::string& key) { return key.substr(0, key.find('/', key.rfind('#')) + 1); }
 
-Plan plan_series(const PlanOptions& options) {
-    const auto project = pipeline::load_series_project(options.series_file);
-    Plan plan;
-    plan.series = series_identity(options.series_file);
-    plan.languages = project.options.languages.targets;
-    std::vector<std::string> all;
+namespace {
+
+// The episodes the plan covers: all of the series', or the -e ones (each must be one of them).
+std::vector<std::string> selected_episodes(const series::SeriesProject& project, const std::vector<std::string>& only) {
+    std::vector<std::string> all, out;
     for (const auto& e : project.episodes) all.push_back(e.stem().string());
-    for (const auto& wanted : options.only_episodes)
+    for (const auto& wanted : only)
         if (std::find(all.begin(), all.end(), wanted) == all.end()) {
             std::string names;
             for (std::size_t i = 0; i < all.size() && i < 5; ++i) names += (i ? ", " : "") + all[i];
             throw UsageError("--episode " + wanted + ": the series has no such episode (it has " + names + (all.size() > 5 ? ", …" : "") + ")");
         }
     for (const auto& name : all)
-        if (options.only_episodes.empty() || std::find(options.only_episodes.begin(), options.only_episodes.end(), name) != options.only_episodes.end())
-            plan.episodes.push_back(name);
+        if (only.empty() || std::find(only.begin(), only.end(), name) != only.end()) out.push_back(name);
+    return out;
+}
 
-    // The plan's identity: what goes into it. The same inputs resume the same jobs.
+// The plan's identity: what goes into it. The same inputs resume the same jobs.
+std::string plan_identity(const series::SeriesProject& project, const Plan& plan, const PlanOptions& options, const fs::path& store_dir) {
     Hasher h;
-    plan.out_dir = options.out_dir.empty() ? project.options.run.out_dir : fs::absolute(options.out_dir);
-    const fs::path store_dir = options.store_dir.empty() ? fs::path() : fs::absolute(options.store_dir);
     h.field("dramaloc-plan").field(kVersion).field(plan.series).field(read_text_file(options.series_file));
     h.field(plan.out_dir.string()).field(store_dir.string()).field(options.artifacts_url);
     for (const auto& name : plan.episodes) {
         add_file_identity(h, episode_file(project, name));
-        plan.episode_files.push_back(episode_file(project, name).filename().string());
         // The episode's own script and stem, when the series names them per episode.
         pipeline::LocalizeOptions own = project.options;
-        pipeline::apply_episode_paths(project, name, own);
+        series::apply_episode_paths(project, name, own);
         if (own.source.choice.mode == pipeline::SourceMode::Import) add_file_identity(h, own.source.choice.import_file);
         if (own.languages.background_stem) add_file_identity(h, *own.languages.background_stem);
     }
@@ -112,15 +110,18 @@ Plan plan_series(const PlanOptions& options) {
     // How many edits each episode has had goes in too: a line set back to an earlier text (A,
     // B, then A again) has the edits in force of an older plan whose jobs are done, but its
     // outputs say B and must be made again.
-    const pipeline::EditLog edit_log(plan.out_dir);
+    const series::EditLog edit_log(plan.out_dir);
     const auto edit_history = edit_log.history();
     for (const auto& name : plan.episodes) {
         h.field(pipeline::to_json(edit_log.in_force(name)).dump());
         h.field(static_cast<std::int64_t>(
-            std::count_if(edit_history.begin(), edit_history.end(), [&](const pipeline::LineEdit& e) { return e.episode == name; })));
+            std::count_if(edit_history.begin(), edit_history.end(), [&](const series::LineEdit& e) { return e.episode == name; })));
     }
-    plan.id = h.hex().substr(0, 16);
+    return h.hex().substr(0, 16);
+}
 
+// The jobs of the four phases (docs/factory.md, "The plan"), with what each waits for.
+std::vector<JobSpec> plan_jobs(const Plan& plan, const PlanOptions& options, const fs::path& store_dir) {
     const std::string prefix = plan.prefix();
     const json base = {{"series_file", plan.series}, {"plan", plan.id}, {"out", plan.out_dir.string()}, {"store", store_dir.string()},
                        {"artifacts", options.artifacts_url}};
@@ -139,10 +140,11 @@ Plan plan_series(const PlanOptions& options) {
         j.payload = payload.dump();
         return j;
     };
+    std::vector<JobSpec> jobs;
     std::vector<std::string> sources;
     for (std::size_t k = 0; k < plan.episodes.size(); ++k) {
-        plan.jobs.push_back(make("source/" + plan.episodes[k], "source", plan.episodes[k], "", static_cast<int>(k)));
-        sources.push_back(plan.jobs.back().key);
+        jobs.push_back(make("source/" + plan.episodes[k], "source", plan.episodes[k], "", static_cast<int>(k)));
+        sources.push_back(jobs.back().key);
     }
     // Phase 2 waits for every episode's phase 1 to finish, however it finished: one corrupt
     // episode must not hold up the series.
@@ -151,7 +153,7 @@ Plan plan_series(const PlanOptions& options) {
     json payload = json::parse(characters.payload);
     payload["episodes"] = plan.episodes;
     characters.payload = payload.dump();
-    plan.jobs.push_back(characters);
+    jobs.push_back(characters);
     for (std::size_t k = 0; k < plan.episodes.size(); ++k) {
         const std::string& ep = plan.episodes[k];
         std::vector<std::string> languages;
@@ -159,14 +161,30 @@ Plan plan_series(const PlanOptions& options) {
             JobSpec j = make("lang/" + ep + "/" + lang, "language", ep, lang, static_cast<int>(k));
             j.depends_on = {sources[k], characters.key};
             languages.push_back(j.key);
-            plan.jobs.push_back(std::move(j));
+            jobs.push_back(std::move(j));
         }
         // Phase 4 publishes what there is: a language whose job failed is reported as failed.
         JobSpec episode = make("episode/" + ep, "episode", ep, "", static_cast<int>(k));
         episode.depends_on = {sources[k], characters.key};
         episode.after = languages;
-        plan.jobs.push_back(std::move(episode));
+        jobs.push_back(std::move(episode));
     }
+    return jobs;
+}
+
+}  // namespace
+
+Plan plan_series(const PlanOptions& options) {
+    const auto project = series::load_series_project(options.series_file);
+    Plan plan;
+    plan.series = series_identity(options.series_file);
+    plan.languages = project.options.languages.targets;
+    plan.episodes = selected_episodes(project, options.only_episodes);
+    for (const auto& name : plan.episodes) plan.episode_files.push_back(episode_file(project, name).filename().string());
+    plan.out_dir = options.out_dir.empty() ? project.options.run.out_dir : fs::absolute(options.out_dir);
+    const fs::path store_dir = options.store_dir.empty() ? fs::path() : fs::absolute(options.store_dir);
+    plan.id = plan_identity(project, plan, options, store_dir);
+    plan.jobs = plan_jobs(plan, options, store_dir);
     return plan;
 }
 
@@ -183,7 +201,7 @@ public:
 class Executor {
 public:
     Executor(JobStore& store, int threads_per_job, std::chrono::milliseconds lease,
-             std::function<void(const pipeline::SeriesProject&, const std::string&)> after_publish)
+             std::function<void(const series::SeriesProject&, const std::string&)> after_publish)
         : store_(store), threads_per_job_(threads_per_job), lease_(lease), after_publish_(std::move(after_publish)) {}
 
     json run(const Claim& claim) {
@@ -209,8 +227,10 @@ public:
         apply_characters(options, claim, payload, episode);
         options.facts = source_facts(claim, payload, episode);
         // The edits in force now (a series run that was planned before an edit still publishes it).
-        const pipeline::EditLog edit_log(project->options.run.out_dir);
-        options.languages.edits = edit_log.in_force(episode);
+        const series::EditLog edit_log(project->options.run.out_dir);
+        const auto history = edit_log.history();
+        options.languages.edits = series::EditLog::in_force(history, episode);
+        options.languages.revisions = series::line_revisions(history, episode);
         if (claim.kind == "language") {
             const std::string language = payload.at("language").get<std::string>();
             options.languages.targets = {language};
@@ -230,7 +250,9 @@ public:
             // the job is run again (its other stages come from the store).
             options.run.before_publish = [&] {
                 still_mine();
-                if (edit_log.in_force(episode) != options.languages.edits)
+                const auto now = edit_log.history();
+                if (series::EditLog::in_force(now, episode) != options.languages.edits ||
+                    series::line_revisions(now, episode) != options.languages.revisions)
                     throw EngineError("the episode's lines were edited while it ran; running it again with the edits");
             };
             const auto outputs = pipeline::localize_episode(episode_file(*project, episode), options);
@@ -259,23 +281,23 @@ public:
 private:
     // One load per plan: a worker that lives through several runs reads the series file as each
     // plan found it (a changed file makes a new plan, and `run` cancels the old one's jobs).
-    std::shared_ptr<const pipeline::SeriesProject> load(const std::string& file, const std::string& plan, const std::string& out,
+    std::shared_ptr<const series::SeriesProject> load(const std::string& file, const std::string& plan, const std::string& out,
                                                         const std::string& store, const std::string& artifacts) {
         std::lock_guard lock(mutex_);
         auto& p = projects_[file + "\n" + plan + "\n" + out + "\n" + store + "\n" + artifacts];
         if (!p) {
-            auto project = pipeline::load_series_project(file);
+            auto project = series::load_series_project(file);
             if (!out.empty()) project.options.run.out_dir = out;
             if (!store.empty()) project.options.run.store_dir = store;
             if (!artifacts.empty()) project.options.run.artifacts_url = artifacts;
-            p = std::make_shared<const pipeline::SeriesProject>(std::move(project));
+            p = std::make_shared<const series::SeriesProject>(std::move(project));
         }
         return p;
     }
 
-    pipeline::LocalizeOptions episode_options(const pipeline::SeriesProject& project, const std::string& episode) const {
+    pipeline::LocalizeOptions episode_options(const series::SeriesProject& project, const std::string& episode) const {
         pipeline::LocalizeOptions options = project.options;
-        pipeline::apply_episode_paths(project, episode, options);
+        series::apply_episode_paths(project, episode, options);
         pipeline::validate_episode_files(options);
         options.source.known_characters = project.cast;  // phase 1 knows the cast only: no order between episodes
         options.run.jobs = threads_per_job_;
@@ -316,12 +338,12 @@ private:
         const auto heard = pipeline::characters_from_json(json::parse(source->result).at("characters"));
         const auto speakers = engines::make_speaker_identifier(options.engines.speakers);
         const std::vector<std::pair<std::string, std::vector<Character>>> one = {{episode, heard}};
-        const auto late = pipeline::resolve_series_characters(options.source.series_characters, one, *speakers);
+        const auto late = series::resolve_series_characters(options.source.series_characters, one, *speakers);
         options.source.speaker_map = late.speaker_maps.at(episode);
         options.source.series_characters = late.characters;
     }
 
-    json resolve_characters(const pipeline::SeriesProject& project, const Claim& claim, const json& payload,
+    json resolve_characters(const series::SeriesProject& project, const Claim& claim, const json& payload,
                             const std::function<void()>& still_mine) {
         std::vector<std::pair<std::string, std::vector<Character>>> heard;
         const std::string prefix = claim.series + "#" + payload.at("plan").get<std::string>() + "/source/";
@@ -331,12 +353,12 @@ private:
             heard.emplace_back(episode.get<std::string>(), pipeline::characters_from_json(json::parse(status->result).at("characters")));
         }
         const auto speakers = engines::make_speaker_identifier(project.options.engines.speakers);
-        const auto resolved = pipeline::resolve_series_characters(project.cast, heard, *speakers);
+        const auto resolved = series::resolve_series_characters(project.cast, heard, *speakers);
         // OUT/characters.json, with each voice reference kept beside it, written in series order.
         std::vector<std::string> order;
         for (const auto& e : project.episodes) order.push_back(e.stem().string());
         still_mine();
-        pipeline::CharacterRegistry registry(project.options.run.out_dir);
+        series::CharacterRegistry registry(project.options.run.out_dir);
         for (const auto& [episode, characters] : heard) {
             std::vector<Character> met;
             for (const auto& c : characters) {
@@ -356,9 +378,9 @@ private:
     JobStore& store_;
     int threads_per_job_;
     std::chrono::milliseconds lease_;
-    std::function<void(const pipeline::SeriesProject&, const std::string&)> after_publish_;
+    std::function<void(const series::SeriesProject&, const std::string&)> after_publish_;
     std::mutex mutex_;
-    std::map<std::string, std::shared_ptr<const pipeline::SeriesProject>> projects_;
+    std::map<std::string, std::shared_ptr<const series::SeriesProject>> projects_;
 };
 
 // Renews a claim's lease every `period` until stopped; remembers when the lease was lost.
@@ -413,122 +435,151 @@ bool anything_left(JobStore& store, const std::string& series, const std::string
 
 }  // namespace
 
-int run_worker_pool(JobStore& store, const WorkerOptions& options) {
-    const int threads = options.threads > 0 ? options.threads : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
-    // The cores are shared out between the jobs: with a job per core (the default) each job
-    // runs on one thread. Threads inside jobs as well cost more than they gave: on a series of
-    // 4 × 90 s episodes into 5 languages on 2 cores, 2 jobs of 2 threads took 129 s and
-    // 637 MB, 2 jobs of 1 thread 123 s and 404 MB (bench/factory_bench.sh).
-    const int cores = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
-    const auto lease = options.heartbeat * std::max(1, options.missed_heartbeats);
-    Executor executor(store, options.threads_per_job > 0 ? options.threads_per_job : std::max(1, cores / threads), lease, options.after_publish);
-    std::atomic<int> completed{0};
-    std::atomic<bool> stop{false};
-    std::mutex events_mutex;
-    const auto emit = [&](json event) {
-        if (!options.on_event) return;
-        std::lock_guard lock(events_mutex);
-        options.on_event(event);
-    };
-    std::exception_ptr fatal;
-    std::mutex fatal_mutex;
-    // An idle thread looks again every idle_poll, or as soon as another thread of this process
-    // finished a job (which may have unblocked others, or been the last one).
-    std::mutex idle_mutex;
-    std::condition_variable idle_wake;
-    std::uint64_t finished_jobs = 0;
-    const auto job_finished = [&] {
-        {
-            std::lock_guard lock(idle_mutex);
-            ++finished_jobs;
-        }
-        idle_wake.notify_all();
-    };
+namespace {
 
-    const auto work = [&](int index) {
-        const std::string name = options.name + (threads > 1 ? "/" + std::to_string(index + 1) : "");
+// The threads of one worker process: each claims a job, runs it under a heartbeat, and records
+// how it ended; an idle thread waits for a job another finished (which may have unblocked
+// others) or for the next poll.
+class WorkerPool {
+public:
+    WorkerPool(JobStore& store, const WorkerOptions& options)
+        : store_(store), options_(options),
+          threads_(options.threads > 0 ? options.threads : std::max(1, static_cast<int>(std::thread::hardware_concurrency()))),
+          lease_(options.heartbeat * std::max(1, options.missed_heartbeats)),
+          // The cores are shared out between the jobs: with a job per core (the default) each job
+          // runs on one thread. Threads inside jobs as well cost more than they gave: on a series of
+          // 4 × 90 s episodes into 5 languages on 2 cores, 2 jobs of 2 threads took 129 s and
+          // 637 MB, 2 jobs of 1 thread 123 s and 404 MB (bench/factory_bench.sh).
+          executor_(store, options.threads_per_job > 0 ? options.threads_per_job : std::max(1, cores() / threads_), lease_,
+                    options.after_publish) {}
+
+    int run() {
+        std::vector<std::thread> pool;
+        for (int i = 0; i < threads_; ++i) pool.emplace_back([this, i] { work(i); });
+        for (auto& t : pool) t.join();
+        if (fatal_) std::rethrow_exception(fatal_);
+        throw_if_cancelled();
+        return completed_;
+    }
+
+private:
+    static int cores() { return std::max(1, static_cast<int>(std::thread::hardware_concurrency())); }
+
+    void emit(const json& event) {
+        if (!options_.on_event) return;
+        std::lock_guard lock(events_mutex_);
+        options_.on_event(event);
+    }
+
+    void job_finished() {
+        {
+            std::lock_guard lock(idle_mutex_);
+            ++finished_jobs_;
+        }
+        idle_wake_.notify_all();
+    }
+
+    void work(int index) {
+        const std::string name = options_.name + (threads_ > 1 ? "/" + std::to_string(index + 1) : "");
         try {
-            while (!stop && !cancel_requested()) {
+            while (!stop_ && !cancel_requested()) {
                 std::uint64_t seen = 0;  // read before claiming: a job finished meanwhile wakes us at once
                 {
-                    std::lock_guard lock(idle_mutex);
-                    seen = finished_jobs;
+                    std::lock_guard lock(idle_mutex_);
+                    seen = finished_jobs_;
                 }
-                const auto claim = store.claim(name, lease, options.key_prefix);
+                const auto claim = store_.claim(name, lease_, options_.key_prefix);
                 if (!claim) {
-                    if (options.stop_when_idle && !anything_left(store, options.only_series, options.key_prefix)) break;
-                    std::unique_lock lock(idle_mutex);
-                    idle_wake.wait_for(lock, options.idle_poll, [&] { return finished_jobs != seen || stop; });
+                    if (options_.stop_when_idle && !anything_left(store_, options_.only_series, options_.key_prefix)) break;
+                    std::unique_lock lock(idle_mutex_);
+                    idle_wake_.wait_for(lock, options_.idle_poll, [&] { return finished_jobs_ != seen || stop_; });
                     continue;
                 }
                 struct Finished {  // tells the idle threads, whatever way the job ends
-                    std::function<void()> tell;
-                    ~Finished() { tell(); }
-                } const finished{job_finished};
-                emit({{"event", "claimed"}, {"job", claim->key}, {"kind", claim->kind}, {"episode", claim->episode},
-                      {"language", claim->language}, {"worker", name}, {"attempt", claim->attempt}});
-                Heartbeat heartbeat(store, *claim, options.heartbeat, lease);
-                // A store that cannot record an outcome for a moment loses nothing: the lease runs
-                // out and the job is claimed again.
-                const auto record = [&](const auto& call) {
-                    try {
-                        return call();
-                    } catch (const Error& e) {
-                        emit({{"event", "store-error"}, {"job", claim->key}, {"worker", name}, {"error", e.what()}});
-                        return false;
-                    }
-                };
-                try {
-                    const json result = executor.run(*claim);
-                    heartbeat.stop();
-                    if (record([&] { return store.complete(*claim, result.dump()); })) {
-                        ++completed;
-                        emit({{"event", "done"}, {"job", claim->key}, {"kind", claim->kind}, {"episode", claim->episode},
-                              {"language", claim->language}, {"worker", name}, {"result", result}});
-                    } else {
-                        emit({{"event", "lost"}, {"job", claim->key}, {"worker", name},
-                              {"reason", "the lease was taken over or the job cancelled; the result was not published"}});
-                    }
-                } catch (const LeaseLost& e) {
-                    heartbeat.stop();
-                    emit({{"event", "lost"}, {"job", claim->key}, {"worker", name}, {"reason", e.what()}});
-                } catch (const Cancelled&) {
-                    heartbeat.stop();
-                    record([&] { return store.release(*claim); });
-                    throw;
-                } catch (const Error& e) {
-                    heartbeat.stop();
-                    // The store dead-letters it when it is not to be retried or its attempts are used up.
-                    const bool again = retryable(e) && claim->attempt < claim->max_attempts;
-                    if (record([&] { return store.fail(*claim, e.what(), again, options.backoff); }))
-                        emit({{"event", "failed"}, {"job", claim->key}, {"kind", claim->kind}, {"episode", claim->episode},
-                              {"language", claim->language}, {"worker", name}, {"error", e.what()}, {"retryable", again},
-                              {"attempt", claim->attempt}});
-                    else
-                        emit({{"event", "lost"}, {"job", claim->key}, {"worker", name},
-                              {"reason", "the lease was taken over or the job cancelled; its failure was not recorded"}});
-                } catch (const std::exception& e) {
-                    heartbeat.stop();
-                    const std::string why = std::string("internal error: ") + e.what() + " (please report it)";
-                    if (record([&] { return store.fail(*claim, why, false, options.backoff); }))
-                        emit({{"event", "failed"}, {"job", claim->key}, {"worker", name}, {"error", why}, {"retryable", false}});
-                    else
-                        emit({{"event", "lost"}, {"job", claim->key}, {"worker", name},
-                              {"reason", "the lease was taken over or the job cancelled; its failure was not recorded"}});
-                }
+                    WorkerPool* pool;
+                    ~Finished() { pool->job_finished(); }
+                } const finished{this};
+                do_job(*claim, name);
             }
         } catch (...) {
-            stop = true;
-            std::lock_guard lock(fatal_mutex);
-            if (!fatal) fatal = std::current_exception();
+            stop_ = true;
+            std::lock_guard lock(fatal_mutex_);
+            if (!fatal_) fatal_ = std::current_exception();
         }
-    };
-    std::vector<std::thread> pool;
-    for (int i = 0; i < threads; ++i) pool.emplace_back(work, i);
-    for (auto& t : pool) t.join();
-    if (fatal) std::rethrow_exception(fatal);
-    throw_if_cancelled();
-    return completed;
-}
+    }
+
+    // A store that cannot record an outcome for a moment loses nothing: the lease runs out and
+    // the job is claimed again.
+    template <typename Call>
+    bool record(const Claim& claim, const std::string& name, const Call& call) {
+        try {
+            return call();
+        } catch (const Error& e) {
+            emit({{"event", "store-error"}, {"job", claim.key}, {"worker", name}, {"error", e.what()}});
+            return false;
+        }
+    }
+
+    void lost(const Claim& claim, const std::string& name, const std::string& reason) {
+        emit({{"event", "lost"}, {"job", claim.key}, {"worker", name}, {"reason", reason}});
+    }
+
+    void failed(const Claim& claim, const std::string& name, const std::string& why, bool again) {
+        // The store dead-letters it when it is not to be retried or its attempts are used up.
+        if (record(claim, name, [&] { return store_.fail(claim, why, again, options_.backoff); }))
+            emit({{"event", "failed"}, {"job", claim.key}, {"kind", claim.kind}, {"episode", claim.episode}, {"language", claim.language},
+                  {"worker", name}, {"error", why}, {"retryable", again}, {"attempt", claim.attempt}});
+        else
+            lost(claim, name, "the lease was taken over or the job cancelled; its failure was not recorded");
+    }
+
+    void do_job(const Claim& claim, const std::string& name) {
+        emit({{"event", "claimed"}, {"job", claim.key}, {"kind", claim.kind}, {"episode", claim.episode}, {"language", claim.language},
+              {"worker", name}, {"attempt", claim.attempt}});
+        Heartbeat heartbeat(store_, claim, options_.heartbeat, lease_);
+        try {
+            const json result = executor_.run(claim);
+            heartbeat.stop();
+            if (record(claim, name, [&] { return store_.complete(claim, result.dump()); })) {
+                ++completed_;
+                emit({{"event", "done"}, {"job", claim.key}, {"kind", claim.kind}, {"episode", claim.episode}, {"language", claim.language},
+                      {"worker", name}, {"result", result}});
+            } else {
+                lost(claim, name, "the lease was taken over or the job cancelled; the result was not published");
+            }
+        } catch (const LeaseLost& e) {
+            heartbeat.stop();
+            lost(claim, name, e.what());
+        } catch (const Cancelled&) {
+            heartbeat.stop();
+            record(claim, name, [&] { return store_.release(claim); });
+            throw;
+        } catch (const Error& e) {
+            heartbeat.stop();
+            failed(claim, name, e.what(), retryable(e) && claim.attempt < claim.max_attempts);
+        } catch (const std::exception& e) {
+            heartbeat.stop();
+            failed(claim, name, std::string("internal error: ") + e.what() + " (please report it)", false);
+        }
+    }
+
+    JobStore& store_;
+    const WorkerOptions& options_;
+    const int threads_;
+    const std::chrono::milliseconds lease_;
+    Executor executor_;
+    std::atomic<int> completed_{0};
+    std::atomic<bool> stop_{false};
+    std::mutex events_mutex_;
+    std::exception_ptr fatal_;
+    std::mutex fatal_mutex_;
+    std::mutex idle_mutex_;
+    std::condition_variable idle_wake_;
+    std::uint64_t finished_jobs_ = 0;
+};
+
+}  // namespace
+
+int run_worker_pool(JobStore& store, const WorkerOptions& options) { return WorkerPool(store, options).run(); }
 
 }  // namespace dramaloc::jobs

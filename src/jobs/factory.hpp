@@ -26,7 +26,7 @@
 #include <nlohmann/json.hpp>
 
 #include "jobs/job_store.hpp"
-#include "pipeline/series_project.hpp"
+#include "series/project.hpp"
 
 namespace dramaloc::jobs {
 
@@ -44,7 +44,7 @@ struct WorkerOptions {
     // After an episode job published its outputs, before it is marked done: the library index
     // brought up to date and the content review report written (policy::after_publish). What
     // it throws fails the job (retried when its kind is; its stages then come from the store).
-    std::function<void(const pipeline::SeriesProject&, const std::string& episode)> after_publish;
+    std::function<void(const series::SeriesProject&, const std::string& episode)> after_publish;
     // Each event: {"event": "claimed"|"done"|"failed"|"retry"|"lost", "job": key, ...}.
     std::function<void(const nlohmann::json&)> on_event;
 };

@@ -14,15 +14,15 @@
 #include "core/error.hpp"
 #include "core/subprocess.hpp"
 #include "jobs/job_sql.hpp"
-#include "jobs/sqlite_statement.hpp"
+#include "store/sqlite_statement.hpp"
 
 namespace dramaloc::jobs {
 namespace {
 
 // Its statements' errors say "job store: …".
-class Statement : public SqliteStatement {
+class Statement : public store::SqliteStatement {
 public:
-    Statement(sqlite3* db, const std::string& sql) : SqliteStatement(db, sql, "job store") {}
+    Statement(sqlite3* db, const std::string& sql) : store::SqliteStatement(db, sql, "job store") {}
 };
 
 JobStatus read_status(const Statement& s) {
@@ -288,7 +288,7 @@ private:
         bool done_ = false;
     };
 
-    void exec(const std::string& statements) { sqlite_exec(db_, statements, "job store " + file_.string()); }
+    void exec(const std::string& statements) { store::sqlite_exec(db_, statements, "job store " + file_.string()); }
 
     bool dependency_exists(const std::string& child, const std::string& parent) {
         Statement s(db_, "SELECT 1 FROM dramaloc_job_deps d JOIN dramaloc_jobs c ON c.id = d.child JOIN dramaloc_jobs p ON p.id = d.parent "

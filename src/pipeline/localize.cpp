@@ -244,9 +244,9 @@ EpisodeOutputs localize_episode(const fs::path& episode, const LocalizeOptions& 
     EpisodeOutputs result;
     result.folder = options.run.out_dir / name;
     const fs::path store_root = options.run.store_dir.empty() ? options.run.out_dir / ".dramaloc-store" : options.run.store_dir;
-    ArtifactStore store = options.run.artifacts_url.empty()
-                              ? ArtifactStore(store_root)
-                              : ArtifactStore(store_root, make_s3_object_store(s3_location_from_url(options.run.artifacts_url)));
+    store::ArtifactStore store = options.run.artifacts_url.empty()
+                              ? store::ArtifactStore(store_root)
+                              : store::ArtifactStore(store_root, store::make_s3_object_store(store::s3_location_from_url(options.run.artifacts_url)));
     RunLog log;
     FileHashCache hashes(store.root() / "file-hashes.json");
     StageContext context{store, log, hashes, options.run.on_stage};

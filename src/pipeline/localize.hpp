@@ -20,7 +20,7 @@
 #include "dub/mix.hpp"
 #include "hardsubs/band.hpp"
 #include "hardsubs/remove.hpp"
-#include "pipeline/edits.hpp"
+#include "pipeline/line_edits.hpp"
 #include "pipeline/episode_facts.hpp"
 
 namespace dramaloc {
@@ -68,7 +68,8 @@ struct SourceOptions {
 struct LanguageOptions {
     std::vector<std::string> targets;              // empty: the source script and its subtitles only
     std::shared_ptr<const Series> series;          // glossary and synopsis for the translator (may be null)
-    EpisodeEdits edits;                            // people's edits of this episode's lines (pipeline/edits.hpp), by language
+    EpisodeEdits edits;                            // people's edits in force on this episode's lines, by language
+    LineRevisions revisions;                       // and each line's revision (its edits so far), published with it
     dub::FitBounds fit;
     dub::MixOptions mix;
     std::optional<std::filesystem::path> background_stem;  // music-and-effects stem replacing ducking

@@ -13,7 +13,6 @@
 #include "core/version.hpp"
 #include "engines/engine_settings.hpp"
 #include "pipeline/artifact_json.hpp"
-#include "pipeline/edits.hpp"
 #include "pipeline/manifest.hpp"
 #include "subtitles/format.hpp"
 
@@ -65,6 +64,12 @@ json last_published(const fs::path& folder) {
 }
 
 
+int revision_of(const std::map<int, int>* revisions, int line) {
+    if (!revisions) return 0;
+    const auto it = revisions->find(line);
+    return it == revisions->end() ? 0 : it->second;
+}
+
 // How the source script was made (qc.json and manifest "source").
 json source_report(const EpisodeWork& work, const LocalizeOptions& options) {
     const SourceAnalysis& source = work.source;
@@ -94,19 +99,23 @@ json source_report(const EpisodeWork& work, const LocalizeOptions& options) {
 // A language's script as published: each line with its machine translation, its source and
 // its revision (its edits so far, as rendered: dramaloc serve tells a line whose revision has
 // moved on since as stale).
-PublishedScript published_script(const LanguageResult& l, const Script& source, const fs::path& file, const std::string& name,
-                                  const std::vector<LineEdit>& history) {
+PublishedScript published_script(const LanguageResult& l, const Script& source, const fs::path& file,
+                                  const std::map<int, int>* revisions) {
     PublishedScript out{file.filename().string(), hash_file_hex(file), {}};
     for (std::size_t i = 0; i < l.script.lines.size(); ++i) {
         const Line& line = l.script.lines[i];
         const auto spoken = std::find_if(source.lines.begin(), source.lines.end(), [&](const Line& s) { return s.id == line.id; });
         out.lines.push_back({line.id, line.start, line.end, line.speaker, line.text, l.machine.at(i),
-                             spoken == source.lines.end() ? "" : spoken->text, line_revision(history, name, l.language, line.id)});
+                             spoken == source.lines.end() ? "" : spoken->text, revision_of(revisions, line.id)});
     }
     return out;
 }
 
 }  // namespace
+
+fs::path script_file(const fs::path& episode_folder, const std::string& episode, const std::string& language) {
+    return episode_folder / (episode + "." + language + ".script.json");
+}
 
 std::vector<fs::path> publish_episode(const EpisodeWork& work, const LocalizeOptions& options) {
     const std::string name = work.episode.stem().string();
@@ -140,14 +149,15 @@ std::vector<fs::path> publish_episode(const EpisodeWork& work, const LocalizeOpt
     write_subs(work.source_subtitles.events, source_script.language);
     manifest.source = source_report(work, options);
     json qc = {{"episode", work.episode.string()}, {"source", manifest.source}, {"languages", json::object()}};
-    // Each language's script as spoken, for people to read and edit (pipeline/edits.hpp): the
+    // Each language's script as spoken, for people to read and edit (series/edit_log.hpp): the
     // manifest keeps what was written, so the next run sees what changed.
-    const auto edit_history = EditLog(options.run.out_dir).history();
     for (const auto& l : work.languages) {
         const fs::path file = script_file(folder, name, l.language);
         write_script_json(file, l.script);
         files.push_back(file);
-        manifest.scripts[l.language] = published_script(l, source_script, file, name, edit_history);
+        const auto revisions = options.languages.revisions.find(l.language);
+        manifest.scripts[l.language] =
+            published_script(l, source_script, file, revisions == options.languages.revisions.end() ? nullptr : &revisions->second);
     }
     for (const auto& l : work.languages) {
         write_subs(l.subtitles.events, l.language);

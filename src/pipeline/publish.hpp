@@ -30,6 +30,10 @@ struct EpisodeWork {  // what localize_episode's stages made of one episode
     std::chrono::steady_clock::time_point started;
 };
 
+// The language's script file in an episode's outputs (what the last publish wrote there is in
+// its manifest: pipeline/manifest.hpp, published_scripts).
+std::filesystem::path script_file(const std::filesystem::path& episode_folder, const std::string& episode, const std::string& language);
+
 // Writes OUT/NAME/ (options.run.out_dir) and returns the files written, in a stable order.
 std::vector<std::filesystem::path> publish_episode(const EpisodeWork& work, const LocalizeOptions& options);
 

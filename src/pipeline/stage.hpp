@@ -9,14 +9,14 @@
 #include <string_view>
 
 #include "core/hash.hpp"
-#include "pipeline/artifact_store.hpp"
+#include "store/artifact_store.hpp"
 #include "pipeline/run_log.hpp"
 #include "pipeline/stage_graph.hpp"
 
 namespace dramaloc::pipeline {
 
 struct StageContext {
-    ArtifactStore& store;
+    store::ArtifactStore& store;
     RunLog& log;
     FileHashCache& hashes;  // input files' content hashes, kept between runs with the store
     // Told a short description of what starts ("transcribe", "es: synthesize 12 lines").

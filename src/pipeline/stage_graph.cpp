@@ -16,7 +16,7 @@ using S = StageScope;
 
 // Types of what artifacts hold. The JSON ones are written and read through one serializer
 // each: core/script_json (Script, Word, SubtitleEvent), pipeline/artifact_json (regions,
-// characters), pipeline/source_stages (hardsub extraction).
+// characters), and the stage's own unit (pipeline/stages/NAME.cpp) for the rest.
 constexpr std::string_view kWavMix = "WAV float32, 48 kHz, the source's channels";
 constexpr std::string_view kWavSpeech = "WAV float32, 16 kHz mono";
 constexpr std::string_view kWavClip = "WAV float32, mono";
@@ -25,7 +25,7 @@ constexpr std::string_view kScript = "Script (core/script_json)";
 std::vector<StageDecl> declare() {
     return {
         {StageId::Hardsubs, "hardsubs", 2, P::Source, S::Episode, {"episode video", "config: ocr, subtitle band"},
-         {{"hardsubs.json", "band + HardsubExtraction (pipeline/source_stages)"}},
+         {{"hardsubs.json", "band + HardsubExtraction (pipeline/stages/hardsubs)"}},
          "find the burned-in subtitle band and read its text (OCR)"},
         {StageId::Decode, "decode", 3, P::Source, S::Episode, {"episode video"},
          {{"original.wav", kWavMix}, {"speech.wav", kWavSpeech}},
@@ -48,7 +48,7 @@ std::vector<StageDecl> declare() {
         {StageId::SeriesSpeakers, "series-speakers", 1, P::Characters, S::Series, {"source-script"}, {},
          "each episode's speakers mapped to the series' characters (key only; one job per series)"},
         {StageId::VoiceReference, "voice-reference", 2, P::Characters, S::Episode, {"series-speakers", "decode", "config: clone limits"},
-         {{"references.json", "character id -> {file, text, seconds, line_ids} or {reason}"},
+         {{"references.json", "VoiceReferences (pipeline/stages/voice_reference)"},
           {"reference-N.wav", "WAV 16-bit, a character's cleanest speech", false}},
          "cut each character's voice reference (cloning synthesizers only), keyed on the script with "
          "the series' speaker ids once phase 2 has given them; in the source job, on the episode's own"},
@@ -60,10 +60,10 @@ std::vector<StageDecl> declare() {
          {{"clip.wav", kWavClip}},
          "speak one line in its character's voice"},
         {StageId::Fit, "fit", 1, P::Language, S::Line, {"synthesize", "config: fit"},
-         {{"fitted.wav", kWavClip}, {"fit.json", "{speed, overflow_ms, borrowed_ms, fits}"}},
+         {{"fitted.wav", kWavClip}, {"fit.json", "FitReport (pipeline/stages/fit)"}},
          "stretch or squeeze the clip into the line's slot"},
         {StageId::Shorten, "shorten", 1, P::Language, S::Line, {"translate", "fit"},
-         {{"shorten.json", "{text} or {text: null}"}},
+         {{"shorten.json", "{text} or {text: null} (pipeline/stages/shorten)"}},
          "a shorter line when the clip does not fit even at the speed bound; it is synthesized and fitted again "
          "(at most [fit] shorten_rounds rounds)"},
         {StageId::SpokenScript, "spoken-script", 1, P::Language, S::Language, {"translate", "edits", "shorten"}, {},
@@ -72,7 +72,7 @@ std::vector<StageDecl> declare() {
          {{"events.json", "[SubtitleEvent] (core/script_json)"}},
          "segment the script into subtitle events by the language's rules"},
         {StageId::Mix, "mix", 3, P::Language, S::Language, {"decode", "speech-regions", "fit", "background stem", "config: mix"},
-         {{"dub.wav", "WAV 16-bit, 48 kHz stereo"}, {"mix.json", "{integrated_lufs, true_peak_dbtp, gain_db, limited}"}},
+         {{"dub.wav", "WAV 16-bit, 48 kHz stereo"}, {"mix.json", "MixReport (pipeline/stages/mix)"}},
          "place the clips over the ducked background, normalise loudness"},
         {StageId::EncodeDub, "encode-dub", 1, P::Language, S::Language, {"mix"},
          {{"dub.m4a", "AAC in an audio-only MP4"}},
@@ -82,7 +82,7 @@ std::vector<StageDecl> declare() {
          "one MP4 with all languages"},
         {StageId::BurnIn, "burn-in", 3, P::Episode, S::Language, {"episode video", "subtitles", "encode-dub", "hardsubs", "config: removal"},
          {{"burned.mp4", "MP4: subtitles drawn into the picture, the dub"},
-          {"removal.json", "how the original subtitles were removed", false}},
+          {"removal.json", "RemovalReport: how the original subtitles were removed (pipeline/stages/burn_in)", false}},
          "draw a language's subtitles into the picture (after removing the burned-in ones), with its "
          "dub; made in that language's job, the source language's in the episode job"},
     };

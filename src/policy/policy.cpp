@@ -138,7 +138,7 @@ Pack load_pack(const fs::path& file) {
     return pack;
 }
 
-struct Reviewer::Impl {
+struct ContentReviewer::Impl {
     std::vector<Pack> packs;
     struct Term {
         std::size_t pack, entry;
@@ -156,7 +156,7 @@ struct Reviewer::Impl {
 
     std::string rule(std::size_t p, const Entry& e) const { return packs[p].file.string() + ":" + std::to_string(e.line); }
 
-    Finding finding(std::size_t p, const Entry& e, const ReviewLine& l) const {
+    Finding finding(std::size_t p, const Entry& e, const ContentLine& l) const {
         Finding f;
         f.pack = packs[p].name;
         f.pack_version = packs[p].version;
@@ -175,7 +175,7 @@ struct Reviewer::Impl {
     }
 };
 
-Reviewer::Reviewer(std::vector<Pack> packs, std::vector<Entry> glossary) : impl_(std::make_unique<Impl>()) {
+ContentReviewer::ContentReviewer(std::vector<Pack> packs, std::vector<Entry> glossary) : impl_(std::make_unique<Impl>()) {
     if (!glossary.empty()) {
         Pack series;
         series.file = "series glossary";
@@ -213,9 +213,9 @@ Reviewer::Reviewer(std::vector<Pack> packs, std::vector<Entry> glossary) : impl_
     }
 }
 
-Reviewer::~Reviewer() = default;
-const std::vector<Pack>& Reviewer::packs() const { return impl_->packs; }
-std::size_t Reviewer::entries() const {
+ContentReviewer::~ContentReviewer() = default;
+const std::vector<Pack>& ContentReviewer::packs() const { return impl_->packs; }
+std::size_t ContentReviewer::entries() const {
     std::size_t n = 0;
     for (const auto& p : impl_->packs) n += p.entries.size();
     return n;
@@ -239,7 +239,7 @@ std::vector<std::string> words_of(const std::string& text) {
 
 }  // namespace
 
-std::vector<Finding> Reviewer::review(const std::vector<ReviewLine>& lines, const ModelAsker& ask, int* skipped) const {
+std::vector<Finding> ContentReviewer::review(const std::vector<ContentLine>& lines, const ModelAsker& ask, int* skipped) const {
     const Impl& m = *impl_;
     std::vector<Finding> out;
     const auto keep = [&](Finding f, const std::string& what) {
@@ -318,7 +318,7 @@ std::vector<Finding> Reviewer::review(const std::vector<ReviewLine>& lines, cons
     for (std::size_t p = 0; p < m.packs.size(); ++p)
         for (const auto& e : m.packs[p].entries) {
             if (e.kind != "model") continue;
-            std::map<std::string, std::vector<const ReviewLine*>> by_language;
+            std::map<std::string, std::vector<const ContentLine*>> by_language;
             for (const auto& l : lines)
                 if (m.packs[p].applies_to(e, l.language)) by_language[l.language].push_back(&l);
             for (const auto& [language, group] : by_language) {
@@ -329,7 +329,7 @@ std::vector<Finding> Reviewer::review(const std::vector<ReviewLine>& lines, cons
                 std::vector<std::pair<int, std::string>> asked;
                 for (const auto* l : group) asked.emplace_back(l->line, l->text);
                 for (const auto& flag : ask(e.text, language, asked)) {
-                    const auto it = std::find_if(group.begin(), group.end(), [&](const ReviewLine* l) { return l->line == flag.line; });
+                    const auto it = std::find_if(group.begin(), group.end(), [&](const ContentLine* l) { return l->line == flag.line; });
                     if (it == group.end()) continue;  // a line it was not asked about
                     Finding f = m.finding(p, e, **it);
                     if (!flag.category.empty()) f.category = flag.category;

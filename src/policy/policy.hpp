@@ -60,7 +60,7 @@ struct Pack {
 Pack load_pack(const std::filesystem::path& file);
 
 // One line of an episode in one language, as the review sees it.
-struct ReviewLine {
+struct ContentLine {
     std::string episode, language;
     bool is_source = false;
     int line = 0;
@@ -94,18 +94,18 @@ using ModelAsker = std::function<std::vector<ModelFlag>(const std::string& quest
 
 // The packs compiled once (terms indexed by their first word, patterns as one RE2 set per
 // pack), then run over any number of episodes from any number of threads.
-class Reviewer {
+class ContentReviewer {
 public:
     // `glossary`: the series' own required renderings ([glossary] of the series file) as one
     // more pack; may be empty.
-    explicit Reviewer(std::vector<Pack> packs, std::vector<Entry> glossary = {});
-    ~Reviewer();
-    Reviewer(const Reviewer&) = delete;
-    Reviewer& operator=(const Reviewer&) = delete;
+    explicit ContentReviewer(std::vector<Pack> packs, std::vector<Entry> glossary = {});
+    ~ContentReviewer();
+    ContentReviewer(const ContentReviewer&) = delete;
+    ContentReviewer& operator=(const ContentReviewer&) = delete;
 
     // The findings on `lines` (one episode, any languages), in line order. Model rules run only
     // with `ask`; `skipped` (when given) counts those that did not.
-    std::vector<Finding> review(const std::vector<ReviewLine>& lines, const ModelAsker& ask = {}, int* skipped = nullptr) const;
+    std::vector<Finding> review(const std::vector<ContentLine>& lines, const ModelAsker& ask = {}, int* skipped = nullptr) const;
     const std::vector<Pack>& packs() const;
     std::size_t entries() const;
 

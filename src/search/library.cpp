@@ -16,7 +16,7 @@
 
 #include "core/error.hpp"
 #include "jobs/job_store.hpp"
-#include "jobs/sqlite_statement.hpp"
+#include "store/sqlite_statement.hpp"
 #include "search/fts5.hpp"
 #include "search/postgres_text.hpp"
 #include "search/query.hpp"
@@ -103,9 +103,9 @@ LibraryHit make_hit(LibraryLine line, const std::string& query) {
 // ---- SQLite --------------------------------------------------------------------------------
 
 // Its statements' errors say "library index: …".
-class Statement : public jobs::SqliteStatement {
+class Statement : public store::SqliteStatement {
 public:
-    Statement(sqlite3* db, const std::string& sql) : SqliteStatement(db, sql, "library index") {}
+    Statement(sqlite3* db, const std::string& sql) : store::SqliteStatement(db, sql, "library index") {}
 };
 
 class SqliteLibrary final : public LibraryIndex {
@@ -220,7 +220,7 @@ public:
     std::string describe() const override { return file_; }
 
 private:
-    void exec(const std::string& sql) { jobs::sqlite_exec(db_, sql, "library index " + file_); }
+    void exec(const std::string& sql) { store::sqlite_exec(db_, sql, "library index " + file_); }
     template <typename Body>
     void transaction(Body&& body) {
         exec("BEGIN IMMEDIATE");

@@ -6,10 +6,10 @@
 
 #include "core/error.hpp"
 #include "pipeline/artifact_json.hpp"
-#include "pipeline/edits.hpp"
+#include "series/edit_log.hpp"
 #include "pipeline/manifest.hpp"
 #include "pipeline/qc.hpp"
-#include "pipeline/reviews.hpp"
+#include "series/review_log.hpp"
 
 namespace dramaloc::search {
 namespace fs = std::filesystem;
@@ -39,24 +39,24 @@ int episode_order(const std::vector<fs::path>& episodes, const std::string& epis
     return static_cast<int>(episodes.size() + 1);
 }
 
-std::vector<LibraryLine> episode_library_lines(const pipeline::SeriesProject& project, const std::string& episode, int order) {
+std::vector<LibraryLine> episode_library_lines(const series::SeriesProject& project, const std::string& episode, int order) {
     const fs::path out_dir = project.options.run.out_dir;
     const fs::path folder = out_dir / episode;
     const pipeline::PublishedScripts scripts = pipeline::published_scripts(folder);
     std::vector<LibraryLine> out;
     if (scripts.empty()) return out;
-    const pipeline::EditLog log(out_dir);
+    const series::EditLog log(out_dir);
     const auto history = log.history();  // read once: the edits in force and the approvals' standing
-    const auto edits = pipeline::EditLog::in_force(history, episode);
-    const auto reviews = pipeline::read_reviews(out_dir);
+    const auto edits = series::EditLog::in_force(history, episode);
+    const auto reviews = series::read_reviews(out_dir);
     const auto qc = qc_rules(folder);
     const std::string series = library_series_id(project.file);
     // The source lines once (from the first language's script); not when a target language is
     // the source language itself (its own rows are those lines).
     bool source_done = scripts.count(project.options.source.language) > 0;
     for (const auto& [language, script] : scripts) {
-        const auto review = pipeline::latest_review(reviews, episode, language);
-        const bool approved = review && review->decision == "approved" && pipeline::review_stands(*review, history);
+        const auto review = series::latest_review(reviews, episode, language);
+        const bool approved = review && review->decision == "approved" && series::review_stands(*review, history);
         const auto language_edits = edits.find(language);
         const auto language_qc = qc.find(language);
         std::vector<LibraryLine> source_rows;
@@ -102,13 +102,13 @@ std::vector<LibraryLine> episode_library_lines(const pipeline::SeriesProject& pr
     return out;
 }
 
-std::size_t index_episode(LibraryIndex& index, const pipeline::SeriesProject& project, const std::string& episode, int order) {
+std::size_t index_episode(LibraryIndex& index, const series::SeriesProject& project, const std::string& episode, int order) {
     const auto lines = episode_library_lines(project, episode, order > 0 ? order : episode_order(project.episodes, episode));
     index.replace_episode(library_series_id(project.file), episode, lines);
     return lines.size();
 }
 
-std::size_t reindex_series(LibraryIndex& index, const pipeline::SeriesProject& project,
+std::size_t reindex_series(LibraryIndex& index, const series::SeriesProject& project,
                            const std::function<void(const std::string&, std::size_t)>& progress) {
     index.remove_series(library_series_id(project.file));
     std::size_t total = 0;

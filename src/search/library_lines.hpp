@@ -11,7 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "pipeline/series_project.hpp"
+#include "series/project.hpp"
 #include "search/library.hpp"
 
 namespace dramaloc::search {
@@ -25,16 +25,16 @@ int episode_order(const std::vector<std::filesystem::path>& episodes, const std:
 
 // The library lines of one episode (`order`: its place in the series, from 1). Nothing when it
 // was never published. InputError naming the file when the edit or review log is damaged.
-std::vector<LibraryLine> episode_library_lines(const pipeline::SeriesProject& project, const std::string& episode, int order);
+std::vector<LibraryLine> episode_library_lines(const series::SeriesProject& project, const std::string& episode, int order);
 
 // Puts one episode's lines in the index in place of its old ones; returns how many. `order`:
 // its place in the series (from 1); 0 looks it up in project.episodes (which must then not
 // change meanwhile: a server whose uploads add episodes passes the place it read).
-std::size_t index_episode(LibraryIndex& index, const pipeline::SeriesProject& project, const std::string& episode, int order = 0);
+std::size_t index_episode(LibraryIndex& index, const series::SeriesProject& project, const std::string& episode, int order = 0);
 
 // Rebuilds the series' part of the index from its outputs (dramaloc reindex): every episode,
 // each in its own transaction; `progress(episode, lines)` after each. Returns the lines indexed.
-std::size_t reindex_series(LibraryIndex& index, const pipeline::SeriesProject& project,
+std::size_t reindex_series(LibraryIndex& index, const series::SeriesProject& project,
                            const std::function<void(const std::string&, std::size_t)>& progress = {});
 
 // A hit as the CLI (--json) and the API give it: series, episode, line, start and end in

@@ -9,7 +9,7 @@
 #include <charconv>
 
 #include "core/error.hpp"
-#include "pipeline/edits.hpp"
+#include "core/time.hpp"
 
 namespace dramaloc::server {
 
@@ -74,8 +74,8 @@ std::int64_t token_lifetime_ms(std::string_view text) {
     return n * scale;
 }
 
-std::string utc_time(std::int64_t ms) {
-    return ms <= 0 ? "never" : pipeline::utc_time(ms);
+std::string time_or_never(std::int64_t ms) {
+    return ms <= 0 ? "never" : dramaloc::utc_time(ms);
 }
 
 bool same_origin(std::string_view origin, std::string_view host) {

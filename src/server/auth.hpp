@@ -26,7 +26,7 @@ std::string token_hash(std::string_view token);
 std::int64_t token_lifetime_ms(std::string_view text);
 
 // A time in ms since the epoch as "2026-12-07T05:48:17Z"; "never" for 0.
-std::string utc_time(std::int64_t ms);
+std::string time_or_never(std::int64_t ms);
 
 // The page's session: the token, in an HttpOnly, SameSite=Strict cookie that POST
 // /api/session sets (so no script of the page can read it).

@@ -102,10 +102,10 @@ ReviewServer::ReviewServer(ServeOptions options) : impl_(std::make_unique<Impl>(
         // Absolute: the renders' workers load the series again, and name it as they found it.
         const fs::path file = fs::weakly_canonical(fs::absolute(given));
         Series s;
-        s.project = pipeline::load_series_project(file);
+        s.project = series::load_series_project(file);
         s.id = file.stem().string();
         s.out_dir = s.project.options.run.out_dir;
-        s.reviewer = policy::series_reviewer(s.project);  // a malformed pack stops the server from starting
+        s.content_reviewer = policy::content_reviewer_of(s.project);  // a malformed pack stops the server from starting
         if (!ids.insert(s.id).second)
             throw UsageError("two series files are named " + s.id + "; serve them from separate servers, or rename one");
         st.series.push_back(std::move(s));

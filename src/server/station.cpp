@@ -133,10 +133,10 @@ jobs::TokenInfo Station::live_token(const std::string& presented) {
     const std::int64_t now = jobs::wall_clock_ms();
     if (!token) throw Problem{401, "Unauthorized", "the token is not known to this server's job store", json::object(), challenge("invalid_token")};
     if (token->revoked_ms)
-        throw Problem{401, "Unauthorized", "the token was revoked on " + utc_time(token->revoked_ms) + "; ask for a new one", json::object(),
+        throw Problem{401, "Unauthorized", "the token was revoked on " + time_or_never(token->revoked_ms) + "; ask for a new one", json::object(),
                       challenge("invalid_token")};
     if (token->expired(now))
-        throw Problem{401, "Unauthorized", "the token expired on " + utc_time(token->expires_ms) + "; ask for a new one", json::object(),
+        throw Problem{401, "Unauthorized", "the token expired on " + time_or_never(token->expires_ms) + "; ask for a new one", json::object(),
                       challenge("invalid_token")};
     // When it was last used, to the minute (not a write per request).
     // Best effort: a busy store does not refuse the request.
@@ -193,8 +193,8 @@ std::shared_ptr<const pipeline::PublishedScripts> Station::published(const Serie
     return {manifest, &manifest->scripts};
 }
 
-std::shared_ptr<const std::vector<pipeline::LineEdit>> Station::history_of(const Series& s) {
-    const pipeline::EditLog log(s.out_dir);
+std::shared_ptr<const std::vector<series::LineEdit>> Station::history_of(const Series& s) {
+    const series::EditLog log(s.out_dir);
     return histories.get(log.file(), [&] { return log.history(); });
 }
 

@@ -27,12 +27,12 @@
 
 #include "core/error.hpp"
 #include "jobs/job_store.hpp"
-#include "pipeline/edits.hpp"
+#include "series/edit_log.hpp"
 #include "pipeline/manifest.hpp"
 #include "pipeline/qc.hpp"
-#include "pipeline/reviews.hpp"
-#include "pipeline/series_project.hpp"
-#include "policy/episode_review.hpp"
+#include "series/review_log.hpp"
+#include "series/project.hpp"
+#include "policy/content_review.hpp"
 #include "search/library.hpp"
 #include "server/auth.hpp"
 #include "server/http.hpp"
@@ -79,9 +79,9 @@ private:
 };
 
 struct Series {
-    std::shared_ptr<const policy::Reviewer> reviewer;  // its policy packs and glossary, compiled once
+    std::shared_ptr<const policy::ContentReviewer> content_reviewer;  // its policy packs and glossary, compiled once
     std::string id;  // the series file's name without extension
-    pipeline::SeriesProject project;  // its `episodes` grow with uploads: read through episodes_of()
+    series::SeriesProject project;  // its `episodes` grow with uploads: read through episodes_of()
     fs::path out_dir;
 };
 
@@ -139,8 +139,8 @@ struct Station {
     FileCache<json> json_files;
     FileCache<pipeline::Manifest> manifests;
     FileCache<std::map<std::string, std::vector<pipeline::QcFinding>>> qc_findings;  // qc.json's, by language
-    FileCache<std::vector<pipeline::LineEdit>> histories;
-    FileCache<std::vector<pipeline::Review>> review_logs;
+    FileCache<std::vector<series::LineEdit>> histories;
+    FileCache<std::vector<series::Review>> review_logs;
 
     // An edit of a line's text (PUT …/lines/{line}) or a re-dub of it (POST …/lines/{line}/redub),
     // against the revision the person saw.
@@ -151,8 +151,8 @@ struct Station {
 
     // What follows a render's publish: the library and the report, for the worker's own copy of
     // the series (not s.project, which uploads change); made once, so packs compile once.
-    std::function<void(const pipeline::SeriesProject&, const std::string&)> after_render = policy::after_publish(
-        [this](const pipeline::SeriesProject& p) -> search::LibraryIndex& {
+    std::function<void(const series::SeriesProject&, const std::string&)> after_render = policy::after_publish(
+        [this](const series::SeriesProject& p) -> search::LibraryIndex& {
             for (const auto& s : series)
                 if (s.project.file == p.file) return library_of(s);
             throw InternalError("a render of " + p.file.string() + ", which this server does not serve");
@@ -202,7 +202,7 @@ struct Station {
     // The episode's manifest as its last publish wrote it (empty when there is none).
     std::shared_ptr<const pipeline::Manifest> manifest_of(const Series& s, const std::string& episode);
 
-    std::shared_ptr<const std::vector<pipeline::LineEdit>> history_of(const Series& s);
+    std::shared_ptr<const std::vector<series::LineEdit>> history_of(const Series& s);
 
     std::string render_of(std::size_t series_index, const std::string& episode);
 
@@ -267,7 +267,7 @@ struct Station {
     // ---- approvals and content review findings (routes/reviews.cpp) ----
 
     // The latest decision on the episode × language, and whether it stands (no edit since).
-    json review_json(const Series& s, const std::string& episode, const std::string& language, const std::vector<pipeline::LineEdit>& history);
+    json review_json(const Series& s, const std::string& episode, const std::string& language, const std::vector<series::LineEdit>& history);
 
     // Approve or reject an episode × language, naming the revision of every line looked at.
     json post_review(std::size_t index, const std::string& episode, const std::string& language, const http::Request& req,

@@ -28,7 +28,7 @@ std::map<int, json> qc_flags(const std::map<std::string, std::vector<pipeline::Q
     return flags;
 }
 
-json line_view(const pipeline::PublishedLine& line, const std::vector<pipeline::LineEdit>& history, const std::string& episode,
+json line_view(const pipeline::PublishedLine& line, const std::vector<series::LineEdit>& history, const std::string& episode,
                const std::string& language, json qc, json findings) {
     const int id = line.id;
     json edits = json::array();
@@ -60,9 +60,9 @@ json line_view(const pipeline::PublishedLine& line, const std::vector<pipeline::
 }
 
 int stale_lines(const std::string& episode, const std::string& language, const pipeline::PublishedScript& script,
-                const std::vector<pipeline::LineEdit>& history) {
+                const std::vector<series::LineEdit>& history) {
     int stale = 0;
-    for (const auto& line : script.lines) stale += pipeline::line_revision(history, episode, language, line.id) != line.revision;
+    for (const auto& line : script.lines) stale += series::line_revision(history, episode, language, line.id) != line.revision;
     return stale;
 }
 
@@ -106,13 +106,13 @@ json language_names(const std::vector<std::string>& tags) {
     return names;
 }
 
-json review_view(const std::optional<pipeline::Review>& review, bool stands) {
+json review_view(const std::optional<series::Review>& review, bool stands) {
     if (!review) return nullptr;
     return {{"decision", review->decision}, {"comment", review->comment}, {"who", review->who}, {"when", review->when}, {"stands", stands}};
 }
 
 json session_view(const jobs::TokenInfo& t) {
-    return {{"name", t.label}, {"role", t.role}, {"expires", t.expires_ms ? json(utc_time(t.expires_ms)) : json(nullptr)}};
+    return {{"name", t.label}, {"role", t.role}, {"expires", t.expires_ms ? json(time_or_never(t.expires_ms)) : json(nullptr)}};
 }
 
 }  // namespace dramaloc::server::views

@@ -11,10 +11,10 @@
 
 #include "core/script.hpp"
 #include "jobs/job_store.hpp"
-#include "pipeline/edits.hpp"
+#include "series/edit_log.hpp"
 #include "pipeline/manifest.hpp"
 #include "pipeline/qc.hpp"
-#include "pipeline/reviews.hpp"
+#include "series/review_log.hpp"
 #include "subtitles/rules.hpp"
 
 namespace dramaloc::server::views {
@@ -31,12 +31,12 @@ std::map<int, json> qc_flags(const std::map<std::string, std::vector<pipeline::Q
 // from the series' history: the text in force (a person's, or the machine's after a revert),
 // its speaker, its revision (edits made), stale when that has moved on from the published
 // one; with its QC flags and content review findings.
-json line_view(const pipeline::PublishedLine& published_line, const std::vector<pipeline::LineEdit>& history, const std::string& episode,
+json line_view(const pipeline::PublishedLine& published_line, const std::vector<series::LineEdit>& history, const std::string& episode,
                const std::string& language, json qc, json findings);
 
 // Lines of a published script whose revision has moved on since (edits not rendered yet).
 int stale_lines(const std::string& episode, const std::string& language, const pipeline::PublishedScript& script,
-                const std::vector<pipeline::LineEdit>& history);
+                const std::vector<series::LineEdit>& history);
 
 // Which engines made the episode, in the pipeline's order, from its manifest:
 // [{stage, identity}]. A manifest of before dramaloc recorded endpoints holds names alone.
@@ -54,7 +54,7 @@ json rules_view(const subtitles::SubtitleRules& rules);
 json language_names(const std::vector<std::string>& tags);
 
 // The latest decision on an episode × language, and whether it stands; null when none.
-json review_view(const std::optional<pipeline::Review>& review, bool stands);
+json review_view(const std::optional<series::Review>& review, bool stands);
 
 // Who is signed in: {name, role, expires (UTC, or null: never)}.
 json session_view(const jobs::TokenInfo& token);

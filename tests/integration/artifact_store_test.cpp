@@ -11,13 +11,13 @@
 #include <thread>
 
 #include "core/error.hpp"
-#include "pipeline/artifact_store.hpp"
-#include "pipeline/object_store.hpp"
+#include "store/artifact_store.hpp"
+#include "store/object_store.hpp"
 #include "support/s3_server.hpp"
 #include "support/test_support.hpp"
 
 using namespace dramaloc;
-using namespace dramaloc::pipeline;
+using namespace dramaloc::store;
 using namespace dramaloc::test;
 namespace fs = std::filesystem;
 

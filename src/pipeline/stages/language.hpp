@@ -19,7 +19,7 @@
 #include "engines/translate.hpp"
 #include "engines/tts.hpp"
 #include "media/audio.hpp"
-#include "pipeline/edits.hpp"
+#include "pipeline/line_edits.hpp"
 #include "pipeline/qc.hpp"
 #include "pipeline/stage.hpp"
 #include "pipeline/stages/source.hpp"
@@ -44,7 +44,7 @@ void require_translated(const Script& source, const std::vector<std::string>& tr
 // A line whose translation is its source text (apertium passes unknown sentences through).
 bool looks_untranslated(const std::string& source, const std::string& target, const std::string& from, const std::string& to);
 
-// People's edits (pipeline/edits.hpp) over a translation (stages/spoken_script.cpp): their
+// People's edits (series/edit_log.hpp) over a translation (stages/spoken_script.cpp): their
 // text replaces the machine's, a line given to another character changes speaker.
 struct AppliedEdits {
     std::vector<bool> edited;            // per line: a person's text

@@ -1,4 +1,4 @@
-// Stage spoken-script: what is spoken, the translation with people's edits (pipeline/edits.hpp)
+// Stage spoken-script: what is spoken, the translation with people's edits (series/edit_log.hpp)
 // and the shortened lines (key only).
 #include <algorithm>
 

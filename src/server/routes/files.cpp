@@ -149,7 +149,7 @@ json Station::upload_source(std::size_t index, const http::Request& req) {
         auto& list = s.project.episodes;
         list.push_back(target);
         std::sort(list.begin(), list.end(),
-                  [](const fs::path& a, const fs::path& b) { return pipeline::natural_less(a.filename().string(), b.filename().string()); });
+                  [](const fs::path& a, const fs::path& b) { return series::natural_less(a.filename().string(), b.filename().string()); });
     }
     log("dramaloc serve: " + s.id + ": episode " + episode + " uploaded (" + std::to_string(got) + " bytes)");
     publish(index, "episode", {{"episode", episode}});

@@ -41,7 +41,7 @@ json Station::lines_json(std::size_t index, const std::string& episode, const st
     const fs::path qc_file = s.out_dir / episode / "qc.json";
     auto flags = views::qc_flags(*qc_findings.get(qc_file, [&] { return pipeline::read_qc_findings(s.out_dir / episode); }), language);
     // The content review of the lines as they now stand (packs and glossary), with resolutions.
-    const auto review = policy::review_episode(*s.reviewer, s.project, episode, {language});
+    const auto review = policy::review_content(*s.content_reviewer, s.project, episode, {language});
     std::map<int, json> findings;
     for (const auto& f : review.findings) {
         const auto r = review.resolutions.find(f.id);
@@ -178,7 +178,7 @@ json Station::change_line(std::size_t index, const std::string& episode, const s
         throw Problem{404, "No such line", "\"" + line_text + "\" is not a line id (a positive number)"};
     }
     const json body = request_object(req);
-    pipeline::LineEditRequest request;
+    series::LineEditRequest request;
     request.episode = episode;
     request.language = language;
     request.line = line;
@@ -222,8 +222,8 @@ json Station::change_line(std::size_t index, const std::string& episode, const s
             throw Problem{400, "No such character", "the series has no character \"" + request.speaker + "\" (characters in GET …/lines)",
                       {{"field", "speaker"}}};
     }
-    const auto result = pipeline::record_line_edit(s.out_dir, request, nullptr);
-    using Outcome = pipeline::LineEditResult::Outcome;
+    const auto result = series::record_line_edit(s.out_dir, request, nullptr);
+    using Outcome = series::LineEditResult::Outcome;
     if (result.outcome == Outcome::Conflict)
         throw Problem{409, "Edit conflict",
                       "line " + std::to_string(line) + " was changed since revision " + std::to_string(*request.revision) +

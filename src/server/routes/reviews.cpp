@@ -28,10 +28,10 @@ namespace dramaloc::server {
 
 
 // The latest decision on the episode × language, and whether it stands (no edit since).
-json Station::review_json(const Series& s, const std::string& episode, const std::string& language, const std::vector<pipeline::LineEdit>& history) {
-    const auto reviews = review_logs.get(s.out_dir / "reviews.json", [&] { return pipeline::read_reviews(s.out_dir); });
-    const auto review = pipeline::latest_review(*reviews, episode, language);
-    return views::review_view(review, review && pipeline::review_stands(*review, history));
+json Station::review_json(const Series& s, const std::string& episode, const std::string& language, const std::vector<series::LineEdit>& history) {
+    const auto reviews = review_logs.get(s.out_dir / "reviews.json", [&] { return series::read_reviews(s.out_dir); });
+    const auto review = series::latest_review(*reviews, episode, language);
+    return views::review_view(review, review && series::review_stands(*review, history));
 }
 
 // Approve or reject an episode × language, naming the revision of every line looked at.
@@ -39,7 +39,7 @@ json Station::post_review(std::size_t index, const std::string& episode, const s
                  const jobs::TokenInfo& token) {
     const Series& s = series[index];
     const json body = request_object(req);
-    pipeline::Review review;
+    series::Review review;
     review.episode = episode;
     review.language = language;
     review.decision = body.value("decision", json()).is_string() ? body["decision"].get<std::string>() : "";
@@ -61,7 +61,7 @@ json Station::post_review(std::size_t index, const std::string& episode, const s
                       {{"stale_lines", stale}}};
     // Nor while a block-severity finding of the market's packs is unresolved.
     if (review.decision == "approved")
-        if (const int blocks = policy::review_episode(*s.reviewer, s.project, episode, {language}).unresolved_blocks(language); blocks > 0)
+        if (const int blocks = policy::review_content(*s.content_reviewer, s.project, episode, {language}).unresolved_blocks(language); blocks > 0)
             throw Problem{409, "Blocked by content review",
                           std::to_string(blocks) + " block finding(s) of the content review are unresolved: accept or override each with a "
                           "reason, or edit the line (findings in GET …/lines)",
@@ -75,8 +75,8 @@ json Station::post_review(std::size_t index, const std::string& episode, const s
         review.revisions[line.id] = static_cast<int>(body["revisions"][id].get<long long>());
     }
     review.who = token.label.empty() ? std::string("api") : token.label;
-    review.when = pipeline::utc_now();
-    const auto outcome = pipeline::record_review(s.out_dir, review);
+    review.when = utc_now();
+    const auto outcome = series::record_review(s.out_dir, review);
     if (outcome.recorded) {
         publish(index, "review", {{"episode", episode}, {"language", language}, {"decision", review.decision}, {"who", review.who}});
         update_library(s, episode);
@@ -100,13 +100,13 @@ json Station::resolve_finding(std::size_t index, const std::string& episode, con
     if (decision != "accepted" && decision != "overridden")
         throw Problem{400, "Bad request", "\"decision\" is \"accepted\" (the line may stand for this market) or \"overridden\" (a false hit)", {{"field", "decision"}}};
     if (reason.find_first_not_of(" \t\r\n") == std::string::npos) throw Problem{400, "Bad request", "give the \"reason\" for the decision", {{"field", "reason"}}};
-    const auto review = policy::review_episode(*s.reviewer, s.project, episode, {language});
+    const auto review = policy::review_content(*s.content_reviewer, s.project, episode, {language});
     const auto f = std::find_if(review.findings.begin(), review.findings.end(), [&](const policy::Finding& x) { return x.id == id; });
     if (f == review.findings.end())
         throw Problem{404, "No such finding", "the content review of " + episode + " in " + language + " has no finding " + id +
                                                   " now (its line may have changed; see GET …/lines)"};
     policy::Resolution r{f->id, episode, language, f->line, decision, reason, token.label.empty() ? std::string("api") : token.label,
-                         pipeline::utc_now(), f->pack, f->pack_version, f->rule};
+                         utc_now(), f->pack, f->pack_version, f->rule};
     policy::record_resolution(s.out_dir, r);
     publish(index, "finding", {{"episode", episode}, {"language", language}, {"line", f->line}, {"finding", id}, {"decision", decision}, {"who", r.who}});
     return {{"finding", policy::finding_json(*f, &r)}};

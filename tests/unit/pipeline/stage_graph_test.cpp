@@ -11,7 +11,7 @@
 
 #include "core/error.hpp"
 #include "core/hash.hpp"
-#include "pipeline/artifact_store.hpp"
+#include "store/artifact_store.hpp"
 #include "pipeline/run_log.hpp"
 #include "pipeline/stage.hpp"
 #include "pipeline/stage_graph.hpp"
@@ -19,6 +19,7 @@
 
 using namespace dramaloc;
 using namespace dramaloc::pipeline;
+using namespace dramaloc::store;
 using namespace dramaloc::test;
 namespace fs = std::filesystem;
 

@@ -10,7 +10,7 @@
 #include "support/test_support.hpp"
 
 using namespace dramaloc;
-using policy::ReviewLine;
+using policy::ContentLine;
 
 namespace {
 
@@ -20,8 +20,8 @@ std::filesystem::path write_pack(const test::TempDir& dir, const std::string& na
     return file;
 }
 
-ReviewLine line(const std::string& language, int id, const std::string& text, const std::string& source = "") {
-    ReviewLine l;
+ContentLine line(const std::string& language, int id, const std::string& text, const std::string& source = "") {
+    ContentLine l;
     l.episode = "ep1";
     l.language = language;
     l.is_source = language == "zh";
@@ -35,7 +35,7 @@ ReviewLine line(const std::string& language, int id, const std::string& text, co
 }
 
 // "language/line:match" of each finding.
-std::vector<std::string> found(const policy::Reviewer& r, const std::vector<ReviewLine>& lines) {
+std::vector<std::string> found(const policy::ContentReviewer& r, const std::vector<ContentLine>& lines) {
     std::vector<std::string> out;
     for (const auto& f : r.review(lines))
         out.push_back(f.language + "/" + std::to_string(f.line) + ":" + f.text.substr(f.match_start, f.match_end - f.match_start));
@@ -83,9 +83,9 @@ es = "Grupo Lin"
 
 TEST(Policy, TermsAreFoundOnWholeWordsInEveryScript) {
     test::TempDir dir;
-    policy::Reviewer r({policy::load_pack(write_pack(dir, "market.toml", kPack))});
+    policy::ContentReviewer r({policy::load_pack(write_pack(dir, "market.toml", kPack))});
     EXPECT_EQ(r.entries(), 7u);
-    const std::vector<ReviewLine> lines = {
+    const std::vector<ContentLine> lines = {
         line("zh", 1, "他们在地下赌博。"),               // Chinese, no spaces
         line("th", 2, "เขาเรียนหนังสือทุกวัน"),          // a Thai word inside an unspaced sentence
         line("th", 3, "ฉันไปโรงเรียน"),                  // … but not inside โรงเรียน (school)
@@ -101,7 +101,7 @@ TEST(Policy, TermsAreFoundOnWholeWordsInEveryScript) {
 
 TEST(Policy, FindingsCarryWhereWhoAndWhatToDo) {
     test::TempDir dir;
-    policy::Reviewer r({policy::load_pack(write_pack(dir, "market.toml", kPack))});
+    policy::ContentReviewer r({policy::load_pack(write_pack(dir, "market.toml", kPack))});
     const auto findings = r.review({line("en", 8, "What a damned class."), line("zh", 1, "他们在地下赌博。")});
     ASSERT_EQ(findings.size(), 2u);
     const auto& block = findings[0];
@@ -121,7 +121,7 @@ TEST(Policy, FindingsCarryWhereWhoAndWhatToDo) {
 
 TEST(Policy, AGlossaryRenderingNotUsedIsFound) {
     test::TempDir dir;
-    policy::Reviewer r({policy::load_pack(write_pack(dir, "market.toml", kPack))});
+    policy::ContentReviewer r({policy::load_pack(write_pack(dir, "market.toml", kPack))});
     const auto findings = r.review({line("en", 1, "The Lin group signed.", "林氏集团签了。"), line("es", 1, "Firmó la empresa.", "林氏集团签了。"),
                                     line("en", 2, "Lin Holdings signed.", "他签了。")});
     ASSERT_EQ(findings.size(), 1u);  // en has it (case folded); es does not; line 2's source lacks the term
@@ -134,7 +134,7 @@ TEST(Policy, PacksApplyToTheirLanguagesAndTheSourceScript) {
     test::TempDir dir;
     const auto file = write_pack(dir, "zh.toml", "[pack]\nname = \"cn\"\nversion = \"1\"\nlanguages = [\"zh\", \"en\"]\n\n"
                                                   "[[term]]\ntext = \"赌博\"\n\n[[term]]\ntext = \"casino\"\nlanguages = [\"en\"]\n");
-    policy::Reviewer r({policy::load_pack(file)});
+    policy::ContentReviewer r({policy::load_pack(file)});
     EXPECT_EQ(found(r, {line("zh", 1, "赌博"), line("ja", 2, "赌博"), line("en", 3, "casino"), line("zh", 4, "casino")}),
               (std::vector<std::string>{"zh/1:赌博", "en/3:casino"}));
 }
@@ -171,8 +171,8 @@ TEST(Policy, AFindingKeepsItsIdWhenThePackGrowsAboveItsRule) {
     test::TempDir dir;
     const std::string head = "[pack]\nname = \"p\"\nversion = \"1\"\n";
     const std::string rule = "[[term]]\ntext = \"casino\"\nseverity = \"block\"\n";
-    policy::Reviewer before({policy::load_pack(write_pack(dir, "a.toml", head + rule))});
-    policy::Reviewer after({policy::load_pack(write_pack(dir, "b.toml", head + "# a new rule first\n[[term]]\ntext = \"dice\"\n\n" + rule))});
+    policy::ContentReviewer before({policy::load_pack(write_pack(dir, "a.toml", head + rule))});
+    policy::ContentReviewer after({policy::load_pack(write_pack(dir, "b.toml", head + "# a new rule first\n[[term]]\ntext = \"dice\"\n\n" + rule))});
     const auto a = before.review({line("en", 3, "The casino is open.")});
     const auto b = after.review({line("en", 3, "The casino is open.")});
     ASSERT_EQ(a.size(), 1u);

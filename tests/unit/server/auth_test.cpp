@@ -64,6 +64,6 @@ TEST(Auth, ATokensLifetimeIsANumberAndAUnitOrNever) {
     EXPECT_EQ(token_lifetime_ms("never"), 0);
     for (const char* bad : {"", "30", "d", "-1d", "0d", "30w", "1.5d", "99999999d", "30 d"})
         EXPECT_THROW(token_lifetime_ms(bad), dramaloc::UsageError) << bad;
-    EXPECT_EQ(dramaloc::server::utc_time(0), "never");
-    EXPECT_EQ(dramaloc::server::utc_time(1'700'000'000'000), "2023-11-14T22:13:20Z");
+    EXPECT_EQ(dramaloc::server::time_or_never(0), "never");
+    EXPECT_EQ(dramaloc::server::time_or_never(1'700'000'000'000), "2023-11-14T22:13:20Z");
 }

@@ -8,8 +8,8 @@ using namespace dramaloc::server::views;
 
 namespace {
 
-pipeline::LineEdit edit(int line, std::string after, std::string language = "es") {
-    pipeline::LineEdit e;
+series::LineEdit edit(int line, std::string after, std::string language = "es") {
+    series::LineEdit e;
     e.episode = "ep1";
     e.language = std::move(language);
     e.line = line;
@@ -35,7 +35,7 @@ TEST(Views, ALineCarriesTheTextInForceItsRevisionAndWhetherItsOutputsAreStale) {
     EXPECT_EQ(v["start_ms"], 2800);
     EXPECT_EQ(v["speaker"], "C1");
     // An edit of this line (others' edits ignored), then a re-dub and a new speaker.
-    std::vector<pipeline::LineEdit> history = {edit(2, "Buenos días."), edit(3, "Otra."), edit(2, "x", "fr")};
+    std::vector<series::LineEdit> history = {edit(2, "Buenos días."), edit(3, "Otra."), edit(2, "x", "fr")};
     auto redub = edit(2, "");
     redub.redub = true;
     auto speaker = edit(2, "");
@@ -115,7 +115,7 @@ TEST(Views, LanguagesAreNamedForPeople) {
 
 TEST(Views, AReviewAndASessionAsThePageReadsThem) {
     EXPECT_EQ(review_view(std::nullopt, true), nullptr);
-    pipeline::Review r;
+    series::Review r;
     r.decision = "approved";
     r.who = "ana";
     const json v = review_view(r, false);

@@ -22,9 +22,9 @@
 #include <optional>
 #include <string>
 
-#include "pipeline/object_store.hpp"
+#include "store/object_store.hpp"
 
-namespace dramaloc::pipeline {
+namespace dramaloc::store {
 
 class ArtifactStore {
 public:
@@ -53,4 +53,4 @@ private:
     std::shared_ptr<const ObjectStore> remote_;
 };
 
-}  // namespace dramaloc::pipeline
+}  // namespace dramaloc::store

@@ -1,4 +1,4 @@
-#include "pipeline/artifact_store.hpp"
+#include "store/artifact_store.hpp"
 
 #include <unistd.h>
 
@@ -13,7 +13,7 @@
 #include "core/error.hpp"
 #include "core/subprocess.hpp"
 
-namespace dramaloc::pipeline {
+namespace dramaloc::store {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -129,4 +129,4 @@ fs::path ArtifactStore::get_or_create(const std::string& key, const std::functio
     return commit(key, temp);
 }
 
-}  // namespace dramaloc::pipeline
+}  // namespace dramaloc::store

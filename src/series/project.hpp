@@ -22,13 +22,13 @@
 
 #include "pipeline/localize.hpp"
 
-namespace dramaloc::pipeline {
+namespace dramaloc::series {
 
 struct SeriesProject {
     std::filesystem::path file;
     std::vector<std::filesystem::path> episodes;  // in series order; patterns expanded, sorted naturally
     std::vector<std::filesystem::path> episode_patterns;  // the `episodes` entries that are patterns, absolute
-    LocalizeOptions options;                      // everything the file sets (out_dir resolved)
+    pipeline::LocalizeOptions options;                      // everything the file sets (out_dir resolved)
     std::vector<Character> cast;                  // the file's [cast.*], before anything is learnt
     // source = "srt:scripts/{episode}.srt" and background = "stems/{episode}.wav": one file
     // per episode, "{episode}" standing for its name (empty when not set).
@@ -39,7 +39,7 @@ struct SeriesProject {
 };
 
 // Sets the options of episode `name` that differ per episode (the {episode} paths).
-void apply_episode_paths(const SeriesProject& project, const std::string& name, LocalizeOptions& options);
+void apply_episode_paths(const SeriesProject& project, const std::string& name, pipeline::LocalizeOptions& options);
 
 // Throws ConfigError naming the file and key (a missing [series] table, `from` or
 // `episodes`, a pattern matching nothing, two episodes with the same name), InputError when
@@ -49,4 +49,4 @@ SeriesProject load_series_project(const std::filesystem::path& file);
 // Natural order: "ep2" before "ep10". Exposed for tests.
 bool natural_less(const std::string& a, const std::string& b);
 
-}  // namespace dramaloc::pipeline
+}  // namespace dramaloc::series

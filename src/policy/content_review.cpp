@@ -1,4 +1,4 @@
-#include "policy/episode_review.hpp"
+#include "policy/content_review.hpp"
 
 #include <cstdlib>
 #include <mutex>
@@ -10,7 +10,7 @@
 #include "core/time.hpp"
 #include "engines/http/http_client.hpp"
 #include "engines/openai/openai_translator.hpp"
-#include "pipeline/edits.hpp"
+#include "series/edit_log.hpp"
 #include "search/library_lines.hpp"
 #include "subtitles/format_util.hpp"
 
@@ -64,7 +64,7 @@ void record_resolution(const fs::path& out_dir, const Resolution& resolution) {
     if (resolution.decision != "accepted" && resolution.decision != "overridden")
         throw UsageError("a finding is \"accepted\" (the line may stand for this market) or \"overridden\" (the rule is wrong here)");
     if (resolution.reason.find_first_not_of(" \t\r\n") == std::string::npos) throw UsageError("a resolution needs a reason");
-    pipeline::EditLog(out_dir).locked([&](const std::vector<pipeline::LineEdit>&) {
+    series::EditLog(out_dir).locked([&](const std::vector<series::LineEdit>&) {
         json list = json::array();
         for (const auto& r : read_resolutions(out_dir)) list.push_back(to_json(r));
         list.push_back(to_json(resolution));
@@ -72,7 +72,7 @@ void record_resolution(const fs::path& out_dir, const Resolution& resolution) {
     });
 }
 
-std::shared_ptr<const Reviewer> series_reviewer(const pipeline::SeriesProject& project) {
+std::shared_ptr<const ContentReviewer> content_reviewer_of(const series::SeriesProject& project) {
     std::vector<Pack> packs;
     for (const auto& file : project.policy_packs) packs.push_back(load_pack(file));
     std::vector<Entry> glossary;
@@ -86,10 +86,10 @@ std::shared_ptr<const Reviewer> series_reviewer(const pipeline::SeriesProject& p
             e.severity = Severity::Warn;
             glossary.push_back(std::move(e));
         }
-    return std::make_shared<const Reviewer>(std::move(packs), std::move(glossary));
+    return std::make_shared<const ContentReviewer>(std::move(packs), std::move(glossary));
 }
 
-ModelAsker model_asker(const pipeline::SeriesProject& project) {
+ModelAsker model_asker(const series::SeriesProject& project) {
     const auto& settings = project.options.engines.translate;
     if (settings.backend != "openai" || settings.url.empty()) return {};
     auto client = std::make_shared<engines::HttpClient>(engines::endpoint_for(settings));
@@ -133,25 +133,25 @@ ModelAsker model_asker(const pipeline::SeriesProject& project) {
     };
 }
 
-int EpisodeReview::unresolved_blocks(const std::string& language) const {
+int EpisodeContentReview::unresolved_blocks(const std::string& language) const {
     int n = 0;
     for (const auto& f : findings)
         n += f.severity == Severity::Block && (language.empty() || f.language == language) && !resolutions.count(f.id);
     return n;
 }
 
-EpisodeReview review_episode(const Reviewer& reviewer, const pipeline::SeriesProject& project, const std::string& episode,
+EpisodeContentReview review_content(const ContentReviewer& content_reviewer, const series::SeriesProject& project, const std::string& episode,
                              const std::vector<std::string>& languages, const ModelAsker& ask) {
-    EpisodeReview out;
+    EpisodeContentReview out;
     out.series = search::library_series_id(project.file);
     out.episode = episode;
-    std::vector<ReviewLine> lines;
+    std::vector<ContentLine> lines;
     for (const auto& l : search::episode_library_lines(project, episode, 0)) {
         out.published = true;
         if (!languages.empty() && std::find(languages.begin(), languages.end(), l.language) == languages.end()) continue;
         lines.push_back({l.episode, l.language, l.is_source, l.line, l.start_ms, l.end_ms, l.speaker, l.text, l.source});
     }
-    out.findings = reviewer.review(lines, ask, &out.model_rules_skipped);
+    out.findings = content_reviewer.review(lines, ask, &out.model_rules_skipped);
     for (auto& r : read_resolutions(project.options.run.out_dir))
         if (r.episode == episode) out.resolutions[r.finding] = std::move(r);
     return out;
@@ -168,7 +168,7 @@ json finding_json(const Finding& f, const Resolution* r) {
     return j;
 }
 
-json report_json(const EpisodeReview& review) {
+json report_json(const EpisodeContentReview& review) {
     json findings = json::array();
     std::map<std::string, int> counts = {{"block", 0}, {"warn", 0}, {"note", 0}};
     for (const auto& f : review.findings) {
@@ -180,7 +180,7 @@ json report_json(const EpisodeReview& review) {
             {"model_rules_skipped", review.model_rules_skipped}, {"findings", findings}};
 }
 
-std::string report_html(const EpisodeReview& review) {
+std::string report_html(const EpisodeContentReview& review) {
     std::string rows;
     for (const auto& f : review.findings) {
         const auto it = review.resolutions.find(f.id);
@@ -210,7 +210,7 @@ std::string report_html(const EpisodeReview& review) {
            rows + "</tbody></table></body></html>\n";
 }
 
-fs::path write_reports(const pipeline::SeriesProject& project, const EpisodeReview& review) {
+fs::path write_reports(const series::SeriesProject& project, const EpisodeContentReview& review) {
     const fs::path folder = project.options.run.out_dir / review.episode;
     const fs::path json_file = folder / (review.episode + ".content-review.json");
     write_file_atomically(json_file, report_json(review).dump(1) + "\n");
@@ -218,14 +218,14 @@ fs::path write_reports(const pipeline::SeriesProject& project, const EpisodeRevi
     return json_file;
 }
 
-std::function<void(const pipeline::SeriesProject&, const std::string&)> after_publish(
-    std::function<search::LibraryIndex&(const pipeline::SeriesProject&)> index_of, std::function<void(const std::string&)> warn) {
+std::function<void(const series::SeriesProject&, const std::string&)> after_publish(
+    std::function<search::LibraryIndex&(const series::SeriesProject&)> index_of, std::function<void(const std::string&)> warn) {
     struct Shared {
         std::mutex mutex;
-        std::map<std::string, std::shared_ptr<const Reviewer>> reviewers;  // by series file and its packs' times
+        std::map<std::string, std::shared_ptr<const ContentReviewer>> reviewers;  // by series file and its packs' times
     };
     auto shared = std::make_shared<Shared>();
-    return [shared, index_of = std::move(index_of), warn = std::move(warn)](const pipeline::SeriesProject& project, const std::string& episode) {
+    return [shared, index_of = std::move(index_of), warn = std::move(warn)](const series::SeriesProject& project, const std::string& episode) {
         search::index_episode(index_of(project), project, episode);
         try {
             std::string key = project.file.string();
@@ -233,15 +233,15 @@ std::function<void(const pipeline::SeriesProject&, const std::string&)> after_pu
                 std::error_code ec;
                 key += "\n" + pack.string() + "@" + std::to_string(fs::last_write_time(pack, ec).time_since_epoch().count());
             }
-            std::shared_ptr<const Reviewer> reviewer;
+            std::shared_ptr<const ContentReviewer> content_reviewer;
             {
                 std::lock_guard lock(shared->mutex);
                 auto& r = shared->reviewers[key];
-                if (!r) r = series_reviewer(project);
-                reviewer = r;
+                if (!r) r = content_reviewer_of(project);
+                content_reviewer = r;
             }
-            if (reviewer->entries() == 0) return;
-            write_reports(project, review_episode(*reviewer, project, episode, {}, model_asker(project)));
+            if (content_reviewer->entries() == 0) return;
+            write_reports(project, review_content(*content_reviewer, project, episode, {}, model_asker(project)));
         } catch (const Cancelled&) {
             throw;
         } catch (const std::exception& e) {

@@ -15,7 +15,7 @@
 #include <memory>
 #include <string>
 
-namespace dramaloc::pipeline {
+namespace dramaloc::store {
 
 struct S3Location {
     std::string endpoint;  // "http://127.0.0.1:4568", no trailing slash
@@ -44,4 +44,4 @@ public:
 // be reached or refuses a request, IoError when a local file cannot be read or written.
 std::unique_ptr<ObjectStore> make_s3_object_store(const S3Location& location);
 
-}  // namespace dramaloc::pipeline
+}  // namespace dramaloc::store

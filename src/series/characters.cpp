@@ -1,9 +1,9 @@
-#include "pipeline/series_characters.hpp"
+#include "series/characters.hpp"
 
 #include <algorithm>
 #include <set>
 
-namespace dramaloc::pipeline {
+namespace dramaloc::series {
 
 SeriesCharacters resolve_series_characters(const std::vector<Character>& cast,
                                            const std::vector<std::pair<std::string, std::vector<Character>>>& heard,
@@ -52,4 +52,4 @@ SeriesCharacters resolve_series_characters(const std::vector<Character>& cast,
     return out;
 }
 
-}  // namespace dramaloc::pipeline
+}  // namespace dramaloc::series

@@ -10,7 +10,7 @@
 #include "core/script.hpp"
 #include "engines/speakers.hpp"
 
-namespace dramaloc::pipeline {
+namespace dramaloc::series {
 
 struct SeriesCharacters {
     std::vector<Character> characters;  // the cast first, then new voices in order of first episode
@@ -27,4 +27,4 @@ SeriesCharacters resolve_series_characters(const std::vector<Character>& cast,
                                            const std::vector<std::pair<std::string, std::vector<Character>>>& heard,
                                            const engines::SpeakerIdentifier& speakers);
 
-}  // namespace dramaloc::pipeline
+}  // namespace dramaloc::series

@@ -9,7 +9,7 @@
 
 #include "core/error.hpp"
 
-namespace dramaloc::jobs {
+namespace dramaloc::store {
 
 class SqliteStatement {
 public:
@@ -63,4 +63,4 @@ inline void sqlite_exec(sqlite3* db, const std::string& statements, const std::s
     }
 }
 
-}  // namespace dramaloc::jobs
+}  // namespace dramaloc::store

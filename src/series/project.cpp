@@ -1,4 +1,4 @@
-#include "pipeline/series_project.hpp"
+#include "series/project.hpp"
 
 #include <fnmatch.h>
 
@@ -11,7 +11,14 @@
 #include "core/error.hpp"
 #include "pipeline/settings_schema.hpp"
 
-namespace dramaloc::pipeline {
+namespace dramaloc::series {
+
+using pipeline::apply_config;
+using pipeline::LocalizeOptions;
+using pipeline::parse_source_choice;
+using pipeline::series_file_schema;
+using pipeline::SourceChoice;
+using pipeline::SourceMode;
 
 namespace fs = std::filesystem;
 
@@ -171,4 +178,4 @@ void apply_episode_paths(const SeriesProject& project, const std::string& name, 
     if (!project.background_pattern.empty()) options.languages.background_stem = with_name(project.background_pattern);
 }
 
-}  // namespace dramaloc::pipeline
+}  // namespace dramaloc::series

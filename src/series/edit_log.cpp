@@ -1,4 +1,4 @@
-#include "pipeline/edits.hpp"
+#include "series/edit_log.hpp"
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -18,9 +18,19 @@
 #include "core/hash.hpp"
 #include "core/script_json.hpp"
 #include "pipeline/manifest.hpp"
+#include "pipeline/publish.hpp"
 #include "subtitles/text.hpp"
 
-namespace dramaloc::pipeline {
+namespace dramaloc::series {
+
+using pipeline::EditInForce;
+using pipeline::EpisodeEdits;
+using pipeline::find_line;
+using pipeline::manifest_file;
+using pipeline::PublishedLine;
+using pipeline::PublishedScripts;
+using pipeline::published_scripts;
+using pipeline::script_file;
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -79,18 +89,6 @@ private:
 };
 
 }  // namespace
-
-json to_json(const EpisodeEdits& edits) {
-    json out = json::object();
-    for (const auto& [language, lines] : edits)
-        for (const auto& [id, e] : lines) {
-            json& line = out[language][std::to_string(id)];
-            line = e.sets_text ? json{{"text", e.text}, {"machine", e.machine}} : json::object();
-            if (e.take > 0) line["take"] = e.take;
-            if (!e.speaker.empty()) line["speaker"] = e.speaker;
-        }
-    return out;
-}
 
 EditLog::EditLog(fs::path out_dir) : out_dir_(std::move(out_dir)) {}
 
@@ -156,26 +154,6 @@ EpisodeEdits EditLog::in_force(const std::vector<LineEdit>& history, const std::
     return out;
 }
 
-std::string utc_time(std::int64_t ms_since_epoch) {
-    const std::time_t seconds = static_cast<std::time_t>(ms_since_epoch / 1000);
-    std::tm tm{};
-    ::gmtime_r(&seconds, &tm);
-    char buffer[32];
-    std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buffer;
-}
-
-std::string utc_now() { return utc_time(static_cast<std::int64_t>(std::time(nullptr)) * 1000); }
-
-std::string current_user() {
-    for (const char* name : {"USER", "LOGNAME"})
-        if (const char* v = std::getenv(name); v && *v) return v;
-    return "unknown";
-}
-
-fs::path script_file(const fs::path& episode_folder, const std::string& episode, const std::string& language) {
-    return episode_folder / (episode + "." + language + ".script.json");
-}
 
 std::vector<LineEdit> detect_script_file_edits(const fs::path& episode_folder, const std::string& episode, const std::string& who,
                                                std::vector<std::string>& warnings) {
@@ -225,9 +203,9 @@ std::vector<LineEdit> detect_script_file_edits(const fs::path& episode_folder, c
     return out;
 }
 
-}  // namespace dramaloc::pipeline
+}  // namespace dramaloc::series
 
-namespace dramaloc::pipeline {
+namespace dramaloc::series {
 
 EpisodeEdits gather_edits(const fs::path& out_dir, const std::string& episode, const std::function<void(const std::string&)>& say) {
     std::vector<std::string> warnings;
@@ -259,14 +237,21 @@ EpisodeEdits gather_edits(const fs::path& out_dir, const std::string& episode, c
     return log.in_force(episode);
 }
 
-}  // namespace dramaloc::pipeline
+}  // namespace dramaloc::series
 
-namespace dramaloc::pipeline {
+namespace dramaloc::series {
 
 int line_revision(const std::vector<LineEdit>& history, const std::string& episode, const std::string& language, int line) {
     return static_cast<int>(std::count_if(history.begin(), history.end(), [&](const LineEdit& e) {
         return e.episode == episode && e.language == language && e.line == line;
     }));
+}
+
+pipeline::LineRevisions line_revisions(const std::vector<LineEdit>& history, const std::string& episode) {
+    pipeline::LineRevisions out;
+    for (const auto& e : history)
+        if (e.episode == episode) ++out[e.language][e.line];
+    return out;
 }
 
 LineEditResult record_line_edit(const fs::path& out_dir, const LineEditRequest& request,
@@ -359,4 +344,4 @@ LineEditResult record_line_edit(const fs::path& out_dir, const LineEditRequest& 
     return result;
 }
 
-}  // namespace dramaloc::pipeline
+}  // namespace dramaloc::series

@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "pipeline/edits.hpp"
+#include "series/edit_log.hpp"
 
-namespace dramaloc::pipeline {
+namespace dramaloc::series {
 
 struct Review {
     std::string episode, language;
@@ -39,4 +39,4 @@ bool review_stands(const Review& review, const std::vector<LineEdit>& history);
 // The latest review of an episode × language, if any.
 std::optional<Review> latest_review(const std::vector<Review>& reviews, const std::string& episode, const std::string& language);
 
-}  // namespace dramaloc::pipeline
+}  // namespace dramaloc::series

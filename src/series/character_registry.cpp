@@ -1,4 +1,4 @@
-#include "pipeline/character_registry.hpp"
+#include "series/character_registry.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -14,7 +14,10 @@
 #include "engines/pitch_speakers/voice_profile.hpp"
 #include "pipeline/artifact_json.hpp"
 
-namespace dramaloc::pipeline {
+namespace dramaloc::series {
+
+using pipeline::character_from_json;
+using pipeline::character_to_json;
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -155,4 +158,4 @@ void CharacterRegistry::save() {
     write_file_atomically(file(), json{{"format", kFormat}, {"characters", list}}.dump(2) + "\n");
 }
 
-}  // namespace dramaloc::pipeline
+}  // namespace dramaloc::series

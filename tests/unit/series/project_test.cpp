@@ -4,12 +4,13 @@
 
 #include "core/config.hpp"
 #include "core/error.hpp"
-#include "pipeline/series_project.hpp"
+#include "series/project.hpp"
 #include "pipeline/settings_schema.hpp"
 #include "support/test_support.hpp"
 
 using namespace dramaloc;
 using namespace dramaloc::pipeline;
+using namespace dramaloc::series;
 namespace fs = std::filesystem;
 
 namespace {

@@ -20,7 +20,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "pipeline/series_project.hpp"
+#include "series/project.hpp"
 #include "policy/policy.hpp"
 #include "search/library.hpp"
 
@@ -41,13 +41,13 @@ std::vector<Resolution> read_resolutions(const std::filesystem::path& out_dir);
 void record_resolution(const std::filesystem::path& out_dir, const Resolution& resolution);
 
 // The series' packs and glossary, compiled (ConfigError naming a malformed pack's file and line).
-std::shared_ptr<const Reviewer> series_reviewer(const pipeline::SeriesProject& project);
+std::shared_ptr<const ContentReviewer> content_reviewer_of(const series::SeriesProject& project);
 
 // The language model of [engines.translate] asked a model rule's question (its backend
 // "openai"); an empty asker when the series has none (model rules are then skipped).
-ModelAsker model_asker(const pipeline::SeriesProject& project);
+ModelAsker model_asker(const series::SeriesProject& project);
 
-struct EpisodeReview {
+struct EpisodeContentReview {
     std::string series, episode;
     std::vector<Finding> findings;
     std::map<std::string, Resolution> resolutions;  // finding id -> its latest resolution
@@ -58,21 +58,21 @@ struct EpisodeReview {
 };
 
 // Reviews one episode's published lines (`languages`: only these; empty: all, the source too).
-EpisodeReview review_episode(const Reviewer& reviewer, const pipeline::SeriesProject& project, const std::string& episode,
+EpisodeContentReview review_content(const ContentReviewer& content_reviewer, const series::SeriesProject& project, const std::string& episode,
                              const std::vector<std::string>& languages = {}, const ModelAsker& ask = {});
 
 nlohmann::json finding_json(const Finding& f, const Resolution* resolution);
-nlohmann::json report_json(const EpisodeReview& review);
-std::string report_html(const EpisodeReview& review);
+nlohmann::json report_json(const EpisodeContentReview& review);
+std::string report_html(const EpisodeContentReview& review);
 // Writes OUT/EP/EP.content-review.{json,html} atomically; returns the JSON file.
-std::filesystem::path write_reports(const pipeline::SeriesProject& project, const EpisodeReview& review);
+std::filesystem::path write_reports(const series::SeriesProject& project, const EpisodeContentReview& review);
 
 // What follows an episode's publish, for the factory's workers and the review server's
 // renders: its lines put in the library (`index_of` gives the series' index; what it throws
 // is thrown) and, when the series has packs or a glossary, its content review report written
 // (a failure there is told to `warn` and does not fail the publish). Packs are compiled once
 // per series file and read again when one changes.
-std::function<void(const pipeline::SeriesProject&, const std::string& episode)> after_publish(
-    std::function<search::LibraryIndex&(const pipeline::SeriesProject&)> index_of, std::function<void(const std::string&)> warn);
+std::function<void(const series::SeriesProject&, const std::string& episode)> after_publish(
+    std::function<search::LibraryIndex&(const series::SeriesProject&)> index_of, std::function<void(const std::string&)> warn);
 
 }  // namespace dramaloc::policy

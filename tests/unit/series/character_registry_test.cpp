@@ -2,11 +2,13 @@
 #include <gtest/gtest.h>
 
 #include "core/error.hpp"
-#include "pipeline/character_registry.hpp"
+#include "pipeline/localize.hpp"
+#include "series/character_registry.hpp"
 #include "support/test_support.hpp"
 
 using namespace dramaloc;
 using namespace dramaloc::pipeline;
+using namespace dramaloc::series;
 namespace fs = std::filesystem;
 
 namespace {

@@ -1,10 +1,12 @@
 #include <gtest/gtest.h>
 
 #include "engines/pitch_speakers/pitch_speakers.hpp"
-#include "pipeline/series_characters.hpp"
+#include "pipeline/localize.hpp"
+#include "series/characters.hpp"
 
 using namespace dramaloc;
 using namespace dramaloc::pipeline;
+using namespace dramaloc::series;
 
 namespace {
 

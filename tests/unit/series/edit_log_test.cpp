@@ -9,11 +9,13 @@
 #include "core/error.hpp"
 #include "core/hash.hpp"
 #include "core/script_json.hpp"
-#include "pipeline/edits.hpp"
+#include "series/edit_log.hpp"
+#include "pipeline/publish.hpp"
 #include "support/test_support.hpp"
 
 using namespace dramaloc;
 using namespace dramaloc::pipeline;
+using namespace dramaloc::series;
 using namespace dramaloc::test;
 namespace fs = std::filesystem;
 using nlohmann::json;

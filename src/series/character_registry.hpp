@@ -14,7 +14,7 @@
 
 #include "core/script.hpp"
 
-namespace dramaloc::pipeline {
+namespace dramaloc::series {
 
 class CharacterRegistry {
 public:
@@ -52,4 +52,4 @@ private:
     std::vector<Entry> entries_;
 };
 
-}  // namespace dramaloc::pipeline
+}  // namespace dramaloc::series

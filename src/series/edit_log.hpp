@@ -22,7 +22,9 @@
 
 #include <nlohmann/json.hpp>
 
-namespace dramaloc::pipeline {
+#include "pipeline/line_edits.hpp"
+
+namespace dramaloc::series {
 
 struct LineEdit {
     std::string episode;   // file stem
@@ -40,19 +42,6 @@ struct LineEdit {
                            // edit per language of the series, recorded together)
 };
 
-// What localize_language applies: line id -> the edit in force.
-struct EditInForce {
-    std::string text;
-    std::string machine;
-    int take = 0;            // re-dubs asked for: a take above 0 is part of the line's synthesis key
-    bool sets_text = true;   // false: only re-dubbed or re-assigned, the translation's text stands
-    std::string speaker;     // the character a person gave the line ("": the one heard)
-    bool operator==(const EditInForce&) const = default;
-};
-using LanguageEdits = std::map<int, EditInForce>;
-using EpisodeEdits = std::map<std::string, LanguageEdits>;  // language -> its edits
-
-nlohmann::json to_json(const EpisodeEdits& edits);
 
 class EditLog {
 public:
@@ -72,24 +61,15 @@ public:
     // change while it looks: a review of the lines' revisions).
     void locked(const std::function<void(const std::vector<LineEdit>& history)>& work) const;
     // The edits in force for one episode (the last one of each line; a revert removes it).
-    EpisodeEdits in_force(const std::string& episode) const;
+    pipeline::EpisodeEdits in_force(const std::string& episode) const;
     // The same, from a history already read.
-    static EpisodeEdits in_force(const std::vector<LineEdit>& history, const std::string& episode);
+    static pipeline::EpisodeEdits in_force(const std::vector<LineEdit>& history, const std::string& episode);
 
 private:
     std::filesystem::path out_dir_;
 };
 
-// The current time as UTC ISO 8601 ("2026-12-02T21:20:28Z").
-std::string utc_now();
-// A time (ms since the epoch) the same way.
-std::string utc_time(std::int64_t ms_since_epoch);
-// $USER (or $LOGNAME), else "unknown".
-std::string current_user();
 
-// The language's script file in an episode's outputs (what the last publish wrote there:
-// pipeline/manifest.hpp, published_scripts).
-std::filesystem::path script_file(const std::filesystem::path& episode_folder, const std::string& episode, const std::string& language);
 
 // Lines of an episode's published script files that differ from what was published (read
 // from its manifest.json), as edits by `who` via "script-file". Nothing when the episode was
@@ -99,19 +79,21 @@ std::filesystem::path script_file(const std::filesystem::path& episode_folder, c
 std::vector<LineEdit> detect_script_file_edits(const std::filesystem::path& episode_folder, const std::string& episode,
                                                const std::string& who, std::vector<std::string>& warnings);
 
-}  // namespace dramaloc::pipeline
+}  // namespace dramaloc::series
 
-namespace dramaloc::pipeline {
+namespace dramaloc::series {
 
 // Before an episode runs: what was changed in its script files since it was last published
 // is recorded in OUT/edits.json (each edit and warning told to `say`); returns the edits in
 // force for it.
-EpisodeEdits gather_edits(const std::filesystem::path& out_dir, const std::string& episode,
+pipeline::EpisodeEdits gather_edits(const std::filesystem::path& out_dir, const std::string& episode,
                           const std::function<void(const std::string&)>& say);
 
 // A line's revision: how many edits of it the history holds (0: the machine translation as
 // first published). An edit made against an older revision than the line's is refused.
 int line_revision(const std::vector<LineEdit>& history, const std::string& episode, const std::string& language, int line);
+// Every line's revision in an episode, by language (lines never edited are left out).
+pipeline::LineRevisions line_revisions(const std::vector<LineEdit>& history, const std::string& episode);
 
 struct LineEditRequest {
     std::string episode, language;
@@ -145,4 +127,4 @@ struct LineEditResult {
 LineEditResult record_line_edit(const std::filesystem::path& out_dir, const LineEditRequest& request,
                                 const std::function<void(const std::string&)>& say);
 
-}  // namespace dramaloc::pipeline
+}  // namespace dramaloc::series

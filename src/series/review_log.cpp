@@ -1,4 +1,4 @@
-#include "pipeline/reviews.hpp"
+#include "series/review_log.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -6,7 +6,7 @@
 #include "core/error.hpp"
 #include "core/fs.hpp"
 
-namespace dramaloc::pipeline {
+namespace dramaloc::series {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -81,4 +81,4 @@ std::optional<Review> latest_review(const std::vector<Review>& reviews, const st
     return std::nullopt;
 }
 
-}  // namespace dramaloc::pipeline
+}  // namespace dramaloc::series

@@ -1,4 +1,4 @@
-#include "pipeline/object_store.hpp"
+#include "store/object_store.hpp"
 
 #include <curl/curl.h>
 #include <unistd.h>
@@ -15,7 +15,7 @@
 #include "core/cancel.hpp"
 #include "core/error.hpp"
 
-namespace dramaloc::pipeline {
+namespace dramaloc::store {
 
 namespace fs = std::filesystem;
 
@@ -195,4 +195,4 @@ S3Location s3_location_from_url(const std::string& url) {
 
 std::unique_ptr<ObjectStore> make_s3_object_store(const S3Location& location) { return std::make_unique<S3ObjectStore>(location); }
 
-}  // namespace dramaloc::pipeline
+}  // namespace dramaloc::store
