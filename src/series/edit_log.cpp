@@ -254,13 +254,11 @@ pipeline::LineRevisions line_revisions(const std::vector<LineEdit>& history, con
     return out;
 }
 
-LineEditResult record_line_edit(const fs::path& out_dir, const LineEditRequest& request,
-                                const std::function<void(const std::string&)>& say) {
-    if (!request.revert && !request.redub && request.speaker.empty() && (request.text.empty() || request.text.find_first_of("\r\n") != std::string::npos ||
-                            !subtitles::is_valid_utf8(request.text)))
-        throw UsageError("a line's new text must be one non-empty line of UTF-8 text");
-    // Edits made in the script file come first: this one is made on top of them.
-    if (request.gather_script_file_edits) gather_edits(out_dir, request.episode, say);
+namespace {
+
+// The line as the episode's last publish recorded it; InputError when the language was never
+// published, UsageError when its script has no such line.
+PublishedLine published_line(const fs::path& out_dir, const LineEditRequest& request) {
     const PublishedScripts scripts = published_scripts(out_dir / request.episode);
     if (!scripts.count(request.language))
         throw InputError(request.episode + " has no " + request.language + " script yet (" +
@@ -269,6 +267,47 @@ LineEditResult record_line_edit(const fs::path& out_dir, const LineEditRequest& 
     if (!published)
         throw UsageError("line " + std::to_string(request.line) + ": " + request.episode + "'s " + request.language +
                          " script has no such line (see " + script_file(out_dir / request.episode, request.episode, request.language).string() + ")");
+    return *published;
+}
+
+// Giving the line to another character: one edit per language of the series (`result.edit`
+// made into each), or none when the line is already theirs.
+std::vector<LineEdit> speaker_edits(const std::vector<LineEdit>& history, const LineEditRequest& request, const PublishedLine& published,
+                                    LineEditResult& result) {
+    // The speaker in force: the last one given to the line (the same in every language).
+    std::string now_speaker;
+    for (const auto& e : history)
+        if (e.episode == request.episode && e.language == request.language && e.line == request.line && !e.speaker.empty())
+            now_speaker = e.speaker;
+    if (now_speaker.empty()) now_speaker = published.speaker;
+    if (now_speaker == request.speaker) {
+        result.outcome = LineEditResult::Outcome::Unchanged;
+        return {};
+    }
+    std::vector<LineEdit> edits;
+    for (const auto& language : request.languages.empty() ? std::vector<std::string>{request.language} : request.languages) {
+        LineEdit e = result.edit;
+        e.language = language;
+        e.after.clear();
+        if (language != request.language) e.before.clear(), e.machine.clear();  // that language's text is not in view
+        e.speaker = request.speaker;
+        edits.push_back(std::move(e));
+    }
+    result.outcome = LineEditResult::Outcome::Recorded;
+    result.revision += 1;
+    return edits;
+}
+
+}  // namespace
+
+LineEditResult record_line_edit(const fs::path& out_dir, const LineEditRequest& request,
+                                const std::function<void(const std::string&)>& say) {
+    if (!request.revert && !request.redub && request.speaker.empty() && (request.text.empty() || request.text.find_first_of("\r\n") != std::string::npos ||
+                            !subtitles::is_valid_utf8(request.text)))
+        throw UsageError("a line's new text must be one non-empty line of UTF-8 text");
+    // Edits made in the script file come first: this one is made on top of them.
+    if (request.gather_script_file_edits) gather_edits(out_dir, request.episode, say);
+    const PublishedLine line = published_line(out_dir, request);
     LineEditResult result;
     EditLog(out_dir).append_checked([&](const std::vector<LineEdit>& history) -> std::vector<LineEdit> {
         // The line as the history leaves it: its edit in force, else what was published.
@@ -277,9 +316,9 @@ LineEditResult record_line_edit(const fs::path& out_dir, const LineEditRequest& 
             if (e.episode == request.episode && e.language == request.language && e.line == request.line && !e.redub && e.speaker.empty())
                 last = e;
         const bool has_edit = last && !last->revert;
-        const std::string machine = has_edit ? last->machine : published->machine;
+        const std::string machine = has_edit ? last->machine : line.machine;
         // After a revert the machine translation is in force, whatever the outputs still say.
-        const std::string now = has_edit ? last->after : last ? machine : published->text;
+        const std::string now = has_edit ? last->after : last ? machine : line.text;
         result.revision = line_revision(history, request.episode, request.language, request.line);
         result.text = now;
         LineEdit& edit = result.edit;
@@ -304,30 +343,7 @@ LineEditResult record_line_edit(const fs::path& out_dir, const LineEditRequest& 
             result.revision += 1;
             return {edit};
         }
-        if (!request.speaker.empty()) {
-            // The speaker in force: the last one given to the line (the same in every language).
-            std::string now_speaker;
-            for (const auto& e : history)
-                if (e.episode == request.episode && e.language == request.language && e.line == request.line && !e.speaker.empty())
-                    now_speaker = e.speaker;
-            if (now_speaker.empty()) now_speaker = published->speaker;
-            if (now_speaker == request.speaker) {
-                result.outcome = LineEditResult::Outcome::Unchanged;
-                return {};
-            }
-            std::vector<LineEdit> edits;
-            for (const auto& language : request.languages.empty() ? std::vector<std::string>{request.language} : request.languages) {
-                LineEdit e = edit;
-                e.language = language;
-                e.after.clear();
-                if (language != request.language) e.before.clear(), e.machine.clear();  // that language's text is not in view
-                e.speaker = request.speaker;
-                edits.push_back(std::move(e));
-            }
-            result.outcome = LineEditResult::Outcome::Recorded;
-            result.revision += 1;
-            return edits;
-        }
+        if (!request.speaker.empty()) return speaker_edits(history, request, line, result);
         if (request.revert && !has_edit) {
             result.outcome = LineEditResult::Outcome::NothingToRevert;
             return {};

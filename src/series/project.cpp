@@ -71,20 +71,14 @@ std::vector<fs::path> files_matching(const fs::path& pattern) {
 }
 }  // namespace
 
-SeriesProject load_series_project(const fs::path& file) {
-    SeriesProject project;
-    project.file = file;
-    auto config = std::make_shared<Config>(Config::load(file, series_file_schema()));
-    const Config& c = *config;
-    const std::string where = c.source_name() + ": ";
-    const fs::path folder = file.parent_path();  // empty for a file in the working folder
-    if (c.keys("series").empty())
-        throw ConfigError(where + "a series file needs a [series] table with from, to and episodes (docs/configuration.md, \"Series files\")");
+namespace {
 
+// [series] from, to, burn_in, source or script, subtitle_band, remove_hardsubs, background,
+// out, store, artifacts, over what apply_config read from the file's other tables. Returns the
+// key that names the episode's script ("source" or "script").
+const char* read_series_table(SeriesProject& project, const Config& c, const fs::path& folder) {
+    const std::string where = c.source_name() + ": ";
     LocalizeOptions& o = project.options;
-    apply_config(o, c);
-    project.cast = o.source.known_characters;
-    o.languages.config = config;
     o.source.language = c.get_string_or("series.from", "");
     if (o.source.language.empty()) throw ConfigError(where + "[series] from is missing: the language spoken in the episodes (e.g. \"zh\")");
     o.languages.targets = strings_of(c, "series.to");
@@ -117,9 +111,14 @@ SeriesProject load_series_project(const fs::path& file) {
     o.run.out_dir = from_folder(folder, c.get_string_or("series.out", "out"));
     if (auto store = c.get_string("series.store")) o.run.store_dir = from_folder(folder, *store);
     if (auto artifacts = c.get_string("series.artifacts")) o.run.artifacts_url = *artifacts;
+    return script_key;
+}
 
+// [series] episodes: files and patterns, each pattern's matches in natural order.
+void read_episodes(SeriesProject& project, const Config& c, const fs::path& folder) {
     const auto entries = strings_of(c, "series.episodes");
-    if (entries.empty()) throw ConfigError(where + "[series] episodes is missing: list the episode files, e.g. [\"episodes/*.mp4\"]");
+    if (entries.empty())
+        throw ConfigError(c.source_name() + ": [series] episodes is missing: list the episode files, e.g. [\"episodes/*.mp4\"]");
     for (const auto& entry : entries) {
         const fs::path path = from_folder(folder, entry);
         const std::string name = path.filename().string();
@@ -135,6 +134,15 @@ SeriesProject load_series_project(const fs::path& file) {
                   [](const fs::path& a, const fs::path& b) { return natural_less(a.filename().string(), b.filename().string()); });
         project.episodes.insert(project.episodes.end(), matches.begin(), matches.end());
     }
+    std::set<std::string> names;
+    for (const auto& e : project.episodes)
+        if (!names.insert(e.stem().string()).second)
+            throw ConfigError(c.where("series.episodes") + ": [series] episodes: two episodes are named \"" + e.stem().string() +
+                              "\"; their outputs would share OUT/" + e.stem().string() + "/ (rename one)");
+}
+
+// [series] policy: the content review's packs, patterns expanded in name order.
+void read_policy_packs(SeriesProject& project, const Config& c, const fs::path& folder) {
     for (const auto& entry : strings_of(c, "series.policy")) {
         const fs::path path = from_folder(folder, entry);
         const std::string name = path.filename().string();
@@ -148,11 +156,25 @@ SeriesProject load_series_project(const fs::path& file) {
         std::sort(matches.begin(), matches.end());
         project.policy_packs.insert(project.policy_packs.end(), matches.begin(), matches.end());
     }
-    std::set<std::string> names;
-    for (const auto& e : project.episodes)
-        if (!names.insert(e.stem().string()).second)
-            throw ConfigError(c.where("series.episodes") + ": [series] episodes: two episodes are named \"" + e.stem().string() +
-                              "\"; their outputs would share OUT/" + e.stem().string() + "/ (rename one)");
+}
+
+}  // namespace
+
+SeriesProject load_series_project(const fs::path& file) {
+    SeriesProject project;
+    project.file = file;
+    auto config = std::make_shared<Config>(Config::load(file, series_file_schema()));
+    const Config& c = *config;
+    const fs::path folder = file.parent_path();  // empty for a file in the working folder
+    if (c.keys("series").empty())
+        throw ConfigError(c.source_name() + ": a series file needs a [series] table with from, to and episodes (docs/configuration.md, \"Series files\")");
+    LocalizeOptions& o = project.options;
+    apply_config(o, c);
+    project.cast = o.source.known_characters;
+    o.languages.config = config;
+    const char* script_key = read_series_table(project, c, folder);
+    read_episodes(project, c, folder);
+    read_policy_packs(project, c, folder);
     // A script or a stem is an episode's own: with several episodes, the path must name it.
     for (const auto& [key, pattern] : {std::pair{script_key, project.import_pattern}, std::pair{"background", project.background_pattern}})
         if (project.episodes.size() > 1 && !pattern.empty() && pattern.find("{episode}") == std::string::npos)

@@ -222,6 +222,68 @@ std::optional<std::pair<std::uint64_t, std::uint64_t>> byte_range(std::string_vi
     return std::pair{*first, std::min(*last, size - 1) - *first + 1};
 }
 
+namespace {
+
+// The query string's name=value pairs, decoded; a problem when one is malformed.
+std::optional<Problem> parse_query(Request& r, std::string_view query) {
+    for (std::size_t at = 0; at <= query.size();) {
+        const std::size_t end = std::min(query.find('&', at), query.size());
+        const std::string_view pair = query.substr(at, end - at);
+        if (!pair.empty()) {
+            const auto eq = pair.find('=');
+            auto name = percent_decode(pair.substr(0, eq), true);
+            auto value = percent_decode(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1), true);
+            if (!name || !value) return Problem{400, "Bad request", "the query string is malformed: a bad %-escape, a control character or not UTF-8"};
+            r.query.emplace(std::move(*name), std::move(*value));
+        }
+        at = end + 1;
+    }
+    return std::nullopt;
+}
+
+// No body of unknown size is ever read, and a transfer coding Beast would not frame (gzip,
+// "chunked, gzip") must not leave a body to be read as the next request: any
+// Transfer-Encoding is refused, and the connection closed (RFC 9112, 6.3).
+std::optional<Problem> refuse_transfer_coding(const Request& r) {
+    if (!r.has_header("Transfer-Encoding")) return std::nullopt;
+    std::string coding = r.header("Transfer-Encoding");
+    std::transform(coding.begin(), coding.end(), coding.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (coding == "chunked") return Problem{411, "Length required", "send the request body with a Content-Length"};
+    return Problem{400, "Bad request", "Transfer-Encoding is not accepted: send the request body with a Content-Length"};
+}
+
+// Every segment of the path decodes to text (a name looked up, never a byte sequence).
+std::optional<Problem> check_path(const std::string& path) {
+    for (std::size_t at = 1; at < path.size();) {
+        const std::size_t end = std::min(path.find('/', at), path.size());
+        if (!percent_decode(std::string_view(path).substr(at, end - at), false))
+            return Problem{400, "Bad request", "the path is malformed: a bad %-escape, a control character or not UTF-8"};
+        at = end + 1;
+    }
+    return std::nullopt;
+}
+
+// Whether the route's body can be read: its size known beforehand and within the limit, a
+// JSON body said to be JSON; a route that takes none is sent none of any size.
+std::optional<Problem> check_body(const Request& r, BodyKind kind, bool chunked, const boost::optional<std::uint64_t>& length, bool has_body,
+                                  const ServerOptions& o) {
+    if (kind == BodyKind::None) {
+        if (has_body && (chunked || !length || *length > o.max_body_bytes)) return Problem{413, "Payload too large", "this request takes no body"};
+        return std::nullopt;
+    }
+    if (chunked || !length) return Problem{411, "Length required", "send the request body with a Content-Length"};
+    const std::uint64_t limit = kind == BodyKind::Upload ? o.max_upload_bytes : o.max_body_bytes;
+    if (*length > limit)
+        return kind == BodyKind::Upload
+                   ? Problem{413, "Upload too large", "the server takes uploads of at most " + std::to_string(limit >> 20) + " MiB (dramaloc serve --max-upload)"}
+                   : Problem{413, "Payload too large", "the request body is larger than this server accepts (" + std::to_string(limit) + " bytes)"};
+    if (kind == BodyKind::Json && media_type(r.header("Content-Type")) != "application/json")
+        return Problem{415, "Unsupported media type", "send the request body as application/json"};
+    return std::nullopt;
+}
+
+}  // namespace
+
 class Session;
 
 // Declared so that the event loop goes first: handlers it still holds (sessions) end while
@@ -352,43 +414,13 @@ private:
             return refuse({414, "URI too long", "the request's path and query are longer than this server accepts"});
         const auto question = r.target.find('?');
         r.path = r.target.substr(0, question);
-        if (question != std::string::npos) {
-            const std::string_view query = std::string_view(r.target).substr(question + 1);
-            for (std::size_t at = 0; at <= query.size();) {
-                const std::size_t end = std::min(query.find('&', at), query.size());
-                const std::string_view pair = query.substr(at, end - at);
-                if (!pair.empty()) {
-                    const auto eq = pair.find('=');
-                    auto name = percent_decode(pair.substr(0, eq), true);
-                    auto value = percent_decode(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1), true);
-                    if (!name || !value)
-                        return refuse({400, "Bad request", "the query string is malformed: a bad %-escape, a control character or not UTF-8"});
-                    r.query.emplace(std::move(*name), std::move(*value));
-                }
-                at = end + 1;
-            }
-        }
-        // No body of unknown size is ever read, and a transfer coding Beast would not frame
-        // (gzip, "chunked, gzip") must not leave a body to be read as the next request: any
-        // Transfer-Encoding is refused, and the connection closed (RFC 9112, 6.3).
-        if (r.has_header("Transfer-Encoding")) {
-            std::string coding = r.header("Transfer-Encoding");
-            std::transform(coding.begin(), coding.end(), coding.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-            if (coding == "chunked")
-                return refuse({411, "Length required", "send the request body with a Content-Length"});
-            return refuse({400, "Bad request", "Transfer-Encoding is not accepted: send the request body with a Content-Length"});
-        }
+        if (question != std::string::npos)
+            if (auto problem = parse_query(r, std::string_view(r.target).substr(question + 1))) return refuse(std::move(*problem));
+        if (auto problem = refuse_transfer_coding(r)) return refuse(std::move(*problem));
         const bool chunked = head_parser_->chunked();
         const auto length = head_parser_->content_length();
         has_body_ = chunked || (length && *length > 0);
-
-        // Every segment of the path decodes to text (a name looked up, never a byte sequence).
-        for (std::size_t at = 1; at < r.path.size();) {
-            const std::size_t end = std::min(r.path.find('/', at), r.path.size());
-            if (!percent_decode(std::string_view(r.path).substr(at, end - at), false))
-                return refuse({400, "Bad request", "the path is malformed: a bad %-escape, a control character or not UTF-8"});
-            at = end + 1;
-        }
+        if (auto problem = check_path(r.path)) return refuse(std::move(*problem));
         std::vector<std::string> allowed;
         route_ = match_route(server_->routes, r.method, r.path, r.params, &allowed);
         if (!route_) {
@@ -400,21 +432,7 @@ private:
             }
             return refuse({404, "Not found", "no such route (see docs/openapi.yaml)"});
         }
-        const BodyKind kind = route_->body;
-        if (kind != BodyKind::None) {
-            // A body is read only when its size is known beforehand.
-            if (chunked || !length)
-                return refuse({411, "Length required", "send the request body with a Content-Length"});
-            const std::uint64_t limit = kind == BodyKind::Upload ? o().max_upload_bytes : o().max_body_bytes;
-            if (*length > limit)
-                return refuse(kind == BodyKind::Upload
-                                  ? Problem{413, "Upload too large", "the server takes uploads of at most " + std::to_string(limit >> 20) + " MiB (dramaloc serve --max-upload)"}
-                                  : Problem{413, "Payload too large", "the request body is larger than this server accepts (" + std::to_string(limit) + " bytes)"});
-            if (kind == BodyKind::Json && media_type(r.header("Content-Type")) != "application/json")
-                return refuse({415, "Unsupported media type", "send the request body as application/json"});
-        } else if (has_body_ && (chunked || !length || *length > o().max_body_bytes)) {
-            return refuse({413, "Payload too large", "this request takes no body"});
-        }
+        if (auto problem = check_body(r, route_->body, chunked, length, has_body_, o())) return refuse(std::move(*problem));
         admit();
     }
 
