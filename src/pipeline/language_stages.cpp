@@ -11,8 +11,6 @@ namespace dramaloc::pipeline {
 
 namespace {
 
-// Clips are kept this far apart when one has to move to avoid overlapping another.
-constexpr TimeMs kClipGapMs = 40;
 
 struct QcInputs {
     const Script& source;              // the source script (its lines, one for one with the translation's)

@@ -27,6 +27,10 @@
 
 namespace dramaloc::pipeline {
 
+// Dubbed clips are kept this far apart: the room a clip has after its line (the language walk)
+// and how far a clip moves when the one before overflowed into it (mix).
+constexpr TimeMs kClipGapMs = 40;
+
 // translate (stages/translate.cpp): every line translated, keeping ids, times and speakers.
 struct Translation {
     std::string key;

@@ -14,8 +14,6 @@ using nlohmann::json;
 
 namespace {
 
-// Clips are kept this far apart when one has to move to avoid overlapping another.
-constexpr TimeMs kClipGapMs = 40;
 
 json finite_or_null(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
 
