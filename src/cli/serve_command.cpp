@@ -16,6 +16,8 @@
 #include "series/project.hpp"
 #include "server/auth.hpp"
 #include "server/review_server.hpp"
+#include "server/token_store.hpp"
+#include "core/time.hpp"
 
 namespace dramaloc::cli {
 
@@ -40,15 +42,15 @@ void parse_listen(const std::string& text, server::ServeOptions& o) {
     }
 }
 
-// The job store a token goes into: --db, else the series' own beside its outputs.
-std::unique_ptr<jobs::JobStore> token_store(const std::string& db, const std::string& series) {
-    if (!db.empty()) return jobs::open_job_store(db);
+// The token store of a server: --db, else the series' own database beside its outputs.
+std::unique_ptr<server::TokenStore> token_store(const std::string& db, const std::string& series) {
+    if (!db.empty()) return server::open_token_store(db);
     if (series.empty()) throw UsageError("give the series file whose server the token is for, or --db URL");
     const auto out_dir = series::load_series_project(series).options.run.out_dir;
     std::error_code ec;
     fs::create_directories(out_dir, ec);
     if (ec) throw IoError("cannot create " + out_dir.string() + ": " + ec.message());
-    return jobs::open_job_store(jobs::default_store_url(out_dir));
+    return server::open_token_store(jobs::default_store_url(out_dir));
 }
 
 }  // namespace
@@ -65,7 +67,7 @@ void register_serve_commands(CLI::App& app) {
         auto a = std::make_shared<Args>();
         auto* cmd = app.add_subcommand("serve", "Serve the review station's JSON API over series (docs/api.md)");
         cmd->add_option("series", a->series, "series files (series.toml)");
-        cmd->add_option("--db", a->db, "job store holding the tokens: postgresql://… or a SQLite file (default: the first series' own)");
+        cmd->add_option("--db", a->db, "database holding the tokens and the render jobs: postgresql://… or a SQLite file (default: the first series' own)");
         cmd->add_option("--listen", a->listen, "HOST:PORT to listen on (default 127.0.0.1:8080; put TLS in a reverse proxy)");
         cmd->add_option("--max-body", a->max_body, "largest request body accepted, in bytes (default 1 MiB)");
         cmd->add_option("--max-upload", a->max_upload, "largest episode video accepted by upload, in MiB (default 1024)");
@@ -111,7 +113,7 @@ void register_serve_commands(CLI::App& app) {
         auto a = std::make_shared<Args>();
         auto* cmd = token->add_subcommand("create", "Make a token with a role and a lifetime; it is printed once and stored hashed");
         cmd->add_option("series", a->series, "series file whose server the token is for");
-        cmd->add_option("--db", a->db, "job store of the server: postgresql://… or a SQLite file");
+        cmd->add_option("--db", a->db, "database of the server (its tokens): postgresql://… or a SQLite file");
         cmd->add_option("--role", a->role, "viewer (read), editor (edit lines), admin")->required()
             ->check(CLI::IsMember({"viewer", "editor", "admin"}));
         cmd->add_option("--name,--label", a->name, "who or what the token is for (kept in the edit history; default $USER)");
@@ -120,10 +122,10 @@ void register_serve_commands(CLI::App& app) {
             const std::int64_t lifetime = server::token_lifetime_ms(a->expires);
             auto store = token_store(a->db, a->series);
             const std::string value = server::new_token();
-            const std::int64_t now = jobs::wall_clock_ms();
+            const std::int64_t now = wall_clock_ms();
             const std::int64_t expires = lifetime == 0 ? 0 : now + lifetime;
             const std::string hash = server::token_hash(value);
-            store->add_token(hash, a->role, a->name.empty() ? current_user() : a->name, expires);
+            store->add(hash, a->role, a->name.empty() ? current_user() : a->name, expires);
             std::cout << value << "\n";
             std::cerr << "dramaloc: " << a->role << " token " << hash.substr(0, 12) << " stored (hashed) in " << store->describe()
                       << ", expires " << server::time_or_never(expires) << "; it is shown only now: keep it" << std::endl;
@@ -137,13 +139,13 @@ void register_serve_commands(CLI::App& app) {
         auto a = std::make_shared<Args>();
         auto* cmd = token->add_subcommand("list", "The tokens of a server: id, name, role, created, last used, expiry, state (never the secret)");
         cmd->add_option("series", a->series, "series file whose server the tokens are for");
-        cmd->add_option("--db", a->db, "job store of the server: postgresql://… or a SQLite file");
+        cmd->add_option("--db", a->db, "database of the server (its tokens): postgresql://… or a SQLite file");
         cmd->add_flag("--json", a->json, "JSON on stdout: {\"tokens\": [{id, name, role, created, last_used, expires, state}]}");
         cmd->callback([a] {
             auto store = token_store(a->db, a->series);
-            const std::int64_t now = jobs::wall_clock_ms();
+            const std::int64_t now = wall_clock_ms();
             nlohmann::json list = nlohmann::json::array();
-            for (const auto& t : store->list_tokens()) {
+            for (const auto& t : store->list()) {
                 const std::string state = t.revoked_ms ? "revoked" : t.expired(now) ? "expired" : "live";
                 list.push_back({{"id", t.id()}, {"name", t.label}, {"role", t.role}, {"created", server::time_or_never(t.created_ms)},
                                 {"last_used", t.last_used_ms ? server::time_or_never(t.last_used_ms) : "never"},
@@ -170,11 +172,11 @@ void register_serve_commands(CLI::App& app) {
         auto* cmd = token->add_subcommand("revoke", "Revoke tokens by name (every live one of that name) or by id; a server refuses them at once");
         cmd->add_option("args", a->args, "[SERIES.toml] NAME|ID: the series file whose server the tokens are for (or --db), and a "
                                          "token's name or id (as dramaloc token list shows them)")->required()->expected(1, 2);
-        cmd->add_option("--db", a->db, "job store of the server: postgresql://… or a SQLite file");
+        cmd->add_option("--db", a->db, "database of the server (its tokens): postgresql://… or a SQLite file");
         cmd->callback([a] {
             const std::string which = a->args.back();
             auto store = token_store(a->db, a->args.size() == 2 ? a->args.front() : "");
-            const int revoked = store->revoke_tokens(which);
+            const int revoked = store->revoke(which);
             if (revoked == 0)
                 throw InputError("no live token is named or has the id \"" + which + "\" in " + store->describe() +
                                  "; dramaloc token list shows them");

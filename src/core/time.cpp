@@ -1,10 +1,9 @@
 #include "core/time.hpp"
 
-#include <ctime>
-
-#include <cstdlib>
-
+#include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <ctime>
 #include <vector>
 
 namespace dramaloc {
@@ -69,6 +68,10 @@ std::string utc_time(std::int64_t ms_since_epoch) {
     char buffer[32];
     std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
     return buffer;
+}
+
+std::int64_t wall_clock_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 std::string utc_now() { return utc_time(static_cast<std::int64_t>(std::time(nullptr)) * 1000); }

@@ -45,6 +45,8 @@ std::optional<TimeMs> parse_clock(std::string_view text);
 // $LOGNAME, else "unknown").
 std::string utc_time(std::int64_t ms_since_epoch);
 std::string utc_now();
+// Wall-clock time, ms since the epoch: what the stores' *_ms columns hold.
+std::int64_t wall_clock_ms();
 std::string current_user();
 
 }  // namespace dramaloc

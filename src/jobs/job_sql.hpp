@@ -44,29 +44,7 @@ CREATE TABLE IF NOT EXISTS dramaloc_job_deps (
   PRIMARY KEY (child, parent)
 );
 CREATE INDEX IF NOT EXISTS dramaloc_job_deps_parent ON dramaloc_job_deps (parent);
-CREATE TABLE IF NOT EXISTS dramaloc_tokens (
-  hash TEXT PRIMARY KEY,
-  role TEXT NOT NULL,
-  label TEXT NOT NULL DEFAULT '',
-  created_ms BIGINT NOT NULL DEFAULT 0,
-  expires_ms BIGINT NOT NULL DEFAULT 0,
-  revoked_ms BIGINT NOT NULL DEFAULT 0,
-  last_used_ms BIGINT NOT NULL DEFAULT 0
-);
 )";
-
-// Columns dramaloc_tokens gained after stores were first made: added to an older store when
-// it is opened (its tokens never expire and are live).
-inline const std::vector<std::pair<std::string, std::string>> kTokenColumnsAdded = {
-    {"expires_ms", "BIGINT NOT NULL DEFAULT 0"}, {"revoked_ms", "BIGINT NOT NULL DEFAULT 0"}, {"last_used_ms", "BIGINT NOT NULL DEFAULT 0"}};
-
-// Token rows are selected in this order.
-inline constexpr const char* kTokenColumns = "hash, role, label, created_ms, expires_ms, revoked_ms, last_used_ms";
-
-// The live tokens named `p` or whose id (the hash's first 12 digits) is `p` (a placeholder).
-inline std::string token_named(const std::string& p) {
-    return "revoked_ms = 0 AND (label = " + p + " OR substr(hash, 1, 12) = " + p + ")";
-}
 
 // Status rows are selected in this order (read_status in each backend follows it).
 inline constexpr const char* kStatusColumns =

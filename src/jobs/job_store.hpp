@@ -72,20 +72,6 @@ struct Filter {
     std::string key_prefix;  // empty: every key; else only keys starting with it (one plan)
 };
 
-// Wall-clock time, ms since the epoch: what the stores' *_ms columns and a token's times hold.
-std::int64_t wall_clock_ms();
-
-struct TokenInfo {
-    std::string role;   // viewer, editor, admin
-    std::string label;  // its name: who it was made for, as given (kept in the edit history)
-    std::string hash;   // SHA-256 of the token, hex; its first 12 digits are its id
-    std::int64_t created_ms = 0, expires_ms = 0 /* 0: never */, revoked_ms = 0 /* 0: not revoked */, last_used_ms = 0;
-
-    std::string id() const { return hash.substr(0, 12); }
-    bool expired(std::int64_t now_ms) const { return expires_ms > 0 && now_ms >= expires_ms; }
-    bool live(std::int64_t now_ms) const { return revoked_ms == 0 && !expired(now_ms); }
-};
-
 struct BackoffPolicy {
     std::chrono::milliseconds base{1000};  // the first retry waits about this long
     std::chrono::milliseconds cap{60000};
@@ -146,19 +132,6 @@ public:
     virtual std::vector<JobStatus> list(const Filter& filter) = 0;
     virtual std::optional<JobStatus> get(const std::string& key) = 0;
 
-    // People's access tokens (dramaloc serve), kept by their SHA-256 (hex) only: the token
-    // itself is shown once, when it is made, and stored nowhere.
-    // `expires_ms`: when it stops working (ms since the epoch; 0: never).
-    virtual void add_token(const std::string& sha256_hex, const std::string& role, const std::string& label, std::int64_t expires_ms) = 0;
-    // The token whose hash this is, live, revoked or expired; nullopt when there is none.
-    virtual std::optional<TokenInfo> find_token(const std::string& sha256_hex) = 0;
-    // Every token, oldest first.
-    virtual std::vector<TokenInfo> list_tokens() = 0;
-    // Revokes the live tokens named `name_or_id`, or the one whose id it is; how many.
-    virtual int revoke_tokens(const std::string& name_or_id) = 0;
-    // Notes that the token was used now.
-    virtual void touch_token(const std::string& sha256_hex) = 0;
-
     // What the store is, for messages (a PostgreSQL URL without its password).
     virtual std::string describe() const = 0;
 };
@@ -168,15 +141,5 @@ public:
 // ConfigError for a URL it cannot use, EngineError when the server cannot be reached (one
 // line naming it without the password), IoError when the file cannot be created.
 std::unique_ptr<JobStore> open_job_store(const std::string& url);
-
-// What a store URL names: PostgreSQL, or a SQLite file (its path). ConfigError otherwise.
-struct StoreLocation {
-    bool postgres = false;
-    std::string sqlite_file;
-};
-StoreLocation store_location(const std::string& url);
-
-// A PostgreSQL URL with its password replaced by "***".
-std::string redact_url(const std::string& url);
 
 }  // namespace dramaloc::jobs

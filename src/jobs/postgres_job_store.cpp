@@ -11,6 +11,7 @@
 
 #include "core/error.hpp"
 #include "jobs/job_sql.hpp"
+#include "store/database.hpp"
 
 namespace dramaloc::jobs {
 namespace {
@@ -45,7 +46,7 @@ JobStatus read_status(const pqxx::row& r) {
 
 class PostgresJobStore final : public JobStore {
 public:
-    explicit PostgresJobStore(const std::string& url) : url_(redact_url(url)), connect_url_(url) {
+    explicit PostgresJobStore(const std::string& url) : url_(store::redact_url(url)), connect_url_(url) {
         try {
             connection_ = std::make_unique<pqxx::connection>(url);
             backend_pid_ = connection_->backendpid();
@@ -60,21 +61,12 @@ public:
                 schema.replace(schema.find("BIGINT_ID"), 9, "BIGSERIAL PRIMARY KEY");
                 w.exec(schema);
             }
-            // Columns newer than the store: added once (checked without a lock first, as above).
-            const auto missing = w.exec(
-                "SELECT count(*) FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'dramaloc_tokens' "
-                "AND column_name IN ('expires_ms', 'revoked_ms', 'last_used_ms')")[0][0].as<int>() < 3;
-            if (missing) {
-                w.exec("SELECT pg_advisory_xact_lock(7243051)");
-                for (const auto& [name, type] : sql::kTokenColumnsAdded)
-                    w.exec("ALTER TABLE dramaloc_tokens ADD COLUMN IF NOT EXISTS " + name + " " + type);
-            }
             w.commit();
         } catch (const pqxx::broken_connection& e) {
-            throw EngineError("job store " + url_ + ": cannot connect (" + first_line(e.what()) +
+            throw EngineError("job store " + url_ + ": cannot connect (" + store::first_line(e.what()) +
                               "); is the PostgreSQL server running and the URL right?");
         } catch (const pqxx::sql_error& e) {
-            throw EngineError("job store " + url_ + ": " + first_line(e.what()));
+            throw EngineError("job store " + url_ + ": " + store::first_line(e.what()));
         }
     }
 
@@ -214,59 +206,9 @@ public:
         });
     }
 
-    void add_token(const std::string& sha256_hex, const std::string& role, const std::string& label, std::int64_t expires_ms) override {
-        run([&](pqxx::work& w) {
-            w.exec_params("INSERT INTO dramaloc_tokens (hash, role, label, created_ms, expires_ms) VALUES ($1, $2, $3, " + kNow + ", $4)",
-                           sha256_hex, role, label, expires_ms);
-            return 0;
-        });
-    }
-
-    std::optional<TokenInfo> find_token(const std::string& sha256_hex) override {
-        return run([&](pqxx::work& w) -> std::optional<TokenInfo> {
-            const auto r = w.exec_params(std::string("SELECT ") + sql::kTokenColumns + " FROM dramaloc_tokens WHERE hash = $1", sha256_hex);
-            if (r.empty()) return std::nullopt;
-            return read_token(r[0]);
-        });
-    }
-
-    std::vector<TokenInfo> list_tokens() override {
-        return run([&](pqxx::work& w) {
-            std::vector<TokenInfo> out;
-            for (const auto& row : w.exec(std::string("SELECT ") + sql::kTokenColumns + " FROM dramaloc_tokens ORDER BY created_ms, hash"))
-                out.push_back(read_token(row));
-            return out;
-        });
-    }
-
-    int revoke_tokens(const std::string& name_or_id) override {
-        return run([&](pqxx::work& w) {
-            return static_cast<int>(
-                w.exec_params("UPDATE dramaloc_tokens SET revoked_ms = " + kNow + " WHERE " + sql::token_named("$1"), name_or_id).affected_rows());
-        });
-    }
-
-    void touch_token(const std::string& sha256_hex) override {
-        run([&](pqxx::work& w) {
-            w.exec_params("UPDATE dramaloc_tokens SET last_used_ms = " + kNow + " WHERE hash = $1", sha256_hex);
-            return 0;
-        });
-    }
-
-    static TokenInfo read_token(const pqxx::row& r) {
-        return TokenInfo{r[1].as<std::string>(), r[2].as<std::string>(), r[0].as<std::string>(), r[3].as<std::int64_t>(),
-                         r[4].as<std::int64_t>(), r[5].as<std::int64_t>(), r[6].as<std::int64_t>()};
-    }
-
     std::string describe() const override { return url_; }
 
 private:
-    static std::string first_line(const std::string& text) {
-        std::string line = text.substr(0, text.find('\n'));
-        while (!line.empty() && (line.back() == ' ' || line.back() == '\r')) line.pop_back();
-        return line;
-    }
-
     // One transaction on the shared connection. A connection lost in between is opened again
     // once; what the server refuses becomes one line naming the store.
     template <typename Work>
@@ -281,11 +223,11 @@ private:
                 return out;
             } catch (const pqxx::broken_connection& e) {
                 if (attempt == 0) continue;
-                throw EngineError("job store " + url_ + ": connection lost (" + first_line(e.what()) + ")");
+                throw EngineError("job store " + url_ + ": connection lost (" + store::first_line(e.what()) + ")");
             } catch (const pqxx::sql_error& e) {
-                throw EngineError("job store " + url_ + ": " + first_line(e.what()));
+                throw EngineError("job store " + url_ + ": " + store::first_line(e.what()));
             } catch (const pqxx::failure& e) {  // in doubt, usage errors of libpq: one line, not a crash
-                throw EngineError("job store " + url_ + ": " + first_line(e.what()));
+                throw EngineError("job store " + url_ + ": " + store::first_line(e.what()));
             }
         }
     }

@@ -13,7 +13,9 @@
 
 #include "core/error.hpp"
 #include "core/subprocess.hpp"
+#include "core/time.hpp"
 #include "jobs/job_sql.hpp"
+#include "store/database.hpp"
 #include "store/sqlite_statement.hpp"
 
 namespace dramaloc::jobs {
@@ -67,32 +69,13 @@ const std::string kHolderGone = "dramaloc_holder_gone(j.worker)";
 class SqliteJobStore final : public JobStore {
 public:
     explicit SqliteJobStore(const std::filesystem::path& file) : file_(file) {
-        if (sqlite3_open_v2(file.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr) != SQLITE_OK) {
-            const std::string why = db_ ? sqlite3_errmsg(db_) : "out of memory";
-            sqlite3_close(db_);
-            throw IoError("job store " + file.string() + ": " + why + "; check that its folder exists and is writable");
-        }
-        sqlite3_busy_timeout(db_, 30000);  // other processes' transactions are short
+        db_ = store::open_sqlite(file, false, "job store");
         sqlite3_create_function(db_, "dramaloc_holder_gone", 1, SQLITE_UTF8, nullptr, holder_gone, nullptr, nullptr);
         exec("PRAGMA journal_mode = WAL");
         exec("PRAGMA synchronous = NORMAL");
         std::string schema = sql::kSchema;
         schema.replace(schema.find("BIGINT_ID"), 9, "INTEGER PRIMARY KEY");
         exec(schema);
-        // Columns newer than the store: added once.
-        std::set<std::string> columns;
-        for (Statement info(db_, "PRAGMA table_info(dramaloc_tokens)"); info.step();) columns.insert(info.text(1));
-        for (const auto& [name, type] : sql::kTokenColumnsAdded) {
-            if (columns.count(name)) continue;
-            try {
-                exec("ALTER TABLE dramaloc_tokens ADD COLUMN " + name + " " + type);
-            } catch (const Error&) {
-                // Another process opening the store added it first; anything else is still wrong.
-                std::set<std::string> now;
-                for (Statement info(db_, "PRAGMA table_info(dramaloc_tokens)"); info.step();) now.insert(info.text(1));
-                if (!now.count(name)) throw;
-            }
-        }
     }
     ~SqliteJobStore() override { sqlite3_close(db_); }
 
@@ -230,46 +213,9 @@ public:
         return read_status(s);
     }
 
-    void add_token(const std::string& sha256_hex, const std::string& role, const std::string& label, std::int64_t expires_ms) override {
-        std::lock_guard lock(mutex_);
-        Statement(db_, "INSERT INTO dramaloc_tokens (hash, role, label, created_ms, expires_ms) VALUES (?1, ?2, ?3, ?4, ?5)")
-            .bind(1, sha256_hex).bind(2, role).bind(3, label).bind(4, wall_clock_ms()).bind(5, expires_ms).step();
-    }
-
-    std::optional<TokenInfo> find_token(const std::string& sha256_hex) override {
-        std::lock_guard lock(mutex_);
-        Statement s(db_, std::string("SELECT ") + sql::kTokenColumns + " FROM dramaloc_tokens WHERE hash = ?1");
-        s.bind(1, sha256_hex);
-        if (!s.step()) return std::nullopt;
-        return read_token(s);
-    }
-
-    std::vector<TokenInfo> list_tokens() override {
-        std::lock_guard lock(mutex_);
-        std::vector<TokenInfo> out;
-        for (Statement s(db_, std::string("SELECT ") + sql::kTokenColumns + " FROM dramaloc_tokens ORDER BY created_ms, hash"); s.step();)
-            out.push_back(read_token(s));
-        return out;
-    }
-
-    int revoke_tokens(const std::string& name_or_id) override {
-        std::lock_guard lock(mutex_);
-        Statement(db_, "UPDATE dramaloc_tokens SET revoked_ms = ?2 WHERE " + sql::token_named("?1")).bind(1, name_or_id).bind(2, wall_clock_ms()).step();
-        return sqlite3_changes(db_);
-    }
-
-    void touch_token(const std::string& sha256_hex) override {
-        std::lock_guard lock(mutex_);
-        Statement(db_, "UPDATE dramaloc_tokens SET last_used_ms = ?2 WHERE hash = ?1").bind(1, sha256_hex).bind(2, wall_clock_ms()).step();
-    }
-
     std::string describe() const override { return "sqlite:" + file_.string(); }
 
 private:
-    static TokenInfo read_token(Statement& s) {
-        return TokenInfo{s.text(1), s.text(2), s.text(0), s.integer(3), s.integer(4), s.integer(5), s.integer(6)};
-    }
-
     class Transaction {
     public:
         explicit Transaction(SqliteJobStore& store) : store_(store) { store_.exec("BEGIN IMMEDIATE"); }

@@ -8,8 +8,8 @@
 #include "core/error.hpp"
 #include "core/fs.hpp"
 #include "core/time.hpp"
-#include "engines/http/http_client.hpp"
-#include "engines/openai/openai_translator.hpp"
+#include "engines/openai/chat.hpp"
+#include "net/http_client.hpp"
 #include "series/edit_log.hpp"
 #include "search/library_lines.hpp"
 #include "subtitles/format_util.hpp"
@@ -92,7 +92,7 @@ std::shared_ptr<const ContentReviewer> content_reviewer_of(const series::SeriesP
 ModelAsker model_asker(const series::SeriesProject& project) {
     const auto& settings = project.options.engines.translate;
     if (settings.backend != "openai" || settings.url.empty()) return {};
-    auto client = std::make_shared<engines::HttpClient>(engines::endpoint_for(settings));
+    auto client = std::make_shared<net::HttpClient>(engines::endpoint_for(settings));
     const std::string model = settings.model, url = settings.url;
     return [client, model, url](const std::string& question, const std::string& language, const std::vector<std::pair<int, std::string>>& lines) {
         json items = json::array();
@@ -102,18 +102,12 @@ ModelAsker model_asker(const series::SeriesProject& project) {
             "{\"flags\": [{\"id\": line id, \"category\": a short category, \"reason\": one sentence}]} with the lines the question is true "
             "for, and {\"flags\": []} when there is none.";
         const json user = {{"question", question}, {"language", language}, {"lines", items}};
-        const json request = {{"model", model}, {"temperature", 0},
-                              {"messages", json::array({{{"role", "system"}, {"content", system}}, {{"role", "user"}, {"content", user.dump()}}})}};
-        const auto response = client->post_json("/chat/completions", request);
-        if (response.status / 100 != 2)
-            throw EngineError("the language model at " + url + "/chat/completions answered HTTP " + std::to_string(response.status) +
+        const engines::ChatReply reply = engines::ask_chat(*client, model, system, user);
+        if (!reply.ok())
+            throw EngineError("the language model at " + url + "/chat/completions answered HTTP " + std::to_string(reply.status) +
                               " to a model rule; check [engines.translate]");
-        std::string content;
-        try {
-            content = json::parse(response.body).at("choices").at(0).at("message").at("content").get<std::string>();
-        } catch (const std::exception&) {
-            throw EngineError("the language model at " + url + " gave no chat completion to a model rule");
-        }
+        if (!reply.content) throw EngineError("the language model at " + url + " gave no chat completion to a model rule");
+        const std::string& content = *reply.content;
         const auto answer = engines::parse_model_json(content, [](const json& j) {
             return (j.is_object() && j.contains("flags") && j["flags"].is_array()) || j.is_array();
         });

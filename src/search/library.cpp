@@ -15,7 +15,8 @@
 #include <tuple>
 
 #include "core/error.hpp"
-#include "jobs/job_store.hpp"
+#include "store/database.hpp"
+#include "store/postgres_session.hpp"
 #include "store/sqlite_statement.hpp"
 #include "search/fts5.hpp"
 #include "search/postgres_text.hpp"
@@ -113,13 +114,7 @@ public:
     SqliteLibrary(const std::string& file, bool read_only) : file_(file) {
         if (read_only && !std::filesystem::exists(file))
             throw InputError("library index " + file + " does not exist; check the path (--db), or build it with dramaloc reindex");
-        const int flags = read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-        if (sqlite3_open_v2(file.c_str(), &db_, flags | SQLITE_OPEN_FULLMUTEX, nullptr) != SQLITE_OK) {
-            const std::string why = db_ ? sqlite3_errmsg(db_) : "out of memory";
-            sqlite3_close(db_);
-            throw IoError("library index " + file + ": " + why + "; check that its folder exists and is writable");
-        }
-        sqlite3_busy_timeout(db_, 30000);
+        db_ = store::open_sqlite(file, read_only, "library index");
         register_fts5_tokenizer(db_);
         exec("PRAGMA case_sensitive_like = ON");  // as PostgreSQL's LIKE (the QC rule filter)
         if (read_only) {
@@ -240,37 +235,12 @@ private:
 
 // ---- PostgreSQL ----------------------------------------------------------------------------
 
-std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }
-
 class PostgresLibrary final : public LibraryIndex {
-    std::string url_, shown_;
-    std::unique_ptr<pqxx::connection> connection_;
-    std::mutex mutex_;
-
-    // One transaction on the connection (made again when it broke), errors as one line.
-    template <typename Body>
-    auto run(Body&& body) {
-        std::lock_guard lock(mutex_);
-        try {
-            if (!connection_ || !connection_->is_open()) connection_ = std::make_unique<pqxx::connection>(url_);
-            pqxx::work w(*connection_);
-            auto result = body(w);
-            w.commit();
-            return result;
-        } catch (const pqxx::broken_connection& e) {
-            connection_.reset();
-            throw EngineError("library index " + shown_ + ": cannot connect (" + first_line(e.what()) +
-                              "); is the PostgreSQL server running and the URL right?");
-        } catch (const pqxx::sql_error& e) {
-            throw EngineError("library index " + shown_ + ": " + first_line(e.what()));
-        } catch (const pqxx::failure& e) {  // in_doubt_error, usage errors of the stream
-            throw EngineError("library index " + shown_ + ": " + first_line(e.what()));
-        }
-    }
+    store::PostgresSession db_;
 
 public:
-    PostgresLibrary(const std::string& url, std::string shown) : url_(url), shown_(std::move(shown)) {
-        run([&](pqxx::work& w) {
+    explicit PostgresLibrary(const std::string& url) : db_(url, "library index") {
+        db_.run([&](pqxx::work& w) {
             // The newest index named: a database made by an older dramaloc gets what it lacks.
             if (w.exec("SELECT to_regclass('dramaloc_lines_order') IS NULL")[0][0].as<bool>()) {
                 w.exec("SELECT pg_advisory_xact_lock(7243052)");  // one schema creation at a time
@@ -289,7 +259,7 @@ public:
     }
 
     void replace_episode(const std::string& series, const std::string& episode, const std::vector<LibraryLine>& lines) override {
-        run([&](pqxx::work& w) {
+        db_.run([&](pqxx::work& w) {
             // One writer per episode at a time: two workers publishing it would otherwise both
             // delete the old rows and both insert.
             w.exec_params("SELECT pg_advisory_xact_lock(7243053, hashtext($1))", series + "/" + episode);
@@ -307,7 +277,7 @@ public:
     }
 
     void remove_series(const std::string& series) override {
-        run([&](pqxx::work& w) {
+        db_.run([&](pqxx::work& w) {
             w.exec_params("DELETE FROM dramaloc_lines WHERE series = $1", series);
             return 0;
         });
@@ -324,7 +294,7 @@ public:
             sql += " AND tokens @@ $" + std::to_string(where.params.size()) + "::tsquery";
         }
         sql += std::string(" ") + kOrderPostgres + " LIMIT " + std::to_string(q.limit) + " OFFSET " + std::to_string(q.offset);
-        return run([&](pqxx::work& w) {
+        return db_.run([&](pqxx::work& w) {
             std::vector<LibraryHit> hits;
             for (const auto& r : w.exec_params(sql, pqxx::prepare::make_dynamic_params(where.params))) {
                 LibraryLine l;
@@ -349,12 +319,12 @@ public:
     }
 
     std::int64_t count(const std::string& series) override {
-        return run([&](pqxx::work& w) {
+        return db_.run([&](pqxx::work& w) {
             return w.exec_params("SELECT count(*) FROM dramaloc_lines WHERE $1 = '' OR series = $1", series)[0][0].as<long long>();
         });
     }
 
-    std::string describe() const override { return shown_; }
+    std::string describe() const override { return db_.shown(); }
 
 };
 
@@ -380,8 +350,8 @@ std::vector<std::pair<std::size_t, std::size_t>> find_matches(const std::string&
 }
 
 std::unique_ptr<LibraryIndex> open_library_index(const std::string& url, bool read_only) {
-    const auto where = jobs::store_location(url);
-    if (where.postgres) return std::make_unique<PostgresLibrary>(url, jobs::redact_url(url));
+    const auto where = store::store_location(url);
+    if (where.postgres) return std::make_unique<PostgresLibrary>(url);
     return std::make_unique<SqliteLibrary>(where.sqlite_file, read_only);
 }
 

@@ -113,6 +113,7 @@ ReviewServer::ReviewServer(ServeOptions options) : impl_(std::make_unique<Impl>(
     std::string url = st.options.db_url;
     if (url.empty()) url = jobs::default_store_url(st.series.front().out_dir);
     st.store = jobs::open_job_store(url);
+    st.tokens = open_token_store(url);
     st.render_store = jobs::open_job_store(url);
     st.http = std::make_unique<http::Server>(server_options(st), make_routes(&st));
 }

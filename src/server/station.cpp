@@ -116,7 +116,7 @@ std::string Station::presented_token(const http::Request& req) {
 }
 
 // The token whose value this is, live; 401 otherwise.
-jobs::TokenInfo Station::live_token(const std::string& presented) {
+TokenInfo Station::live_token(const std::string& presented) {
     const auto challenge = [](const std::string& error) {
         return std::vector<std::pair<std::string, std::string>>{
             {"WWW-Authenticate", "Bearer realm=\"dramaloc\"" + (error.empty() ? "" : ", error=\"" + error + "\"")}};
@@ -125,13 +125,10 @@ jobs::TokenInfo Station::live_token(const std::string& presented) {
         throw Problem{401, "Unauthorized", "sign in, or send a token as \"Authorization: Bearer TOKEN\" (dramaloc token create)",
                       json::object(), challenge("")};
     const std::string hash = token_hash(presented);
-    std::optional<jobs::TokenInfo> token;
-    {
-        std::lock_guard lock(store_mutex);
-        token = store->find_token(hash);
-    }
-    const std::int64_t now = jobs::wall_clock_ms();
-    if (!token) throw Problem{401, "Unauthorized", "the token is not known to this server's job store", json::object(), challenge("invalid_token")};
+    std::optional<TokenInfo> token;
+    token = tokens->find(hash);
+    const std::int64_t now = wall_clock_ms();
+    if (!token) throw Problem{401, "Unauthorized", "the token is not known to this server's token store", json::object(), challenge("invalid_token")};
     if (token->revoked_ms)
         throw Problem{401, "Unauthorized", "the token was revoked on " + time_or_never(token->revoked_ms) + "; ask for a new one", json::object(),
                       challenge("invalid_token")};
@@ -142,8 +139,7 @@ jobs::TokenInfo Station::live_token(const std::string& presented) {
     // Best effort: a busy store does not refuse the request.
     if (now - token->last_used_ms > 60'000) {
         try {
-            std::lock_guard lock(store_mutex);
-            store->touch_token(hash);
+            tokens->touch(hash);
         } catch (const std::exception& e) {
             log(std::string("dramaloc serve: the token's last use was not recorded: ") + e.what());
         }
@@ -152,8 +148,8 @@ jobs::TokenInfo Station::live_token(const std::string& presented) {
 }
 
 // The caller's token, when its role allows `needed`.
-jobs::TokenInfo Station::authorize(const http::Request& req, Role needed) {
-    jobs::TokenInfo token = live_token(presented_token(req));
+TokenInfo Station::authorize(const http::Request& req, Role needed) {
+    TokenInfo token = live_token(presented_token(req));
     const auto role = role_from_string(token.role);
     if (!role || *role < needed)
         throw Problem{403, "Forbidden", std::string("this needs the ") + to_string(needed) + " role; the token has " + token.role};
@@ -239,12 +235,7 @@ void Station::watch_tokens() {
         lock.unlock();
         try {
             std::set<std::string> revoked;
-            std::vector<jobs::TokenInfo> tokens;
-            {
-                std::lock_guard store_lock(store_mutex);
-                tokens = store->list_tokens();
-            }
-            for (const auto& t : tokens)
+            for (const auto& t : tokens->list())
                 if (t.revoked_ms) revoked.insert(t.hash);
             bool news = false;
             {

@@ -27,6 +27,7 @@
 
 #include "core/error.hpp"
 #include "jobs/job_store.hpp"
+#include "server/token_store.hpp"
 #include "series/edit_log.hpp"
 #include "pipeline/manifest.hpp"
 #include "pipeline/qc.hpp"
@@ -98,6 +99,7 @@ struct Station {
     std::vector<Series> series;
     std::unique_ptr<jobs::JobStore> store;
     std::mutex store_mutex;  // the SQLite store is one connection
+    std::unique_ptr<TokenStore> tokens;  // who may use the station
     std::unique_ptr<http::Server> http;  // made once the routes are
 
     // Renders of edited episodes, one at a time, in the order asked for.
@@ -182,10 +184,10 @@ struct Station {
     static std::string presented_token(const http::Request& req);
 
     // The token whose value this is, live; 401 otherwise.
-    jobs::TokenInfo live_token(const std::string& presented);
+    TokenInfo live_token(const std::string& presented);
 
     // The caller's token, when its role allows `needed`.
-    jobs::TokenInfo authorize(const http::Request& req, Role needed);
+    TokenInfo authorize(const http::Request& req, Role needed);
 
     search::LibraryIndex& library_of(const Series& s);
 
@@ -262,7 +264,7 @@ struct Station {
     json media_json(const Series& s, const std::string& episode, const std::string& language) const;
 
     json change_line(std::size_t index, const std::string& episode, const std::string& language, const std::string& line_text,
-                     const http::Request& req, const jobs::TokenInfo& token, Change change);
+                     const http::Request& req, const TokenInfo& token, Change change);
 
     // ---- approvals and content review findings (routes/reviews.cpp) ----
 
@@ -271,11 +273,11 @@ struct Station {
 
     // Approve or reject an episode × language, naming the revision of every line looked at.
     json post_review(std::size_t index, const std::string& episode, const std::string& language, const http::Request& req,
-                     const jobs::TokenInfo& token);
+                     const TokenInfo& token);
 
     // POST …/findings/{finding}: a person's resolution of a content review finding, with a reason.
     json resolve_finding(std::size_t index, const std::string& episode, const std::string& language, const std::string& id,
-                         const http::Request& req, const jobs::TokenInfo& token);
+                         const http::Request& req, const TokenInfo& token);
 
     // ---- downloads and uploads (routes/files.cpp) ----
 
@@ -326,6 +328,6 @@ void add_search_routes(Station* station, std::vector<http::Route>& routes);
 // The role a route needs, as http::Route has it.
 constexpr int role_needed(Role role) { return static_cast<int>(role); }
 // The token admission found (the route declared a role).
-inline const jobs::TokenInfo& caller(const http::Request& req) { return std::any_cast<const jobs::TokenInfo&>(req.principal); }
+inline const TokenInfo& caller(const http::Request& req) { return std::any_cast<const TokenInfo&>(req.principal); }
 
 }  // namespace dramaloc::server

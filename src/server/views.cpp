@@ -111,7 +111,7 @@ json review_view(const std::optional<series::Review>& review, bool stands) {
     return {{"decision", review->decision}, {"comment", review->comment}, {"who", review->who}, {"when", review->when}, {"stands", stands}};
 }
 
-json session_view(const jobs::TokenInfo& t) {
+json session_view(const TokenInfo& t) {
     return {{"name", t.label}, {"role", t.role}, {"expires", t.expires_ms ? json(time_or_never(t.expires_ms)) : json(nullptr)}};
 }
 

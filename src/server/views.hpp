@@ -10,7 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/script.hpp"
-#include "jobs/job_store.hpp"
+#include "server/token_store.hpp"
 #include "series/edit_log.hpp"
 #include "pipeline/manifest.hpp"
 #include "pipeline/qc.hpp"
@@ -57,6 +57,6 @@ json language_names(const std::vector<std::string>& tags);
 json review_view(const std::optional<series::Review>& review, bool stands);
 
 // Who is signed in: {name, role, expires (UTC, or null: never)}.
-json session_view(const jobs::TokenInfo& token);
+json session_view(const TokenInfo& token);
 
 }  // namespace dramaloc::server::views

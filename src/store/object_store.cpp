@@ -1,19 +1,15 @@
 #include "store/object_store.hpp"
 
-#include <curl/curl.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <cctype>
-#include <cerrno>
-#include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <system_error>
 
-#include "core/cancel.hpp"
 #include "core/error.hpp"
+#include "net/http_client.hpp"
 
 namespace dramaloc::store {
 
@@ -55,71 +51,48 @@ std::string s3_error(const std::string& body) {
     return code + (message.empty() ? "" : ": " + message);
 }
 
+net::HttpEndpoint endpoint_of(const S3Location& at) {
+    net::HttpEndpoint e;
+    e.base_url = at.endpoint;
+    e.sigv4 = "aws:amz:" + at.region + ":s3";
+    e.access_key = at.access_key;
+    e.secret_key = at.secret_key;
+    e.timeout_s = 0;  // artifacts may be large: no limit on a transfer, but 60 s without a byte ends it
+    e.max_retries = 3;
+    e.backoff_base_s = 0.25;
+    e.max_concurrency = 16;
+    e.what = "the object store";
+    e.advice = "is the endpoint right (DRAMALOC_S3_ENDPOINT) and the server up?";
+    return e;
+}
+
 class S3ObjectStore final : public ObjectStore {
 public:
-    explicit S3ObjectStore(S3Location location) : at_(std::move(location)) {
-        static const CURLcode init = curl_global_init(CURL_GLOBAL_DEFAULT);
-        (void)init;
-    }
+    explicit S3ObjectStore(S3Location location) : at_(std::move(location)), client_(endpoint_of(at_)) {}
 
     bool get(const std::string& name, const fs::path& file) const override {
         static std::atomic<unsigned> counter{0};
-        const fs::path temp = file.string() + ".part." + std::to_string(::getpid()) + "." + std::to_string(counter++);
-        std::FILE* out = std::fopen(temp.c_str(), "wb");
-        if (!out) throw IoError("cannot write " + temp.string() + ": " + std::generic_category().message(errno));
-        std::string error_body;
-        struct Sink {
-            std::FILE* file;
-            std::string* error_body;
-        } sink{out, &error_body};
-        long status = 0;
-        try {
-            status = request("GET", name, [&](CURL* h) {
-                curl_easy_setopt(h, CURLOPT_WRITEDATA, &sink);
-                curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, +[](char* data, size_t size, size_t n, void* user) -> size_t {
-                    auto* s = static_cast<Sink*>(user);
-                    // Until the status is known the body may be an error document: keep both.
-                    if (s->error_body->size() < 4096) s->error_body->append(data, std::min<size_t>(size * n, 4096));
-                    return std::fwrite(data, size, n, s->file) * size;
-                });
-            });
-        } catch (...) {
-            std::fclose(out);
-            fs::remove(temp);
-            throw;
-        }
-        const bool written = std::fclose(out) == 0;
+        net::HttpRequest r = request("GET", name);
+        r.response_file = file.string() + ".part." + std::to_string(::getpid()) + "." + std::to_string(counter++);
+        const net::HttpResponse answer = client_.send(r);
+        if (answer.status == 404) return false;
+        if (answer.status < 200 || answer.status > 299)
+            throw EngineError(describe() + ": GET " + name + " answered " + std::to_string(answer.status) + " (" + s3_error(answer.body) + ")");
         std::error_code ec;
-        if (status == 404) {
-            fs::remove(temp, ec);
-            return false;
+        fs::rename(r.response_file, file, ec);
+        if (ec) {
+            fs::remove(r.response_file, ec);
+            throw IoError("cannot write " + file.string() + ": " + ec.message());
         }
-        if (status < 200 || status > 299) {
-            fs::remove(temp, ec);
-            throw EngineError(describe() + ": GET " + name + " answered " + std::to_string(status) + " (" + s3_error(error_body) + ")");
-        }
-        if (!written) throw IoError("cannot write " + temp.string());
-        fs::rename(temp, file, ec);
-        if (ec) throw IoError("cannot write " + file.string() + ": " + ec.message());
         return true;
     }
 
     void put(const std::string& name, const fs::path& file) const override {
-        std::ifstream in(file, std::ios::binary);
-        if (!in) throw IoError("cannot read " + file.string());
-        const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-        std::string answer;
-        const long status = request("PUT", name, [&](CURL* h) {
-            curl_easy_setopt(h, CURLOPT_POSTFIELDS, bytes.data());
-            curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(bytes.size()));
-            curl_easy_setopt(h, CURLOPT_WRITEDATA, &answer);
-            curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, +[](char* data, size_t size, size_t n, void* user) -> size_t {
-                static_cast<std::string*>(user)->append(data, size * n);
-                return size * n;
-            });
-        });
-        if (status < 200 || status > 299)
-            throw EngineError(describe() + ": PUT " + name + " answered " + std::to_string(status) + " (" + s3_error(answer) + ")");
+        net::HttpRequest r = request("PUT", name);
+        r.body_file = file;
+        const net::HttpResponse answer = client_.send(r);
+        if (answer.status < 200 || answer.status > 299)
+            throw EngineError(describe() + ": PUT " + name + " answered " + std::to_string(answer.status) + " (" + s3_error(answer.body) + ")");
     }
 
     std::string describe() const override {
@@ -127,46 +100,18 @@ public:
     }
 
 private:
-    template <typename Setup>
-    long request(const char* method, const std::string& name, Setup&& setup) const {
-        throw_if_cancelled();
-        CURL* h = curl_easy_init();
-        if (!h) throw EngineError("libcurl could not start a request");
-        const std::string url = at_.endpoint + "/" + encode_path(at_.bucket) + "/" +
-                                encode_path(at_.prefix.empty() ? name : at_.prefix + "/" + name);
-        const std::string sigv4 = "aws:amz:" + at_.region + ":s3";
-        const std::string user = at_.access_key + ":" + at_.secret_key;
-        curl_slist* headers = curl_slist_append(nullptr, "x-amz-content-sha256: UNSIGNED-PAYLOAD");
-        headers = curl_slist_append(headers, "Expect:");
-        curl_easy_setopt(h, CURLOPT_URL, url.c_str());
-        curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
-        curl_easy_setopt(h, CURLOPT_AWS_SIGV4, sigv4.c_str());
-        curl_easy_setopt(h, CURLOPT_USERPWD, user.c_str());
-        curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
-        curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 10L);
-        curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);  // a stalled transfer ends after 60 s
-        curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, 60L);
-        curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-        curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
-        curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, +[](void*, curl_off_t, curl_off_t, curl_off_t, curl_off_t) -> int {
-            return cancel_requested() ? 1 : 0;  // Ctrl-C ends a transfer at once
-        });
-        setup(h);
-        char error[CURL_ERROR_SIZE] = "";
-        curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error);
-        const CURLcode rc = curl_easy_perform(h);
-        long status = 0;
-        curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-        curl_slist_free_all(headers);
-        curl_easy_cleanup(h);
-        throw_if_cancelled();
-        if (rc != CURLE_OK)
-            throw EngineError(describe() + ": " + method + " " + name + " failed (" + (error[0] ? error : curl_easy_strerror(rc)) +
-                              "); is the endpoint right (DRAMALOC_S3_ENDPOINT) and the server up?");
-        return status;
+    // Path-style: /BUCKET/PREFIX/NAME. The payload is not hashed (a whole artifact would be
+    // read twice); the transport's own checks and S3's atomic PUT keep it whole.
+    net::HttpRequest request(const char* method, const std::string& name) const {
+        net::HttpRequest r;
+        r.method = method;
+        r.path = "/" + encode_path(at_.bucket) + "/" + encode_path(at_.prefix.empty() ? name : at_.prefix + "/" + name);
+        r.headers = {"x-amz-content-sha256: UNSIGNED-PAYLOAD", "Expect:"};
+        return r;
     }
 
     S3Location at_;
+    net::HttpClient client_;
 };
 
 }  // namespace

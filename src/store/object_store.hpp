@@ -1,7 +1,8 @@
 #pragma once
 // Objects on an S3-compatible store (AWS S3, MinIO, Ceph, R2, …), for the artifact store of
-// workers on many machines: GET, PUT and HEAD of whole objects over libcurl, signed with
-// its built-in AWS Signature Version 4 (no SDK). Path-style URLs (ENDPOINT/BUCKET/KEY), which
+// workers on many machines: GET and PUT of whole objects, streamed from and to files,
+// through the house's one HTTP client (net/: retries on 5xx, 429 and dropped connections), signed
+// with libcurl's own AWS Signature Version 4 (no SDK). Path-style URLs (ENDPOINT/BUCKET/KEY), which
 // every S3-compatible server accepts.
 //
 //   --artifacts s3://BUCKET/PREFIX

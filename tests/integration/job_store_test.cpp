@@ -29,10 +29,7 @@ namespace {
 class JobStoreTest : public ::testing::TestWithParam<std::string> {
 protected:
     void SetUp() override {
-        if (GetParam() == "postgresql")
-            url_ = test::shared_postgres().create_database();
-        else
-            url_ = "sqlite:" + (dir_ / "jobs.db").string();
+        url_ = test::store_url_for(GetParam(), dir_.path());
         store_ = open_job_store(url_);
     }
     std::unique_ptr<JobStore> open_again() const { return open_job_store(url_); }
@@ -388,75 +385,3 @@ TEST(JobStoreUrl, AnUnreachableServerIsOneLineWithoutThePassword) {
 
 }  // namespace
 
-TEST_P(JobStoreTest, TokensAreFoundByTheirHashAndAHashIsKeptOnce) {
-    EXPECT_FALSE(store_->find_token("0123"));
-    store_->add_token("0123", "editor", "ana", 0);
-    store_->add_token("4567", "viewer", "", 0);
-    const auto ana = store_->find_token("0123");
-    ASSERT_TRUE(ana);
-    EXPECT_EQ(ana->role, "editor");
-    EXPECT_EQ(ana->label, "ana");
-    EXPECT_EQ(store_->find_token("4567")->role, "viewer");
-    EXPECT_FALSE(store_->find_token("01234"));
-    EXPECT_THROW(store_->add_token("0123", "admin", "eve", 0), Error) << "a second token with the same hash";
-    EXPECT_EQ(store_->find_token("0123")->role, "editor");
-    // Another connection (another worker or server) sees them.
-    EXPECT_EQ(open_job_store(url_)->find_token("0123")->label, "ana");
-}
-
-TEST_P(JobStoreTest, TokensAreListedRevokedByNameOrIdAndKeepTheirExpiryAndLastUse) {
-    const std::string ana1(64, 'a'), ana2(64, 'b'), ben = "c" + std::string(63, '0');
-    store_->add_token(ana1, "editor", "ana", 0);
-    store_->add_token(ana2, "viewer", "ana", 4102444800000);  // 2100-01-01
-    store_->add_token(ben, "admin", "ben", 1000);           // expired in 1970
-    const auto list = store_->list_tokens();
-    ASSERT_EQ(list.size(), 3u);
-    std::map<std::string, jobs::TokenInfo> by_hash;
-    for (const auto& t : list) by_hash[t.hash] = t;
-    EXPECT_GT(by_hash[ana1].created_ms, 1'700'000'000'000) << "made now";
-    EXPECT_EQ(by_hash[ana2].expires_ms, 4102444800000);
-    EXPECT_TRUE(by_hash[ana2].live(by_hash[ana2].created_ms));
-    EXPECT_FALSE(by_hash[ben].live(by_hash[ben].created_ms)) << "expired";
-    EXPECT_EQ(by_hash[ana1].last_used_ms, 0);
-    store_->touch_token(ana1);
-    EXPECT_GE(store_->find_token(ana1)->last_used_ms, by_hash[ana1].created_ms);
-    // By id: that one only; by name: every live one of the name; nothing twice.
-    EXPECT_EQ(store_->revoke_tokens(ana2.substr(0, 12)), 1);
-    EXPECT_GT(store_->find_token(ana2)->revoked_ms, 0);
-    EXPECT_EQ(store_->find_token(ana1)->revoked_ms, 0);
-    EXPECT_EQ(store_->revoke_tokens("ana"), 1);
-    EXPECT_EQ(store_->revoke_tokens("ana"), 0);
-    EXPECT_EQ(store_->revoke_tokens("nobody"), 0);
-    EXPECT_FALSE(store_->find_token(ana1)->live(store_->find_token(ana1)->created_ms));
-    EXPECT_EQ(open_job_store(url_)->list_tokens().size(), 3u) << "revoked tokens stay listed";
-}
-
-// A store made before tokens could expire or be revoked: its tokens keep working and gain the
-// new columns when it is opened.
-TEST(JobStoreTokens, AnOlderStoresTokensGainExpiryAndRevocationWhenItIsOpened) {
-    const std::string old_table = "CREATE TABLE dramaloc_tokens (hash TEXT PRIMARY KEY, role TEXT NOT NULL, label TEXT NOT NULL DEFAULT '', "
-                                  "created_ms BIGINT NOT NULL DEFAULT 0); INSERT INTO dramaloc_tokens VALUES ('" + std::string(64, 'd') +
-                                  "', 'editor', 'ana', 5)";
-    test::TempDir dir;
-    const std::string file = (dir / "old.db").string();
-    sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open(file.c_str(), &db), SQLITE_OK);
-    ASSERT_EQ(sqlite3_exec(db, old_table.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
-    sqlite3_close(db);
-    const std::string pg = test::shared_postgres().create_database();
-    {
-        pqxx::connection c(pg);
-        pqxx::work w(c);
-        w.exec(old_table);
-        w.commit();
-    }
-    for (const std::string& url : {"sqlite:" + file, pg}) {
-        auto store = open_job_store(url);
-        const auto t = store->find_token(std::string(64, 'd'));
-        ASSERT_TRUE(t) << url;
-        EXPECT_EQ(t->label, "ana");
-        EXPECT_TRUE(t->live(1'900'000'000'000)) << "never expires";
-        EXPECT_EQ(store->revoke_tokens("ana"), 1) << url;
-        EXPECT_FALSE(open_job_store(url)->find_token(std::string(64, 'd'))->live(6));
-    }
-}

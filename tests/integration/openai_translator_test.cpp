@@ -7,7 +7,6 @@
 #include <cstdlib>
 
 #include "core/error.hpp"
-#include "engines/http/http_client.hpp"
 #include "engines/openai/openai_translator.hpp"
 #include "support/fake_openai_server.hpp"
 
@@ -241,14 +240,6 @@ TEST(OpenAiTranslator, AnUnreachableEndpointIsOneLineNamingIt) {
         EXPECT_EQ(message.find('\n'), std::string::npos) << message;
         EXPECT_NE(message.find("failed 2 times"), std::string::npos) << message;
     }
-}
-
-TEST(HttpClient, RetryAfterAndRedaction) {
-    EXPECT_DOUBLE_EQ(retry_after_seconds("2", 0.5), 2.0);
-    EXPECT_DOUBLE_EQ(retry_after_seconds("", 0.5), 0.5);
-    EXPECT_DOUBLE_EQ(retry_after_seconds("Wed, 21 Oct 2015 07:28:00 GMT", 0.5), 0.5);
-    EXPECT_DOUBLE_EQ(retry_after_seconds("100000", 0.5), 300.0);
-    EXPECT_EQ(redacted("Bearer sk-1 and sk-1", "sk-1"), "Bearer [redacted] and [redacted]");
 }
 
 TEST(EngineSettingsTest, ANamedKeyVariableThatIsNotSetIsAConfigError) {

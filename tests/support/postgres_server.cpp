@@ -95,4 +95,8 @@ PostgresServer& shared_postgres() {
     return *server;
 }
 
+std::string store_url_for(const std::string& backend, const std::filesystem::path& dir, const std::string& file) {
+    return backend == "postgresql" ? shared_postgres().create_database() : "sqlite:" + (dir / file).string();
+}
+
 }  // namespace dramaloc::test

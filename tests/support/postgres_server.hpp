@@ -33,4 +33,8 @@ private:
 // One server for the whole test program, started on first use.
 PostgresServer& shared_postgres();
 
+// A store URL for a test parameterized over the two databases: a fresh database of the shared
+// cluster for "postgresql", else a SQLite file named `file` in `dir`.
+std::string store_url_for(const std::string& backend, const std::filesystem::path& dir, const std::string& file = "jobs.db");
+
 }  // namespace dramaloc::test

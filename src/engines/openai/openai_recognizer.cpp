@@ -67,8 +67,8 @@ std::vector<Word> OpenAiRecognizer::recognize(const media::AudioBuffer& mono_16k
         {"timestamp_granularities[]", "segment"},
         {"language", std::string(language.substr(0, language.find('-')))},
         {"temperature", "0"}};
-    const HttpClient::FilePart file{"file", "chunk.wav", "audio/wav", media::encode_wav(mono_16k)};
-    const HttpResponse response = client_.post_multipart("/audio/transcriptions", fields, file);
+    const net::FilePart file{"file", "chunk.wav", "audio/wav", media::encode_wav(mono_16k)};
+    const net::HttpResponse response = client_.post_multipart("/audio/transcriptions", fields, file);
     if (response.status < 200 || response.status > 299)
         throw EngineError("the recognizer at " + settings_.url + "/audio/transcriptions answered HTTP " +
                           std::to_string(response.status) + ": " + response.body.substr(0, 200) +

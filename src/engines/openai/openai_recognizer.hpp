@@ -11,7 +11,7 @@
 
 #include "engines/asr.hpp"
 #include "engines/engine_settings.hpp"
-#include "engines/http/http_client.hpp"
+#include "engines/openai/chat.hpp"
 
 namespace dramaloc::engines {
 
@@ -25,7 +25,7 @@ public:
 
 private:
     EngineSettings settings_;
-    HttpClient client_;
+    net::HttpClient client_;
 };
 
 // The words of a verbose_json transcription, moved by `offset` ms. Exposed for tests.

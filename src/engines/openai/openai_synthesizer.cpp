@@ -33,7 +33,7 @@ media::AudioBuffer OpenAiSynthesizer::synthesize(std::string_view text, const Vo
     const std::string name = voice.voice.empty() || voice.voice == voice.language ? settings_.low_voices.front() : voice.voice;
     nlohmann::json request = {{"model", settings_.model}, {"input", std::string(text)}, {"voice", name},
                               {"response_format", "wav"}, {"language", voice.language}};
-    HttpResponse response;
+    net::HttpResponse response;
     if (settings_.clone && !voice.reference_audio.empty()) {
         // The character's own voice: its reference clip and transcript, in the server's fields.
         std::string clip;

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "engines/engine_settings.hpp"
-#include "engines/http/http_client.hpp"
+#include "engines/openai/chat.hpp"
 #include "engines/tts.hpp"
 
 namespace dramaloc::engines {
@@ -26,7 +26,7 @@ public:
 
 private:
     EngineSettings settings_;
-    HttpClient client_;
+    net::HttpClient client_;
 };
 
 }  // namespace dramaloc::engines

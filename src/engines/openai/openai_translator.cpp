@@ -27,30 +27,6 @@ std::string language_name(std::string_view tag) {
     return info ? info->english_name + " (" + std::string(tag) + ")" : std::string(tag);
 }
 
-// Where a JSON value that starts at content[first] ('{' or '[') ends, brackets matched outside
-// strings; npos when it does not close.
-std::size_t json_end(const std::string& content, std::size_t first) {
-    std::vector<char> open;
-    bool in_string = false, escaped = false;
-    for (std::size_t i = first; i < content.size(); ++i) {
-        const char c = content[i];
-        if (in_string) {
-            if (escaped) escaped = false;
-            else if (c == '\\') escaped = true;
-            else if (c == '"') in_string = false;
-            continue;
-        }
-        if (c == '"') in_string = true;
-        else if (c == '{' || c == '[') open.push_back(c == '{' ? '}' : ']');
-        else if (c == '}' || c == ']') {
-            if (open.empty() || open.back() != c) return std::string::npos;
-            open.pop_back();
-            if (open.empty()) return i + 1;
-        }
-    }
-    return std::string::npos;
-}
-
 // The translated items of a JSON answer in any of the shapes models give: {"lines": [...]},
 // the request's own key {"translate": [...]}, {"translations": [...]}, or a bare array;
 // nullptr for anything else.
@@ -63,26 +39,6 @@ const json* items_of(const json& value) {
 }
 
 }  // namespace
-
-std::optional<json> parse_model_json(const std::string& content, const std::function<bool(const json&)>& usable) {
-    // The whole answer, then each JSON object or array in it (inside a ``` fence, or with
-    // words before and after), first to last.
-    const auto try_parse = [&](std::string_view text) -> std::optional<json> {
-        try {
-            json value = json::parse(text);
-            if (usable(value)) return value;
-        } catch (const json::exception&) {
-        }
-        return std::nullopt;
-    };
-    if (auto whole = try_parse(content)) return whole;
-    for (std::size_t at = content.find_first_of("{["); at != std::string::npos; at = content.find_first_of("{[", at + 1)) {
-        const std::size_t end = json_end(content, at);
-        if (end == std::string::npos) continue;
-        if (auto value = try_parse(std::string_view(content).substr(at, end - at))) return value;
-    }
-    return std::nullopt;
-}
 
 std::optional<std::map<int, std::string>> parse_translation_answer(const std::string& content) {
     const auto is_item = [](const json& item) {
@@ -177,9 +133,7 @@ bool OpenAiTranslator::try_batch(const Batch& b, std::vector<std::string>& out) 
         "translate, with the same ids.";
     json user = {{"before", before}, {"translate", lines}, {"after", after}};
     if (ctx.series && !ctx.series->synopsis.empty()) user["synopsis"] = ctx.series->synopsis;
-    json request = {{"model", settings_.model},
-                    {"temperature", 0},
-                    {"messages", json::array({{{"role", "system"}, {"content", system}}, {{"role", "user"}, {"content", user.dump()}}})}};
+    json response_format = nullptr;
     if (structured_) {
         const json schema = {
             {"type", "object"},
@@ -193,26 +147,22 @@ bool OpenAiTranslator::try_batch(const Batch& b, std::vector<std::string>& out) 
                   {"additionalProperties", false}}}}}}},
             {"required", json::array({"lines"})},
             {"additionalProperties", false}};
-        request["response_format"] = {{"type", "json_schema"}, {"json_schema", {{"name", "translation"}, {"strict", true}, {"schema", schema}}}};
+        response_format = {{"type", "json_schema"}, {"json_schema", {{"name", "translation"}, {"strict", true}, {"schema", schema}}}};
     }
 
-    const HttpResponse response = client_.post_json("/chat/completions", request);
+    const ChatReply response = ask_chat(client_, settings_.model, system, user, response_format);
     if (response.status == 400 && structured_) {
         // Servers without structured output reject the schema: go on without it.
         structured_ = false;
         return false;
     }
-    if (response.status < 200 || response.status > 299)
+    if (!response.ok())
         throw EngineError("the translator at " + settings_.url + "/chat/completions answered HTTP " + std::to_string(response.status) +
                           ": " + response.body.substr(0, 200) + "; check [engines.translate] url, model and key");
     ++requests_;
     // Validate: JSON, exactly the ids asked for, non-empty texts, glossary renderings present.
-    std::string content;
-    try {
-        content = json::parse(response.body).at("choices").at(0).at("message").at("content").get<std::string>();
-    } catch (const json::exception&) {
-        return reject("answered something that is not a chat completion: " + quote_answer(response.body));
-    }
+    if (!response.content) return reject("answered something that is not a chat completion: " + quote_answer(response.body));
+    const std::string& content = *response.content;
     const auto answer = parse_translation_answer(content);
     if (!answer) return reject("answered without the translations as JSON: " + quote_answer(content));
     auto got = *answer;
@@ -256,22 +206,18 @@ std::optional<std::string> OpenAiTranslator::shorten(std::string_view text, std:
         "The new line must have at most " + std::to_string(max_chars) +
         " characters. Answer with JSON only: {\"text\": \"<the shorter line>\"}.";
     const json user = {{"text", std::string(text)}, {"max_chars", max_chars}};
-    json request = {{"model", settings_.model},
-                    {"temperature", 0},
-                    {"messages", json::array({{{"role", "system"}, {"content", system}}, {{"role", "user"}, {"content", user.dump()}}})}};
     for (int attempt = 0; attempt < kAnswersPerBatch; ++attempt) {
-        const HttpResponse response = client_.post_json("/chat/completions", request);
-        if (response.status < 200 || response.status > 299) return std::nullopt;
+        const ChatReply response = ask_chat(client_, settings_.model, system, user);
+        if (!response.ok()) return std::nullopt;
         ++requests_;
-        try {
-            const auto answer = parse_model_json(json::parse(response.body).at("choices").at(0).at("message").at("content").get<std::string>(),
-                                                 [](const json& v) { return v.is_object() && v.contains("text") && v["text"].is_string(); });
-            if (answer) {
-                const std::string shorter = (*answer)["text"].get<std::string>();
-                const auto length = static_cast<int>(subtitles::grapheme_count(shorter));  // characters as a reader counts them
-                if (!shorter.empty() && length <= max_chars + max_chars / 10) return shorter;
-            }
-        } catch (const json::exception&) {
+        const auto answer = response.content ? parse_model_json(*response.content, [](const json& v) {
+            return v.is_object() && v.contains("text") && v["text"].is_string();
+        })
+                                             : std::nullopt;
+        if (answer) {
+            const std::string shorter = (*answer)["text"].get<std::string>();
+            const auto length = static_cast<int>(subtitles::grapheme_count(shorter));  // characters as a reader counts them
+            if (!shorter.empty() && length <= max_chars + max_chars / 10) return shorter;
         }
         ++rejected_;
     }

@@ -22,7 +22,7 @@
 #include <vector>
 
 #include "engines/engine_settings.hpp"
-#include "engines/http/http_client.hpp"
+#include "engines/openai/chat.hpp"
 #include "engines/translate.hpp"
 
 namespace dramaloc::engines {
@@ -54,17 +54,13 @@ private:
     void translate_batch(const Batch& batch, std::vector<std::string>& out);
 
     EngineSettings settings_;
-    HttpClient client_;
+    net::HttpClient client_;
     std::atomic<bool> structured_;  // cleared when the server rejects response_format
     std::atomic<int> requests_{0}, rejected_{0}, splits_{0}, kept_{0};
     mutable std::mutex problem_mutex_;
     std::string last_problem_;
 };
 
-// The first JSON value in a model's answer that `usable` accepts: the whole answer, or an
-// object or array inside it (a ``` fence, words around it). Exposed for tests.
-std::optional<nlohmann::json> parse_model_json(const std::string& content,
-                                               const std::function<bool(const nlohmann::json&)>& usable);
 // id -> text of a translation answer in any shape parse_model_json finds ({"lines": [...]},
 // {"translate": [...]}, {"translations": [...]}, a bare array); nullopt when none, or when an
 // item is not {"id": integer, "text": string} or an id comes twice. Exposed for tests.

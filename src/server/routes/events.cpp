@@ -58,9 +58,9 @@ http::Response Station::stream_events(std::size_t index, const http::Request& re
     }
     // The stream ends when its token does: at its expiry, or once the token watch has seen it
     // revoked (within ServeOptions::token_watch, 30 s; the page then reconnects and is refused).
-    const jobs::TokenInfo& token = caller(req);
+    const TokenInfo& token = caller(req);
     feed->more = [this, index, after, hash = token.hash, expires = token.expires_ms]() -> std::optional<std::string> {
-        const std::int64_t now = jobs::wall_clock_ms();
+        const std::int64_t now = wall_clock_ms();
         if ((expires > 0 && now >= expires) || token_revoked(hash)) return std::nullopt;
         std::lock_guard lock(render_mutex);
         if (closing) return std::nullopt;

@@ -166,7 +166,7 @@ json Station::media_json(const Series& s, const std::string& episode, const std:
 }
 
 json Station::change_line(std::size_t index, const std::string& episode, const std::string& language, const std::string& line_text,
-                 const http::Request& req, const jobs::TokenInfo& token, Change change) {
+                 const http::Request& req, const TokenInfo& token, Change change) {
     const bool redub = change == Change::Redub;
     const Series& s = series[index];
     int line = 0;

@@ -36,7 +36,7 @@ json Station::review_json(const Series& s, const std::string& episode, const std
 
 // Approve or reject an episode × language, naming the revision of every line looked at.
 json Station::post_review(std::size_t index, const std::string& episode, const std::string& language, const http::Request& req,
-                 const jobs::TokenInfo& token) {
+                 const TokenInfo& token) {
     const Series& s = series[index];
     const json body = request_object(req);
     series::Review review;
@@ -92,7 +92,7 @@ json Station::post_review(std::size_t index, const std::string& episode, const s
 
 // POST …/findings/{finding}: a person's resolution of a content review finding, with a reason.
 json Station::resolve_finding(std::size_t index, const std::string& episode, const std::string& language, const std::string& id,
-                     const http::Request& req, const jobs::TokenInfo& token) {
+                     const http::Request& req, const TokenInfo& token) {
     const Series& s = series[index];
     const json body = request_object(req);
     const std::string decision = body.value("decision", json()).is_string() ? body["decision"].get<std::string>() : "";

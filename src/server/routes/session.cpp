@@ -38,13 +38,13 @@ http::Response Station::sign_in(const http::Request& req) {
         throw Problem{400, "Bad request", "give the \"token\" you were given (dramaloc token create)", {{"field", "token"}}};
     const std::string value = body["token"].get<std::string>();
     if (value.find_first_of(";, \t\r\n\"") != std::string::npos)
-        throw Problem{401, "Unauthorized", "the token is not known to this server's job store", json::object(),
+        throw Problem{401, "Unauthorized", "the token is not known to this server's token store", json::object(),
                       {{"WWW-Authenticate", "Bearer realm=\"dramaloc\", error=\"invalid_token\""}}};
-    const jobs::TokenInfo token = live_token(value);
+    const TokenInfo token = live_token(value);
     http::Response res = http::Response::json({{"session", views::session_view(token)}});
     std::string cookie = std::string(kSessionCookie) + "=" + value + "; Path=/; HttpOnly; SameSite=Strict";
     if (token.expires_ms) {
-        const std::int64_t now = jobs::wall_clock_ms();
+        const std::int64_t now = wall_clock_ms();
         cookie += "; Max-Age=" + std::to_string(std::max<std::int64_t>(0, (token.expires_ms - now) / 1000));
     }
     if (req.header("X-Forwarded-Proto") == "https") cookie += "; Secure";

@@ -1,8 +1,10 @@
 #include <gtest/gtest.h>
 
 #include "jobs/job_store.hpp"
+#include "store/database.hpp"
 
 using namespace dramaloc::jobs;
+using dramaloc::store::redact_url;
 using namespace std::chrono_literals;
 
 TEST(Backoff, DoublesPerAttemptWithJitterAndACap) {

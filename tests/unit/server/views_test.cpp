@@ -121,7 +121,7 @@ TEST(Views, AReviewAndASessionAsThePageReadsThem) {
     const json v = review_view(r, false);
     EXPECT_EQ(v["decision"], "approved");
     EXPECT_EQ(v["stands"], false);
-    jobs::TokenInfo t{"editor", "ana", "abc", 0, 0, 0, 0};
+    server::TokenInfo t{"editor", "ana", "abc", 0, 0, 0, 0};
     EXPECT_EQ(session_view(t), json({{"name", "ana"}, {"role", "editor"}, {"expires", nullptr}}));
     t.expires_ms = 1'700'000'000'000;
     EXPECT_EQ(session_view(t)["expires"], "2023-11-14T22:13:20Z");
