@@ -70,22 +70,27 @@ FileHashCache::FileHashCache(std::filesystem::path cache_file) : file_(std::move
     }
 }
 
+std::optional<FileIdentity> file_identity(const std::filesystem::path& file) {
+    struct stat st {};
+    if (::stat(file.c_str(), &st) != 0) return std::nullopt;
+    return FileIdentity{static_cast<std::int64_t>(st.st_size), static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec,
+                        static_cast<std::uint64_t>(st.st_ino)};
+}
+
 std::string FileHashCache::hash(const std::filesystem::path& file) {
     require_readable_file(file);
-    struct stat st {};
     const std::string key = std::filesystem::absolute(file).lexically_normal().string();
-    if (::stat(key.c_str(), &st) != 0) throw InputError(file.string() + ": cannot read it");
-    const std::int64_t mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+    const auto id = file_identity(key);
+    if (!id) throw InputError(file.string() + ": cannot read it");
     {
         std::lock_guard lock(mutex_);
         const auto it = entries_.find(key);
-        if (it != entries_.end() && it->second.size == st.st_size && it->second.mtime_ns == mtime_ns &&
-            it->second.inode == static_cast<std::uint64_t>(st.st_ino) && it->second.hashed_at_ns - mtime_ns > 2'000'000'000)
+        if (it != entries_.end() && it->second.size == id->size && it->second.mtime_ns == id->mtime_ns && it->second.inode == id->inode &&
+            it->second.hashed_at_ns - id->mtime_ns > 2'000'000'000)
             return it->second.hash;
     }
     const auto now = std::chrono::system_clock::now().time_since_epoch();
-    Entry entry{st.st_size, mtime_ns, static_cast<std::uint64_t>(st.st_ino),
-                std::chrono::duration_cast<std::chrono::nanoseconds>(now).count(), hash_file_hex(file)};
+    Entry entry{id->size, id->mtime_ns, id->inode, std::chrono::duration_cast<std::chrono::nanoseconds>(now).count(), hash_file_hex(file)};
     std::lock_guard lock(mutex_);
     ++read_;
     entries_[key] = entry;

@@ -3,6 +3,7 @@
 // keys identify content in our own store, they do not defend against an attacker.
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -30,6 +31,15 @@ private:
 
 std::string hash_hex(std::string_view data);
 std::string hash_file_hex(const std::filesystem::path& path);  // throws InputError
+
+// What tells one version of a file from another without reading it: its size, modification
+// time and inode (as git's index keeps them). nullopt when the file cannot be stat'ed.
+struct FileIdentity {
+    std::int64_t size = 0, mtime_ns = 0;
+    std::uint64_t inode = 0;
+    bool operator==(const FileIdentity&) const = default;
+};
+std::optional<FileIdentity> file_identity(const std::filesystem::path& file);
 
 // Content hashes of input files, kept between runs in `cache_file` and keyed, as git's index
 // keys its entries, by (absolute path, size, modification time, inode): a file that has not

@@ -1,9 +1,8 @@
 #include "pipeline/episode_facts.hpp"
 
-#include <sys/stat.h>
-
 #include "core/error.hpp"
 #include "core/fs.hpp"
+#include "core/hash.hpp"
 #include "media/probe.hpp"
 
 namespace dramaloc::pipeline {
@@ -11,21 +10,6 @@ namespace dramaloc::pipeline {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-namespace {
-
-struct Identity {
-    std::int64_t size = 0, mtime_ns = 0;
-    std::uint64_t inode = 0;
-};
-
-std::optional<Identity> identity_of(const fs::path& file) {
-    struct ::stat st {};
-    if (::stat(file.c_str(), &st) != 0) return std::nullopt;
-    return Identity{static_cast<std::int64_t>(st.st_size),
-                    static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec, static_cast<std::uint64_t>(st.st_ino)};
-}
-
-}  // namespace
 
 json EpisodeFacts::to_json() const {
     return {{"size", size},   {"mtime_ns", mtime_ns}, {"inode", inode},         {"input_key", input_key}, {"duration_ms", duration_ms},
@@ -53,7 +37,7 @@ EpisodeFacts EpisodeFacts::from_json(const json& j) {
 
 EpisodeFacts learn_episode(const fs::path& episode, FileHashCache& hashes) {
     require_readable_file(episode);
-    const auto identity = identity_of(episode);
+    const auto identity = file_identity(episode);
     const media::MediaInfo info = media::probe(episode);
     EpisodeFacts f;
     if (identity) f.size = identity->size, f.mtime_ns = identity->mtime_ns, f.inode = identity->inode;
@@ -69,11 +53,10 @@ EpisodeFacts learn_episode(const fs::path& episode, FileHashCache& hashes) {
     return f;
 }
 
-EpisodeFacts episode_facts(const fs::path& episode, const std::optional<EpisodeFacts>& known, FileHashCache& hashes) {
-    if (known)
-        if (const auto now = identity_of(episode); now && now->size == known->size && now->mtime_ns == known->mtime_ns && now->inode == known->inode)
-            return *known;
-    return learn_episode(episode, hashes);
+EpisodeFacts episode_facts(const fs::path& episode, const std::optional<EpisodeFacts>& known, FileHashCache& hashes, bool* learnt) {
+    const bool holds = known && file_identity(episode) == FileIdentity{known->size, known->mtime_ns, known->inode};
+    if (learnt) *learnt = !holds;
+    return holds ? *known : learn_episode(episode, hashes);
 }
 
 }  // namespace dramaloc::pipeline

@@ -36,7 +36,8 @@ struct EpisodeFacts {
 EpisodeFacts learn_episode(const std::filesystem::path& episode, FileHashCache& hashes);
 
 // `known` when the file is still as it was when they were learnt (one stat, no open), else
-// learnt again.
-EpisodeFacts episode_facts(const std::filesystem::path& episode, const std::optional<EpisodeFacts>& known, FileHashCache& hashes);
+// learnt again (and *learnt, when given, says so).
+EpisodeFacts episode_facts(const std::filesystem::path& episode, const std::optional<EpisodeFacts>& known, FileHashCache& hashes,
+                           bool* learnt = nullptr);
 
 }  // namespace dramaloc::pipeline

@@ -252,8 +252,7 @@ EpisodeOutputs localize_episode(const fs::path& episode, const LocalizeOptions& 
     StageContext context{store, log, hashes, options.run.on_stage};
 
     // Probed and hashed once per episode: the factory's later jobs are given what its source job learnt.
-    result.facts = episode_facts(episode, options.facts, hashes);
-    result.probed = !options.facts || result.facts.to_json() != options.facts->to_json();
+    result.facts = episode_facts(episode, options.facts, hashes, &result.probed);
     const EpisodeFacts& facts = result.facts;
     if (!facts.has_video) throw InputError(episode.string() + ": has no video stream");
     const FrameRate fps = facts.fps.num > 0 ? facts.fps : FrameRate{30, 1};

@@ -1,14 +1,11 @@
 #include "pipeline/qc.hpp"
 
 #include "core/fs.hpp"
+#include "pipeline/artifact_json.hpp"
 
 namespace dramaloc::pipeline {
 
 using nlohmann::json;
-
-namespace {
-json or_null(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
-}  // namespace
 
 json QcFinding::to_json() const {
     json j = {{"rule", rule}, {"severity", severity}, {"value", value}, {"limit", limit}, {"message", message}};

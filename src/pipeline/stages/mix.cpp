@@ -14,9 +14,6 @@ using nlohmann::json;
 
 namespace {
 
-
-json finite_or_null(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
-
 std::optional<double> optional_number(const json& j) {
     if (j.is_null()) return std::nullopt;
     return j.get<double>();
@@ -25,7 +22,7 @@ std::optional<double> optional_number(const json& j) {
 }  // namespace
 
 json MixReport::to_json() const {
-    return {{"integrated_lufs", finite_or_null(integrated_lufs)}, {"true_peak_dbtp", finite_or_null(true_peak_dbtp)},
+    return {{"integrated_lufs", or_null(integrated_lufs)}, {"true_peak_dbtp", or_null(true_peak_dbtp)},
             {"gain_db", gain_db}, {"limited", limited}};
 }
 

@@ -43,12 +43,15 @@ TEST(EpisodeFacts, KnownFactsStandWhileTheFileIsUnchangedAndTheFileIsNotOpened) 
     known.height = 1920;
     known.fps = {30, 1};
     known.audio_channels = 2;
-    const EpisodeFacts used = episode_facts(file, known, hashes);
+    bool learnt = true;
+    const EpisodeFacts used = episode_facts(file, known, hashes, &learnt);
     EXPECT_EQ(used.input_key, "recorded") << "unchanged: neither probed nor hashed";
+    EXPECT_FALSE(learnt);
     EXPECT_EQ(hashes.files_read(), 0);
     // Changed since: learnt again (and this file is no video).
     std::ofstream(file, std::ios::app) << " more";
-    EXPECT_THROW(episode_facts(file, known, hashes), InputError);
+    EXPECT_THROW(episode_facts(file, known, hashes, &learnt), InputError);
+    EXPECT_TRUE(learnt) << "said before it tried";
     EXPECT_THROW(episode_facts(dir.path / "gone.mp4", known, hashes), InputError) << "a missing file is said so";
 }
 
