@@ -48,6 +48,7 @@ int main(int argc, char** argv) {
     dramaloc::cli::register_serve_commands(app);
     dramaloc::cli::register_library_commands(app);
     dramaloc::cli::register_config_commands(app);
+    dramaloc::cli::register_delivery_commands(app);
     dramaloc::cli::register_probe_command(app);
     dramaloc::cli::register_subs_commands(app);
     dramaloc::cli::register_sample_commands(app);
