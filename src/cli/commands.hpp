@@ -38,6 +38,6 @@ void register_edit_commands(CLI::App& app);     // edit, edits
 void register_serve_commands(CLI::App& app);    // serve, token create
 void register_library_commands(CLI::App& app);  // search, reindex, review
 void register_config_commands(CLI::App& app);   // config check
-void register_delivery_commands(CLI::App& app); // profiles
+void register_delivery_commands(CLI::App& app); // profiles, deliver
 
 }  // namespace dramaloc::cli

@@ -1,4 +1,5 @@
-// `dramaloc profiles`: the delivery profiles a series can deliver to (docs/delivery.md).
+// `dramaloc profiles` (the delivery profiles a series can deliver to) and `dramaloc deliver`
+// (approved versions as a profile asks for them) (docs/delivery.md).
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -7,13 +8,59 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
+#include "delivery/deliver.hpp"
 #include "delivery/profile.hpp"
+#include "series/project.hpp"
 
 namespace dramaloc::cli {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+void register_deliver_command(CLI::App& app) {
+    struct Args {
+        std::string series, profile, to;
+        std::vector<std::string> episodes, languages;
+        bool json = false;
+    };
+    auto a = std::make_shared<Args>();
+    auto* cmd = app.add_subcommand("deliver", "Deliver approved episode x language versions as a delivery profile asks, each with a manifest");
+    cmd->add_option("series", a->series, "series file")->required();
+    cmd->add_option("--profile", a->profile, "a profile's name (dramaloc profiles) or a .toml file")->required();
+    cmd->add_option("--to", a->to, "the delivery folder")->required();
+    cmd->add_option("-e,--episode", a->episodes, "only this episode (repeatable)");
+    cmd->add_option("--lang", a->languages, "only this language (repeatable)");
+    cmd->add_flag("--json", a->json, "what became of each version, as JSON on stdout");
+    cmd->callback([a] {
+        const auto project = series::load_series_project(a->series);
+        const auto profile = delivery::find_profile(a->profile, fs::absolute(a->series).parent_path());
+        delivery::DeliverOptions options;
+        options.episodes = a->episodes;
+        options.languages = a->languages;
+        options.to = a->to;
+        if (!a->json) options.say = [](const std::string& line) { std::cerr << "dramaloc: " << line << std::endl; };
+        const auto results = delivery::deliver(project, profile, options);
+        int delivered = 0, unchanged = 0, held = 0;
+        nlohmann::json list = nlohmann::json::array();
+        for (const auto& r : results) {
+            delivered += r.state == "delivered";
+            unchanged += r.state == "unchanged";
+            held += r.state == "held";
+            list.push_back({{"episode", r.episode}, {"language", r.language}, {"state", r.state}, {"reason", r.reason},
+                            {"manifest", r.state == "held" ? "" : r.manifest.string()}});
+        }
+        if (a->json) std::cout << nlohmann::json{{"profile", profile.name}, {"versions", list}}.dump(2) << "\n";
+        std::cerr << "dramaloc: " << profile.name << " v" << profile.version << ": " << delivered << " delivered, " << unchanged
+                  << " already there, " << held << " held back" << std::endl;
+        if (held > 0) g_command_exit_code = 3;  // what was asked for is not all delivered
+    });
+}
+
+}  // namespace
+
 void register_delivery_commands(CLI::App& app) {
+    register_deliver_command(app);
     struct Args {
         std::string series;
         bool json = false;

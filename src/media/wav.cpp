@@ -232,9 +232,36 @@ void put32(std::string& out, std::uint32_t v) {
     put16(out, v >> 16);
 }
 
+std::uint32_t bytes_per_sample(WavSampleFormat format) {
+    return format == WavSampleFormat::Float32 ? 4 : format == WavSampleFormat::Pcm24 ? 3 : 2;
+}
+
+// Appends `samples` as the format stores them: floats as they are, integers clipped to [-1, 1]
+// and rounded.
+void append_samples(std::string& out, std::span<const float> samples, WavSampleFormat format) {
+    if (format == WavSampleFormat::Float32) {
+        const std::size_t at = out.size();
+        out.resize(at + samples.size() * sizeof(float));
+        if (!samples.empty()) std::memcpy(out.data() + at, samples.data(), samples.size() * sizeof(float));
+        return;
+    }
+    out.reserve(out.size() + samples.size() * bytes_per_sample(format));
+    for (const float s : samples) {
+        const float clipped = std::isnan(s) ? 0.0f : std::clamp(s, -1.0f, 1.0f);
+        if (format == WavSampleFormat::Pcm16) {
+            put16(out, static_cast<std::uint16_t>(static_cast<std::int16_t>(std::lround(clipped * 32767.0f))));
+        } else {
+            const auto v = static_cast<std::uint32_t>(static_cast<std::int32_t>(std::lround(static_cast<double>(clipped) * 8388607.0)));
+            out.push_back(static_cast<char>(v & 0xFF));
+            out.push_back(static_cast<char>((v >> 8) & 0xFF));
+            out.push_back(static_cast<char>((v >> 16) & 0xFF));
+        }
+    }
+}
+
 std::string wav_header(int channels, int sample_rate, WavSampleFormat format, std::uint64_t data_bytes) {
     const bool is_float = format == WavSampleFormat::Float32;
-    const std::uint32_t bits = is_float ? 32 : 16;
+    const std::uint32_t bits = bytes_per_sample(format) * 8;
     const auto ch = static_cast<std::uint32_t>(channels);
     const auto rate = static_cast<std::uint32_t>(sample_rate);
     const std::uint32_t block = ch * (bits / 8);
@@ -272,18 +299,8 @@ WavWriter::~WavWriter() = default;  // AtomicFile removes the temporary unless c
 
 void WavWriter::write(std::span<const float> samples) {
     buffer_.clear();
-    if (format_ == WavSampleFormat::Float32) {
-        buffer_.resize(samples.size() * sizeof(float));
-        if (!samples.empty()) std::memcpy(buffer_.data(), samples.data(), buffer_.size());
-    } else {
-        buffer_.reserve(samples.size() * 2);
-        for (const float s : samples) {
-            const float clipped = std::isnan(s) ? 0.0f : std::clamp(s, -1.0f, 1.0f);
-            put16(buffer_, static_cast<std::uint16_t>(static_cast<std::int16_t>(std::lround(clipped * 32767.0f))));
-        }
-    }
-    const std::uint64_t bytes_per_sample = format_ == WavSampleFormat::Float32 ? 4 : 2;
-    if ((static_cast<std::uint64_t>(frames_) * static_cast<std::uint64_t>(channels_) + samples.size()) * bytes_per_sample >
+    append_samples(buffer_, samples, format_);
+    if ((static_cast<std::uint64_t>(frames_) * static_cast<std::uint64_t>(channels_) + samples.size()) * bytes_per_sample(format_) >
         std::numeric_limits<std::uint32_t>::max() - 64)
         throw InputError("cannot write " + path_.string() + ": more than 4 GB of audio does not fit in a WAV file");
     out_.write(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
@@ -292,8 +309,7 @@ void WavWriter::write(std::span<const float> samples) {
 }
 
 void WavWriter::finish() {
-    const std::uint64_t bytes_per_sample = format_ == WavSampleFormat::Float32 ? 4 : 2;
-    const std::uint64_t data_bytes = static_cast<std::uint64_t>(frames_) * static_cast<std::uint64_t>(channels_) * bytes_per_sample;
+    const std::uint64_t data_bytes = static_cast<std::uint64_t>(frames_) * static_cast<std::uint64_t>(channels_) * bytes_per_sample(format_);
     const std::string header = wav_header(channels_, sample_rate_, format_, data_bytes);
     out_.seekp(0);
     out_.write(header.data(), static_cast<std::streamsize>(header.size()));
@@ -304,19 +320,9 @@ void WavWriter::finish() {
 
 std::string encode_wav(const AudioBuffer& audio, WavSampleFormat format) {
     if (audio.channels < 1 || audio.sample_rate < 1) throw InputError("cannot encode audio without channels or sample rate");
-    const bool is_float = format == WavSampleFormat::Float32;
     std::string out = wav_header(audio.channels, audio.sample_rate, format,
-                                 static_cast<std::uint64_t>(audio.samples.size()) * (is_float ? 4u : 2u));
-    if (is_float) {
-        const std::size_t at = out.size();
-        out.resize(at + audio.samples.size() * sizeof(float));
-        std::memcpy(out.data() + at, audio.samples.data(), audio.samples.size() * sizeof(float));
-    } else {
-        for (const float s : audio.samples) {
-            const float clipped = std::isnan(s) ? 0.0f : std::clamp(s, -1.0f, 1.0f);
-            put16(out, static_cast<std::uint16_t>(static_cast<std::int16_t>(std::lround(clipped * 32767.0f))));
-        }
-    }
+                                 static_cast<std::uint64_t>(audio.samples.size()) * bytes_per_sample(format));
+    append_samples(out, audio.samples, format);
     return out;
 }
 

@@ -13,7 +13,7 @@
 
 namespace dramaloc::media {
 
-enum class WavSampleFormat { Pcm16, Float32 };
+enum class WavSampleFormat { Pcm16, Pcm24, Float32 };  // Pcm24: deliveries that ask for 24-bit
 
 // Reads a WAV file a block at a time (memory does not grow with the file). Same formats and
 // errors as read_wav. One object per thread.

@@ -247,6 +247,13 @@ int line_revision(const std::vector<LineEdit>& history, const std::string& episo
     }));
 }
 
+int stale_lines(const std::string& episode, const std::string& language, const pipeline::PublishedScript& script,
+                const std::vector<LineEdit>& history) {
+    int stale = 0;
+    for (const auto& line : script.lines) stale += line_revision(history, episode, language, line.id) != line.revision;
+    return stale;
+}
+
 pipeline::LineRevisions line_revisions(const std::vector<LineEdit>& history, const std::string& episode) {
     pipeline::LineRevisions out;
     for (const auto& e : history)

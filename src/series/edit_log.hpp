@@ -23,6 +23,7 @@
 #include <nlohmann/json.hpp>
 
 #include "pipeline/line_edits.hpp"
+#include "pipeline/manifest.hpp"
 
 namespace dramaloc::series {
 
@@ -92,6 +93,9 @@ pipeline::EpisodeEdits gather_edits(const std::filesystem::path& out_dir, const 
 // A line's revision: how many edits of it the history holds (0: the machine translation as
 // first published). An edit made against an older revision than the line's is refused.
 int line_revision(const std::vector<LineEdit>& history, const std::string& episode, const std::string& language, int line);
+// Lines of a published script whose revision has moved on since (edits not rendered yet).
+int stale_lines(const std::string& episode, const std::string& language, const pipeline::PublishedScript& script,
+                const std::vector<LineEdit>& history);
 // Every line's revision in an episode, by language (lines never edited are left out).
 pipeline::LineRevisions line_revisions(const std::vector<LineEdit>& history, const std::string& episode);
 

@@ -59,13 +59,6 @@ json line_view(const pipeline::PublishedLine& line, const std::vector<series::Li
             {"history", edits}};
 }
 
-int stale_lines(const std::string& episode, const std::string& language, const pipeline::PublishedScript& script,
-                const std::vector<series::LineEdit>& history) {
-    int stale = 0;
-    for (const auto& line : script.lines) stale += series::line_revision(history, episode, language, line.id) != line.revision;
-    return stale;
-}
-
 json engines_view(const pipeline::Manifest& manifest) {
     json out = json::array();
     for (const auto& [stage, settings] : pipeline::run_engines({}))

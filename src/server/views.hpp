@@ -34,10 +34,6 @@ std::map<int, json> qc_flags(const std::map<std::string, std::vector<pipeline::Q
 json line_view(const pipeline::PublishedLine& published_line, const std::vector<series::LineEdit>& history, const std::string& episode,
                const std::string& language, json qc, json findings);
 
-// Lines of a published script whose revision has moved on since (edits not rendered yet).
-int stale_lines(const std::string& episode, const std::string& language, const pipeline::PublishedScript& script,
-                const std::vector<series::LineEdit>& history);
-
 // Which engines made the episode, in the pipeline's order, from its manifest:
 // [{stage, identity}]. A manifest of before dramaloc recorded endpoints holds names alone.
 json engines_view(const pipeline::Manifest& manifest);

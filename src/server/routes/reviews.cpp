@@ -54,7 +54,7 @@ json Station::post_review(std::size_t index, const std::string& episode, const s
     if (!scripts.count(language))
         throw Problem{409, "Not ready", episode + " has no " + language + " script yet: the series has not been run (dramaloc run)"};
     // An approval is of what will ship: not while the outputs still lack an edit.
-    if (const int stale = review.decision == "approved" ? views::stale_lines(episode, language, scripts.at(language), *history_of(s)) : 0;
+    if (const int stale = review.decision == "approved" ? series::stale_lines(episode, language, scripts.at(language), *history_of(s)) : 0;
         stale > 0)
         throw Problem{409, "Not rendered yet",
                       std::to_string(stale) + " edited line(s) are not in the outputs yet; review again once the episode is rendered",

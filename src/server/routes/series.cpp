@@ -52,7 +52,7 @@ json Station::episodes_json(std::size_t index) {
             json l = {{"published", script != scripts.end()}};
             if (script != scripts.end()) {
                 l["lines"] = script->second.lines.size();
-                l["stale"] = views::stale_lines(name, language, script->second, history) > 0;
+                l["stale"] = series::stale_lines(name, language, script->second, history) > 0;
             }
             languages[language] = l;
         }

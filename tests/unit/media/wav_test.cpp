@@ -38,6 +38,22 @@ TEST(Wav, Pcm16StereoRoundTrip) {
     EXPECT_EQ(test::list_files(dir.path()), std::vector<std::string>{"a.wav"});  // no temporary left
 }
 
+TEST(Wav, Pcm24KeepsTwoHundredFiftySixTimesTheDetailOf16Bit) {
+    test::TempDir dir;
+    AudioBuffer tone = make_sine(997.0, 100, 48000, 1, 0.5f);
+    tone.samples.push_back(1.5f);  // clipped, as 16-bit is
+    tone.samples.push_back(-1.0f);
+    write_wav(dir / "a.wav", tone, WavSampleFormat::Pcm24);
+    EXPECT_EQ(std::filesystem::file_size(dir / "a.wav"), 44u + tone.samples.size() * 3);
+    const std::string bytes = test::read_file(dir / "a.wav");
+    EXPECT_EQ(static_cast<unsigned char>(bytes[34]), 24u) << "bits per sample";
+    const AudioBuffer back = read_wav(dir / "a.wav");
+    ASSERT_EQ(back.samples.size(), tone.samples.size());
+    for (std::size_t i = 0; i + 2 < tone.samples.size(); ++i) ASSERT_NEAR(back.samples[i], tone.samples[i], 1.0 / 8388607 + 1e-7);
+    EXPECT_NEAR(back.samples[tone.samples.size() - 2], 1.0f, 1e-6);
+    EXPECT_NEAR(back.samples.back(), -1.0f, 1e-6);
+}
+
 TEST(Wav, FloatRoundTripIsExact) {
     test::TempDir dir;
     AudioBuffer audio = make_sine(1000.0, 100, 16000, 1, 0.3f);

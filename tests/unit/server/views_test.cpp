@@ -63,9 +63,9 @@ TEST(Views, ALineCarriesTheTextInForceItsRevisionAndWhetherItsOutputsAreStale) {
 
 TEST(Views, StaleLinesCountsEditsNotInTheOutputs) {
     const pipeline::PublishedScript script{"ep1.es.script.json", "", {kLine, {3, 0, 0, "", "x", "", "", 0}}};
-    EXPECT_EQ(stale_lines("ep1", "es", script, {edit(2, "a")}), 0) << "line 2 published at revision 1, line 3 at 0";
-    EXPECT_EQ(stale_lines("ep1", "es", script, {edit(2, "a"), edit(3, "b")}), 1);
-    EXPECT_EQ(stale_lines("ep1", "es", script, {}), 1);
+    EXPECT_EQ(series::stale_lines("ep1", "es", script, {edit(2, "a")}), 0) << "line 2 published at revision 1, line 3 at 0";
+    EXPECT_EQ(series::stale_lines("ep1", "es", script, {edit(2, "a"), edit(3, "b")}), 1);
+    EXPECT_EQ(series::stale_lines("ep1", "es", script, {}), 1);
 }
 
 TEST(Views, QcFlagsAreByLineAndIgnoreWhatIsNotALine) {

@@ -1,0 +1,378 @@
+#include "delivery/deliver.hpp"
+
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <fstream>
+#include <memory>
+
+#include "core/atomic_file.hpp"
+#include "core/error.hpp"
+#include "core/fs.hpp"
+#include "core/time.hpp"
+#include "core/version.hpp"
+#include "dub/loudness.hpp"
+#include "media/audio_decode.hpp"
+#include "media/mux.hpp"
+#include "media/probe.hpp"
+#include "media/resample.hpp"
+#include "media/wav.hpp"
+#include "pipeline/manifest.hpp"
+#include "policy/content_review.hpp"
+#include "series/edit_log.hpp"
+#include "series/project.hpp"
+#include "series/review_log.hpp"
+#include "subtitles/check.hpp"
+#include "subtitles/format.hpp"
+#include "subtitles/rules.hpp"
+
+namespace dramaloc::delivery {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+// SHA-256 of what `feed` gives it (called with an update function), hex.
+template <typename Feed>
+std::string sha256_of(Feed&& feed) {
+    std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+    if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) throw IoError("OpenSSL could not start a SHA-256");
+    feed([&](const char* data, std::size_t size) { EVP_DigestUpdate(ctx.get(), data, size); });
+    std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+    unsigned int size = 0;
+    EVP_DigestFinal_ex(ctx.get(), digest.data(), &size);
+    static const char* hex = "0123456789abcdef";
+    std::string out;
+    for (unsigned int i = 0; i < size; ++i) out += {hex[digest[i] >> 4], hex[digest[i] & 15]};
+    return out;
+}
+
+}  // namespace
+
+std::string sha256_file(const fs::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) throw IoError("cannot read " + file.string() + " to hash it");
+    return sha256_of([&](const auto& update) {
+        std::array<char, 1 << 16> buffer{};
+        while (in.read(buffer.data(), buffer.size()) || in.gcount() > 0) update(buffer.data(), static_cast<std::size_t>(in.gcount()));
+    });
+}
+
+namespace {
+
+// What one episode × language version is made from, once it may be delivered.
+struct Version {
+    std::string episode, language;
+    int number = 0;
+    fs::path folder;  // OUT/EP
+    pipeline::Manifest manifest;
+    series::Review approval;
+};
+
+// Why a version may not be delivered; empty when it may.
+struct Gate {
+    const series::SeriesProject& project;
+    std::vector<series::Review> reviews;
+    std::vector<series::LineEdit> history;
+    std::shared_ptr<const policy::ContentReviewer> reviewer;
+
+    std::string hold_reason(Version& v) const {
+        const auto manifest = pipeline::read_manifest(v.folder);
+        if (!manifest) return "not published yet: run the series";
+        v.manifest = *manifest;
+        if (const auto failed = manifest->failed_languages.find(v.language); failed != manifest->failed_languages.end())
+            return "its last run failed (" + failed->second + ")";
+        const auto script = manifest->scripts.find(v.language);
+        if (script == manifest->scripts.end()) return "not published in " + v.language + ": run the series with it in [series] to";
+        const auto review = series::latest_review(reviews, v.episode, v.language);
+        if (!review) return "not reviewed: approve it on the review page";
+        if (review->decision != "approved") return "rejected by " + review->who + " on " + review->when + ": edit it, then approve it";
+        if (!series::review_stands(*review, history)) return "edited since " + review->who + " approved it: review it again";
+        if (const int stale = series::stale_lines(v.episode, v.language, script->second, history); stale > 0)
+            return std::to_string(stale) + " edited line(s) not rendered yet: run the series (or render it on the review page)";
+        if (const int blocks = policy::review_content(*reviewer, project, v.episode, {v.language}).unresolved_blocks(v.language); blocks > 0)
+            return std::to_string(blocks) + " unresolved block finding(s) of the content review: resolve them on the review page";
+        v.approval = *review;
+        return "";
+    }
+};
+
+// The source picture this profile takes, or why there is none.
+std::string choose_picture(const Version& v, const Profile& p, fs::path& picture) {
+    const std::string base = v.folder.filename().string();
+    if (p.picture.text == "burned") {
+        picture = v.folder / (base + "." + v.language + ".burned.mp4");
+        if (!fs::exists(picture)) return "the profile burns the subtitles in and " + v.language + " has no burned-in version: add it to [series] burn_in";
+    } else {
+        picture = v.folder / (base + ".localized.mp4");
+        if (!fs::exists(picture)) return "its localized MP4 is missing: run the series";
+        if (p.picture.text == "textless" && v.manifest.source.contains("hardsubs"))
+            return "the picture has burned-in source subtitles and deliver cannot make a textless picture yet";
+    }
+    const media::MediaInfo info = media::probe(picture);
+    const media::StreamInfo* video = info.best_video();
+    if (!video) return picture.filename().string() + " has no video";
+    const bool size_ok = video->width == p.picture.width && video->height == p.picture.height;
+    const bool fps_ok = p.picture.fps == 0 || std::lround(video->frame_rate.fps()) == p.picture.fps;
+    const bool rate_ok = p.picture.max_bitrate_kbps == 0 || video->bit_rate == 0 || video->bit_rate <= std::int64_t{p.picture.max_bitrate_kbps} * 1000;
+    if (!size_ok || !fps_ok || !rate_ok)
+        return "the picture is " + std::to_string(video->width) + "x" + std::to_string(video->height) + " at " +
+               std::to_string(video->bit_rate / 1000) + " kb/s and the profile wants " + std::to_string(p.picture.width) + "x" +
+               std::to_string(p.picture.height) + (p.picture.max_bitrate_kbps ? " at most " + std::to_string(p.picture.max_bitrate_kbps) + " kb/s" : "") +
+               "; deliver cannot re-encode pictures yet";
+    return "";
+}
+
+// What deliver cannot make yet, said instead of a package that is not what the profile asks.
+std::string unsupported(const Profile& p) {
+    if (p.audio.layout == "stems") return "the profile asks for M&E and dialogue stems, which deliver cannot make yet";
+    if (p.audio.loudness.method == "speech-gated") return "the profile asks for speech-gated loudness, which deliver cannot measure yet";
+    return "";
+}
+
+struct Made {
+    fs::path file;
+    std::string role;  // "picture", "audio", "subtitles"
+    bool audio = false;
+};
+
+// The files of a version in `dir` (a temporary folder), named as the profile says.
+std::vector<Made> make_files(const Version& v, const Profile& p, const fs::path& picture, const fs::path& dir, const NameFields& fields) {
+    const auto named = [&](const std::string& ext) {
+        NameFields f = fields;
+        f.ext = ext;
+        return dir / fs::path(expand_name(p.naming.pattern, f)).filename();
+    };
+    const std::string base = v.folder.filename().string();
+    media::AudioBuffer dub = media::read_wav(v.folder / (base + "." + v.language + ".dub.wav"));
+    if (dub.sample_rate != p.audio.sample_rate) dub = media::resample(dub, p.audio.sample_rate);
+    dub::normalize_loudness(dub, p.audio.loudness.target, p.audio.loudness.true_peak_max);
+    std::vector<Made> made;
+    const fs::path mp4 = named("mp4");
+    media::MuxOptions mux;
+    mux.keep_original_audio = false;
+    if (p.audio.format == "aac") {
+        const fs::path wav = dir / ".dub.wav";
+        media::write_wav(wav, dub, media::WavSampleFormat::Float32);
+        media::AudioTrackSpec track;
+        track.wav_file = wav;
+        track.language = v.language;
+        track.title = "dub";
+        track.is_default = true;
+        track.bitrate = p.audio.bitrate_kbps * 1000;
+        media::mux_localized_mp4(picture, mp4, {track}, {}, mux);
+        fs::remove(wav);
+        made.push_back({mp4, "picture", true});
+    } else {
+        media::mux_localized_mp4(picture, mp4, {}, {}, mux);
+        made.push_back({mp4, "picture", false});
+        const fs::path wav = named("wav");
+        media::write_wav(wav, dub, p.audio.bit_depth == 24 ? media::WavSampleFormat::Pcm24 : media::WavSampleFormat::Pcm16);
+        made.push_back({wav, "audio", true});
+    }
+    for (const auto& format : p.subtitles.formats) {
+        const fs::path from = v.folder / (base + "." + v.language + "." + format);
+        if (!fs::exists(from)) throw InputError(from.filename().string() + " is missing: run the series");
+        const fs::path to = named(format);
+        fs::copy_file(from, to, fs::copy_options::overwrite_existing);
+        made.push_back({to, "subtitles", false});
+    }
+    return made;
+}
+
+// Han characters (CJK Unified Ideographs and extension A) in a subtitle meant for a language
+// that is not Chinese or Japanese: text left untranslated.
+int han_characters(const std::vector<SubtitleEvent>& events) {
+    int n = 0;
+    for (const auto& e : events)
+        for (const auto& line : e.lines)
+            for (std::size_t i = 0; i + 2 < line.size(); ++i) {
+                const auto b0 = static_cast<unsigned char>(line[i]), b1 = static_cast<unsigned char>(line[i + 1]);
+                if (b0 < 0xE3 || b0 > 0xE9) continue;
+                const unsigned cp = ((b0 & 0x0Fu) << 12) | ((b1 & 0x3Fu) << 6) | (static_cast<unsigned char>(line[i + 2]) & 0x3Fu);
+                n += (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x4E00 && cp <= 0x9FFF);
+            }
+    return n;
+}
+
+// A subtitle file's entry: read back, checked against the language's rules as the profile
+// tightens them.
+json measure_subtitles(json entry, const fs::path& file, const Profile& p, const std::string& language) {
+    const auto doc = subtitles::read_subtitles(file);
+    entry["duration_ms"] = doc.events.empty() ? 0 : doc.events.back().end;
+    entry["events"] = doc.events.size();
+    subtitles::SubtitleRules rules = subtitles::rules_for_language(language);
+    const SubtitleSpec& spec = p.subtitles_for(language);
+    if (spec.max_chars_per_line > 0) rules.max_chars_per_line = spec.max_chars_per_line;
+    if (spec.max_cps > 0) rules.max_chars_per_second = spec.max_cps;
+    rules.max_lines = spec.max_lines;
+    int errors = 0, warnings = 0;
+    for (const auto& v : subtitles::check_events(doc.events, rules, FrameRate{30, 1}))
+        (v.severity == subtitles::Severity::Error ? errors : warnings) += 1;
+    const std::string primary = language.substr(0, language.find_first_of("-_"));
+    const int han = primary == "zh" || primary == "ja" ? 0 : han_characters(doc.events);
+    entry["check"] = {{"errors", errors}, {"warnings", warnings}, {"han_characters", han}};
+    return entry;
+}
+
+// A file's entry in the manifest, measured on the file as delivered.
+json measure(const Made& m, const Profile& p, const std::string& language) {
+    json entry = {{"name", m.file.filename().string()}, {"role", m.role}, {"sha256", sha256_file(m.file)},
+                  {"size", static_cast<std::int64_t>(fs::file_size(m.file))}};
+    if (m.role == "subtitles") return measure_subtitles(entry, m.file, p, language);
+    const media::MediaInfo info = media::probe(m.file);
+    const auto* video = info.best_video();
+    entry["duration_ms"] = video && video->duration_ms > 0 ? video->duration_ms : info.duration_ms;  // a picture lasts as its video
+    if (m.audio) {
+        const auto* audio = info.best_audio();
+        const int channels = audio ? std::max(1, audio->channels) : 1;
+        const auto loudness = dub::measure_loudness(media::decode_audio(m.file, p.audio.sample_rate, channels));
+        entry["integrated_lufs"] = std::isfinite(loudness.integrated_lufs) ? json(loudness.integrated_lufs) : json(nullptr);
+        entry["true_peak_dbtp"] = std::isfinite(loudness.true_peak_dbtp) ? json(loudness.true_peak_dbtp) : json(nullptr);
+    }
+    return entry;
+}
+
+// The checks on what is delivered; the first that fails, or empty.
+std::string check_delivered(const json& files, const Profile& p, TimeMs source_ms) {
+    for (const auto& f : files) {
+        if (f.contains("check") && f["check"]["errors"].get<int>() > 0)
+            return f["name"].get<std::string>() + " breaks the profile's subtitle rules " + std::to_string(f["check"]["errors"].get<int>()) +
+                   " time(s) (dramaloc subs check shows where)";
+        if (f.contains("check") && f["check"]["han_characters"].get<int>() > 0)
+            return f["name"].get<std::string>() + " holds " + std::to_string(f["check"]["han_characters"].get<int>()) + " Han characters: lines left untranslated";
+        if (f["role"] == "picture" && source_ms > 0 && std::llabs(f["duration_ms"].get<std::int64_t>() - source_ms) > 50)
+            return f["name"].get<std::string>() + " lasts " + std::to_string(f["duration_ms"].get<std::int64_t>()) + " ms, the source " +
+                   std::to_string(source_ms) + " ms";
+        if (!f.contains("integrated_lufs") || f["integrated_lufs"].is_null()) continue;
+        const double lufs = f["integrated_lufs"].get<double>(), peak = f["true_peak_dbtp"].is_null() ? -200 : f["true_peak_dbtp"].get<double>();
+        if (std::abs(lufs - p.audio.loudness.target) > p.audio.loudness.tolerance)
+            return f["name"].get<std::string>() + " measures " + std::to_string(lufs) + " LUFS; the profile wants " +
+                   std::to_string(p.audio.loudness.target) + " ± " + std::to_string(p.audio.loudness.tolerance);
+        if (peak > p.audio.loudness.true_peak_max + 0.05)
+            return f["name"].get<std::string>() + " peaks at " + std::to_string(peak) + " dBTP, above the profile's " +
+                   std::to_string(p.audio.loudness.true_peak_max);
+    }
+    return "";
+}
+
+// What a version's package is made from: the same inputs make the same package.
+std::string inputs_of(const Version& v, const Profile& p) {
+    json profile = p.to_json();
+    profile.erase("origin");
+    const json inputs = {{"dramaloc", kVersion}, {"profile", profile}, {"input_key", v.manifest.input_key},
+                         {"published", v.manifest.published}, {"approved", {{"who", v.approval.who}, {"when", v.approval.when}}}};
+    const std::string text = inputs.dump();
+    return sha256_of([&](const auto& update) { update(text.data(), text.size()); });
+}
+
+bool already_delivered(const fs::path& manifest, const std::string& inputs) {
+    if (!fs::exists(manifest)) return false;
+    try {
+        const json m = json::parse(read_text_file(manifest));
+        if (m.value("inputs", "") != inputs) return false;
+        for (const auto& f : m.at("files"))
+            if (fs::file_size(manifest.parent_path() / f.at("name").get<std::string>()) != f.at("size").get<std::uintmax_t>()) return false;
+        return true;
+    } catch (const std::exception&) {
+        return false;  // damaged or partial: made again
+    }
+}
+
+struct RemoveOnExit {
+    fs::path path;
+    ~RemoveOnExit() {
+        std::error_code ec;
+        fs::remove_all(path, ec);
+    }
+};
+
+// line id -> the revision approved, as an object ({"3": 1}).
+json revisions_json(const series::Review& review) {
+    json out = json::object();
+    for (const auto& [line, revision] : review.revisions) out[std::to_string(line)] = revision;
+    return out;
+}
+
+VersionResult deliver_version(Version& v, const Profile& p, const DeliverOptions& options, const std::string& series_name) {
+    VersionResult r{v.episode, v.language, "held", "", {}};
+    NameFields fields{series_name, v.episode, v.language, "", p.name, v.number};
+    const fs::path dir = options.to / expand_name(p.naming.folder, fields);
+    fields.ext = "manifest.json";
+    r.manifest = dir / fs::path(expand_name(p.naming.pattern, fields)).filename();
+    fs::path picture;
+    if (r.reason = unsupported(p); !r.reason.empty()) return r;
+    if (r.reason = choose_picture(v, p, picture); !r.reason.empty()) return r;
+    const std::string inputs = inputs_of(v, p);
+    if (already_delivered(r.manifest, inputs)) {
+        r.state = "unchanged";
+        return r;
+    }
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec) throw IoError("cannot create " + dir.string() + ": " + ec.message());
+    const RemoveOnExit partial{dir / (".partial-" + r.manifest.filename().string())};
+    fs::remove_all(partial.path, ec);  // what a delivery stopped midway left
+    fs::create_directories(partial.path);
+    const auto made = make_files(v, p, picture, partial.path, fields);
+    json files = json::array();
+    for (const auto& m : made) files.push_back(measure(m, p, v.language));
+    const media::MediaInfo source = media::probe(picture);
+    if (r.reason = check_delivered(files, p, source.best_video() ? source.best_video()->duration_ms : source.duration_ms); !r.reason.empty()) return r;
+    for (const auto& m : made) fs::rename(m.file, dir / m.file.filename());
+    const json manifest = {{"dramaloc_version", kVersion},
+                           {"profile", {{"name", p.name}, {"version", p.version}}},
+                           {"series", series_name},
+                           {"episode", v.episode},
+                           {"number", v.number},
+                           {"language", v.language},
+                           {"approval", {{"who", v.approval.who}, {"when", v.approval.when}, {"comment", v.approval.comment}, {"revisions", revisions_json(v.approval)}}},
+                           {"loudness", {{"method", p.audio.loudness.method}, {"target", p.audio.loudness.target}, {"tolerance", p.audio.loudness.tolerance},
+                                         {"true_peak_max", p.audio.loudness.true_peak_max}}},
+                           {"files", files},
+                           {"inputs", inputs},
+                           {"delivered_at", utc_now()}};
+    write_file_atomically(r.manifest, manifest.dump(2) + "\n");  // last: a package without it is not delivered
+    r.state = "delivered";
+    r.reason.clear();
+    return r;
+}
+
+}  // namespace
+
+std::vector<VersionResult> deliver(const series::SeriesProject& project, const Profile& profile, const DeliverOptions& options) {
+    const fs::path out_dir = project.options.run.out_dir;
+    Gate gate{project, series::read_reviews(out_dir), series::EditLog(out_dir).history(), policy::content_reviewer_of(project)};
+    const auto& targets = project.options.languages.targets;
+    for (const auto& l : options.languages)
+        if (std::find(targets.begin(), targets.end(), l) == targets.end())
+            throw UsageError("--lang " + l + ": the series does not localize into it");
+    std::vector<std::string> names;
+    for (const auto& e : project.episodes) names.push_back(e.stem().string());
+    for (const auto& e : options.episodes)
+        if (std::find(names.begin(), names.end(), e) == names.end()) throw UsageError("-e " + e + ": the series has no such episode");
+    const std::string series_name = project.file.stem().string();
+    std::vector<VersionResult> results;
+    for (std::size_t i = 0; i < names.size(); ++i) {
+        if (!options.episodes.empty() && std::find(options.episodes.begin(), options.episodes.end(), names[i]) == options.episodes.end()) continue;
+        for (const auto& language : options.languages.empty() ? targets : options.languages) {
+            Version v{names[i], language, static_cast<int>(i) + 1, out_dir / names[i], {}, {}};
+            VersionResult r{v.episode, v.language, "held", gate.hold_reason(v), {}};
+            if (r.reason.empty()) {
+                try {
+                    r = deliver_version(v, profile, options, series_name);
+                } catch (const InputError& e) {
+                    r.reason = e.what();
+                }
+            }
+            options.say(v.episode + " " + v.language + ": " + r.state + (r.reason.empty() ? "" : " (" + r.reason + ")"));
+            results.push_back(std::move(r));
+        }
+    }
+    return results;
+}
+
+}  // namespace dramaloc::delivery
