@@ -11,6 +11,7 @@
 #include "core/atomic_file.hpp"
 #include "core/error.hpp"
 #include "core/fs.hpp"
+#include "core/text_codec.hpp"
 #include "core/time.hpp"
 #include "core/version.hpp"
 #include "dub/loudness.hpp"
@@ -100,8 +101,9 @@ struct Gate {
     }
 };
 
-// The source picture this profile takes, or why there is none.
-std::string choose_picture(const Version& v, const Profile& p, fs::path& picture) {
+// The source picture this profile takes and how long its video lasts (probed once), or why
+// there is none.
+std::string choose_picture(const Version& v, const Profile& p, fs::path& picture, TimeMs& video_ms) {
     const std::string base = v.folder.filename().string();
     if (p.picture.text == "burned") {
         picture = v.folder / (base + "." + v.language + ".burned.mp4");
@@ -115,6 +117,7 @@ std::string choose_picture(const Version& v, const Profile& p, fs::path& picture
     const media::MediaInfo info = media::probe(picture);
     const media::StreamInfo* video = info.best_video();
     if (!video) return picture.filename().string() + " has no video";
+    video_ms = video->duration_ms;
     const bool size_ok = video->width == p.picture.width && video->height == p.picture.height;
     const bool fps_ok = p.picture.fps == 0 || std::lround(video->frame_rate.fps()) == p.picture.fps;
     const bool rate_ok = p.picture.max_bitrate_kbps == 0 || video->bit_rate == 0 || video->bit_rate <= std::int64_t{p.picture.max_bitrate_kbps} * 1000;
@@ -189,12 +192,7 @@ int han_characters(const std::vector<SubtitleEvent>& events) {
     int n = 0;
     for (const auto& e : events)
         for (const auto& line : e.lines)
-            for (std::size_t i = 0; i + 2 < line.size(); ++i) {
-                const auto b0 = static_cast<unsigned char>(line[i]), b1 = static_cast<unsigned char>(line[i + 1]);
-                if (b0 < 0xE3 || b0 > 0xE9) continue;
-                const unsigned cp = ((b0 & 0x0Fu) << 12) | ((b1 & 0x3Fu) << 6) | (static_cast<unsigned char>(line[i + 2]) & 0x3Fu);
-                n += (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x4E00 && cp <= 0x9FFF);
-            }
+            for (const char32_t c : code_points(line)) n += (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF);
     return n;
 }
 
@@ -304,8 +302,9 @@ VersionResult deliver_version(Version& v, const Profile& p, const DeliverOptions
     fields.ext = "manifest.json";
     r.manifest = dir / fs::path(expand_name(p.naming.pattern, fields)).filename();
     fs::path picture;
+    TimeMs picture_ms = 0;
     if (r.reason = unsupported(p); !r.reason.empty()) return r;
-    if (r.reason = choose_picture(v, p, picture); !r.reason.empty()) return r;
+    if (r.reason = choose_picture(v, p, picture, picture_ms); !r.reason.empty()) return r;
     const std::string inputs = inputs_of(v, p);
     if (already_delivered(r.manifest, inputs)) {
         r.state = "unchanged";
@@ -320,8 +319,7 @@ VersionResult deliver_version(Version& v, const Profile& p, const DeliverOptions
     const auto made = make_files(v, p, picture, partial.path, fields);
     json files = json::array();
     for (const auto& m : made) files.push_back(measure(m, p, v.language));
-    const media::MediaInfo source = media::probe(picture);
-    if (r.reason = check_delivered(files, p, source.best_video() ? source.best_video()->duration_ms : source.duration_ms); !r.reason.empty()) return r;
+    if (r.reason = check_delivered(files, p, picture_ms); !r.reason.empty()) return r;
     for (const auto& m : made) fs::rename(m.file, dir / m.file.filename());
     const json manifest = {{"dramaloc_version", kVersion},
                            {"profile", {{"name", p.name}, {"version", p.version}}},
