@@ -80,9 +80,10 @@ fi
 # npm packages the tests use (versions fixed by each package-lock.json): the object store
 # tests' S3-protocol server (s3rver); the review station's browser tests (playwright-core) and
 # OpenAPI check (tests/web); the validating proxy the API contract test sends its requests
-# through (Stoplight Prism, tests/prism).
+# through (Stoplight Prism, tests/prism); the subtitle parsers the delivery tests judge
+# delivered TTML and WebVTT with (imsc and webvtt-parser, tests/subjudge).
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-for dir in "$ROOT/tests/s3server" "$ROOT/tests/web" "$ROOT/tests/prism"; do
+for dir in "$ROOT/tests/s3server" "$ROOT/tests/web" "$ROOT/tests/prism" "$ROOT/tests/subjudge"; do
   if [ ! -f "$dir/node_modules/.package-lock.json" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
     echo "install-deps: npm ci in ${dir#"$ROOT"/}"
     (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)

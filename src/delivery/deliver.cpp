@@ -129,30 +129,75 @@ std::string choose_picture(const Version& v, const Profile& p, fs::path& picture
     return "";
 }
 
-// What deliver cannot make yet, said instead of a package that is not what the profile asks.
-std::string unsupported(const Profile& p) {
-    if (p.audio.layout == "stems") return "the profile asks for M&E and dialogue stems, which deliver cannot make yet";
-    if (p.audio.loudness.method == "speech-gated") return "the profile asks for speech-gated loudness, which deliver cannot measure yet";
+fs::path published(const Version& v, const std::string& suffix) {
+    return v.folder / (v.folder.filename().string() + "." + v.language + "." + suffix);
+}
+
+// The stems a profile asks for, as the mix published them ([mix] stems), or why there are none.
+std::string stems_missing(const Version& v, const Profile& p) {
+    if (p.audio.layout != "stems") return "";
+    for (const char* stem : {"me.wav", "dialogue.wav"})
+        if (!fs::exists(published(v, stem)))
+            return "the profile asks for the M&E and dialogue stems and the series does not keep them: set stems = true under [mix] "
+                   "in the series file and run it again";
     return "";
+}
+
+// Where the version speaks: its script's lines as published (the speech our recognition found,
+// as people edited it), which speech-gated loudness is measured over.
+std::vector<dub::SpeechRegionMs> speech_of(const Version& v) {
+    std::vector<dub::SpeechRegionMs> speech;
+    for (const auto& line : v.manifest.scripts.at(v.language).lines) speech.push_back({line.start, line.end});
+    return speech;
 }
 
 struct Made {
     fs::path file;
-    std::string role;  // "picture", "audio", "subtitles"
+    std::string role;  // "picture", "audio" (the mix), "stem", "subtitles"
     bool audio = false;
 };
 
+media::AudioBuffer read_at(const fs::path& wav, int sample_rate) {
+    media::AudioBuffer audio = media::read_wav(wav);
+    return audio.sample_rate == sample_rate ? audio : media::resample(audio, sample_rate);
+}
+
+// The dub brought to the profile's loudness; returns the gain it took (before the limiter).
+// Speech-gated: the gain that brings the speech to the target, found as the integrated target
+// it amounts to (the gain is one number either way).
+double bring_to_loudness(media::AudioBuffer& dub, const Profile& p, const std::vector<dub::SpeechRegionMs>& speech) {
+    double target = p.audio.loudness.target;
+    if (p.audio.loudness.method == "speech-gated") {
+        const double gated = dub::measure_speech_loudness(dub, speech).integrated_lufs;
+        const double whole = dub::measure_loudness(dub).integrated_lufs;
+        if (!std::isfinite(gated) || !std::isfinite(whole))
+            throw InputError("the profile gates loudness on speech and the dub has less than 400 ms of it to measure");
+        target = whole + (p.audio.loudness.target - gated);
+    }
+    return dub::normalize_loudness(dub, target, p.audio.loudness.true_peak_max).gain_db;
+}
+
 // The files of a version in `dir` (a temporary folder), named as the profile says.
-std::vector<Made> make_files(const Version& v, const Profile& p, const fs::path& picture, const fs::path& dir, const NameFields& fields) {
+std::vector<Made> make_files(const Version& v, const Profile& p, const fs::path& picture, const fs::path& dir, const NameFields& fields,
+                             const std::vector<dub::SpeechRegionMs>& speech) {
     const auto named = [&](const std::string& ext) {
         NameFields f = fields;
         f.ext = ext;
         return dir / fs::path(expand_name(p.naming.pattern, f)).filename();
     };
-    const std::string base = v.folder.filename().string();
-    media::AudioBuffer dub = media::read_wav(v.folder / (base + "." + v.language + ".dub.wav"));
-    if (dub.sample_rate != p.audio.sample_rate) dub = media::resample(dub, p.audio.sample_rate);
-    dub::normalize_loudness(dub, p.audio.loudness.target, p.audio.loudness.true_peak_max);
+    // With stems, the mix is made again as their sum (the published one had its peaks limited at
+    // the series' own level), so the delivered stems add up to the delivered mix.
+    std::vector<media::AudioBuffer> stems;
+    if (p.audio.layout == "stems")
+        for (const char* stem : {"me.wav", "dialogue.wav"}) stems.push_back(read_at(published(v, stem), p.audio.sample_rate));
+    media::AudioBuffer dub = stems.empty() ? read_at(published(v, "dub.wav"), p.audio.sample_rate) : stems[0];
+    for (std::size_t i = 1; i < stems.size(); ++i) {
+        if (stems[i].samples.size() != dub.samples.size() || stems[i].channels != dub.channels)
+            throw InputError("the published stems of " + v.episode + " " + v.language + " differ in length or channels: run the series again");
+        for (std::size_t k = 0; k < dub.samples.size(); ++k) dub.samples[k] += stems[i].samples[k];
+    }
+    const double gain_db = bring_to_loudness(dub, p, speech);
+    const auto depth = p.audio.bit_depth == 24 ? media::WavSampleFormat::Pcm24 : media::WavSampleFormat::Pcm16;
     std::vector<Made> made;
     const fs::path mp4 = named("mp4");
     media::MuxOptions mux;
@@ -173,11 +218,19 @@ std::vector<Made> make_files(const Version& v, const Profile& p, const fs::path&
         media::mux_localized_mp4(picture, mp4, {}, {}, mux);
         made.push_back({mp4, "picture", false});
         const fs::path wav = named("wav");
-        media::write_wav(wav, dub, p.audio.bit_depth == 24 ? media::WavSampleFormat::Pcm24 : media::WavSampleFormat::Pcm16);
+        media::write_wav(wav, dub, depth);
         made.push_back({wav, "audio", true});
     }
+    // At the mix's gain, so they add up to the delivered mix (where its limiter did not act).
+    const auto gain = static_cast<float>(std::pow(10.0, gain_db / 20.0));
+    for (std::size_t i = 0; i < stems.size(); ++i) {
+        for (float& x : stems[i].samples) x *= gain;
+        const fs::path file = named(i == 0 ? "me.wav" : "dialogue.wav");
+        media::write_wav(file, stems[i], depth);
+        made.push_back({file, "stem", true});
+    }
     for (const auto& format : p.subtitles.formats) {
-        const fs::path from = v.folder / (base + "." + v.language + "." + format);
+        const fs::path from = published(v, format);
         if (!fs::exists(from)) throw InputError(from.filename().string() + " is missing: run the series");
         const fs::path to = named(format);
         fs::copy_file(from, to, fs::copy_options::overwrite_existing);
@@ -217,7 +270,7 @@ json measure_subtitles(json entry, const fs::path& file, const Profile& p, const
 }
 
 // A file's entry in the manifest, measured on the file as delivered.
-json measure(const Made& m, const Profile& p, const std::string& language) {
+json measure(const Made& m, const Profile& p, const std::string& language, const std::vector<dub::SpeechRegionMs>& speech) {
     json entry = {{"name", m.file.filename().string()}, {"role", m.role}, {"sha256", sha256_file(m.file)},
                   {"size", static_cast<std::int64_t>(fs::file_size(m.file))}};
     if (m.role == "subtitles") return measure_subtitles(entry, m.file, p, language);
@@ -227,9 +280,13 @@ json measure(const Made& m, const Profile& p, const std::string& language) {
     if (m.audio) {
         const auto* audio = info.best_audio();
         const int channels = audio ? std::max(1, audio->channels) : 1;
-        const auto loudness = dub::measure_loudness(media::decode_audio(m.file, p.audio.sample_rate, channels));
-        entry["integrated_lufs"] = std::isfinite(loudness.integrated_lufs) ? json(loudness.integrated_lufs) : json(nullptr);
-        entry["true_peak_dbtp"] = std::isfinite(loudness.true_peak_dbtp) ? json(loudness.true_peak_dbtp) : json(nullptr);
+        const media::AudioBuffer decoded = media::decode_audio(m.file, p.audio.sample_rate, channels);
+        const auto loudness = dub::measure_loudness(decoded);
+        const auto finite = [](double v) { return std::isfinite(v) ? json(v) : json(nullptr); };
+        entry["integrated_lufs"] = finite(loudness.integrated_lufs);
+        entry["true_peak_dbtp"] = finite(loudness.true_peak_dbtp);
+        if (m.role != "stem" && p.audio.loudness.method == "speech-gated")
+            entry["speech_gated_lkfs"] = finite(dub::measure_speech_loudness(decoded, speech).integrated_lufs);
     }
     return entry;
 }
@@ -242,14 +299,16 @@ std::string check_delivered(const json& files, const Profile& p, TimeMs source_m
                    " time(s) (dramaloc subs check shows where)";
         if (f.contains("check") && f["check"]["han_characters"].get<int>() > 0)
             return f["name"].get<std::string>() + " holds " + std::to_string(f["check"]["han_characters"].get<int>()) + " Han characters: lines left untranslated";
-        if (f["role"] == "picture" && source_ms > 0 && std::llabs(f["duration_ms"].get<std::int64_t>() - source_ms) > 50)
+        if (f["role"] != "subtitles" && source_ms > 0 && std::llabs(f["duration_ms"].get<std::int64_t>() - source_ms) > 50)
             return f["name"].get<std::string>() + " lasts " + std::to_string(f["duration_ms"].get<std::int64_t>()) + " ms, the source " +
                    std::to_string(source_ms) + " ms";
-        if (!f.contains("integrated_lufs") || f["integrated_lufs"].is_null()) continue;
-        const double lufs = f["integrated_lufs"].get<double>(), peak = f["true_peak_dbtp"].is_null() ? -200 : f["true_peak_dbtp"].get<double>();
-        if (std::abs(lufs - p.audio.loudness.target) > p.audio.loudness.tolerance)
-            return f["name"].get<std::string>() + " measures " + std::to_string(lufs) + " LUFS; the profile wants " +
-                   std::to_string(p.audio.loudness.target) + " ± " + std::to_string(p.audio.loudness.tolerance);
+        if (!f.contains("true_peak_dbtp")) continue;
+        const double peak = f["true_peak_dbtp"].is_null() ? -200 : f["true_peak_dbtp"].get<double>();
+        const bool gated = p.audio.loudness.method == "speech-gated";
+        const json figure = gated ? f.value("speech_gated_lkfs", json()) : f["integrated_lufs"];
+        if (f["role"] != "stem" && !figure.is_null() && std::abs(figure.get<double>() - p.audio.loudness.target) > p.audio.loudness.tolerance)
+            return f["name"].get<std::string>() + " measures " + std::to_string(figure.get<double>()) + (gated ? " LKFS over speech" : " LUFS") +
+                   "; the profile wants " + std::to_string(p.audio.loudness.target) + " ± " + std::to_string(p.audio.loudness.tolerance);
         if (peak > p.audio.loudness.true_peak_max + 0.05)
             return f["name"].get<std::string>() + " peaks at " + std::to_string(peak) + " dBTP, above the profile's " +
                    std::to_string(p.audio.loudness.true_peak_max);
@@ -295,6 +354,19 @@ json revisions_json(const series::Review& review) {
     return out;
 }
 
+// How the audio's loudness was brought to the profile's target and measured.
+json loudness_json(const Profile& p, const std::vector<dub::SpeechRegionMs>& speech) {
+    json out = {{"method", p.audio.loudness.method}, {"target", p.audio.loudness.target}, {"tolerance", p.audio.loudness.tolerance},
+                {"true_peak_max", p.audio.loudness.true_peak_max}};
+    if (p.audio.loudness.method == "speech-gated") {
+        TimeMs total = 0;
+        for (const auto& r : speech) total += r.end - r.start;
+        out["gated_on"] = {{"what", "the script's lines (dramaloc's own speech detection, as edited), not Dolby Dialogue Intelligence"},
+                           {"regions", speech.size()}, {"speech_ms", total}};
+    }
+    return out;
+}
+
 VersionResult deliver_version(Version& v, const Profile& p, const DeliverOptions& options, const std::string& series_name) {
     VersionResult r{v.episode, v.language, "held", "", {}};
     NameFields fields{series_name, v.episode, v.language, "", p.name, v.number};
@@ -303,7 +375,7 @@ VersionResult deliver_version(Version& v, const Profile& p, const DeliverOptions
     r.manifest = dir / fs::path(expand_name(p.naming.pattern, fields)).filename();
     fs::path picture;
     TimeMs picture_ms = 0;
-    if (r.reason = unsupported(p); !r.reason.empty()) return r;
+    if (r.reason = stems_missing(v, p); !r.reason.empty()) return r;
     if (r.reason = choose_picture(v, p, picture, picture_ms); !r.reason.empty()) return r;
     const std::string inputs = inputs_of(v, p);
     if (already_delivered(r.manifest, inputs)) {
@@ -316,9 +388,10 @@ VersionResult deliver_version(Version& v, const Profile& p, const DeliverOptions
     const RemoveOnExit partial{dir / (".partial-" + r.manifest.filename().string())};
     fs::remove_all(partial.path, ec);  // what a delivery stopped midway left
     fs::create_directories(partial.path);
-    const auto made = make_files(v, p, picture, partial.path, fields);
+    const auto speech = speech_of(v);
+    const auto made = make_files(v, p, picture, partial.path, fields, speech);
     json files = json::array();
-    for (const auto& m : made) files.push_back(measure(m, p, v.language));
+    for (const auto& m : made) files.push_back(measure(m, p, v.language, speech));
     if (r.reason = check_delivered(files, p, picture_ms); !r.reason.empty()) return r;
     for (const auto& m : made) fs::rename(m.file, dir / m.file.filename());
     const json manifest = {{"dramaloc_version", kVersion},
@@ -328,8 +401,7 @@ VersionResult deliver_version(Version& v, const Profile& p, const DeliverOptions
                            {"number", v.number},
                            {"language", v.language},
                            {"approval", {{"who", v.approval.who}, {"when", v.approval.when}, {"comment", v.approval.comment}, {"revisions", revisions_json(v.approval)}}},
-                           {"loudness", {{"method", p.audio.loudness.method}, {"target", p.audio.loudness.target}, {"tolerance", p.audio.loudness.tolerance},
-                                         {"true_peak_max", p.audio.loudness.true_peak_max}}},
+                           {"loudness", loudness_json(p, speech)},
                            {"files", files},
                            {"inputs", inputs},
                            {"delivered_at", utc_now()}};

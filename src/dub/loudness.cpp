@@ -41,6 +41,26 @@ LoudnessMeasurement measure_loudness(const media::AudioBuffer& audio) {
     return meter.result();
 }
 
+LoudnessMeasurement measure_speech_loudness(const media::AudioBuffer& audio, const std::vector<SpeechRegionMs>& speech) {
+    if (audio.channels <= 0 || audio.sample_rate <= 0) throw InputError("cannot measure loudness of audio without channels or sample rate");
+    std::vector<SpeechRegionMs> regions = speech;
+    std::sort(regions.begin(), regions.end(), [](const auto& a, const auto& b) { return a.start < b.start; });
+    LoudnessMeter gated(audio.channels, audio.sample_rate, LoudnessMeter::Measure::Loudness);
+    const auto channels = static_cast<std::size_t>(audio.channels);
+    SampleCount done = 0;  // regions that overlap are measured once
+    for (const auto& r : regions) {
+        const SampleCount first = std::clamp<SampleCount>(std::max(done, ms_to_samples(r.start, audio.sample_rate)), 0, audio.frames());
+        const SampleCount last = std::clamp<SampleCount>(ms_to_samples(r.end, audio.sample_rate), 0, audio.frames());
+        if (last <= first) continue;
+        gated.add(std::span<const float>(audio.samples).subspan(static_cast<std::size_t>(first) * channels,
+                                                                  static_cast<std::size_t>(last - first) * channels));
+        done = last;
+    }
+    LoudnessMeter peak(audio.channels, audio.sample_rate, LoudnessMeter::Measure::TruePeak);
+    peak.add(audio.samples);
+    return {gated.result().integrated_lufs, peak.result().true_peak_dbtp};
+}
+
 PeakLimiter::PeakLimiter(int channels, int sample_rate, double ceiling, double lookahead_ms, double release_ms)
     : channels_(static_cast<std::size_t>(std::max(1, channels))), ceiling_(ceiling),
       look_(static_cast<std::size_t>(std::max(1.0, lookahead_ms * sample_rate / 1000.0))),

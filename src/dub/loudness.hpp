@@ -8,6 +8,7 @@
 #include <span>
 #include <vector>
 
+#include "core/time.hpp"
 #include "media/audio.hpp"
 
 namespace dramaloc::dub {
@@ -19,6 +20,18 @@ struct LoudnessMeasurement {
 
 // Throws InputError for an empty format (no channels / rate), EngineError if libebur128 fails.
 LoudnessMeasurement measure_loudness(const media::AudioBuffer& audio);
+
+// A stretch of time with speech in it, [start, end) in ms. (dub does not depend on engines,
+// so it has its own type rather than the VAD's.)
+struct SpeechRegionMs {
+    TimeMs start = 0;
+    TimeMs end = 0;
+};
+
+// Loudness gated on speech (the way streaming specs gate on dialogue): the integrated
+// loudness (BS.1770, its own gates too) of the parts of `audio` inside `speech`, joined end to
+// end; the true peak is the whole signal's. -infinity when the speech is under 400 ms.
+LoudnessMeasurement measure_speech_loudness(const media::AudioBuffer& audio, const std::vector<SpeechRegionMs>& speech);
 
 struct NormalizeResult {
     LoudnessMeasurement before;

@@ -110,6 +110,16 @@ private:
     SampleCount position_ = 0;
 };
 
+// Silence of `channels` channels, for the dialogue stem (no background).
+class SilentBackground : public BackgroundSource {
+public:
+    int channels() const override { return 1; }
+    SampleCount read(SampleCount frames, std::vector<float>& out) override {
+        out.assign(static_cast<std::size_t>(frames), 0.0f);
+        return frames;
+    }
+};
+
 class WavBackground : public BackgroundSource {
 public:
     explicit WavBackground(const std::filesystem::path& path) : reader_(path) {}
@@ -284,7 +294,7 @@ media::AudioBuffer mix_dub(const media::AudioBuffer& original, const std::vector
 
 NormalizeResult mix_dub_to_wav(const std::filesystem::path& original_wav, const std::vector<SpeechRegionMs>& source_speech,
                                const std::vector<ClipPlacement>& clips, const std::filesystem::path* background_stem_wav,
-                               const MixOptions& options, const std::filesystem::path& output) {
+                               const MixOptions& options, const std::filesystem::path& output, const StemFiles* stems) {
     if (options.sample_rate <= 0) throw InputError("the dub mix needs a positive sample rate");
     const int rate = options.sample_rate;
     // A WAV at the mix rate with one or two channels is read a block at a time; anything
@@ -308,9 +318,30 @@ NormalizeResult mix_dub_to_wav(const std::filesystem::path& original_wav, const 
         void write(std::span<const float> block) override { writer.write(block); }
         void keep() override { writer.finish(); }
     };
-    return normalize_loudness_streaming(
+    const NormalizeResult result = normalize_loudness_streaming(
         2, rate, [&](const BlockSink& sink) { play(plan, sink); },
         [&] { return std::make_unique<WavOutput>(output, rate); }, options.target_lufs, options.max_true_peak);
+    if (stems == nullptr) return result;
+    // Each stem is the mix played with one part left out, at the mix's gain (no limiter).
+    const auto gain = static_cast<float>(std::pow(10.0, result.gain_db / 20.0));
+    const auto write_stem = [&](const MixPlan& part, const std::filesystem::path& file) {
+        WavOutput out(file, rate);
+        std::vector<float> gained;
+        play(part, [&](std::span<const float> block) {
+            gained.assign(block.begin(), block.end());
+            for (float& v : gained) v *= gain;
+            out.write(gained);
+        });
+        out.keep();
+    };
+    MixPlan music_effects = plan;  // the ducking spans stay: they were planned with the clips
+    music_effects.clips.clear();
+    write_stem(music_effects, stems->music_effects);
+    MixPlan dialogue = plan;
+    dialogue.duck = false;
+    dialogue.open_background = [] { return std::make_unique<SilentBackground>(); };
+    write_stem(dialogue, stems->dialogue);
+    return result;
 }
 
 }  // namespace dramaloc::dub

@@ -16,13 +16,6 @@
 
 namespace dramaloc::dub {
 
-// A stretch of time with speech in it, [start, end) in ms. (dub does not depend on engines,
-// so it has its own type rather than the VAD's.)
-struct SpeechRegionMs {
-    TimeMs start = 0;
-    TimeMs end = 0;
-};
-
 struct ClipPlacement {
     TimeMs start = 0;
     const media::AudioBuffer* clip = nullptr;  // any rate/channels; mixed to mono; not owned
@@ -36,6 +29,18 @@ struct MixOptions {
     double target_lufs = -16.0;
     double max_true_peak = -1.0;  // dBTP
     int sample_rate = 48000;
+    bool stems = false;  // the mix stage keeps the M&E and dialogue stems beside the mix
+};
+
+// The two stems a dub mix is the sum of, as 16-bit stereo WAVs at the mix rate and the mix's
+// loudness gain (so music-and-effects + dialogue is the mix before its peak limiter):
+// - music_effects: the background as it sits under the dub (the provided stem, else the
+//   original ducked inside speech and under every clip, which keeps a faint trace of the
+//   original dialogue there);
+// - dialogue: the dub clips alone on the timeline.
+struct StemFiles {
+    std::filesystem::path music_effects;
+    std::filesystem::path dialogue;
 };
 
 // Where each clip sits on the timeline ([start, start + its duration)).
@@ -56,8 +61,9 @@ media::AudioBuffer mix_dub(const media::AudioBuffer& original, const std::vector
 // mix_dub for long episodes: the original (and a stem) are read from WAV files a block at a
 // time and the normalised mix is written to `output` (16-bit WAV, atomically), so memory does
 // not grow with the episode. The same mix as mix_dub; returns the loudness before and after.
+// With `stems`, its two stems are written too (atomically, each).
 NormalizeResult mix_dub_to_wav(const std::filesystem::path& original_wav, const std::vector<SpeechRegionMs>& source_speech,
                                const std::vector<ClipPlacement>& clips, const std::filesystem::path* background_stem_wav,
-                               const MixOptions& options, const std::filesystem::path& output);
+                               const MixOptions& options, const std::filesystem::path& output, const StemFiles* stems = nullptr);
 
 }  // namespace dramaloc::dub

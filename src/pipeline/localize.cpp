@@ -96,6 +96,7 @@ void apply_dub_settings(LanguageOptions& l, const Config& c) {
     l.mix.centre_removal_for_stereo = c.get_bool_or("mix.centre_removal", l.mix.centre_removal_for_stereo);
     l.mix.target_lufs = c.get_double_or("mix.target_lufs", l.mix.target_lufs);
     l.mix.max_true_peak = c.get_double_or("mix.max_true_peak_dbtp", l.mix.max_true_peak);
+    l.mix.stems = c.get_bool_or("mix.stems", l.mix.stems);
     l.max_untranslated_share = c.get_double_or("qc.max_untranslated", l.max_untranslated_share);
 }
 

@@ -162,6 +162,10 @@ std::vector<fs::path> publish_episode(const EpisodeWork& work, const LocalizeOpt
     for (const auto& l : work.languages) {
         write_subs(l.subtitles.events, l.language);
         copy(l.dub.wav, out(l.language + ".dub.wav"));
+        if (l.dub.stems) {  // [mix] stems, for delivery profiles that ask for them
+            copy(l.dub.stems->music_effects, out(l.language + ".me.wav"));
+            copy(l.dub.stems->dialogue, out(l.language + ".dialogue.wav"));
+        }
         qc["languages"][l.language] = l.qc.to_json();
     }
     // A failed language's outputs are not published; qc.json says why.

@@ -1,5 +1,5 @@
 #pragma once
-// Subtitle files: SRT, WebVTT, ASS and TTML (IMSC1 text profile) read and written
+// Subtitle files: SRT, WebVTT, ASS and TTML (written as IMSC 1.1 Text profile) read and written
 // through one document type. Readers are lenient where real files vary (CRLF, a BOM,
 // missing numbers, missing final newline) and strict where guessing would be wrong (a
 // broken timestamp is an InputError naming the file and line, with the expected form).

@@ -1,4 +1,6 @@
-// TTML writer, IMSC1 Text Profile (https://www.w3.org/TR/ttml-imsc1.0.1/).
+// TTML writer, IMSC 1.1 Text Profile (https://www.w3.org/TR/ttml-imsc1.1/), signalled with
+// its designator in ttp:contentProfiles (TTML2's way; ttp:profile is TTML1's and is not
+// written). The document uses nothing IMSC 1.0.1 lacks, so IMSC 1.0.1 readers take it too.
 // One bottom region inside the frame's safe area, one style, one <p> per event with
 // <br/> between lines. Right-to-left languages get tts:direction="rtl" on the
 // paragraph and a span with tts:direction="rtl" tts:unicodeBidi="embed" around the
@@ -49,7 +51,7 @@ std::string write_ttml(const SubtitleDocument& doc, const WriteOptions& options)
     out += "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
     out += "<tt xmlns=\"http://www.w3.org/ns/ttml\" xmlns:ttp=\"http://www.w3.org/ns/ttml#parameter\""
            " xmlns:tts=\"http://www.w3.org/ns/ttml#styling\" xmlns:ttm=\"http://www.w3.org/ns/ttml#metadata\"\n"
-           "    ttp:profile=\"http://www.w3.org/ns/ttml/profile/imsc1/text\" ttp:timeBase=\"media\""
+           "    ttp:contentProfiles=\"http://www.w3.org/ns/ttml/profile/imsc1.1/text\" ttp:timeBase=\"media\""
            " ttp:frameRate=\"" +
            std::to_string(nominal_fps) + "\"";
     if (static_cast<long long>(nominal_fps) * den != num) {

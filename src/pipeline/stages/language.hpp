@@ -143,6 +143,7 @@ struct MixReport {
 struct Dub {
     std::string key;
     std::filesystem::path wav;   // 48 kHz stereo 16-bit
+    std::optional<dub::StemFiles> stems;  // [mix] stems: the M&E and dialogue stems beside it
     MixReport report;
     std::vector<TimeMs> starts;  // per line, where its clip was placed
     std::vector<TimeMs> shifted; // per line, how much later than its line because of the one before

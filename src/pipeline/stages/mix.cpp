@@ -1,5 +1,5 @@
 // Stage mix: the fitted clips placed over the ducked background (or the music-and-effects
-// stem), loudness normalised (dub/mix.hpp).
+// stem), loudness normalised (dub/mix.hpp); with [mix] stems, the M&E and dialogue stems too.
 #include <cmath>
 
 #include "core/version.hpp"
@@ -56,7 +56,8 @@ Dub mix_dub(StageContext& context, const std::vector<Line>& lines, const std::ve
     out.key = stage_key(StageId::Mix, engine, {inputs.audio.key(), inputs.speech.key, stem_key},
                         placement_parameters + json{m.duck_db, m.attack_ms, m.release_ms, m.centre_removal_for_stereo, m.target_lufs,
                                                     m.max_true_peak, m.sample_rate}
-                                                   .dump());
+                                                   .dump() +
+                                                   (m.stems ? ";stems" : ""));  // keys without stems stay as they were
     const fs::path dir = run_stage(context, {StageId::Mix, language, engine, out.key}, [&](const fs::path& d) {
         std::vector<dub::SpeechRegionMs> speech;
         for (const auto& r : inputs.speech.regions) speech.push_back({r.start, r.end});
@@ -68,7 +69,9 @@ Dub mix_dub(StageContext& context, const std::vector<Line>& lines, const std::ve
             placements.push_back({out.starts[i], &clips.back()});
         }
         const fs::path* stem = inputs.background_stem ? &*inputs.background_stem : nullptr;
-        const auto result = dub::mix_dub_to_wav(inputs.audio.original_wav(), speech, placements, stem, m, d / "dub.wav");
+        const dub::StemFiles stems{d / "me.wav", d / "dialogue.wav"};
+        const auto result =
+            dub::mix_dub_to_wav(inputs.audio.original_wav(), speech, placements, stem, m, d / "dub.wav", m.stems ? &stems : nullptr);
         // The loudness of the mix as written, for QC (measured while it was written).
         const auto finite = [](double v) { return std::isfinite(v) ? std::optional<double>(v) : std::nullopt; };
         write_json(d / "mix.json", MixReport{finite(result.after.integrated_lufs), finite(result.after.true_peak_dbtp), result.gain_db,
@@ -76,6 +79,7 @@ Dub mix_dub(StageContext& context, const std::vector<Line>& lines, const std::ve
                                        .to_json());
     });
     out.wav = dir / "dub.wav";
+    if (m.stems) out.stems = dub::StemFiles{dir / "me.wav", dir / "dialogue.wav"};
     out.report = MixReport::from_json(read_json(dir / "mix.json"));
     return out;
 }

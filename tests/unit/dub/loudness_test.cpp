@@ -56,6 +56,23 @@ TEST(Loudness, LimiterRampsInsteadOfClipping) {
     EXPECT_LT(test::max_step(audio), 0.025);
 }
 
+TEST(Loudness, SpeechGatedLoudnessMeasuresOnlyTheSpeech) {
+    // 2 s of a tone (the "speech") between 4 s of one 6 dB quieter (inside BS.1770's relative
+    // gate, so the programme's integrated loudness counts it).
+    media::AudioBuffer audio = media::make_sine(440, 6000, 48000, 1, 0.15f);
+    const media::AudioBuffer loud = media::make_sine(440, 2000, 48000, 1, 0.3f);
+    std::copy(loud.samples.begin(), loud.samples.end(), audio.samples.begin() + 2 * 48000);
+    const double speech_only = measure_loudness(loud).integrated_lufs;
+    const LoudnessMeasurement gated = measure_speech_loudness(audio, {{2000, 4000}});
+    EXPECT_NEAR(gated.integrated_lufs, speech_only, 0.2);
+    EXPECT_LT(measure_loudness(audio).integrated_lufs, speech_only - 1.0) << "the whole is quieter than its speech";
+    EXPECT_NEAR(gated.true_peak_dbtp, measure_loudness(audio).true_peak_dbtp, 0.01) << "the true peak is the whole signal's";
+    // Overlapping regions count once; regions past the end are cut; too little speech is -inf.
+    EXPECT_NEAR(measure_speech_loudness(audio, {{2000, 3500}, {3000, 4000}, {7000, 9000}}).integrated_lufs, speech_only, 0.2);
+    EXPECT_TRUE(std::isinf(measure_speech_loudness(audio, {{2000, 2100}}).integrated_lufs));
+    EXPECT_TRUE(std::isinf(measure_speech_loudness(audio, {}).integrated_lufs));
+}
+
 TEST(Loudness, SilenceIsLeftAlone) {
     media::AudioBuffer silence = media::make_silence(48000, 2, 1000);
     const NormalizeResult r = normalize_loudness(silence);

@@ -162,6 +162,35 @@ TEST(StreamingMix, WritesTheSameMixAsTheInMemoryOneAndReportsItsLoudness) {
     EXPECT_EQ(test::list_files(dir.path()).size(), 2u) << "a pass left a temporary behind";
 }
 
+TEST(StreamingMix, StemsAreTheBackgroundAndTheClipsAtTheMixGainAndAddUpToIt) {
+    // A quiet original (so the limiter does not act) with speech, and one clip inside it.
+    const media::AudioBuffer centre = media::make_sine(220, 6000, kRate, 1, 0.05f);
+    const media::AudioBuffer side = media::make_sine(3000, 6000, kRate, 1, 0.01f);
+    const media::AudioBuffer original = stereo_of(centre, side);
+    const media::AudioBuffer clip = media::make_sine(600, 1500, kRate, 1, 0.05f);
+    const std::vector<ClipPlacement> clips = {{2000, &clip}};
+    const std::vector<SpeechRegionMs> speech = {{1900, 3600}};
+    test::TempDir dir;
+    media::write_wav(dir / "original.wav", original, media::WavSampleFormat::Float32);
+    const StemFiles stems{dir / "me.wav", dir / "dialogue.wav"};
+    const auto result = mix_dub_to_wav(dir / "original.wav", speech, clips, nullptr, {}, dir / "dub.wav", &stems);
+    ASSERT_FALSE(result.limited);
+    const media::AudioBuffer mix = media::read_wav(dir / "dub.wav");
+    const media::AudioBuffer me = media::read_wav(stems.music_effects);
+    const media::AudioBuffer dialogue = media::read_wav(stems.dialogue);
+    ASSERT_EQ(me.frames(), mix.frames());
+    ASSERT_EQ(dialogue.frames(), mix.frames());
+    double worst = 0;
+    for (std::size_t i = 0; i < mix.samples.size(); ++i)
+        worst = std::max(worst, static_cast<double>(std::abs(me.samples[i] + dialogue.samples[i] - mix.samples[i])));
+    EXPECT_LT(worst, 3.0 / 32768.0) << "16-bit rounding of three files only";
+    // The dialogue stem is silent outside the clip; the M&E stem is ducked inside the speech.
+    EXPECT_LT(db(rms_ms(dialogue, 500, 1500)), -90.0);
+    EXPECT_GT(db(rms_ms(dialogue, 2200, 3200)), -40.0);
+    EXPECT_LT(db(rms_ms(me, 2200, 3200)), db(rms_ms(me, 4500, 5500)) - 6.0);
+    EXPECT_GT(db(rms_ms(me, 4500, 5500)), -40.0);
+}
+
 TEST(StreamingMix, AMissingOriginalIsAClearErrorAndWritesNothing) {
     test::TempDir dir;
     EXPECT_THROW(mix_dub_to_wav(dir / "none.wav", {}, {}, nullptr, {}, dir / "dub.wav"), InputError);

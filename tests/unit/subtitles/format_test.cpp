@@ -272,7 +272,7 @@ TEST(Ttml, WriterEmitsImsc1WithRtl) {
     options.language = "ar";
     const std::string text = to_string(doc, SubtitleFormat::Ttml, options);
     for (const char* needle :
-         {"xmlns=\"http://www.w3.org/ns/ttml\"", "ttp:profile=\"http://www.w3.org/ns/ttml/profile/imsc1/text\"",
+         {"xmlns=\"http://www.w3.org/ns/ttml\"", "ttp:contentProfiles=\"http://www.w3.org/ns/ttml/profile/imsc1.1/text\"",
           "xml:lang=\"ar\"", "tts:extent=\"1080px 1920px\"", "tts:displayAlign=\"after\"",
           "begin=\"00:00:01.000\" end=\"00:00:02.000\"", "tts:direction=\"rtl\" tts:unicodeBidi=\"embed\"",
           "مرحبا!<br/>&lt;نعم&gt; &amp; لا"}) {
