@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The benchmarks in one command (`make bench`). Figures are printed, nothing is pass/fail.
-#   ./bench/run.sh [all|media|localize|hardsubs|asr|translate|voices|factory|serve|library]   which benchmarks (default all); localize is
+#   ./bench/run.sh [all|media|localize|hardsubs|asr|translate|voices|factory|serve|library|delivery]   which benchmarks (default all); localize is
 #                                         bench/localize_bench.sh (its own variables there);
 #                                         hardsubs is build/.../bench/hardsubs_bench (HARDSUBS_SECONDS);
 #                                         asr is asr_real_bench on ASR_RECORDINGS=dir (NAME.wav + NAME.txt)
@@ -17,7 +17,11 @@ case "$WHICH" in
   factory) exec env BUILD_DIR="$BUILD" "$ROOT/bench/factory_bench.sh" ;;
   serve) exec env BUILD_DIR="$BUILD" "$ROOT/bench/serve_bench.sh" ;;
   library) exec env BUILD_DIR="$BUILD" "$ROOT/bench/library_bench.sh" ;;
-  *) echo "usage: bench/run.sh [all|media|localize|hardsubs|asr|translate|voices|factory|serve|library]"; exit 2 ;;
+  delivery)
+    W="${BENCH_WORK:-$(mktemp -d)}"
+    exec "$BUILD/bench/delivery_bench" "$BUILD/src/cli/dramaloc" "$W/delivery" "${DELIVERY_EPISODES:-12}" "${DELIVERY_SECONDS:-30}" \
+      "${DELIVERY_LANGS:-es,fr,pt,it,ca}" ;;
+  *) echo "usage: bench/run.sh [all|media|localize|hardsubs|asr|translate|voices|factory|serve|library|delivery]"; exit 2 ;;
 esac
 if [[ -n "${BENCH_WORK:-}" ]]; then
   WORK="$BENCH_WORK"; mkdir -p "$WORK"

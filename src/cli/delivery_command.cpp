@@ -9,6 +9,9 @@
 
 #include "cli/commands.hpp"
 #include "delivery/deliver.hpp"
+#include "delivery/delivery_log.hpp"
+#include "delivery/destination.hpp"
+#include "jobs/factory.hpp"
 #include "delivery/profile.hpp"
 #include "series/project.hpp"
 
@@ -20,7 +23,7 @@ namespace {
 
 void register_deliver_command(CLI::App& app) {
     struct Args {
-        std::string series, profile, to;
+        std::string series, profile, to, db;
         std::vector<std::string> episodes, languages;
         bool json = false;
     };
@@ -28,7 +31,8 @@ void register_deliver_command(CLI::App& app) {
     auto* cmd = app.add_subcommand("deliver", "Deliver approved episode x language versions as a delivery profile asks, each with a manifest");
     cmd->add_option("series", a->series, "series file")->required();
     cmd->add_option("--profile", a->profile, "a profile's name (dramaloc profiles) or a .toml file")->required();
-    cmd->add_option("--to", a->to, "the delivery folder")->required();
+    cmd->add_option("--to", a->to, "the delivery folder, or s3://BUCKET/PREFIX (endpoint and keys as for --artifacts)")->required();
+    cmd->add_option("--db", a->db, "the series' store, where deliveries are recorded (default OUT/.dramaloc-jobs.db)");
     cmd->add_option("-e,--episode", a->episodes, "only this episode (repeatable)");
     cmd->add_option("--lang", a->languages, "only this language (repeatable)");
     cmd->add_flag("--json", a->json, "what became of each version, as JSON on stdout");
@@ -38,7 +42,16 @@ void register_deliver_command(CLI::App& app) {
         delivery::DeliverOptions options;
         options.episodes = a->episodes;
         options.languages = a->languages;
-        options.to = a->to;
+        const auto destination = delivery::open_destination(a->to);
+        options.destination = destination.get();
+        // Recorded beside the series' jobs: in --db, else in the store `run` made (made here
+        // when the series has not run through the factory).
+        std::unique_ptr<delivery::DeliveryLog> log;
+        if (!a->db.empty()) log = delivery::open_delivery_log(a->db);
+        else if (fs::is_directory(project.options.run.out_dir))  // else nothing is published, so nothing is delivered
+            log = delivery::open_delivery_log(jobs::default_store_url(project.options.run.out_dir));
+        options.log = log.get();
+        options.series_id = jobs::series_identity(a->series);
         if (!a->json) options.say = [](const std::string& line) { std::cerr << "dramaloc: " << line << std::endl; };
         const auto results = delivery::deliver(project, profile, options);
         int delivered = 0, unchanged = 0, held = 0;
@@ -48,7 +61,7 @@ void register_deliver_command(CLI::App& app) {
             unchanged += r.state == "unchanged";
             held += r.state == "held";
             list.push_back({{"episode", r.episode}, {"language", r.language}, {"state", r.state}, {"reason", r.reason},
-                            {"manifest", r.state == "held" ? "" : r.manifest.string()}});
+                            {"manifest", r.state == "held" ? "" : r.manifest}});
         }
         if (a->json) std::cout << nlohmann::json{{"profile", profile.name}, {"versions", list}}.dump(2) << "\n";
         std::cerr << "dramaloc: " << profile.name << " v" << profile.version << ": " << delivered << " delivered, " << unchanged

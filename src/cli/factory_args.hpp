@@ -29,6 +29,8 @@ void add_worker_options(CLI::App* cmd, const std::shared_ptr<FactoryArgs>& a);
 // commands say the series has not run when it is not there).
 std::unique_ptr<jobs::JobStore> open_store(const std::string& db, const std::filesystem::path& series_file, const std::string& out,
                                            bool create);
+// The URL open_store opens (without checking that it is there).
+std::string store_url(const std::string& db, const std::filesystem::path& series_file, const std::string& out);
 
 // `run`: plans the series (or its -e episodes), works on it in this process until nothing is
 // left, reports; returns the exit code. `supersede`: an earlier plan's unfinished jobs are

@@ -163,10 +163,19 @@ jobs::WorkerOptions worker_options(const FactoryArgs& a, const std::string& stor
 
 // The store of a series: --db, else OUT/.dramaloc-jobs.db (made by `run`; the other
 // commands say the series has not run when it is not there).
+namespace {
+fs::path out_dir_of(const fs::path& series_file, const std::string& out) {
+    return out.empty() ? series::load_series_project(series_file).options.run.out_dir : fs::path(out);
+}
+}  // namespace
+
+std::string store_url(const std::string& db, const fs::path& series_file, const std::string& out) {
+    return db.empty() ? jobs::default_store_url(out_dir_of(series_file, out)) : db;
+}
+
 std::unique_ptr<jobs::JobStore> open_store(const std::string& db, const fs::path& series_file, const std::string& out, bool create) {
     if (!db.empty()) return jobs::open_job_store(db);
-    fs::path out_dir = out;
-    if (out_dir.empty()) out_dir = series::load_series_project(series_file).options.run.out_dir;
+    const fs::path out_dir = out_dir_of(series_file, out);
     if (create) {
         std::error_code ec;
         fs::create_directories(out_dir, ec);

@@ -9,6 +9,8 @@
 
 #include "cli/commands.hpp"
 #include "cli/factory_args.hpp"
+#include "core/time.hpp"
+#include "delivery/delivery_log.hpp"
 #include "jobs/factory.hpp"
 #include "pipeline/stage_graph.hpp"
 
@@ -30,13 +32,20 @@ void register_status_commands(CLI::App& app) {
             std::map<std::string, int> counts;
             for (const auto& j : all) ++counts[state_word(j)];
             const int eta = seconds_left(all);
+            // What was delivered where (dramaloc deliver), from the same store.
+            const auto deliveries = delivery::open_delivery_log(store_url(a->db, a->series, a->out))->list(jobs::series_identity(a->series));
             if (a->json_out) {
+                json delivered = json::array();
+                for (const auto& d : deliveries)
+                    delivered.push_back({{"episode", d.episode}, {"language", d.language}, {"profile", d.profile},
+                                         {"profile_version", d.profile_version}, {"destination", d.destination}, {"manifest", d.manifest},
+                                         {"approved_by", d.approved_by}, {"delivered_at", utc_time(d.delivered_ms)}});
                 json list = json::array();
                 for (const auto& j : all)
                     list.push_back({{"job", j.key.substr(j.key.rfind('#') + 1)}, {"kind", j.kind}, {"episode", j.episode}, {"language", j.language},
                                     {"state", state_word(j)}, {"attempts", j.attempts}, {"worker", j.worker}, {"error", j.error}});
                 std::cout << json{{"series", jobs::series_identity(a->series)}, {"counts", counts},
-                                  {"eta_seconds", eta < 0 ? json(nullptr) : json(eta)}, {"jobs", list}}
+                                  {"eta_seconds", eta < 0 ? json(nullptr) : json(eta)}, {"jobs", list}, {"deliveries", delivered}}
                                  .dump(2)
                           << "\n";
                 return;
@@ -49,6 +58,13 @@ void register_status_commands(CLI::App& app) {
             for (const auto& [state, n] : counts) std::cout << " " << n << " " << state << ";";
             if (eta >= 0) std::cout << " about " << (eta >= 120 ? std::to_string(eta / 60) + " min" : std::to_string(eta) + " s") << " left";
             std::cout << "\n";
+            if (!deliveries.empty()) {
+                std::map<std::string, int> by_profile;
+                for (const auto& d : deliveries) ++by_profile[d.profile];
+                std::cout << "delivered:";
+                for (const auto& [profile, n] : by_profile) std::cout << " " << profile << " " << n << (n == 1 ? " version;" : " versions;");
+                std::cout << "\n";
+            }
             for (const auto& j : all) {
                 std::cout << "  " << j.kind << (j.episode.empty() ? "" : " " + j.episode) << (j.language.empty() ? "" : " " + j.language) << ": "
                           << state_word(j);

@@ -13,12 +13,15 @@
 #include "core/fs.hpp"
 #include "core/text_codec.hpp"
 #include "core/time.hpp"
+#include "delivery/delivery_log.hpp"
+#include "delivery/destination.hpp"
 #include "core/version.hpp"
 #include "dub/loudness.hpp"
 #include "media/audio_decode.hpp"
 #include "media/mux.hpp"
 #include "media/probe.hpp"
 #include "media/resample.hpp"
+#include "media/video_encode.hpp"
 #include "media/wav.hpp"
 #include "pipeline/manifest.hpp"
 #include "policy/content_review.hpp"
@@ -101,31 +104,44 @@ struct Gate {
     }
 };
 
-// The source picture this profile takes and how long its video lasts (probed once), or why
-// there is none.
-std::string choose_picture(const Version& v, const Profile& p, fs::path& picture, TimeMs& video_ms) {
+// The picture a version is delivered with: a published video, copied as it is when it is what
+// the profile asks for, else encoded to it.
+struct Picture {
+    fs::path file;
+    TimeMs video_ms = 0;  // how long its video lasts (probed once)
+    bool encode = false;  // encoded to the profile's size and bitrate ceiling
+};
+
+// The source picture this profile takes, or why there is none it can use.
+std::string choose_picture(const Version& v, const Profile& p, Picture& picture) {
     const std::string base = v.folder.filename().string();
     if (p.picture.text == "burned") {
-        picture = v.folder / (base + "." + v.language + ".burned.mp4");
-        if (!fs::exists(picture)) return "the profile burns the subtitles in and " + v.language + " has no burned-in version: add it to [series] burn_in";
+        picture.file = v.folder / (base + "." + v.language + ".burned.mp4");
+        if (!fs::exists(picture.file)) return "the profile burns the subtitles in and " + v.language + " has no burned-in version: add it to [series] burn_in";
     } else {
-        picture = v.folder / (base + ".localized.mp4");
-        if (!fs::exists(picture)) return "its localized MP4 is missing: run the series";
+        picture.file = v.folder / (base + ".localized.mp4");
+        if (!fs::exists(picture.file)) return "its localized MP4 is missing: run the series";
         if (p.picture.text == "textless" && v.manifest.source.contains("hardsubs"))
             return "the picture has burned-in source subtitles and deliver cannot make a textless picture yet";
     }
-    const media::MediaInfo info = media::probe(picture);
+    const media::MediaInfo info = media::probe(picture.file);
     const media::StreamInfo* video = info.best_video();
-    if (!video) return picture.filename().string() + " has no video";
-    video_ms = video->duration_ms;
+    if (!video) return picture.file.filename().string() + " has no video";
+    picture.video_ms = video->duration_ms;
+    if (p.picture.fps != 0 && std::lround(video->frame_rate.fps()) != p.picture.fps)
+        return "the picture runs at " + std::to_string(video->frame_rate.fps()) + " fps and the profile wants " + std::to_string(p.picture.fps) +
+               "; deliver does not change frame rates";
     const bool size_ok = video->width == p.picture.width && video->height == p.picture.height;
-    const bool fps_ok = p.picture.fps == 0 || std::lround(video->frame_rate.fps()) == p.picture.fps;
-    const bool rate_ok = p.picture.max_bitrate_kbps == 0 || video->bit_rate == 0 || video->bit_rate <= std::int64_t{p.picture.max_bitrate_kbps} * 1000;
-    if (!size_ok || !fps_ok || !rate_ok)
-        return "the picture is " + std::to_string(video->width) + "x" + std::to_string(video->height) + " at " +
-               std::to_string(video->bit_rate / 1000) + " kb/s and the profile wants " + std::to_string(p.picture.width) + "x" +
-               std::to_string(p.picture.height) + (p.picture.max_bitrate_kbps ? " at most " + std::to_string(p.picture.max_bitrate_kbps) + " kb/s" : "") +
-               "; deliver cannot re-encode pictures yet";
+    const bool rate_ok = p.picture.max_bitrate_kbps == 0 || (video->bit_rate > 0 && video->bit_rate <= std::int64_t{p.picture.max_bitrate_kbps} * 1000);
+    picture.encode = p.picture.mode == "encode" || !size_ok || !rate_ok;
+    if (!picture.encode) return "";
+    if (video->rotation_degrees != 0)
+        return "the picture is stored turned " + std::to_string(video->rotation_degrees) + " degrees and deliver does not encode turned pictures yet";
+    // Scaled, never cropped or padded: the shape must be the profile's (within 1 %).
+    const double shape = static_cast<double>(video->width) / video->height, wanted = static_cast<double>(p.picture.width) / p.picture.height;
+    if (std::abs(shape / wanted - 1.0) > 0.01)
+        return "the picture is " + std::to_string(video->width) + "x" + std::to_string(video->height) + " and the profile wants " +
+               std::to_string(p.picture.width) + "x" + std::to_string(p.picture.height) + ", another shape; deliver scales but does not crop or pad";
     return "";
 }
 
@@ -162,6 +178,8 @@ media::AudioBuffer read_at(const fs::path& wav, int sample_rate) {
     return audio.sample_rate == sample_rate ? audio : media::resample(audio, sample_rate);
 }
 
+constexpr double kAacPeakMarginDb = 1.0;
+
 // The dub brought to the profile's loudness; returns the gain it took (before the limiter).
 // Speech-gated: the gain that brings the speech to the target, found as the integrated target
 // it amounts to (the gain is one number either way).
@@ -174,11 +192,14 @@ double bring_to_loudness(media::AudioBuffer& dub, const Profile& p, const std::v
             throw InputError("the profile gates loudness on speech and the dub has less than 400 ms of it to measure");
         target = whole + (p.audio.loudness.target - gated);
     }
-    return dub::normalize_loudness(dub, target, p.audio.loudness.true_peak_max).gain_db;
+    // AAC's encoder overshoots the peaks it is given (by up to about a dB); the delivered file,
+    // which is what is checked, then still keeps the ceiling.
+    const double ceiling = p.audio.loudness.true_peak_max - (p.audio.format == "aac" ? kAacPeakMarginDb : 0.0);
+    return dub::normalize_loudness(dub, target, ceiling).gain_db;
 }
 
 // The files of a version in `dir` (a temporary folder), named as the profile says.
-std::vector<Made> make_files(const Version& v, const Profile& p, const fs::path& picture, const fs::path& dir, const NameFields& fields,
+std::vector<Made> make_files(const Version& v, const Profile& p, const Picture& source, const fs::path& dir, const NameFields& fields,
                              const std::vector<dub::SpeechRegionMs>& speech) {
     const auto named = [&](const std::string& ext) {
         NameFields f = fields;
@@ -197,6 +218,15 @@ std::vector<Made> make_files(const Version& v, const Profile& p, const fs::path&
         for (std::size_t k = 0; k < dub.samples.size(); ++k) dub.samples[k] += stems[i].samples[k];
     }
     const double gain_db = bring_to_loudness(dub, p, speech);
+    fs::path picture = source.file;
+    if (source.encode) {  // to the profile's size and bitrate ceiling; its audio is replaced below
+        picture = dir / ".picture.mp4";
+        media::VideoTranscodeOptions encode;
+        encode.width = p.picture.width;
+        encode.height = p.picture.height;
+        encode.max_bitrate_kbps = p.picture.max_bitrate_kbps;
+        media::transcode_video(source.file, picture, [](media::VideoFrameRgb&, TimeMs) {}, encode);
+    }
     const auto depth = p.audio.bit_depth == 24 ? media::WavSampleFormat::Pcm24 : media::WavSampleFormat::Pcm16;
     std::vector<Made> made;
     const fs::path mp4 = named("mp4");
@@ -277,6 +307,7 @@ json measure(const Made& m, const Profile& p, const std::string& language, const
     const media::MediaInfo info = media::probe(m.file);
     const auto* video = info.best_video();
     entry["duration_ms"] = video && video->duration_ms > 0 ? video->duration_ms : info.duration_ms;  // a picture lasts as its video
+    if (video) entry["video"] = {{"codec", video->codec}, {"width", video->width}, {"height", video->height}, {"bitrate_kbps", video->bit_rate / 1000}};
     if (m.audio) {
         const auto* audio = info.best_audio();
         const int channels = audio ? std::max(1, audio->channels) : 1;
@@ -299,6 +330,15 @@ std::string check_delivered(const json& files, const Profile& p, TimeMs source_m
                    " time(s) (dramaloc subs check shows where)";
         if (f.contains("check") && f["check"]["han_characters"].get<int>() > 0)
             return f["name"].get<std::string>() + " holds " + std::to_string(f["check"]["han_characters"].get<int>()) + " Han characters: lines left untranslated";
+        if (f.contains("video")) {
+            const json& video = f["video"];
+            if (video["width"] != p.picture.width || video["height"] != p.picture.height)
+                return f["name"].get<std::string>() + " is " + std::to_string(video["width"].get<int>()) + "x" + std::to_string(video["height"].get<int>()) +
+                       ", not the profile's " + std::to_string(p.picture.width) + "x" + std::to_string(p.picture.height);
+            if (p.picture.max_bitrate_kbps > 0 && video["bitrate_kbps"].get<std::int64_t>() > p.picture.max_bitrate_kbps)
+                return f["name"].get<std::string>() + "'s video runs at " + std::to_string(video["bitrate_kbps"].get<std::int64_t>()) +
+                       " kb/s, above the profile's " + std::to_string(p.picture.max_bitrate_kbps);
+        }
         if (f["role"] != "subtitles" && source_ms > 0 && std::llabs(f["duration_ms"].get<std::int64_t>() - source_ms) > 50)
             return f["name"].get<std::string>() + " lasts " + std::to_string(f["duration_ms"].get<std::int64_t>()) + " ms, the source " +
                    std::to_string(source_ms) + " ms";
@@ -316,36 +356,18 @@ std::string check_delivered(const json& files, const Profile& p, TimeMs source_m
     return "";
 }
 
+std::string sha256_text(const std::string& text) {
+    return sha256_of([&](const auto& update) { update(text.data(), text.size()); });
+}
+
 // What a version's package is made from: the same inputs make the same package.
 std::string inputs_of(const Version& v, const Profile& p) {
     json profile = p.to_json();
     profile.erase("origin");
     const json inputs = {{"dramaloc", kVersion}, {"profile", profile}, {"input_key", v.manifest.input_key},
                          {"published", v.manifest.published}, {"approved", {{"who", v.approval.who}, {"when", v.approval.when}}}};
-    const std::string text = inputs.dump();
-    return sha256_of([&](const auto& update) { update(text.data(), text.size()); });
+    return sha256_text(inputs.dump());
 }
-
-bool already_delivered(const fs::path& manifest, const std::string& inputs) {
-    if (!fs::exists(manifest)) return false;
-    try {
-        const json m = json::parse(read_text_file(manifest));
-        if (m.value("inputs", "") != inputs) return false;
-        for (const auto& f : m.at("files"))
-            if (fs::file_size(manifest.parent_path() / f.at("name").get<std::string>()) != f.at("size").get<std::uintmax_t>()) return false;
-        return true;
-    } catch (const std::exception&) {
-        return false;  // damaged or partial: made again
-    }
-}
-
-struct RemoveOnExit {
-    fs::path path;
-    ~RemoveOnExit() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-};
 
 // line id -> the revision approved, as an object ({"3": 1}).
 json revisions_json(const series::Review& review) {
@@ -367,33 +389,39 @@ json loudness_json(const Profile& p, const std::vector<dub::SpeechRegionMs>& spe
     return out;
 }
 
+// A version delivered (or found delivered), in the delivery log when there is one.
+void log_delivery(const Version& v, const Profile& p, const DeliverOptions& options, const VersionResult& r, const json& manifest) {
+    if (options.log == nullptr) return;
+    options.log->record({options.series_id, v.episode, v.language, p.name, p.version, options.destination->root(), r.manifest,
+                         sha256_text(manifest.dump(2) + "\n"), v.approval.who, v.approval.when, wall_clock_ms()});
+}
+
 VersionResult deliver_version(Version& v, const Profile& p, const DeliverOptions& options, const std::string& series_name) {
+    const Destination& to = *options.destination;
     VersionResult r{v.episode, v.language, "held", "", {}};
     NameFields fields{series_name, v.episode, v.language, "", p.name, v.number};
-    const fs::path dir = options.to / expand_name(p.naming.folder, fields);
+    const std::string folder = expand_name(p.naming.folder, fields);
+    const auto rel = [&](const fs::path& name) { return (fs::path(folder) / name.filename()).generic_string(); };
     fields.ext = "manifest.json";
-    r.manifest = dir / fs::path(expand_name(p.naming.pattern, fields)).filename();
-    fs::path picture;
-    TimeMs picture_ms = 0;
+    const std::string manifest_rel = rel(expand_name(p.naming.pattern, fields));
+    r.manifest = to.where(manifest_rel);
+    Picture picture;
     if (r.reason = stems_missing(v, p); !r.reason.empty()) return r;
-    if (r.reason = choose_picture(v, p, picture, picture_ms); !r.reason.empty()) return r;
+    if (r.reason = choose_picture(v, p, picture); !r.reason.empty()) return r;
     const std::string inputs = inputs_of(v, p);
-    if (already_delivered(r.manifest, inputs)) {
+    if (const auto there = to.manifest(manifest_rel); there && there->value("inputs", "") == inputs && to.holds(manifest_rel, *there)) {
         r.state = "unchanged";
+        log_delivery(v, p, options, r, *there);
         return r;
     }
-    std::error_code ec;
-    fs::create_directories(dir, ec);
-    if (ec) throw IoError("cannot create " + dir.string() + ": " + ec.message());
-    const RemoveOnExit partial{dir / (".partial-" + r.manifest.filename().string())};
-    fs::remove_all(partial.path, ec);  // what a delivery stopped midway left
-    fs::create_directories(partial.path);
+    const RemoveOnExit workspace{to.workspace(manifest_rel)};
     const auto speech = speech_of(v);
-    const auto made = make_files(v, p, picture, partial.path, fields, speech);
+    const auto made = make_files(v, p, picture, workspace.path, fields, speech);
+    fs::remove(workspace.path / ".picture.mp4");
     json files = json::array();
     for (const auto& m : made) files.push_back(measure(m, p, v.language, speech));
-    if (r.reason = check_delivered(files, p, picture_ms); !r.reason.empty()) return r;
-    for (const auto& m : made) fs::rename(m.file, dir / m.file.filename());
+    if (r.reason = check_delivered(files, p, picture.video_ms); !r.reason.empty()) return r;
+    for (const auto& m : made) to.put(m.file, rel(m.file));
     const json manifest = {{"dramaloc_version", kVersion},
                            {"profile", {{"name", p.name}, {"version", p.version}}},
                            {"series", series_name},
@@ -405,7 +433,10 @@ VersionResult deliver_version(Version& v, const Profile& p, const DeliverOptions
                            {"files", files},
                            {"inputs", inputs},
                            {"delivered_at", utc_now()}};
-    write_file_atomically(r.manifest, manifest.dump(2) + "\n");  // last: a package without it is not delivered
+    const fs::path manifest_file = workspace.path / fs::path(manifest_rel).filename();
+    write_file_atomically(manifest_file, manifest.dump(2) + "\n");
+    to.put(manifest_file, manifest_rel);  // last: a package without it is not delivered
+    log_delivery(v, p, options, r, manifest);
     r.state = "delivered";
     r.reason.clear();
     return r;

@@ -1,6 +1,6 @@
 #pragma once
 // `dramaloc deliver`: approved episode × language versions turned into what a delivery
-// profile asks for, in a folder, each with a manifest of what it holds (docs/delivery.md).
+// profile asks for, in a folder or an S3 bucket, each with a manifest of what it holds (docs/delivery.md).
 //
 // A version is delivered only when its latest review approves it and still stands (no line
 // edited since), it was rendered after its last edit (not stale), and it has no unresolved
@@ -26,10 +26,15 @@ struct SeriesProject;
 
 namespace dramaloc::delivery {
 
+class Destination;
+class DeliveryLog;
+
 struct DeliverOptions {
     std::vector<std::string> episodes;   // episode names; empty: every episode
     std::vector<std::string> languages;  // empty: the series' target languages
-    std::filesystem::path to;            // the delivery folder
+    const Destination* destination = nullptr;  // a folder or an S3 bucket (delivery/destination.hpp)
+    DeliveryLog* log = nullptr;          // each version delivered (or found delivered) is recorded here; null: nowhere
+    std::string series_id;               // the series as the log names it (jobs::series_identity)
     std::function<void(const std::string&)> say = [](const std::string&) {};
 };
 
@@ -37,11 +42,12 @@ struct VersionResult {
     std::string episode, language;
     std::string state;   // "delivered", "unchanged" (its package was there already), "held"
     std::string reason;  // held: why, one line
-    std::filesystem::path manifest;
+    std::string manifest;  // where its manifest is (a path, or s3://BUCKET/KEY)
 };
 
 // Throws UsageError for an episode or a language the series does not have, IoError when the
-// delivery folder cannot be written; a version that cannot be made is held back with why.
+// delivery folder cannot be written, EngineError when the S3 store refuses or cannot be
+// reached; a version that cannot be made is held back with why.
 std::vector<VersionResult> deliver(const series::SeriesProject& project, const Profile& profile, const DeliverOptions& options);
 
 // SHA-256 of a file, hex. Throws IoError.

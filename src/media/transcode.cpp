@@ -17,19 +17,21 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Decoded frame -> RGB for the painter -> yuv420p for x264.
+// Decoded frame -> RGB for the painter (at the coded size) -> yuv420p for x264 (at the output
+// size: scaled when it differs).
 class PaintPipeline {
 public:
-    PaintPipeline(int width, int height)
+    PaintPipeline(int width, int height, int out_width, int out_height)
         // swscale's SIMD paths read and write whole vectors past a row's last pixel: rows are
         // aligned to 64 bytes and the buffer has a spare row, as FFmpeg's own buffers do.
         : width_(width), height_(height), rgb_stride_((width * 3 + 63) / 64 * 64),
           rgb_(static_cast<std::size_t>(rgb_stride_) * (height + 1)), yuv_(make_frame()) {
         yuv_->format = AV_PIX_FMT_YUV420P;
-        yuv_->width = width;
-        yuv_->height = height;
+        yuv_->width = out_width;
+        yuv_->height = out_height;
         detail::check_av(av_frame_get_buffer(yuv_.get(), 0), "allocating a video frame");
-        from_rgb_.reset(sws_getContext(width, height, AV_PIX_FMT_RGB24, width, height, AV_PIX_FMT_YUV420P, SWS_BILINEAR,
+        const int scaling = out_width == width && out_height == height ? SWS_BILINEAR : SWS_BICUBIC;
+        from_rgb_.reset(sws_getContext(width, height, AV_PIX_FMT_RGB24, out_width, out_height, AV_PIX_FMT_YUV420P, scaling,
                                        nullptr, nullptr, nullptr));
         if (!from_rgb_) throw EngineError("cannot create the RGB to YUV converter");
     }
@@ -80,13 +82,16 @@ void transcode_video(const fs::path& input, const fs::path& output,
     AVRational rate = in_video->avg_frame_rate.num > 0 ? in_video->avg_frame_rate : in_video->r_frame_rate;
     if (rate.num <= 0 || rate.den <= 0) rate = AVRational{30, 1};
     // Encode in the input's time base, so every frame keeps its exact timestamp (VFR stays VFR).
-    CodecContextPtr encoder = detail::open_h264_encoder({.width = decoder->width,
-                                                         .height = decoder->height,
+    const int out_width = options.width > 0 ? options.width : decoder->width;
+    const int out_height = options.height > 0 ? options.height : decoder->height;
+    CodecContextPtr encoder = detail::open_h264_encoder({.width = out_width,
+                                                         .height = out_height,
                                                          .time_base = in_video->time_base,
                                                          .frame_rate = rate,
                                                          .crf = options.crf,
                                                          .preset = options.preset,
-                                                         .global_header = true});
+                                                         .global_header = true,
+                                                         .max_bitrate_kbps = options.max_bitrate_kbps});
     AVStream* out_video = avformat_new_stream(out.get(), nullptr);
     if (!out_video) throw std::bad_alloc();
     detail::check_av(avcodec_parameters_from_context(out_video->codecpar, encoder.get()), "copying encoder parameters");
@@ -121,7 +126,7 @@ void transcode_video(const fs::path& input, const fs::path& output,
     }
     detail::open_and_write_header(out.get(), file, options.faststart);
 
-    PaintPipeline pipeline(decoder->width, decoder->height);
+    PaintPipeline pipeline(decoder->width, decoder->height, out_width, out_height);
     PacketPtr packet = make_packet();
     PacketPtr encoded = make_packet();
     FramePtr frame = make_frame();

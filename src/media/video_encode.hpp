@@ -76,11 +76,18 @@ struct VideoTranscodeOptions {
     int crf = 20;
     std::string preset = "veryfast";
     bool faststart = true;
+    // The encoded size (even numbers), scaled to (bicubic) after painting; 0: the coded size.
+    int width = 0;
+    int height = 0;
+    // A ceiling on the bitrate over the constant quality of `crf` (x264's VBV at 90 % of it, a
+    // one-second buffer starting nearly empty: even a short clip averages under it); 0: none.
+    int max_bitrate_kbps = 0;
 };
 
 // Decodes the best video stream of `input`, calls `paint(frame, pts)` on every frame (RGB24,
 // coded size, in display order), re-encodes it as H.264 with the same timestamps and display
-// matrix, and copies every audio stream unchanged. Used for burned-in subtitles.
+// matrix (scaled when options ask), and copies every audio stream unchanged. Used for
+// burned-in subtitles and for pictures a delivery profile wants at another size or bitrate.
 // Throws InputError for bad input, Cancelled on request; never leaves a partial `output`.
 void transcode_video(const std::filesystem::path& input, const std::filesystem::path& output,
                      const std::function<void(VideoFrameRgb& frame, TimeMs pts)>& paint,

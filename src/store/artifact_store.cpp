@@ -22,14 +22,6 @@ namespace {
 
 constexpr const char* kListName = ".dramaloc-artifact.json";
 
-struct RemoveOnExit {
-    fs::path path;
-    ~RemoveOnExit() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-};
-
 }  // namespace
 
 ArtifactStore::ArtifactStore(fs::path root) : root_(std::move(root)) {

@@ -116,15 +116,15 @@ private:
 
 }  // namespace
 
-S3Location s3_location_from_url(const std::string& url) {
-    if (url.rfind("s3://", 0) != 0) throw ConfigError("--artifacts " + url + ": use s3://BUCKET/PREFIX, or give a folder with --store");
+S3Location s3_location_from_url(const std::string& url, const std::string& option) {
+    if (url.rfind("s3://", 0) != 0) throw ConfigError(option + " " + url + ": use s3://BUCKET/PREFIX, or give a folder");
     S3Location at;
     const std::string rest = url.substr(5);
     const auto slash = rest.find('/');
     at.bucket = rest.substr(0, slash);
     if (slash != std::string::npos) at.prefix = rest.substr(slash + 1);
     while (!at.prefix.empty() && at.prefix.back() == '/') at.prefix.pop_back();
-    if (at.bucket.empty()) throw ConfigError("--artifacts " + url + ": no bucket; use s3://BUCKET/PREFIX");
+    if (at.bucket.empty()) throw ConfigError(option + " " + url + ": no bucket; use s3://BUCKET/PREFIX");
     if (!env("AWS_REGION").empty()) at.region = env("AWS_REGION");
     else if (!env("AWS_DEFAULT_REGION").empty()) at.region = env("AWS_DEFAULT_REGION");
     at.endpoint = !env("DRAMALOC_S3_ENDPOINT").empty() ? env("DRAMALOC_S3_ENDPOINT")
@@ -134,7 +134,7 @@ S3Location s3_location_from_url(const std::string& url) {
     at.access_key = env("AWS_ACCESS_KEY_ID");
     at.secret_key = env("AWS_SECRET_ACCESS_KEY");
     if (at.access_key.empty() || at.secret_key.empty())
-        throw ConfigError("--artifacts " + url + ": set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY for the object store");
+        throw ConfigError(option + " " + url + ": set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY for the object store");
     return at;
 }
 

@@ -29,7 +29,8 @@ struct S3Location {
 
 // Parses "s3://BUCKET[/PREFIX]" and completes it from the environment. Throws ConfigError
 // naming what is missing (the keys, a bucket).
-S3Location s3_location_from_url(const std::string& url);
+// `option` names where the URL came from in those messages ("--artifacts", "--to").
+S3Location s3_location_from_url(const std::string& url, const std::string& option = "--artifacts");
 
 class ObjectStore {
 public:

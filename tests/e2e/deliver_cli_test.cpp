@@ -19,6 +19,8 @@
 
 #include "pipeline/manifest.hpp"
 #include "series/review_log.hpp"
+#include "store/object_store.hpp"
+#include "support/s3_server.hpp"
 #include "support/test_support.hpp"
 
 using namespace dramaloc;
@@ -28,7 +30,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// A two-episode series (en -> es, fr; es burned in; the mix's stems kept), made and run once
+// A two-episode series (en -> es, fr; es burned in; the mix's stems kept; ep2 a 720x1280
+// master, which profiles wanting 1080x1920 have encoded), made and run once
 // for every test process of this build: ctest runs each test in a process of its own, two at
 // a time, so the first one makes it under a lock and the others wait for it.
 fs::path shared_series() {
@@ -45,7 +48,9 @@ fs::path shared_series() {
             if (old.path().filename().string().starts_with("deliver-series-")) fs::remove_all(old.path());
         fs::create_directories(dir);
         for (const char* ep : {"ep1", "ep2"}) {
-            const auto r = run_dramaloc({"sample", "make", (dir / "episodes" / (std::string(ep) + ".mp4")).string(), "--seconds", "8"});
+            std::vector<std::string> args = {"sample", "make", (dir / "episodes" / (std::string(ep) + ".mp4")).string(), "--seconds", "8"};
+            if (std::string(ep) == "ep2") args.insert(args.end(), {"--size", "720x1280"});
+            const auto r = run_dramaloc(args);
             EXPECT_EQ(r.exit_code, 0) << r.err;
         }
         write_file(dir / "series.toml",
@@ -145,6 +150,15 @@ json ffprobe(const fs::path& file) {
     return json::parse(r.out);
 }
 
+// An H.264 picture at the profile's 1080x1920, as long as the 8 s episode, under `max_bps`.
+void expect_picture(const json& stream, std::int64_t max_bps) {
+    EXPECT_EQ(stream["codec_name"], "h264");
+    EXPECT_EQ(stream["width"], 1080);
+    EXPECT_EQ(stream["height"], 1920);
+    EXPECT_LE(std::stoll(stream["bit_rate"].get<std::string>()), max_bps) << "the profile's ceiling";
+    EXPECT_NEAR(std::stod(stream["duration"].get<std::string>()), 8.0, 0.05);
+}
+
 // sha256sum's figure for a file.
 std::string sha256_of_file(const fs::path& file) {
     const auto r = run_command({"sha256sum", file.string()});
@@ -183,12 +197,9 @@ TEST_F(DeliverCli, PhoneAppDeliversWhatIsApprovedAndHoldsBackTheRestByName) {
     const fs::path mp4 = to.path() / "series" / "es" / "series_001_es.mp4";
     const json streams = ffprobe(mp4)["streams"];
     ASSERT_EQ(streams.size(), 2u) << streams.dump();
-    EXPECT_EQ(streams[0]["codec_name"], "h264");
-    EXPECT_EQ(streams[0]["width"], 1080);
-    EXPECT_EQ(streams[0]["height"], 1920);
+    expect_picture(streams[0], 8'000'000);
     EXPECT_EQ(streams[1]["codec_name"], "aac");
     EXPECT_EQ(streams[1]["sample_rate"], "48000");
-    EXPECT_NEAR(std::stod(streams[0]["duration"].get<std::string>()), 8.0, 0.05);
     const double lufs = ebur128(mp4, "I");
     EXPECT_NEAR(lufs, -16.0, 1.0) << "the profile's target";
     EXPECT_NEAR(lufs, m["files"][0]["integrated_lufs"].get<double>(), 0.5) << "the manifest's figure";
@@ -215,9 +226,28 @@ TEST_F(DeliverCli, BroadcastIsA24BitWavAtR128) {
     EXPECT_EQ(streams[0]["codec_name"], "pcm_s24le");
     EXPECT_EQ(streams[0]["sample_rate"], "48000");
     EXPECT_NEAR(ebur128(wav, "I"), -23.0, 0.5);
-    EXPECT_EQ(ffprobe(to.path() / "series" / "es" / "series_002_es.mp4")["streams"].size(), 1u) << "the picture alone";
+    const json picture = ffprobe(to.path() / "series" / "es" / "series_002_es.mp4")["streams"];
+    ASSERT_EQ(picture.size(), 1u) << "the picture alone";
+    expect_picture(picture[0], 25'000'000);  // the 720x1280 master encoded to the profile's size
     for (const char* ext : {"ttml", "srt"}) EXPECT_TRUE(fs::exists(to.path() / "series" / "es" / (std::string("series_002_es.") + ext)));
     judge_subtitles({to.path() / "series" / "es" / "series_002_es.ttml"});
+    check_sums(to.path() / "series" / "es" / "series_002_es.manifest.json");
+}
+
+TEST_F(DeliverCli, SocialVerticalEncodesTheBurnedInPictureToItsSizeUnderItsCeilingAt14Lufs) {
+    approve("ep2", "es");
+    TempDir to;
+    const auto r = deliver("social-vertical", to.path(), {"-e", "ep2", "--lang", "es"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const fs::path mp4 = to.path() / "series" / "es" / "series_002_es.mp4";
+    const json streams = ffprobe(mp4)["streams"];
+    ASSERT_EQ(streams.size(), 2u) << streams.dump();
+    expect_picture(streams[0], 6'000'000);
+    EXPECT_EQ(streams[1]["codec_name"], "aac");
+    EXPECT_NEAR(ebur128(mp4, "I"), -14.0, 1.0);
+    EXPECT_LE(ebur128(mp4, "Peak"), -1.0) << "the ceiling, measured after AAC encoding";
+    EXPECT_EQ(list_files(to.path()), (std::vector<std::string>{"series/es/series_002_es.manifest.json", "series/es/series_002_es.mp4"}))
+        << "burned in, no sidecar";
     check_sums(to.path() / "series" / "es" / "series_002_es.manifest.json");
 }
 
@@ -298,6 +328,66 @@ TEST_F(DeliverCli, ADeliveryKilledMidwayCompletesWithTheSameFilesWhenStartedAgai
         EXPECT_EQ(a["files"], b["files"]) << name;
         for (const auto& f : a["files"])
             EXPECT_EQ(sha256_of_file(killed.path() / fs::path(name).parent_path() / f["name"].get<std::string>()), f["sha256"]) << f["name"];
+    }
+}
+
+TEST_F(DeliverCli, ToS3TheManifestGoesLastAndOnlyAPackageWithOneIsRecordedAsDelivered) {
+    approve("ep1", "es");
+    approve("ep1", "fr");
+    auto& s3 = test::shared_s3();
+    s3.export_environment();
+    const std::string to = std::string("s3://") + test::S3Server::kBucket + "/deliveries-" + std::to_string(::getpid());
+    const auto objects = store::make_s3_object_store(store::s3_location_from_url(to));
+    const auto delivered = [&] {
+        const auto r = run_dramaloc({"status", series().string(), "--json"});
+        EXPECT_EQ(r.exit_code, 0) << r.err;
+        std::vector<std::string> out;
+        const json status = json::parse(r.out);
+        for (const auto& d : status["deliveries"]) {
+            EXPECT_EQ(d["destination"], to);
+            out.push_back(d["episode"].get<std::string>() + " " + d["language"].get<std::string>() + " " + d["manifest"].get<std::string>());
+        }
+        return out;
+    };
+    ASSERT_TRUE(delivered().empty());
+
+    // Killed while it makes its second version (its workspace is a local temporary folder).
+    TempDir temp;
+    const char* old_tmpdir = std::getenv("TMPDIR");
+    ::setenv("TMPDIR", temp.path().c_str(), 1);
+    const pid_t pid = start_background({dramaloc_binary(), "deliver", series().string(), "--profile", "phone-app", "--to", to, "-e", "ep1"},
+                                       dir_->path() / "s3-delivery.log");
+    old_tmpdir ? ::setenv("TMPDIR", old_tmpdir, 1) : ::unsetenv("TMPDIR");
+    const auto making_fr = [&] {
+        for (const auto& f : fs::recursive_directory_iterator(temp.path(), fs::directory_options::skip_permission_denied))
+            if (f.path().filename().string().find("_fr.manifest") != std::string::npos) return true;
+        return false;
+    };
+    bool finished = false;
+    while (!making_fr() && !finished) {
+        finished = ::waitpid(pid, nullptr, WNOHANG) == pid;
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    ASSERT_FALSE(finished) << read_file(dir_->path() / "s3-delivery.log");
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, nullptr, 0);
+    TempDir got;
+    EXPECT_TRUE(objects->get("series/es/series_001_es.manifest.json", got.path() / "es.json"));
+    EXPECT_FALSE(objects->get("series/fr/series_001_fr.manifest.json", got.path() / "fr.json")) << "killed before its manifest";
+    EXPECT_EQ(delivered(), std::vector<std::string>{"ep1 es " + to + "/series/es/series_001_es.manifest.json"});
+
+    // Started again: es is there already, fr is made; both recorded.
+    const auto r = deliver("phone-app", fs::path(to), {"-e", "ep1"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.err.find("1 delivered, 1 already there, 0 held back"), std::string::npos) << r.err;
+    EXPECT_EQ(delivered().size(), 2u);
+    // What is on S3 is what the manifest says, by sha256sum.
+    ASSERT_TRUE(objects->get("series/fr/series_001_fr.manifest.json", got.path() / "fr.json"));
+    const json fr = manifest_of(got.path() / "fr.json");
+    for (const auto& f : fr["files"]) {
+        const auto name = f["name"].get<std::string>();
+        ASSERT_TRUE(objects->get("series/fr/" + name, got.path() / name)) << name;
+        EXPECT_EQ(sha256_of_file(got.path() / name), f["sha256"]) << name;
     }
 }
 

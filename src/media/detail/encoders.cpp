@@ -1,6 +1,7 @@
 #include "media/detail/encoders.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <string_view>
 
 extern "C" {
@@ -38,14 +39,25 @@ CodecContextPtr open_h264_encoder(const H264Settings& s) {
     // A keyframe every 2 s keeps seeking in the review UI responsive.
     if (s.keyframe_interval_s < 0) throw ConfigError("key frame interval must be 0 (default) or more seconds");
     encoder->gop_size = std::max(1, (s.keyframe_interval_s > 0 ? s.keyframe_interval_s : 2) * s.frame_rate.num / s.frame_rate.den);
+    std::string params;  // x264's own options
     if (s.keyframe_interval_s > 0) {
         encoder->keyint_min = encoder->gop_size;
-        av_opt_set(encoder->priv_data, "x264-params", "scenecut=0", 0);
+        params = "scenecut=0";
     }
     if (s.global_header) encoder->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
     if (av_opt_set(encoder->priv_data, "preset", s.preset.c_str(), 0) < 0)
         throw ConfigError("x264 preset '" + s.preset + "' is unknown; use ultrafast … veryslow");
     av_opt_set_int(encoder->priv_data, "crf", s.crf, 0);
+    if (s.max_bitrate_kbps < 0) throw ConfigError("a bitrate ceiling must be 0 (none) or more kb/s");
+    if (s.max_bitrate_kbps > 0) {
+        // Capped CRF: the quality of crf where it fits. The VBV runs at 90 % of the ceiling with a
+        // one-second buffer that starts nearly empty (vbv-init 0.1), so that even a clip of a few
+        // seconds averages under the ceiling (a full buffer could be spent at once).
+        encoder->rc_max_rate = std::int64_t{s.max_bitrate_kbps} * 900;
+        encoder->rc_buffer_size = static_cast<int>(std::min<std::int64_t>(encoder->rc_max_rate, INT32_MAX));
+        params += std::string(params.empty() ? "" : ":") + "vbv-init=0.1";
+    }
+    if (!params.empty()) av_opt_set(encoder->priv_data, "x264-params", params.c_str(), 0);
     const int rc = avcodec_open2(encoder.get(), codec, nullptr);
     if (rc < 0) {
         if (rc == AVERROR(EINVAL) || rc == AVERROR_EXTERNAL)

@@ -22,6 +22,7 @@ struct H264Settings {
     // Seconds between key frames; 0 = every 2 s with x264's scene-cut key frames as well.
     // When set, key frames come exactly this often and nowhere else (sparse-keyframe material).
     int keyframe_interval_s = 0;
+    int max_bitrate_kbps = 0;      // 0: constant quality only; else capped under it (VBV)
 };
 
 // Opens libx264 for yuv420p. ConfigError for bad settings, EngineError when libx264 is missing.

@@ -1,5 +1,10 @@
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <filesystem>
+
+#include "core/error.hpp"
+
 #include "media/probe.hpp"
 #include "media/video_encode.hpp"
 #include "media/video_frames.hpp"
@@ -45,4 +50,51 @@ TEST(Transcode, PaintsEveryFrameAndCopiesAudio) {
     }
     EXPECT_EQ(frames, 30);
     EXPECT_EQ(test::list_files(dir.path()), (std::vector<std::string>{"in.mp4", "out.mp4"}));
+}
+
+TEST(Transcode, ScalesToTheAskedSizeUnderABitrateCeilingWithTheSameTimes) {
+    test::TempDir dir;
+    test::TestVideoSpec spec;
+    spec.frames = 60;
+    test::write_test_video(dir / "in.mp4", spec);  // 180x320, mid gray
+    // Noise over the top half of every frame, which costs bits; the ceiling has to hold it.
+    std::uint32_t seed = 12345;
+    int painted_width = 0;
+    const auto noise = [&](VideoFrameRgb& frame, TimeMs) {
+        painted_width = frame.width;
+        for (int y = 0; y < frame.height / 2; ++y)
+            for (int x = 0; x < frame.width * 3; ++x) frame.pixels[y * frame.stride + x] = static_cast<std::uint8_t>((seed = seed * 1664525u + 1013904223u) >> 24);
+    };
+    VideoTranscodeOptions free;
+    free.width = 360;
+    free.height = 640;
+    transcode_video(dir / "in.mp4", dir / "free.mp4", noise, free);
+    VideoTranscodeOptions capped = free;
+    capped.max_bitrate_kbps = 300;
+    transcode_video(dir / "in.mp4", dir / "out.mp4", noise, capped);
+    EXPECT_EQ(painted_width, 180) << "painted at the coded size, scaled after";
+    const MediaInfo in = probe(dir / "in.mp4");
+    const MediaInfo out = probe(dir / "out.mp4");
+    ASSERT_NE(out.best_video(), nullptr);
+    EXPECT_EQ(out.best_video()->width, 360);
+    EXPECT_EQ(out.best_video()->height, 640);
+    EXPECT_EQ(out.best_video()->duration_ms, in.best_video()->duration_ms);
+    EXPECT_GT(probe(dir / "free.mp4").best_video()->bit_rate, 600'000) << "the noise costs more than the ceiling";
+    EXPECT_LE(out.best_video()->bit_rate, 300'000) << "under the ceiling, even over 2 s";
+    // The gray of the lower half survives the scaling (rows 170-230 of the input, away from its band).
+    VideoReadOptions read;
+    read.roi = {100, 380, 20, 20};
+    VideoFrameReader reader(dir / "out.mp4", read);
+    VideoFrame frame;
+    ASSERT_TRUE(reader.next(frame));
+    EXPECT_NEAR(frame.pixels[0], 128, 12);
+}
+
+TEST(Transcode, ABitrateCeilingBelowZeroIsRefused) {
+    test::TempDir dir;
+    test::write_test_video(dir / "in.mp4", test::TestVideoSpec{});
+    VideoTranscodeOptions options;
+    options.max_bitrate_kbps = -1;
+    EXPECT_THROW(transcode_video(dir / "in.mp4", dir / "out.mp4", [](VideoFrameRgb&, TimeMs) {}, options), ConfigError);
+    EXPECT_FALSE(std::filesystem::exists(dir / "out.mp4"));
 }
