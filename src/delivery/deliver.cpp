@@ -104,6 +104,19 @@ struct Gate {
     }
 };
 
+fs::path published(const Version& v, const std::string& suffix) {
+    return v.folder / (v.folder.filename().string() + "." + v.language + "." + suffix);
+}
+
+// Whether the episode's last publish wrote this file: one an earlier publish left (a stem
+// from before [mix] stems was turned off, a burned-in version from before the language left
+// [series] burn_in) belongs to older lines and is not delivered.
+bool published_now(const Version& v, const std::string& suffix) {
+    const std::string name = published(v, suffix).filename().string();
+    const auto& outputs = v.manifest.outputs;
+    return std::find(outputs.begin(), outputs.end(), name) != outputs.end() && fs::exists(published(v, suffix));
+}
+
 // The picture a version is delivered with: a published video, copied as it is when it is what
 // the profile asks for, else encoded to it.
 struct Picture {
@@ -117,7 +130,7 @@ std::string choose_picture(const Version& v, const Profile& p, Picture& picture)
     const std::string base = v.folder.filename().string();
     if (p.picture.text == "burned") {
         picture.file = v.folder / (base + "." + v.language + ".burned.mp4");
-        if (!fs::exists(picture.file)) return "the profile burns the subtitles in and " + v.language + " has no burned-in version: add it to [series] burn_in";
+        if (!published_now(v, "burned.mp4")) return "the profile burns the subtitles in and " + v.language + " has no burned-in version: add it to [series] burn_in";
     } else {
         picture.file = v.folder / (base + ".localized.mp4");
         if (!fs::exists(picture.file)) return "its localized MP4 is missing: run the series";
@@ -145,15 +158,11 @@ std::string choose_picture(const Version& v, const Profile& p, Picture& picture)
     return "";
 }
 
-fs::path published(const Version& v, const std::string& suffix) {
-    return v.folder / (v.folder.filename().string() + "." + v.language + "." + suffix);
-}
-
 // The stems a profile asks for, as the mix published them ([mix] stems), or why there are none.
 std::string stems_missing(const Version& v, const Profile& p) {
     if (p.audio.layout != "stems") return "";
     for (const char* stem : {"me.wav", "dialogue.wav"})
-        if (!fs::exists(published(v, stem)))
+        if (!published_now(v, stem))
             return "the profile asks for the M&E and dialogue stems and the series does not keep them: set stems = true under [mix] "
                    "in the series file and run it again";
     return "";

@@ -406,6 +406,15 @@ TEST_F(DeliverCli, WhatCannotBeMadeOrIsNoLongerApprovedIsHeldBackSayingWhy) {
     EXPECT_EQ(r.exit_code, 3);
     EXPECT_NE(r.err.find("set stems = true under [mix]"), std::string::npos) << r.err;
     EXPECT_TRUE(list_files(to.path()).empty()) << "nothing of it is left";
+    // Run again without [mix] stems: the stems an earlier run published are older than the
+    // dub, so they are not delivered.
+    write_file(series(), "[series]\nfrom = \"en\"\nto = [\"es\", \"fr\"]\nepisodes = [\"episodes/ep*.mp4\"]\nburn_in = [\"es\"]\n");
+    r = run_dramaloc({"run", series().string(), "-e", "ep1"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    ASSERT_TRUE(fs::exists(out() / "ep1" / "ep1.fr.me.wav")) << "left by the earlier run";
+    r = deliver("ott", to.path(), {"-e", "ep1", "--lang", "fr"});
+    EXPECT_EQ(r.exit_code, 3);
+    EXPECT_NE(r.err.find("set stems = true under [mix]"), std::string::npos) << r.err;
     // social-vertical burns the subtitles in: fr has no burned-in version.
     r = deliver("social-vertical", to.path(), {"-e", "ep1", "--lang", "fr"});
     EXPECT_EQ(r.exit_code, 3);
