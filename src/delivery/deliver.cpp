@@ -195,8 +195,8 @@ constexpr double kAacPeakMarginDb = 1.0;
 double bring_to_loudness(media::AudioBuffer& dub, const Profile& p, const std::vector<dub::SpeechRegionMs>& speech) {
     double target = p.audio.loudness.target;
     if (p.audio.loudness.method == "speech-gated") {
-        const double gated = dub::measure_speech_loudness(dub, speech).integrated_lufs;
-        const double whole = dub::measure_loudness(dub).integrated_lufs;
+        const double gated = dub::measure_speech_loudness(dub, speech);
+        const double whole = dub::measure_integrated_loudness(dub);
         if (!std::isfinite(gated) || !std::isfinite(whole))
             throw InputError("the profile gates loudness on speech and the dub has less than 400 ms of it to measure");
         target = whole + (p.audio.loudness.target - gated);
@@ -326,7 +326,7 @@ json measure(const Made& m, const Profile& p, const std::string& language, const
         entry["integrated_lufs"] = finite(loudness.integrated_lufs);
         entry["true_peak_dbtp"] = finite(loudness.true_peak_dbtp);
         if (m.role != "stem" && p.audio.loudness.method == "speech-gated")
-            entry["speech_gated_lkfs"] = finite(dub::measure_speech_loudness(decoded, speech).integrated_lufs);
+            entry["speech_gated_lkfs"] = finite(dub::measure_speech_loudness(decoded, speech));
     }
     return entry;
 }

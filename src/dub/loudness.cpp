@@ -41,7 +41,13 @@ LoudnessMeasurement measure_loudness(const media::AudioBuffer& audio) {
     return meter.result();
 }
 
-LoudnessMeasurement measure_speech_loudness(const media::AudioBuffer& audio, const std::vector<SpeechRegionMs>& speech) {
+double measure_integrated_loudness(const media::AudioBuffer& audio) {
+    LoudnessMeter meter(audio.channels, audio.sample_rate, LoudnessMeter::Measure::Loudness);
+    meter.add(audio.samples);
+    return meter.result().integrated_lufs;
+}
+
+double measure_speech_loudness(const media::AudioBuffer& audio, const std::vector<SpeechRegionMs>& speech) {
     if (audio.channels <= 0 || audio.sample_rate <= 0) throw InputError("cannot measure loudness of audio without channels or sample rate");
     std::vector<SpeechRegionMs> regions = speech;
     std::sort(regions.begin(), regions.end(), [](const auto& a, const auto& b) { return a.start < b.start; });
@@ -56,9 +62,7 @@ LoudnessMeasurement measure_speech_loudness(const media::AudioBuffer& audio, con
                                                                   static_cast<std::size_t>(last - first) * channels));
         done = last;
     }
-    LoudnessMeter peak(audio.channels, audio.sample_rate, LoudnessMeter::Measure::TruePeak);
-    peak.add(audio.samples);
-    return {gated.result().integrated_lufs, peak.result().true_peak_dbtp};
+    return gated.result().integrated_lufs;
 }
 
 PeakLimiter::PeakLimiter(int channels, int sample_rate, double ceiling, double lookahead_ms, double release_ms)

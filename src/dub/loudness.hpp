@@ -30,8 +30,12 @@ struct SpeechRegionMs {
 
 // Loudness gated on speech (the way streaming specs gate on dialogue): the integrated
 // loudness (BS.1770, its own gates too) of the parts of `audio` inside `speech`, joined end to
-// end; the true peak is the whole signal's. -infinity when the speech is under 400 ms.
-LoudnessMeasurement measure_speech_loudness(const media::AudioBuffer& audio, const std::vector<SpeechRegionMs>& speech);
+// end, in LUFS/LKFS. -infinity when the speech is under 400 ms. (No true peak: that is the
+// whole signal's, which measure_loudness gives.)
+double measure_speech_loudness(const media::AudioBuffer& audio, const std::vector<SpeechRegionMs>& speech);
+
+// The integrated loudness alone (no 4x-oversampled true-peak pass), LUFS; -infinity for silence.
+double measure_integrated_loudness(const media::AudioBuffer& audio);
 
 struct NormalizeResult {
     LoudnessMeasurement before;
