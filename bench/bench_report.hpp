@@ -3,8 +3,11 @@
 // printing a row "figure  value  target / notes" in the one table layout bench/README.md uses.
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <functional>
+#include <sstream>
 #include <string>
+#include <vector>
 
 namespace dramaloc::bench {
 
@@ -25,6 +28,24 @@ inline std::string quote(const std::string& s) {
     std::string out = "'";
     for (const char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
     return out + "'";
+}
+
+// Runs a shell command; one line and exit 1 when it fails.
+inline void must(const std::string& command) {
+    std::fflush(stdout);  // what was printed comes before the command's own output
+    if (std::system(command.c_str()) != 0) {
+        std::fprintf(stderr, "bench: failed: %s\n", command.c_str());
+        std::exit(1);
+    }
+}
+
+// "es,fr,pt" as a list (empty parts dropped).
+inline std::vector<std::string> split(const std::string& list) {
+    std::vector<std::string> out;
+    std::stringstream in(list);
+    for (std::string item; std::getline(in, item, ',');)
+        if (!item.empty()) out.push_back(item);
+    return out;
 }
 
 inline void row(const std::string& figure, const std::string& value, const std::string& notes = {}) {

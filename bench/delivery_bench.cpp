@@ -19,25 +19,6 @@
 using namespace dramaloc;
 namespace fs = std::filesystem;
 
-namespace {
-
-void must(const std::string& command) {
-    if (std::system(command.c_str()) != 0) {
-        std::fprintf(stderr, "delivery_bench: failed: %s\n", command.c_str());
-        std::exit(1);
-    }
-}
-
-std::vector<std::string> split(const std::string& list) {
-    std::vector<std::string> out;
-    std::stringstream in(list);
-    for (std::string item; std::getline(in, item, ',');)
-        if (!item.empty()) out.push_back(item);
-    return out;
-}
-
-}  // namespace
-
 int main(int argc, char** argv) {
     if (argc < 3) {
         std::fprintf(stderr, "usage: delivery_bench DRAMALOC WORK [EPISODES=12] [SECONDS=30] [LANGS=es,fr,pt,it,ca]\n");
@@ -47,13 +28,13 @@ int main(int argc, char** argv) {
     const fs::path work = fs::absolute(argv[2]);
     const int episodes = argc > 3 ? std::atoi(argv[3]) : 12;
     const int seconds = argc > 4 ? std::atoi(argv[4]) : 30;
-    const std::vector<std::string> languages = split(argc > 5 ? argv[5] : "es,fr,pt,it,ca");
+    const std::vector<std::string> languages = bench::split(argc > 5 ? argv[5] : "es,fr,pt,it,ca");
     fs::remove_all(work);
     fs::create_directories(work / "episodes");
     for (int i = 1; i <= episodes; ++i) {
         char name[32];
         std::snprintf(name, sizeof name, "ep%02d.mp4", i);
-        must(bench::quote(dramaloc) + " sample make " + bench::quote((work / "episodes" / name).string()) + " --seconds " +
+        bench::must(bench::quote(dramaloc) + " sample make " + bench::quote((work / "episodes" / name).string()) + " --seconds " +
              std::to_string(seconds) + " --seed " + std::to_string(i) + " > /dev/null 2>&1");
     }
     std::string list;
@@ -63,7 +44,7 @@ int main(int argc, char** argv) {
                  list.c_str());
     std::fclose(f);
     const fs::path series = work / "series.toml";
-    const double render = bench::seconds_of([&] { must(bench::quote(dramaloc) + " run " + bench::quote(series.string()) + " > /dev/null 2>&1"); });
+    const double render = bench::seconds_of([&] { bench::must(bench::quote(dramaloc) + " run " + bench::quote(series.string()) + " > /dev/null 2>&1"); });
 
     // Every version approved at the revisions it was rendered at.
     int versions = 0;
@@ -84,11 +65,11 @@ int main(int argc, char** argv) {
     for (const char* profile : {"phone-app", "social-vertical", "ott", "broadcast"}) {
         const fs::path to = work / (std::string("to-") + profile);
         const double took = bench::seconds_of([&] {
-            must(bench::quote(dramaloc) + " deliver " + bench::quote(series.string()) + " --profile " + profile + " --to " +
+            bench::must(bench::quote(dramaloc) + " deliver " + bench::quote(series.string()) + " --profile " + profile + " --to " +
                  bench::quote(to.string()) + " > " + bench::quote((work / (std::string(profile) + ".log")).string()) + " 2>&1");
         });
         const double again = bench::seconds_of([&] {
-            must(bench::quote(dramaloc) + " deliver " + bench::quote(series.string()) + " --profile " + profile + " --to " +
+            bench::must(bench::quote(dramaloc) + " deliver " + bench::quote(series.string()) + " --profile " + profile + " --to " +
                  bench::quote(to.string()) + " > /dev/null 2>&1");
         });
         bench::row(std::string(profile) + ": delivery", bench::fmt("%.1f s", took),

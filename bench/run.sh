@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The benchmarks in one command (`make bench`). Figures are printed, nothing is pass/fail.
-#   ./bench/run.sh [all|media|localize|hardsubs|asr|translate|voices|factory|serve|library|delivery]   which benchmarks (default all); localize is
+#   ./bench/run.sh [all|media|localize|hardsubs|asr|translate|voices|factory|serve|library|delivery|board]   which benchmarks (default all); localize is
 #                                         bench/localize_bench.sh (its own variables there);
 #                                         hardsubs is build/.../bench/hardsubs_bench (HARDSUBS_SECONDS);
 #                                         asr is asr_real_bench on ASR_RECORDINGS=dir (NAME.wav + NAME.txt)
@@ -21,7 +21,11 @@ case "$WHICH" in
     W="${BENCH_WORK:-$(mktemp -d)}"
     exec "$BUILD/bench/delivery_bench" "$BUILD/src/cli/dramaloc" "$W/delivery" "${DELIVERY_EPISODES:-12}" "${DELIVERY_SECONDS:-30}" \
       "${DELIVERY_LANGS:-es,fr,pt,it,ca}" ;;
-  *) echo "usage: bench/run.sh [all|media|localize|hardsubs|asr|translate|voices|factory|serve|library|delivery]"; exit 2 ;;
+  board)
+    W="${BENCH_WORK:-$(mktemp -d)}"
+    exec "$BUILD/bench/board_bench" "$BUILD/src/cli/dramaloc" "$W/board" "${BOARD_SERIES:-100}" "${BOARD_EPISODES:-80}" \
+      "${BOARD_LANGS:-en,es,ar,th,fr,pt}" "${BOARD_CALLS:-60}" ;;
+  *) echo "usage: bench/run.sh [all|media|localize|hardsubs|asr|translate|voices|factory|serve|library|delivery|board]"; exit 2 ;;
 esac
 if [[ -n "${BENCH_WORK:-}" ]]; then
   WORK="$BENCH_WORK"; mkdir -p "$WORK"

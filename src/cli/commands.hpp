@@ -39,5 +39,6 @@ void register_serve_commands(CLI::App& app);    // serve, token create
 void register_library_commands(CLI::App& app);  // search, reindex, review
 void register_config_commands(CLI::App& app);   // config check
 void register_delivery_commands(CLI::App& app); // profiles, deliver
+void register_board_commands(CLI::App& app);    // people, assign, assignments, board
 
 }  // namespace dramaloc::cli

@@ -49,6 +49,7 @@ int main(int argc, char** argv) {
     dramaloc::cli::register_library_commands(app);
     dramaloc::cli::register_config_commands(app);
     dramaloc::cli::register_delivery_commands(app);
+    dramaloc::cli::register_board_commands(app);
     dramaloc::cli::register_probe_command(app);
     dramaloc::cli::register_subs_commands(app);
     dramaloc::cli::register_sample_commands(app);

@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "board/assignments.hpp"
+#include "board/board.hpp"
 #include "cli/commands.hpp"
 #include "cli/factory_args.hpp"
 #include "core/time.hpp"
@@ -35,6 +37,10 @@ void register_status_commands(CLI::App& app) {
             // What was delivered where (dramaloc deliver), from the same store.
             const auto deliveries = delivery::open_delivery_log(store_url(a->db, a->series, a->out))->list(jobs::series_identity(a->series));
             if (a->json_out) {
+                // Who does what by when (dramaloc assign).
+                json assignments = json::array();
+                for (const auto& x : board::open_assignment_store(store_url(a->db, a->series, a->out))->list(jobs::series_identity(a->series)))
+                    assignments.push_back(board::assignment_json(x));
                 json delivered = json::array();
                 for (const auto& d : deliveries)
                     delivered.push_back({{"episode", d.episode}, {"language", d.language}, {"profile", d.profile},
@@ -45,7 +51,8 @@ void register_status_commands(CLI::App& app) {
                     list.push_back({{"job", j.key.substr(j.key.rfind('#') + 1)}, {"kind", j.kind}, {"episode", j.episode}, {"language", j.language},
                                     {"state", state_word(j)}, {"attempts", j.attempts}, {"worker", j.worker}, {"error", j.error}});
                 std::cout << json{{"series", jobs::series_identity(a->series)}, {"counts", counts},
-                                  {"eta_seconds", eta < 0 ? json(nullptr) : json(eta)}, {"jobs", list}, {"deliveries", delivered}}
+                                  {"eta_seconds", eta < 0 ? json(nullptr) : json(eta)}, {"jobs", list}, {"deliveries", delivered},
+                                  {"assignments", assignments}}
                                  .dump(2)
                           << "\n";
                 return;

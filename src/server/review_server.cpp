@@ -28,6 +28,7 @@ std::vector<http::Route> make_routes(Station* station) {
     add_files_routes(station, routes);
     add_events_routes(station, routes);
     add_search_routes(station, routes);
+    add_board_routes(station, routes);
     return routes;
 }
 

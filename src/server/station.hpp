@@ -25,7 +25,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "board/assignments.hpp"
+#include "board/board.hpp"
 #include "core/error.hpp"
+#include "delivery/delivery_log.hpp"
 #include "jobs/job_store.hpp"
 #include "server/token_store.hpp"
 #include "series/edit_log.hpp"
@@ -127,6 +130,17 @@ struct Station {
     // (--db, else the series' own OUT/.dramaloc-jobs.db), opened once per database.
     std::mutex library_mutex;
     std::map<std::string, std::unique_ptr<search::LibraryIndex>> libraries;
+
+    // Each series database's production: its people and assignments, its jobs and deliveries
+    // (the board's inputs), opened once per database; a connection is used under its mutex.
+    struct Production {
+        std::mutex mutex;
+        std::unique_ptr<jobs::JobStore> jobs;
+        std::unique_ptr<board::AssignmentStore> assignments;
+        std::unique_ptr<delivery::DeliveryLog> deliveries;
+    };
+    std::mutex production_mutex;
+    std::map<std::string, std::unique_ptr<Production>> productions;
 
     // The last answer of GET …/lines per episode × language, with what it was made from.
     struct CachedAnswer {
@@ -233,6 +247,20 @@ struct Station {
     // the episode and the language are known to be its own (else 404); its index.
     std::size_t episode_language(const http::Request& req) const;
 
+    // ---- the production board: people, assignments, where every version stands (routes/board.cpp) ----
+
+    // The production of the series' database (--db, else its own OUT/.dramaloc-jobs.db).
+    Production& production_of(const Series& s);
+
+    // The series' board as of now (the filter applied to its versions; the figures are all).
+    json board_json(const Series& s, const board::BoardFilter& filter);
+
+    json people_json(const Series& s);
+    json assignments_json(const Series& s);
+    // POST …/assignments (a new one) and PATCH …/assignments/{id} (the fields given change),
+    // checked against the people and the series; 400 saying what to fix.
+    json save_assignment(const Series& s, const http::Request& req, std::int64_t id);
+
     // ---- signing in and out (routes/session.cpp) ----
 
     // POST /api/session: the page signs in with a token; the answer sets it as the session
@@ -324,6 +352,7 @@ void add_reviews_routes(Station* station, std::vector<http::Route>& routes);
 void add_files_routes(Station* station, std::vector<http::Route>& routes);
 void add_events_routes(Station* station, std::vector<http::Route>& routes);
 void add_search_routes(Station* station, std::vector<http::Route>& routes);
+void add_board_routes(Station* station, std::vector<http::Route>& routes);
 
 // The role a route needs, as http::Route has it.
 constexpr int role_needed(Role role) { return static_cast<int>(role); }

@@ -195,11 +195,21 @@ TEST_F(Serve, EveryRouteRefusesAMissingOrUnknownTokenAndTheWrongRole) {
         {"PUT", episode + "/source", "admin"},
         {"GET", "/api/search?q=station", "viewer"},
         {"POST", episode + "/languages/es/findings/0123", "editor"},
+        {"GET", "/api/series/drama/board", "viewer"},
+        {"GET", "/api/series/drama/people", "viewer"},
+        {"PUT", "/api/series/drama/people/zoe", "admin"},
+        {"DELETE", "/api/series/drama/people/zoe", "admin"},
+        {"GET", "/api/series/drama/assignments", "viewer"},
+        {"POST", "/api/series/drama/assignments", "admin"},
+        {"PATCH", "/api/series/drama/assignments/1", "admin"},
+        {"DELETE", "/api/series/drama/assignments/1", "admin"},
     };
     const std::vector<std::string> roles = {"viewer", "editor", "admin"};
     const auto send = [&](const Call& call, const httplib::Headers& headers) {
         if (call.method == "GET") return c.Get(call.path.c_str(), headers);
         if (call.method == "PUT") return c.Put(call.path.c_str(), headers, "{}", "application/json");
+        if (call.method == "PATCH") return c.Patch(call.path.c_str(), headers, "{}", "application/json");
+        if (call.method == "DELETE") return c.Delete(call.path.c_str(), headers);
         return c.Post(call.path.c_str(), headers, "{}", "application/json");
     };
     for (const auto& call : calls) {
@@ -1154,4 +1164,104 @@ TEST_F(Serve, ABlockFindingStopsApprovalUntilResolved) {
     const auto bad = run_dramaloc({"review", series});
     EXPECT_NE(bad.exit_code, 0);
     EXPECT_NE(bad.err.find("zz-bad.toml:5: severity is"), std::string::npos) << bad.err;
+}
+
+// The production board: people and an assignment made through the API (admin), a rejection
+// and then an approval through the API; the assignment's version changes state in the board
+// the API gives and in the CLI's (the same store).
+TEST_F(Serve, TheBoardShowsAnAssignmentsStateChangeAfterAnApprovalInTheApiAndTheCli) {
+    auto c = client();
+    const std::string series = (dir_->path() / "drama.toml").string();
+    const auto send = [&](const std::string& method, const std::string& path, const json& body, const std::string& role) {
+        const std::string text = body.dump();
+        if (method == "PUT") return c.Put(path.c_str(), auth(role), text, "application/json");
+        if (method == "PATCH") return c.Patch(path.c_str(), auth(role), text, "application/json");
+        if (method == "DELETE") return c.Delete(path.c_str(), auth(role));
+        return c.Post(path.c_str(), auth(role), text, "application/json");
+    };
+    ASSERT_EQ(send("PUT", "/api/series/drama/people/ana-editor", {{"languages", {"es"}}}, "admin")->status, 200);
+    ASSERT_EQ(send("PUT", "/api/series/drama/people/bo", {{"languages", {"es", "fr"}}}, "admin")->status, 200);
+    expect_problem(send("PUT", "/api/series/drama/people/carl", {{"languages", "es"}}, "admin"), 400, "languages not a list");
+    const json people = body_of(c.Get("/api/series/drama/people", auth("viewer")))["people"];
+    ASSERT_GE(people.size(), 2u) << people;
+
+    const std::string assignments = "/api/series/drama/assignments";
+    expect_problem(send("POST", assignments, {{"language", "es"}, {"first_episode", "ep1"}, {"linguist", "zoe"}}, "admin"), 400,
+                   "a linguist nobody added");
+    expect_problem(send("POST", assignments, {{"language", "es"}, {"first_episode", "ep9"}, {"linguist", "bo"}}, "admin"), 400,
+                   "an episode the series does not have");
+    expect_problem(send("POST", assignments, {{"language", "es"}, {"first_episode", "ep1"}, {"linguist", "bo"}, {"colour", "red"}}, "admin"),
+                   400, "a field an assignment does not have");
+    auto r = send("POST", assignments,
+                  {{"language", "es"}, {"first_episode", "ep1"}, {"linguist", "ana-editor"}, {"reviewer", "bo"}, {"due", "2020-01-01"}}, "admin");
+    ASSERT_EQ(r->status, 201) << r->body;
+    const json made = body_of(r);
+    const std::string one = assignments + "/" + std::to_string(made["id"].get<std::int64_t>());
+    EXPECT_EQ(made["last_episode"], "ep1");
+    expect_problem(send("PATCH", assignments + "/99999", {{"due", nullptr}}, "admin"), 404, "an assignment that is not there");
+    expect_problem(send("PATCH", one, {{"due", "tomorrow"}}, "admin"), 400, "a due date that is not one");
+
+    // The version's state as the board shows it to the linguist (mine) and to the CLI.
+    const auto mine = [&] {
+        const json b = body_of(c.Get("/api/series/drama/board?mine=1", auth("editor")));
+        EXPECT_EQ(b["you"], "ana-editor");
+        EXPECT_EQ(b["versions"].size(), 1u) << b;
+        return b["versions"].empty() ? json() : b["versions"][0];
+    };
+    const auto cli = [&] {
+        const auto out = run_dramaloc({"board", series, "--json", "--mine", "ana-editor"});
+        EXPECT_EQ(out.exit_code, 0) << out.err;
+        const json b = json::parse(out.out, nullptr, false);
+        return b.is_object() && b["versions"].size() == 1 ? b["versions"][0]["state"] : json();
+    };
+    wait_render(c, auth("viewer"));
+    const std::string review = "/api/series/drama/episodes/ep1/languages/es/review";
+    json revisions = json::object();
+    const json lines = body_of(c.Get(kLines.c_str(), auth("viewer")));
+    for (const auto& line : lines["lines"]) revisions[std::to_string(line["id"].get<int>())] = line["revision"];
+    r = send("POST", review, {{"decision", "rejected"}, {"comment", "line 3 reads stiffly"}, {"revisions", revisions}}, "editor");
+    ASSERT_EQ(r->status, 201) << r->body;
+    json v = mine();
+    EXPECT_EQ(v["state"], "in-review");
+    EXPECT_EQ(v["who"], "ana-editor");
+    EXPECT_EQ(v["late"], true) << "due 2020-01-01 and not cleared";
+    EXPECT_EQ(v["assignment"]["reviewer"], "bo");
+    EXPECT_EQ(cli(), "in-review");
+    EXPECT_EQ(body_of(c.Get("/api/series/drama/board?late=1", auth("viewer")))["versions"].size(), 1u);
+
+    r = send("POST", review, {{"decision", "approved"}, {"revisions", revisions}}, "editor");
+    ASSERT_EQ(r->status, 201) << r->body;
+    v = mine();
+    EXPECT_EQ(v["state"], "cleared");
+    EXPECT_EQ(v["late"], false);
+    EXPECT_EQ(cli(), "cleared");
+    const auto text = run_dramaloc({"board", series});
+    EXPECT_NE(text.out.find("ep1     c"), std::string::npos) << text.out;
+    const auto status = run_dramaloc({"status", series, "--json"});
+    EXPECT_EQ(json::parse(status.out)["assignments"].size(), 1u) << status.out;
+
+    r = send("PATCH", one, {{"due", nullptr}, {"linguist", "bo"}}, "admin");
+    ASSERT_EQ(r->status, 200) << r->body;
+    EXPECT_TRUE(body_of(r)["due"].is_null());
+    EXPECT_EQ(body_of(r)["linguist"], "bo");
+    EXPECT_TRUE(body_of(c.Get("/api/series/drama/board?mine=1", auth("editor")))["versions"].empty()) << "no longer ana's";
+    ASSERT_EQ(send("DELETE", one, json(), "admin")->status, 200);
+    EXPECT_TRUE(body_of(c.Get(assignments.c_str(), auth("viewer")))["assignments"].empty());
+
+    // The same from the CLI: a person, an assignment the API lists, and what it refuses (exit 2).
+    auto cmd = run_dramaloc({"people", "add", series, "dora", "--lang", "es"});
+    ASSERT_EQ(cmd.exit_code, 0) << cmd.err;
+    cmd = run_dramaloc({"assign", series, "-e", "ep1", "--lang", "es", "--linguist", "zed"});
+    EXPECT_EQ(cmd.exit_code, 2);
+    EXPECT_NE(cmd.err.find("dramaloc people add \"zed\""), std::string::npos) << cmd.err;
+    cmd = run_dramaloc({"assign", series, "-e", "ep1", "--lang", "es", "--linguist", "dora", "--due", "2099-01-31"});
+    ASSERT_EQ(cmd.exit_code, 0) << cmd.err;
+    const json listed = body_of(c.Get(assignments.c_str(), auth("viewer")))["assignments"];
+    ASSERT_EQ(listed.size(), 1u) << listed;
+    EXPECT_EQ(listed[0]["linguist"], "dora");
+    EXPECT_EQ(listed[0]["due"], "2099-01-31");
+    cmd = run_dramaloc({"assign", series, "--remove", std::to_string(listed[0]["id"].get<std::int64_t>())});
+    ASSERT_EQ(cmd.exit_code, 0) << cmd.err;
+    EXPECT_EQ(run_dramaloc({"assignments", series}).out.find("no assignments yet"), 0u);
+    expect_problem(send("DELETE", one, json(), "admin"), 404, "an assignment removed already");
 }

@@ -135,6 +135,11 @@ test('axe finds nothing critical or serious on any view of the page', async () =
   await page.waitForFunction(() => /^No line has/.test(document.getElementById('search-summary').textContent));
   await assertAccessible(page, 'a search that found nothing');
 
+  await page.evaluate(() => { location.hash = '#board/drama'; });
+  await page.waitForSelector('#board-view:not([hidden]) table.board');
+  await assertAccessible(page, 'the production board');
+  await page.screenshot({ path: path.join(shots, 'a11y-board.png') });
+
   await go(page, '#/drama/ep1/es');
   await page.locator('#lines li.line[tabindex="0"]').focus();
   await page.keyboard.press('?');
@@ -160,7 +165,7 @@ test('the linguist reads names: the series by its title, languages by name, spea
   assert.deepEqual(table.rows, ['TH row ep1']);
   assert.equal(table.label, TITLE, 'the table is named by its series');
   const links = await page.locator('#episode-table a').evaluateAll((as) => as.map((a) => a.getAttribute('aria-label')));
-  assert.deepEqual(links, ['Review ep1 in Spanish', 'Review ep1 in Thai']);
+  assert.deepEqual(links, [`Board of ${TITLE}`, 'Review ep1 in Spanish', 'Review ep1 in Thai']);
   assert.doesNotMatch(await page.locator('#pick').innerText(), /\b(es|th|en)\b/, 'no language code shown');
 
   // An episode: the title, the episode and the language's name in the breadcrumb, the heading,

@@ -181,6 +181,27 @@ test('every route answers as the OpenAPI file documents, successes and problems 
   const resolved = await call('POST', `${findings}/${warning.id}`, { role: 'editor', body: { decision: 'accepted', reason: 'a train station' }, expect: 201 });
   assert.equal(resolved.json.finding.resolution.decision, 'accepted');
 
+  // The production board: people and an assignment (admin), the board (viewer).
+  await call('PUT', '/api/series/drama/people/ana-editor', { role: 'admin', body: { languages: ['es'] }, expect: 200 });
+  await call('PUT', '/api/series/drama/people/bo', { role: 'editor', body: { languages: ['es'] }, expect: 403 });
+  await call('PUT', '/api/series/drama/people/bo', { role: 'admin', body: { languages: [] }, expect: 400, breaks: ['request.body.languages: minItems'] });
+  await call('PUT', '/api/series/drama/people/bo', { role: 'admin', body: { languages: ['es'] }, expect: 200 });
+  const people = await call('GET', '/api/series/drama/people', { role: 'viewer', expect: 200 });
+  assert.deepEqual(people.json.people.map((p) => p.name), ['ana-editor', 'bo']);
+  const assignments = '/api/series/drama/assignments';
+  await call('POST', assignments, { role: 'admin', body: { language: 'es', first_episode: 'ep1', linguist: 'nobody' }, expect: 400 });
+  const made = await call('POST', assignments, { role: 'admin', body: { language: 'es', first_episode: 'ep1', linguist: 'ana-editor', reviewer: 'bo', due: '2020-01-01' }, expect: 201 });
+  await call('GET', assignments, { role: 'viewer', expect: 200 });
+  await call('PATCH', `${assignments}/${made.json.id}`, { role: 'admin', body: { due: null }, expect: 200 });
+  await call('PATCH', `${assignments}/999999`, { role: 'admin', body: { due: null }, expect: 404 });
+  const board = await call('GET', '/api/series/drama/board?mine=1', { role: 'editor', expect: 200 });
+  assert.deepEqual(board.json.versions.map((v) => [v.episode, v.language, v.state]), [['ep1', 'es', 'cleared']]);
+  await call('GET', '/api/series/drama/board?late=yes', { role: 'viewer', expect: 400, breaks: ['request.query.late: enum'] });
+  await call('GET', '/api/series/nope/board', { role: 'viewer', expect: 404 });
+  await call('DELETE', `${assignments}/${made.json.id}`, { role: 'admin', expect: 200 });
+  await call('DELETE', '/api/series/drama/people/bo', { role: 'admin', expect: 200 });
+  await call('DELETE', '/api/series/drama/people/bo', { role: 'admin', expect: 404 });
+
   // The event stream: its type and its first events, read from the start of the stream.
   // Straight from the station, past Prism: Prism reads an answer to its end before it checks
   // and forwards it, and this one does not end (nothing at all comes through it).

@@ -1,7 +1,9 @@
 // The review page: pick an episode × language, watch it with the dub and the lines, edit a
 // line against the language's rules, re-dub it, resolve content review findings, approve or
-// reject; find any line in any language. Address: #/SERIES/EPISODE/LANG[/LINE], #search=WORDS.
+// reject; find any line in any language; see where every version stands on the production
+// board. Address: #/SERIES/EPISODE/LANG[/LINE], #search=WORDS, #board/SERIES[?mine=1&late=1&blocked=1].
 import { api, ApiError, events, languagePath, seriesPath, signIn, signOut } from './api.js';
+import { boardSummary, boardTable } from './board.js';
 import { Player } from './player.js';
 import { check, describe } from './rules.js';
 
@@ -14,6 +16,9 @@ const state = {
   editing: -1,         // the line being edited (index)
   redubbing: new Set(),  // line ids re-dubbed, waiting for their render
   stream: null,
+  boardStream: null,   // the board's series' events, while the board is shown
+  boardAsked: 0,       // boards asked for so far: only the last one asked is shown
+  landed: false,       // the page opened once already (the first view: my assignments, if any)
   seriesList: null,    // GET /api/series: titles and language names, read once
   characterNames: {},  // series -> character id -> name, from the last lines read of the series
 };
@@ -72,8 +77,18 @@ async function start() {
       if (!session) return showLogin('');
       showSession(session);
     }
+    if (!location.hash.startsWith('#board/') && state.boardStream) {
+      state.boardStream.close();
+      state.boardStream = null;
+    }
+    const first = !state.landed;
+    state.landed = true;
     if (location.hash.startsWith('#search=')) {
       await showSearch(decodeURIComponent(location.hash.slice(8)));
+    } else if (location.hash.startsWith('#board/')) {
+      await showBoard();
+    } else if (first && !location.hash.replace(/^#\/?/, '') && await openMyAssignments()) {
+      return;  // the address changed: start() runs again
     } else {
       // Away from the results, the box no longer says what the page shows: empty it.
       $('search').value = '';
@@ -87,7 +102,7 @@ async function start() {
   }
 }
 
-const VIEWS = ['login', 'pick', 'review', 'search-results'];
+const VIEWS = ['login', 'pick', 'review', 'search-results', 'board-view'];
 
 function showOnly(id) {
   for (const section of VIEWS) $(section).hidden = section !== id;
@@ -196,6 +211,13 @@ function seriesTable(s, episodes) {
   const about = document.createElement('p');
   about.className = 'about';
   about.textContent = `From ${name(s.source_language)} into ${s.languages.map(name).join(', ')}`;
+  const boardLink = document.createElement('p');
+  boardLink.className = 'board-link';
+  const board = document.createElement('a');
+  board.href = `#board/${encodeURIComponent(s.id)}`;
+  board.textContent = 'Board';
+  board.setAttribute('aria-label', `Board of ${s.title || s.id}`);
+  boardLink.append(board, ': where every episode stands, who holds it, what is late');
   const table = document.createElement('table');
   table.setAttribute('aria-labelledby', h.id);
   const header = table.createTHead().insertRow();
@@ -226,7 +248,84 @@ function seriesTable(s, episodes) {
       if (l.stale) cell.append(span('note', 'edited, not rendered'));
     }
   }
-  return [h, about, table];
+  return [h, about, boardLink, table];
+}
+
+// ---- the production board -----------------------------------------------------------------
+
+// #board/SERIES?mine=1&late=1&blocked=1 as the series and its filters.
+function boardRoute() {
+  const [path, query = ''] = location.hash.slice('#board/'.length).split('?');
+  let series = '';
+  try {
+    series = decodeURIComponent(path);
+  } catch (e) {
+    series = '';
+  }
+  const params = new URLSearchParams(query);
+  return { series, mine: params.get('mine') === '1', late: params.get('late') === '1', blocked: params.get('blocked') === '1' };
+}
+
+function boardHash(series, filters) {
+  const on = ['mine', 'late', 'blocked'].filter((f) => filters[f]).map((f) => `${f}=1`);
+  return `#board/${encodeURIComponent(series)}${on.length ? `?${on.join('&')}` : ''}`;
+}
+
+async function showBoard() {
+  const where = boardRoute();
+  const asked = ++state.boardAsked;  // a later address (a filter clicked meanwhile) wins
+  const list = await seriesList();
+  const s = list.find((x) => x.id === where.series);
+  if (!s) throw new ApiError(404, { detail: `no series ${where.series} on this server` });
+  showOnly('board-view');
+  const query = ['mine', 'late', 'blocked'].filter((f) => where[f]).map((f) => `${f}=1`).join('&');
+  const board = await api('GET', `${seriesPath(s.id)}/board${query ? `?${query}` : ''}`);
+  if (asked !== state.boardAsked) return;
+  const title = where.mine ? 'My assignments' : 'Board';
+  setWhere([s.title || s.id, `#${encodeURIComponent(s.id)}`], [title]);
+  setTitle(s.title || s.id, title);
+  $('board-title').textContent = `${title}: ${s.title || s.id}`;
+  $('board-summary').textContent = boardSummary(board);
+  for (const f of ['mine', 'late', 'blocked']) $(`filter-${f}`).checked = where[f];
+  const table = $('board-table');
+  table.textContent = '';
+  if (!board.versions.length) {
+    const narrowed = where.late || where.blocked;
+    table.append(span('note', where.mine && !narrowed ? `Nothing is assigned to ${board.you} here.` : 'No version matches these filters.'));
+  } else {
+    table.append(boardTable(board, (code) => languageName(s.language_names, code), s.id));
+  }
+  // Approvals, edits and renders change the board: read it again when one happens.
+  if (!state.boardStream || state.boardStream.series !== s.id) {
+    if (state.boardStream) state.boardStream.close();
+    let pending = null;  // news comes in bursts (a stream opens with every render state): one read each
+    state.boardStream = events(s.id, (name) => {
+      if (!['review', 'render', 'line', 'episode'].includes(name) || pending) return;
+      pending = setTimeout(() => {
+        pending = null;
+        if (location.hash.startsWith('#board/')) showBoard().catch((e) => say(e.message, 'error'));
+      }, 250);
+    });
+    state.boardStream.series = s.id;
+  }
+}
+
+$('board-filters').addEventListener('change', () => {
+  const filters = Object.fromEntries(['mine', 'late', 'blocked'].map((f) => [f, $(`filter-${f}`).checked]));
+  location.hash = boardHash(boardRoute().series, filters);
+});
+
+// The page's first view for someone with assignments: theirs, in the first series that has
+// any. Whether it went there.
+async function openMyAssignments() {
+  for (const s of await seriesList()) {
+    const board = await api('GET', `${seriesPath(s.id)}/board?mine=1`);
+    if (board.versions.length) {
+      location.replace(boardHash(s.id, { mine: true }));
+      return true;
+    }
+  }
+  return false;
 }
 
 // ---- one episode in one language ----------------------------------------------------------
