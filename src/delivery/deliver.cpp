@@ -123,6 +123,7 @@ struct Picture {
     fs::path file;
     TimeMs video_ms = 0;  // how long its video lasts (probed once)
     bool encode = false;  // encoded to the profile's size and bitrate ceiling
+    json text_area;       // burned in: where its subtitles were drawn, as fractions of the picture, and the safe area
 };
 
 // The source picture this profile takes, or why there is none it can use.
@@ -131,6 +132,20 @@ std::string choose_picture(const Version& v, const Profile& p, Picture& picture)
     if (p.picture.text == "burned") {
         picture.file = v.folder / (base + "." + v.language + ".burned.mp4");
         if (!published_now(v, "burned.mp4")) return "the profile burns the subtitles in and " + v.language + " has no burned-in version: add it to [series] burn_in";
+        // Inside the safe area, as the burn-in drew it (scaling keeps the fractions).
+        const json drawn = v.manifest.source.value("burned_text_area", json::object()).value(v.language, json());
+        if (!drawn.is_object())
+            return "its burned-in version does not say where its subtitles were drawn (made by an older dramaloc): run the series again";
+        if (std::string outside = outside_safe_area(drawn, p.picture.safe_area); !outside.empty()) return outside;
+        const double fw = drawn.at("frame_width").get<double>(), fh = drawn.at("frame_height").get<double>();
+        const auto fraction = [](double x) { return std::round(x * 1000) / 1000; };
+        picture.text_area = {{"drawn", {{"left", fraction(drawn.at("x").get<double>() / fw)},
+                                        {"top", fraction(drawn.at("y").get<double>() / fh)},
+                                        {"right", fraction((drawn.at("x").get<double>() + drawn.at("width").get<double>()) / fw)},
+                                        {"bottom", fraction((drawn.at("y").get<double>() + drawn.at("height").get<double>()) / fh)}}},
+                             {"safe_area", {{"top", p.picture.safe_area.top}, {"bottom", p.picture.safe_area.bottom},
+                                            {"left", p.picture.safe_area.left}, {"right", p.picture.safe_area.right}}},
+                             {"inside", true}};
     } else {
         picture.file = v.folder / (base + ".localized.mp4");
         if (!fs::exists(picture.file)) return "its localized MP4 is missing: run the series";
@@ -440,6 +455,7 @@ VersionResult deliver_version(Version& v, const Profile& p, const DeliverOptions
                            {"approval", {{"who", v.approval.who}, {"when", v.approval.when}, {"comment", v.approval.comment}, {"revisions", revisions_json(v.approval)}}},
                            {"loudness", loudness_json(p, speech)},
                            {"files", files},
+                           {"burned_text", picture.text_area.is_null() ? json(nullptr) : picture.text_area},
                            {"inputs", inputs},
                            {"delivered_at", utc_now()}};
     const fs::path manifest_file = workspace.path / fs::path(manifest_rel).filename();
@@ -452,6 +468,23 @@ VersionResult deliver_version(Version& v, const Profile& p, const DeliverOptions
 }
 
 }  // namespace
+
+std::string outside_safe_area(const json& a, const SafeArea& safe) {
+    const double fw = a.at("frame_width").get<double>(), fh = a.at("frame_height").get<double>();
+    const double left = a.at("x").get<double>() / fw, top = a.at("y").get<double>() / fh;
+    const double right = (a.at("x").get<double>() + a.at("width").get<double>()) / fw;
+    const double bottom = (a.at("y").get<double>() + a.at("height").get<double>()) / fh;
+    const auto percent = [](double v) { return std::to_string(static_cast<int>(std::lround(v * 100))) + " %"; };
+    const std::string tail = " of the picture, where the platform's interface covers it: run the series again with this dramaloc (its burn-in keeps "
+                             "to the safe area) or deliver to a profile without one";
+    if (bottom > 1.0 - safe.bottom + 1e-9)
+        return "its burned-in subtitles reach down to " + percent(bottom) + " of the height, into the bottom " + percent(safe.bottom) + tail;
+    if (top < safe.top - 1e-9) return "its burned-in subtitles reach up to " + percent(top) + " of the height, into the top " + percent(safe.top) + tail;
+    if (right > 1.0 - safe.right + 1e-9)
+        return "its burned-in subtitles reach right to " + percent(right) + " of the width, into the right " + percent(safe.right) + tail;
+    if (left < safe.left - 1e-9) return "its burned-in subtitles reach left to " + percent(left) + " of the width, into the left " + percent(safe.left) + tail;
+    return "";
+}
 
 std::vector<VersionResult> deliver(const series::SeriesProject& project, const Profile& profile, const DeliverOptions& options) {
     const fs::path out_dir = project.options.run.out_dir;

@@ -50,6 +50,11 @@ struct VersionResult {
 // reached; a version that cannot be made is held back with why.
 std::vector<VersionResult> deliver(const series::SeriesProject& project, const Profile& profile, const DeliverOptions& options);
 
+// Where a burned-in version drew its subtitles (the manifest's burned_text_area: {x, y, width,
+// height, frame_width, frame_height}, in pixels) against a profile's safe area: empty when the
+// text is inside it, else which edge it reaches past and how far, one line.
+std::string outside_safe_area(const nlohmann::json& text_area, const SafeArea& safe);
+
 // SHA-256 of a file, hex. Throws IoError.
 std::string sha256_file(const std::filesystem::path& file);
 

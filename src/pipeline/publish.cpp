@@ -86,6 +86,11 @@ json source_report(const EpisodeWork& work, const LocalizeOptions& options) {
     for (const auto& b : work.burned)
         if (b.removal) removals[b.language] = to_json(*b.removal);
     if (!removals.empty()) out["hardsub_removal"] = removals;
+    // Where each burned-in version drew its subtitles (delivery checks it against safe areas).
+    json drawn = json::object();
+    for (const auto& b : work.burned)
+        if (!b.text_area.is_null()) drawn[b.language] = b.text_area;
+    if (!drawn.empty()) out["burned_text_area"] = drawn;
     if (plan.mode == SourceMode::Import && plan.hardsubs_say_the_script) {
         json disagreements = json::array();
         for (const auto& d : source.lines.disagreements)

@@ -250,6 +250,31 @@ TEST_F(DeliverCli, SocialVerticalEncodesTheBurnedInPictureToItsSizeUnderItsCeili
     EXPECT_EQ(list_files(to.path()), (std::vector<std::string>{"series/es/series_002_es.manifest.json", "series/es/series_002_es.mp4"}))
         << "burned in, no sidecar";
     check_sums(to.path() / "series" / "es" / "series_002_es.manifest.json");
+    // The subtitles are inside the profile's safe area: as the burn-in drew them (the
+    // manifest), and as ffmpeg sees the delivered picture against the picture without them.
+    const json text = manifest_of(to.path() / "series" / "es" / "series_002_es.manifest.json")["burned_text"];
+    ASSERT_TRUE(text.is_object()) << text;
+    EXPECT_EQ(text["inside"], true);
+    EXPECT_LE(text["drawn"]["bottom"].get<double>(), 0.80);
+    EXPECT_LE(text["drawn"]["right"].get<double>(), 0.85);
+    EXPECT_GE(text["drawn"]["left"].get<double>(), 0.05);
+    const auto difference = [&](double from, double to_fraction) {  // the largest luma difference in that band, over every frame
+        const auto f = run_command({"ffmpeg", "-v", "error", "-i", mp4.string(), "-i", (out() / "ep2" / "ep2.localized.mp4").string(),
+                                    "-filter_complex",
+                                    "[1:v]scale=1080:1920,format=yuv420p[b];[0:v]format=yuv420p[a];[a][b]blend=all_mode=difference,crop=iw:ih*" +
+                                        std::to_string(to_fraction - from) + ":0:ih*" + std::to_string(from) +
+                                        ",signalstats,metadata=print:key=lavfi.signalstats.YMAX:file=-",
+                                    "-f", "null", "-"});
+        EXPECT_EQ(f.exit_code, 0) << f.err;
+        int most = -1;
+        const std::regex value("YMAX=([0-9]+)");
+        for (auto it = std::sregex_iterator(f.out.begin(), f.out.end(), value); it != std::sregex_iterator(); ++it)
+            most = std::max(most, std::stoi((*it)[1].str()));
+        return most;
+    };
+    const int below = difference(0.80, 1.0), text_band = difference(0.55, 0.80);
+    EXPECT_GT(text_band, 100) << "the subtitles are drawn above the bottom 20 %";
+    EXPECT_LT(below, 60) << "nothing but coding noise in the bottom 20 % the platform covers";
 }
 
 TEST_F(DeliverCli, OttIsTheDubAtMinus27OverSpeechWithStemsThatAddUpToIt) {

@@ -40,6 +40,10 @@ struct BurnedVideo {
     std::string language;
     std::filesystem::path file;                  // burned.mp4
     std::optional<hardsubs::RemovalReport> removal;
+    // Where the subtitles were drawn: the union of every frame's drawn area, in pixels of the
+    // picture (its size beside it), as {x, y, width, height, frame_width, frame_height}; null
+    // when nothing was drawn. Delivery checks it against a profile's safe area.
+    nlohmann::json text_area;
 };
 BurnedVideo burn_in(StageContext& context, const std::filesystem::path& episode, const EpisodeFacts& video,
                     const SourceAnalysis& source, const BurnIn& request);

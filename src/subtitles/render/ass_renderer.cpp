@@ -52,7 +52,7 @@ std::string track_header(int width, int height, const RenderStyle& style, std::s
          ",&H80000000," + (style.bold ? "-1" : "0") + ",0,0,0,100,100,0,0," + (style.box ? "3," : "1,") +
          std::to_string(style.outline_px) + "," +
          std::to_string(style.shadow_px) + "," + std::to_string(style.alignment) + "," +
-         std::to_string(style.margin_side_px) + "," + std::to_string(style.margin_side_px) + "," +
+         std::to_string(style.margin_side_px) + "," + std::to_string(style.margin_right_px >= 0 ? style.margin_right_px : style.margin_side_px) + "," +
          std::to_string(style.margin_bottom_px) + ",-1\n";
     h += "\n[Events]\nFormat: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text\n";
     return h;

@@ -32,6 +32,7 @@ struct RenderStyle {
     int alignment = 2;            // ASS numpad alignment: 2 = bottom centre, 5 = middle centre
     int margin_bottom_px = 400;   // distance from the bottom edge (ASS MarginV)
     int margin_side_px = 60;      // left and right margins; longer text wraps inside them
+    int margin_right_px = -1;     // the right margin when it differs (-1: margin_side_px)
 };
 
 struct PixelRect {

@@ -7,6 +7,7 @@
 
 #include "core/config_schema.hpp"
 #include "core/error.hpp"
+#include "delivery/deliver.hpp"
 #include "delivery/profile.hpp"
 #include "support/test_support.hpp"
 
@@ -136,3 +137,18 @@ TEST(Profiles, ASeriesOwnProfileReplacesTheBuiltInOneOfItsName) {
 }
 
 }  // namespace
+
+TEST(SafeArea, BurnedTextOutsideItIsNamedByTheEdgeItCrosses) {
+    using nlohmann::json;
+    const delivery::SafeArea safe{0.10, 0.20, 0.05, 0.15};
+    const auto area = [](int x, int y, int w, int h) {
+        return json{{"x", x}, {"y", y}, {"width", w}, {"height", h}, {"frame_width", 1000}, {"frame_height", 2000}};
+    };
+    EXPECT_EQ(delivery::outside_safe_area(area(60, 1300, 780, 300), safe), "");  // 6 %-84 % across, 65 %-80 % down
+    EXPECT_NE(delivery::outside_safe_area(area(60, 1300, 780, 460), safe).find("reach down to 88 % of the height, into the bottom 20 %"),
+              std::string::npos);
+    EXPECT_NE(delivery::outside_safe_area(area(60, 100, 780, 300), safe).find("into the top 10 %"), std::string::npos);
+    EXPECT_NE(delivery::outside_safe_area(area(60, 1300, 900, 300), safe).find("right to 96 % of the width"), std::string::npos);
+    EXPECT_NE(delivery::outside_safe_area(area(10, 1300, 780, 300), safe).find("into the left 5 %"), std::string::npos);
+    EXPECT_EQ(delivery::outside_safe_area(area(0, 0, 1000, 2000), delivery::SafeArea{}), "") << "no safe area: anything goes";
+}
