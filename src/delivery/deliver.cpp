@@ -7,6 +7,7 @@
 #include <cmath>
 #include <fstream>
 #include <memory>
+#include <optional>
 
 #include "core/atomic_file.hpp"
 #include "core/error.hpp"
@@ -15,6 +16,8 @@
 #include "core/time.hpp"
 #include "delivery/delivery_log.hpp"
 #include "delivery/destination.hpp"
+#include "hardsubs/band.hpp"
+#include "hardsubs/scan.hpp"
 #include "core/version.hpp"
 #include "dub/loudness.hpp"
 #include "media/audio_decode.hpp"
@@ -124,6 +127,11 @@ struct Picture {
     TimeMs video_ms = 0;  // how long its video lasts (probed once)
     bool encode = false;  // encoded to the profile's size and bitrate ceiling
     json text_area;       // burned in: where its subtitles were drawn, as fractions of the picture, and the safe area
+    // Textless made from a picture with burned-in subtitles: where they were (in the source's
+    // pixels, of a picture `source_height` high), for the check that OCR reads nothing there.
+    std::optional<hardsubs::SubtitleBand> cleaned_band;
+    int source_height = 0;
+    std::string text_language;  // what the burned-in text was read as
 };
 
 // The source picture this profile takes, or why there is none it can use.
@@ -149,13 +157,23 @@ std::string choose_picture(const Version& v, const Profile& p, Picture& picture)
     } else {
         picture.file = v.folder / (base + ".localized.mp4");
         if (!fs::exists(picture.file)) return "its localized MP4 is missing: run the series";
-        if (p.picture.text == "textless" && v.manifest.source.contains("hardsubs"))
-            return "the picture has burned-in source subtitles and deliver cannot make a textless picture yet";
+        if (p.picture.text == "textless" && v.manifest.source.contains("hardsubs")) {
+            // The source has burned-in subtitles: the picture cleaned of them ([series] textless).
+            picture.file = v.folder / (base + ".textless.mp4");
+            const auto& outputs = v.manifest.outputs;
+            if (std::find(outputs.begin(), outputs.end(), picture.file.filename().string()) == outputs.end() || !fs::exists(picture.file))
+                return "the picture has burned-in source subtitles and the profile wants it textless: set textless = true under "
+                       "[series] in the series file and run it again";
+            picture.cleaned_band = hardsubs::parse_band(v.manifest.source.at("hardsubs").at("band").get<std::string>());
+            const std::string& from = v.manifest.source_language;
+            picture.text_language = from.rfind("zh", 0) == 0 ? from : "zh";
+        }
     }
     const media::MediaInfo info = media::probe(picture.file);
     const media::StreamInfo* video = info.best_video();
     if (!video) return picture.file.filename().string() + " has no video";
     picture.video_ms = video->duration_ms;
+    picture.source_height = video->height;
     if (p.picture.fps != 0 && std::lround(video->frame_rate.fps()) != p.picture.fps)
         return "the picture runs at " + std::to_string(video->frame_rate.fps()) + " fps and the profile wants " + std::to_string(p.picture.fps) +
                "; deliver does not change frame rates";
@@ -380,6 +398,31 @@ std::string check_delivered(const json& files, const Profile& p, TimeMs source_m
     return "";
 }
 
+// A textless picture made from one with burned-in subtitles: OCR over the band where they
+// were, on the delivered picture, must read nothing. Empty when it reads nothing; `report`
+// says what was looked at.
+std::string check_textless(const std::vector<Made>& made, const Picture& picture, json& report) {
+    const auto delivered = std::find_if(made.begin(), made.end(), [](const Made& m) { return m.role == "picture"; });
+    if (delivered == made.end()) return "";
+    // The band in the delivered picture's pixels (it may have been scaled).
+    const media::MediaInfo info = media::probe(delivered->file);
+    const int height = info.best_video() ? info.best_video()->height : picture.source_height;
+    const double scale = picture.source_height > 0 ? static_cast<double>(height) / picture.source_height : 1.0;
+    hardsubs::SubtitleBand band{static_cast<int>(std::floor(picture.cleaned_band->y0 * scale)),
+                                static_cast<int>(std::ceil(picture.cleaned_band->y1 * scale))};
+    band.y0 -= band.y0 % 2;  // even rows, as the band reader wants
+    band.y1 = std::min(height, band.y1 + band.y1 % 2);
+    hardsubs::ExtractOptions o;
+    o.language = picture.text_language;
+    const hardsubs::HardsubExtraction read = hardsubs::extract_hardsubs(delivered->file, band, o);
+    report = {{"band", hardsubs::to_string(band)}, {"frames", read.frames}, {"ocr_calls", read.ocr_calls},
+              {"lines_read", read.subtitles.size()}, {"engine", read.engine}};
+    if (read.subtitles.empty()) return "";
+    const auto& first = read.subtitles.front();
+    return "OCR still reads " + std::to_string(read.subtitles.size()) + " burned-in line(s) in the textless picture (the first, \"" + first.text +
+           "\", at " + format_clock(first.start) + "): the removal left text; see [removal] in docs/configuration.md";
+}
+
 std::string sha256_text(const std::string& text) {
     return sha256_of([&](const auto& update) { update(text.data(), text.size()); });
 }
@@ -445,6 +488,9 @@ VersionResult deliver_version(Version& v, const Profile& p, const DeliverOptions
     json files = json::array();
     for (const auto& m : made) files.push_back(measure(m, p, v.language, speech));
     if (r.reason = check_delivered(files, p, picture.video_ms); !r.reason.empty()) return r;
+    json textless = nullptr;
+    if (picture.cleaned_band)
+        if (r.reason = check_textless(made, picture, textless); !r.reason.empty()) return r;
     for (const auto& m : made) to.put(m.file, rel(m.file));
     const json manifest = {{"dramaloc_version", kVersion},
                            {"profile", {{"name", p.name}, {"version", p.version}}},
@@ -456,6 +502,7 @@ VersionResult deliver_version(Version& v, const Profile& p, const DeliverOptions
                            {"loudness", loudness_json(p, speech)},
                            {"files", files},
                            {"burned_text", picture.text_area.is_null() ? json(nullptr) : picture.text_area},
+                           {"textless", textless},
                            {"inputs", inputs},
                            {"delivered_at", utc_now()}};
     const fs::path manifest_file = workspace.path / fs::path(manifest_rel).filename();

@@ -218,6 +218,7 @@ public:
         if (claim.kind == "source") {
             options.languages.targets.clear();
             options.render.burn_in.clear();
+            options.render.textless = false;
             options.run.publish = false;
             const auto outputs = pipeline::localize_episode(episode_file(*project, episode), options);
             // What it learnt of the file goes with its result: the episode's later jobs do not open it again.
@@ -237,6 +238,7 @@ public:
             const bool burn = std::find(options.render.burn_in.begin(), options.render.burn_in.end(), language) !=
                               options.render.burn_in.end();
             options.render.burn_in = burn ? std::vector<std::string>{language} : std::vector<std::string>{};
+            options.render.textless = false;  // the episode job makes it, once
             options.run.publish = false;
             // Its failure fails the job: retried with backoff when the engine or the machine
             // failed, dead-lettered after max_attempts; the episode job then reports the language

@@ -155,6 +155,8 @@ void validate(const LocalizeOptions& options, bool episode_files) {
     const SourceMode mode = options.source.choice.mode;
     if (options.render.remove_hardsubs && mode == SourceMode::Asr)
         throw UsageError("--remove-hardsubs needs the burned-in subtitles read: use --source ocr, both or auto");
+    if (options.render.textless && mode == SourceMode::Asr)
+        throw UsageError("textless = true needs the burned-in subtitles read: use source = \"ocr\", \"both\" or \"auto\" (or a script)");
     if (options.source.subtitle_band && mode == SourceMode::Asr)
         throw UsageError("--subtitle-band has no effect with --source " + std::string(to_string(mode)) +
                          "; use --source ocr, both or auto (or a script) to read the burned-in subtitles");
@@ -165,7 +167,7 @@ void validate(const LocalizeOptions& options, bool episode_files) {
         require_recognizer_language(*recognizer, options);
     }
     if (episode_files) validate_episode_files(options);
-    if ((mode == SourceMode::Ocr || mode == SourceMode::Both || options.render.remove_hardsubs) && !ocr_possible)
+    if ((mode == SourceMode::Ocr || mode == SourceMode::Both || options.render.remove_hardsubs || options.render.textless) && !ocr_possible)
         engines::make_text_recognizer(options.engines.ocr)->require_language(options.source.language);  // throws why
     auto translator = engines::make_translator(options.engines.translate);
     for (const auto& target : options.languages.targets) {
@@ -291,6 +293,12 @@ EpisodeOutputs localize_episode(const fs::path& episode, const LocalizeOptions& 
             burned.push_back(burn_in(context, episode, facts, source,
                                      {lang, dubbed ? dubbed->subtitles : source_subtitles, dubbed,
                                       options.render.remove_hardsubs ? &options.render.removal : nullptr}));
+        }
+        // The textless picture: the burned-in source subtitles removed, nothing drawn, the
+        // original soundtrack. A source without them is textless as it is (localized.mp4).
+        if (options.render.textless && source.plan.hardsubs) {
+            const SubtitleTrack nothing;
+            burned.push_back(burn_in(context, episode, facts, source, {"", nothing, nullptr, &options.render.removal}));
         }
     };
     run_stages({StagePhase::Episode}, steps);

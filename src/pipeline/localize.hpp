@@ -83,6 +83,7 @@ struct LanguageOptions {
 struct RenderOptions {
     std::vector<std::string> burn_in;              // languages; each a target (or the source)
     bool remove_hardsubs = false;                  // clean the burned-in subtitles out of the burned-in videos
+    bool textless = false;                         // also publish the picture cleaned of them, nothing drawn (EP.textless.mp4)
     hardsubs::RemovalOptions removal;
 };
 

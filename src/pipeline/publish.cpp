@@ -84,12 +84,12 @@ json source_report(const EpisodeWork& work, const LocalizeOptions& options) {
     }
     json removals = json::object();
     for (const auto& b : work.burned)
-        if (b.removal) removals[b.language] = to_json(*b.removal);
+        if (b.removal) removals[b.language.empty() ? "textless" : b.language] = to_json(*b.removal);
     if (!removals.empty()) out["hardsub_removal"] = removals;
     // Where each burned-in version drew its subtitles (delivery checks it against safe areas).
     json drawn = json::object();
     for (const auto& b : work.burned)
-        if (!b.text_area.is_null()) drawn[b.language] = b.text_area;
+        if (!b.text_area.is_null() && !b.language.empty()) drawn[b.language] = b.text_area;
     if (!drawn.empty()) out["burned_text_area"] = drawn;
     if (plan.mode == SourceMode::Import && plan.hardsubs_say_the_script) {
         json disagreements = json::array();
@@ -176,7 +176,7 @@ std::vector<fs::path> publish_episode(const EpisodeWork& work, const LocalizeOpt
     // A failed language's outputs are not published; qc.json says why.
     if (!work.failed_languages.empty()) qc["failed_languages"] = work.failed_languages;
     if (!work.localized.empty()) copy(work.localized, out("localized.mp4"));
-    for (const auto& b : work.burned) copy(b.file, out(b.language + ".burned.mp4"));
+    for (const auto& b : work.burned) copy(b.file, out(b.language.empty() ? "textless.mp4" : b.language + ".burned.mp4"));
     write_json(folder / "qc.json", qc);
     files.push_back(folder / "qc.json");
 

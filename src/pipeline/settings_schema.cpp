@@ -21,6 +21,7 @@ ConfigTable series_table() {
                 ConfigKey::text("source", "auto"),
                 ConfigKey::text("subtitle_band").when_unset("found in the picture"),
                 ConfigKey::boolean("remove_hardsubs", false),
+                ConfigKey::boolean("textless", false),
                 ConfigKey::strings("burn_in"),
                 ConfigKey::text("background").when_unset("the original, ducked"),
                 ConfigKey::text("store").when_unset("OUT/.dramaloc-store"),

@@ -82,11 +82,13 @@ std::vector<StageDecl> declare() {
         {StageId::Mux, "mux", 2, P::Episode, S::Episode, {"episode video", "subtitles", "encode-dub"},
          {{"localized.mp4", "MP4: the video, every dub, every subtitle track"}},
          "one MP4 with all languages"},
-        {StageId::BurnIn, "burn-in", 3, P::Episode, S::Language, {"episode video", "subtitles", "encode-dub", "hardsubs", "config: removal"},
-         {{"burned.mp4", "MP4: subtitles drawn into the picture, the dub"},
+        {StageId::BurnIn, "burn-in", 4, P::Episode, S::Language, {"episode video", "subtitles", "encode-dub", "hardsubs", "config: removal"},
+         {{"burned.mp4", "MP4: subtitles drawn into the picture (inside a vertical picture's safe area), the dub"},
+          {"drawn.json", "where the subtitles were drawn: the box of every frame's, in pixels (delivery's safe-area check)"},
           {"removal.json", "RemovalReport: how the original subtitles were removed (pipeline/stages/burn_in)", false}},
          "draw a language's subtitles into the picture (after removing the burned-in ones), with its "
-         "dub; made in that language's job, the source language's in the episode job"},
+         "dub; made in that language's job, the source language's and the textless picture ([series] textless: "
+         "the burned-in ones removed, nothing drawn) in the episode job"},
     };
 }
 

@@ -73,7 +73,7 @@ std::vector<fs::path> files_matching(const fs::path& pattern) {
 
 namespace {
 
-// [series] from, to, burn_in, source or script, subtitle_band, remove_hardsubs, background,
+// [series] from, to, burn_in, source or script, subtitle_band, remove_hardsubs, textless, background,
 // out, store, artifacts, over what apply_config read from the file's other tables. Returns the
 // key that names the episode's script ("source" or "script").
 const char* read_series_table(SeriesProject& project, const Config& c, const fs::path& folder) {
@@ -107,6 +107,7 @@ const char* read_series_table(SeriesProject& project, const Config& c, const fs:
     if (o.source.choice.mode == SourceMode::Import) project.import_pattern = from_folder(folder, o.source.choice.import_file.string()).string();
     if (auto band = c.get_string("series.subtitle_band")) o.source.subtitle_band = value_of("subtitle_band", [&] { return hardsubs::parse_band(*band); });
     o.render.remove_hardsubs = c.get_bool_or("series.remove_hardsubs", false);
+    o.render.textless = c.get_bool_or("series.textless", false);
     if (auto stem = c.get_string("series.background")) project.background_pattern = from_folder(folder, *stem).string();
     o.run.out_dir = from_folder(folder, c.get_string_or("series.out", "out"));
     if (auto store = c.get_string("series.store")) o.run.store_dir = from_folder(folder, *store);

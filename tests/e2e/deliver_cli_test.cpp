@@ -456,3 +456,58 @@ TEST_F(DeliverCli, WhatCannotBeMadeOrIsNoLongerApprovedIsHeldBackSayingWhy) {
 }
 
 }  // namespace
+
+// An English episode with Chinese subtitles burned into its picture (the studio's English
+// script is the source): a textless profile takes the picture cleaned of them ([series]
+// textless), and OCR over the band where they were reads nothing in what is delivered, where
+// it reads the source's lines. Without textless, the version is held back saying so.
+TEST(DeliverTextless, AnEpisodeWithBurnedInSubtitlesIsDeliveredCleanedOfThem) {
+    TempDir dir;
+    const fs::path episode = dir.path() / "episodes" / "ep1.mp4";
+    auto r = run_dramaloc({"sample", "make", episode.string(), "--seconds", "8", "--hardsubs", "zh", "-q"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const json reference = json::parse(read_file(fs::path(episode).replace_extension(".json")));
+    write_file(dir / "scripts" / "ep1.srt", reference_script_srt(reference));
+    const auto series_file = [&](bool textless) {
+        write_file(dir / "drama.toml", std::string("[series]\nfrom = \"en\"\nto = [\"es\"]\nepisodes = [\"episodes/ep*.mp4\"]\n") +
+                                           "source = \"srt:scripts/{episode}.srt\"\n" + (textless ? "textless = true\n" : ""));
+        return (dir / "drama.toml").string();
+    };
+    r = run_dramaloc({"run", series_file(true), "-q"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const fs::path out = dir.path() / "out";
+    series::Review review{"ep1", "es", "approved", "", "ana", "2026-12-07T10:00:00Z", {}};
+    for (const auto& line : pipeline::published_scripts(out / "ep1").at("es").lines) review.revisions[line.id] = line.revision;
+    ASSERT_TRUE(series::record_review(out, review).recorded);
+    const std::string band = json::parse(read_file(out / "ep1" / "manifest.json"))["source"]["hardsubs"]["band"];
+
+    const fs::path to = dir.path() / "delivered";
+    r = run_dramaloc({"deliver", series_file(true), "--profile", "phone-app", "--to", to.string()});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const fs::path mp4 = to / "drama" / "es" / "drama_001_es.mp4";
+    const json m = manifest_of(to / "drama" / "es" / "drama_001_es.manifest.json");
+    EXPECT_EQ(m["textless"]["lines_read"], 0) << m["textless"];
+    EXPECT_EQ(m["textless"]["band"], band);
+    const json streams = ffprobe(mp4)["streams"];
+    ASSERT_EQ(streams.size(), 2u);
+    EXPECT_EQ(streams[0]["codec_name"], "h264");
+    // The subtitle extractor over the same band: the source's lines, none delivered.
+    const auto lines_read = [&](const fs::path& video) {
+        const fs::path file = dir.path() / (video.stem().string() + ".read.srt");
+        const auto x = run_dramaloc({"subs", "extract", video.string(), file.string(), "--subtitle-band", band, "-q"});
+        EXPECT_EQ(x.exit_code, 0) << x.err;
+        const std::string text = fs::exists(file) ? read_file(file) : "";
+        int events = 0;
+        for (std::size_t at = text.find(" --> "); at != std::string::npos; at = text.find(" --> ", at + 1)) ++events;
+        return events;
+    };
+    EXPECT_GE(lines_read(episode), static_cast<int>(reference["hardsubs"].size()) - 1) << "the last one may be cut at the end";
+    EXPECT_EQ(lines_read(mp4), 0);
+
+    // Without textless, nothing cleaned is published: held back, saying what to do.
+    r = run_dramaloc({"run", series_file(false), "-q"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    r = run_dramaloc({"deliver", series_file(false), "--profile", "phone-app", "--to", (dir.path() / "again").string()});
+    EXPECT_EQ(r.exit_code, 3);
+    EXPECT_NE(r.err.find("set textless = true under [series]"), std::string::npos) << r.err;
+}

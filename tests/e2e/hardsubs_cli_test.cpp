@@ -185,17 +185,7 @@ TEST(HardsubsCli, AScriptInTheSpokenLanguageStillLetsTheBurnedInSubtitlesBeRemov
     // subtitles are not the script's words (nothing to compare), but they are found and removed.
     const auto& e = episode(true);
     TempDir out;
-    std::string srt;
-    int n = 0;
-    const auto clock = [](long ms) {
-        char buf[48];
-        std::snprintf(buf, sizeof buf, "00:00:%02ld,%03ld", ms / 1000, ms % 1000);
-        return std::string(buf);
-    };
-    for (const auto& line : e.reference["script"]["lines"])
-        srt += std::to_string(++n) + "\n" + clock(line["start_ms"].get<long>()) + " --> " + clock(line["end_ms"].get<long>()) + "\n" +
-               line["text"].get<std::string>() + "\n\n";
-    write_file(out / "en.srt", srt);
+    write_file(out / "en.srt", reference_script_srt(e.reference));
     const auto r = run_dramaloc({"localize", e.mp4.string(), "--from", "en", "--script", (out / "en.srt").string(), "--burn-in", "en",
                                  "--remove-hardsubs", "--out", (out.path() / "o").string(), "-q"});
     ASSERT_EQ(r.exit_code, 0) << r.err;

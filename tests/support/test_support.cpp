@@ -159,4 +159,18 @@ std::filesystem::path stage_artifact(const std::filesystem::path& store, const n
     return {};
 }
 
+std::string reference_script_srt(const nlohmann::json& reference) {
+    const auto clock = [](long ms) {
+        char buf[48];
+        std::snprintf(buf, sizeof buf, "%02ld:%02ld:%02ld,%03ld", ms / 3600000, ms / 60000 % 60, ms / 1000 % 60, ms % 1000);
+        return std::string(buf);
+    };
+    std::string srt;
+    int n = 0;
+    for (const auto& line : reference.at("script").at("lines"))
+        srt += std::to_string(++n) + "\n" + clock(line.at("start_ms").get<long>()) + " --> " + clock(line.at("end_ms").get<long>()) + "\n" +
+               line.at("text").get<std::string>() + "\n\n";
+    return srt;
+}
+
 }  // namespace dramaloc::test

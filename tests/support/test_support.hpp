@@ -62,6 +62,10 @@ std::vector<std::string> list_files(const std::filesystem::path& dir);
 
 // The artifact folder of the stage `stage` (and `scope`, when given) that `manifest` (an
 // episode's manifest.json) records, in the artifact store `store`; empty when there is none.
+// The studio's script of a generated sample (its reference OUT.json, "script"), as an SRT:
+// what a test gives as the source when the picture's burned-in text is not the words spoken.
+std::string reference_script_srt(const nlohmann::json& reference);
+
 std::filesystem::path stage_artifact(const std::filesystem::path& store, const nlohmann::json& manifest, const std::string& stage,
                                      const std::string& scope = {});
 

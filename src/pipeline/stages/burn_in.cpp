@@ -18,8 +18,7 @@ using nlohmann::json;
 
 namespace {
 
-// The layout is part of the engine's identity: a burn-in made with another one is made again.
-constexpr const char* kEngine = "libass+x264/safe-area";
+constexpr const char* kEngine = "libass+x264";
 
 // Vertical pictures keep their subtitles inside the safe area of the platforms that show them
 // (the delivery profiles' social-vertical: their interface covers the top 10 %, the bottom 20 %,
@@ -59,7 +58,7 @@ json to_json(const hardsubs::RemovalReport& r) {
 
 BurnedVideo burn_in(StageContext& context, const fs::path& episode, const EpisodeFacts& video, const SourceAnalysis& source,
                     const BurnIn& request) {
-    const std::string& lang = request.language;
+    const std::string& lang = request.language;  // empty: the textless picture
     const auto* l = request.dubbed;
     const auto* removal = request.removal;
     const std::string removal_parameters =
@@ -69,8 +68,8 @@ BurnedVideo burn_in(StageContext& context, const fs::path& episode, const Episod
     const std::string key = stage_key(StageId::BurnIn, kEngine,
                                       {source.input_key, request.subtitles.key, l ? l->dub.key : "", removal ? source.plan.hardsubs_key : ""},
                                       removal_parameters);
-    context.announce(lang + ": burn in subtitles");
-    const fs::path dir = run_stage(context, {StageId::BurnIn, lang, kEngine, key}, [&](const fs::path& d) {
+    context.announce(lang.empty() ? "textless picture: remove the burned-in subtitles" : lang + ": burn in subtitles");
+    const fs::path dir = run_stage(context, {StageId::BurnIn, lang.empty() ? "textless" : lang, kEngine, key}, [&](const fs::path& d) {
         subtitles::SubtitleRenderer renderer(video.width, video.height, burn_style(video, lang));
         renderer.set_events(request.subtitles.events, lang);
         const fs::path painted = d / "painted.mp4";

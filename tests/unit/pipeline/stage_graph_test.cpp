@@ -91,7 +91,10 @@ TEST(StageGraph, RunStageRefusesAnArtifactWithoutItsDeclaredOutputsAndStoresNoth
 
     // Optional outputs (burn-in's removal.json) may be missing; required ones are there.
     const std::string burn = stage_key(StageId::BurnIn, "test", {"x"});
-    const fs::path made = run_stage(context, {StageId::BurnIn, "es", "test", burn}, [](const fs::path& d) { std::ofstream(d / "burned.mp4") << "x"; });
+    const fs::path made = run_stage(context, {StageId::BurnIn, "es", "test", burn}, [](const fs::path& d) {
+        std::ofstream(d / "burned.mp4") << "x";
+        std::ofstream(d / "drawn.json") << "null";
+    });
     EXPECT_TRUE(fs::exists(made / "burned.mp4"));
     ASSERT_EQ(log.records().size(), 1u);
     EXPECT_EQ(log.records()[0].stage, "burn-in");
