@@ -35,25 +35,6 @@ struct Edits {
     std::string last_who, last_when;
 };
 
-// The block findings of an episode's content review report (OUT/EP/EP.content-review.json)
-// not resolved, by language.
-std::map<std::string, int> unresolved_blocks(const fs::path& folder, const std::string& episode, const std::set<std::string>& resolved) {
-    std::map<std::string, int> out;
-    const fs::path file = folder / (episode + ".content-review.json");
-    std::ifstream in(file);
-    if (!in) return out;  // no packs, or not reviewed yet
-    try {
-        const json report = json::parse(in);
-        for (const auto& f : report.at("findings"))
-            if (f.at("severity") == "block" && f.at("resolution").is_null() && !resolved.count(f.at("id").get<std::string>()))
-                ++out[f.at("language").get<std::string>()];
-    } catch (const json::exception& e) {
-        throw InputError(file.string() + " is not a content review report dramaloc wrote (" + e.what() +
-                         "); run dramaloc review SERIES to write it again");
-    }
-    return out;
-}
-
 }  // namespace
 
 const char* to_string(State state) noexcept {
@@ -114,7 +95,7 @@ Board make_board(const series::SeriesProject& project, const BoardInputs& in) {
             auto m = pipeline::read_manifest(folder);
             return m ? std::make_shared<const pipeline::Manifest>(std::move(*m)) : nullptr;
         }();
-        const auto blocks = manifest ? unresolved_blocks(folder, episode, resolved) : std::map<std::string, int>{};
+        const auto blocks = manifest ? policy::report_unresolved_blocks(out, episode, resolved) : std::map<std::string, int>{};
         for (const auto& language : b.languages) {
             Cell c;
             c.episode = episode;

@@ -125,7 +125,9 @@ void register_assign_commands(CLI::App& app) {
     cmd->callback([a] {
         Production p(a->series, a->db);
         if (a->remove) {
-            if (!p.assignments->remove(a->remove)) throw UsageError("no assignment #" + std::to_string(a->remove) + " (dramaloc assignments " + a->series + ")");
+            const auto found = p.assignments->find(a->remove);
+            if (!found || found->series != p.series_id || !p.assignments->remove(a->remove))
+                throw UsageError("no assignment #" + std::to_string(a->remove) + " in this series (dramaloc assignments " + a->series + ")");
             std::cout << "assignment #" << a->remove << " removed\n";
             return;
         }

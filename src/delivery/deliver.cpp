@@ -8,6 +8,7 @@
 #include <fstream>
 #include <memory>
 #include <optional>
+#include <set>
 
 #include "core/atomic_file.hpp"
 #include "core/error.hpp"
@@ -85,6 +86,7 @@ struct Gate {
     std::vector<series::Review> reviews;
     std::vector<series::LineEdit> history;
     std::shared_ptr<const policy::ContentReviewer> reviewer;
+    std::set<std::string> resolved;  // finding ids people resolved
 
     std::string hold_reason(Version& v) const {
         const auto manifest = pipeline::read_manifest(v.folder);
@@ -100,7 +102,11 @@ struct Gate {
         if (!series::review_stands(*review, history)) return "edited since " + review->who + " approved it: review it again";
         if (const int stale = series::stale_lines(v.episode, v.language, script->second, history); stale > 0)
             return std::to_string(stale) + " edited line(s) not rendered yet: run the series (or render it on the review page)";
-        if (const int blocks = policy::review_content(*reviewer, project, v.episode, {v.language}).unresolved_blocks(v.language); blocks > 0)
+        // The packs' rules run now on the lines as they stand, and the report the publish wrote
+        // (with the model rules' findings, which need the model): a block in either holds it.
+        const int live = policy::review_content(*reviewer, project, v.episode, {v.language}).unresolved_blocks(v.language);
+        const auto reported = policy::report_unresolved_blocks(project.options.run.out_dir, v.episode, resolved);
+        if (const int blocks = std::max(live, reported.count(v.language) ? reported.at(v.language) : 0); blocks > 0)
             return std::to_string(blocks) + " unresolved block finding(s) of the content review: resolve them on the review page";
         v.approval = *review;
         return "";
@@ -134,6 +140,8 @@ struct Picture {
     std::string text_language;  // what the burned-in text was read as
 };
 
+std::string choose_size(const Version& v, const Profile& p, Picture& picture);
+
 // The source picture this profile takes, or why there is none it can use.
 std::string choose_picture(const Version& v, const Profile& p, Picture& picture) {
     const std::string base = v.folder.filename().string();
@@ -141,9 +149,11 @@ std::string choose_picture(const Version& v, const Profile& p, Picture& picture)
         picture.file = v.folder / (base + "." + v.language + ".burned.mp4");
         if (!published_now(v, "burned.mp4")) return "the profile burns the subtitles in and " + v.language + " has no burned-in version: add it to [series] burn_in";
         // Inside the safe area, as the burn-in drew it (scaling keeps the fractions).
-        const json drawn = v.manifest.source.value("burned_text_area", json::object()).value(v.language, json());
-        if (!drawn.is_object())
+        const json areas = v.manifest.source.value("burned_text_area", json::object());
+        if (!areas.contains(v.language))
             return "its burned-in version does not say where its subtitles were drawn (made by an older dramaloc): run the series again";
+        const json& drawn = areas.at(v.language);
+        if (drawn.is_null()) return choose_size(v, p, picture);  // nothing was drawn: nothing outside
         if (std::string outside = outside_safe_area(drawn, p.picture.safe_area); !outside.empty()) return outside;
         const double fw = drawn.at("frame_width").get<double>(), fh = drawn.at("frame_height").get<double>();
         const auto fraction = [](double x) { return std::round(x * 1000) / 1000; };
@@ -165,10 +175,16 @@ std::string choose_picture(const Version& v, const Profile& p, Picture& picture)
                 return "the picture has burned-in source subtitles and the profile wants it textless: set textless = true under "
                        "[series] in the series file and run it again";
             picture.cleaned_band = hardsubs::parse_band(v.manifest.source.at("hardsubs").at("band").get<std::string>());
-            const std::string& from = v.manifest.source_language;
-            picture.text_language = from.rfind("zh", 0) == 0 ? from : "zh";
+            // Read as the pipeline read them (a manifest from before it said: the source language).
+            picture.text_language = v.manifest.source.at("hardsubs").value("language", v.manifest.source_language);
+            if (picture.text_language.empty()) picture.text_language = v.manifest.source_language;
         }
     }
+    return choose_size(v, p, picture);
+}
+
+// Whether the chosen picture is copied or encoded to the profile, or why it cannot be.
+std::string choose_size(const Version&, const Profile& p, Picture& picture) {
     const media::MediaInfo info = media::probe(picture.file);
     const media::StreamInfo* video = info.best_video();
     if (!video) return picture.file.filename().string() + " has no video";
@@ -535,7 +551,8 @@ std::string outside_safe_area(const json& a, const SafeArea& safe) {
 
 std::vector<VersionResult> deliver(const series::SeriesProject& project, const Profile& profile, const DeliverOptions& options) {
     const fs::path out_dir = project.options.run.out_dir;
-    Gate gate{project, series::read_reviews(out_dir), series::EditLog(out_dir).history(), policy::content_reviewer_of(project)};
+    Gate gate{project, series::read_reviews(out_dir), series::EditLog(out_dir).history(), policy::content_reviewer_of(project), {}};
+    for (const auto& r : policy::read_resolutions(out_dir)) gate.resolved.insert(r.finding);
     const auto& targets = project.options.languages.targets;
     for (const auto& l : options.languages)
         if (std::find(targets.begin(), targets.end(), l) == targets.end())

@@ -80,7 +80,8 @@ json source_report(const EpisodeWork& work, const LocalizeOptions& options) {
         const auto& x = *plan.hardsubs;
         out["hardsubs"] = {{"band", hardsubs::to_string(x.band)}, {"frames", x.frames}, {"segments", x.segments.size()},
                            {"subtitles", x.subtitles.size()}, {"ocr_calls", x.ocr_calls}, {"ocr_failures", x.ocr_failures},
-                           {"dropped_noise", x.dropped_noise}, {"dropped_short", x.dropped_short}, {"engine", x.engine}};
+                           {"dropped_noise", x.dropped_noise}, {"dropped_short", x.dropped_short}, {"engine", x.engine},
+                           {"language", x.language}};
     }
     json removals = json::object();
     for (const auto& b : work.burned)
@@ -89,7 +90,7 @@ json source_report(const EpisodeWork& work, const LocalizeOptions& options) {
     // Where each burned-in version drew its subtitles (delivery checks it against safe areas).
     json drawn = json::object();
     for (const auto& b : work.burned)
-        if (!b.text_area.is_null() && !b.language.empty()) drawn[b.language] = b.text_area;
+        if (!b.language.empty()) drawn[b.language] = b.text_area;  // null: nothing was drawn
     if (!drawn.empty()) out["burned_text_area"] = drawn;
     if (plan.mode == SourceMode::Import && plan.hardsubs_say_the_script) {
         json disagreements = json::array();

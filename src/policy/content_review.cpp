@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <mutex>
+#include <fstream>
 #include <set>
 
 #include "core/atomic_file.hpp"
@@ -148,6 +149,23 @@ EpisodeContentReview review_content(const ContentReviewer& content_reviewer, con
     out.findings = content_reviewer.review(lines, ask, &out.model_rules_skipped);
     for (auto& r : read_resolutions(project.options.run.out_dir))
         if (r.episode == episode) out.resolutions[r.finding] = std::move(r);
+    return out;
+}
+
+std::map<std::string, int> report_unresolved_blocks(const fs::path& out_dir, const std::string& episode, const std::set<std::string>& resolved) {
+    std::map<std::string, int> out;
+    const fs::path file = out_dir / episode / (episode + ".content-review.json");
+    std::ifstream in(file);
+    if (!in) return out;  // no packs, or not reviewed yet
+    try {
+        const json report = json::parse(in);
+        for (const auto& f : report.at("findings"))
+            if (f.at("severity") == "block" && f.at("resolution").is_null() && !resolved.count(f.at("id").get<std::string>()))
+                ++out[f.at("language").get<std::string>()];
+    } catch (const json::exception& e) {
+        throw InputError(file.string() + " is not a content review report dramaloc wrote (" + e.what() +
+                         "); run dramaloc review SERIES to write it again");
+    }
     return out;
 }
 

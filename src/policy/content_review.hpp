@@ -15,6 +15,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -60,6 +61,13 @@ struct EpisodeContentReview {
 // Reviews one episode's published lines (`languages`: only these; empty: all, the source too).
 EpisodeContentReview review_content(const ContentReviewer& content_reviewer, const series::SeriesProject& project, const std::string& episode,
                              const std::vector<std::string>& languages = {}, const ModelAsker& ask = {});
+
+// The block findings of the episode's report as its last publish (or dramaloc review) wrote it
+// (OUT/EP/EP.content-review.json, model rules' findings among them) that no resolution in
+// `resolved` (finding ids, read_resolutions) answers, by language; empty when there is no
+// report. InputError naming the file when it is damaged.
+std::map<std::string, int> report_unresolved_blocks(const std::filesystem::path& out_dir, const std::string& episode,
+                                                    const std::set<std::string>& resolved);
 
 nlohmann::json finding_json(const Finding& f, const Resolution* resolution);
 nlohmann::json report_json(const EpisodeContentReview& review);

@@ -444,6 +444,14 @@ TEST_F(DeliverCli, WhatCannotBeMadeOrIsNoLongerApprovedIsHeldBackSayingWhy) {
     r = deliver("social-vertical", to.path(), {"-e", "ep1", "--lang", "fr"});
     EXPECT_EQ(r.exit_code, 3);
     EXPECT_NE(r.err.find("burn_in"), std::string::npos) << r.err;
+    // A block finding in the report the publish wrote (a model rule's: the packs run again
+    // without the model do not find it) holds the version back until it is resolved.
+    write_file(out() / "ep1" / "ep1.content-review.json",
+               R"({"findings": [{"id": "m1", "severity": "block", "language": "fr", "line": 1, "resolution": null}]})");
+    r = deliver("phone-app", to.path(), {"-e", "ep1", "--lang", "fr"});
+    EXPECT_EQ(r.exit_code, 3);
+    EXPECT_NE(r.err.find("1 unresolved block finding(s)"), std::string::npos) << r.err;
+    fs::remove(out() / "ep1" / "ep1.content-review.json");
     // An edit after the approval withdraws it.
     r = run_dramaloc({"edit", series().string(), "-e", "ep1", "--lang", "es", "--line", "1", "--text", "Hola de nuevo.", "--no-run"});
     ASSERT_EQ(r.exit_code, 0) << r.err;

@@ -308,42 +308,45 @@ test('a linguist\'s page opens on their assignments, and the board shows an appr
   const made = await station.api('POST', '/api/series/drama/assignments',
     { ...admin, body: { language: 'es', first_episode: 'ep1', linguist: 'ana-editor', due: '2020-01-01' } });
   assert.equal(made.status, 201, JSON.stringify(made.json));
-  // Rejected first (whatever earlier tests left), so that the approval is news.
-  const revisions = Object.fromEntries((await apiLines('es')).lines.map((l) => [l.id, l.revision]));
-  const review = (body) => station.api('POST', '/api/series/drama/episodes/ep1/languages/es/review', { token: station.tokens.editor, body });
-  assert.equal((await review({ decision: 'rejected', comment: 'again, please', revisions })).status, 201);
+  try {
+    // Rejected first (whatever earlier tests left), so that the approval is news.
+    const revisions = Object.fromEntries((await apiLines('es')).lines.map((l) => [l.id, l.revision]));
+    const review = (body) => station.api('POST', '/api/series/drama/episodes/ep1/languages/es/review', { token: station.tokens.editor, body });
+    assert.equal((await review({ decision: 'rejected', comment: 'again, please', revisions })).status, 201);
 
-  const { page, context, problems } = await openPage('editor', null, '#board-view:not([hidden]) table.board');
-  assert.match(await page.locator('#board-title').textContent(), /^My assignments/);
-  assert.equal(await page.evaluate(() => location.hash), '#board/drama?mine=1');
-  const cell = page.locator('table.board tr[data-episode="ep1"] td[data-language="es"]');
-  assert.equal(await cell.getAttribute('data-state'), 'in-review');
-  assert.match(await cell.textContent(), /in review.*by ana-editor.*late \(due 2020-01-01\)/);
-  // Only ana's: the other languages' cells of ep1 are empty.
-  assert.equal(await page.locator('table.board tr[data-episode="ep1"] td[data-state]').count(), 1);
-  await page.screenshot({ path: path.join(shots, 'board-mine.png') });
+    const { page, context, problems } = await openPage('editor', null, '#board-view:not([hidden]) table.board');
+    assert.match(await page.locator('#board-title').textContent(), /^My assignments/);
+    assert.equal(await page.evaluate(() => location.hash), '#board/drama?mine=1');
+    const cell = page.locator('table.board tr[data-episode="ep1"] td[data-language="es"]');
+    assert.equal(await cell.getAttribute('data-state'), 'in-review');
+    assert.match(await cell.textContent(), /in review.*by ana-editor.*late \(due 2020-01-01\)/);
+    // Only ana's: the other languages' cells of ep1 are empty.
+    assert.equal(await page.locator('table.board tr[data-episode="ep1"] td[data-state]').count(), 1);
+    await page.screenshot({ path: path.join(shots, 'board-mine.png') });
 
-  // Approved through the API: the board changes by itself (the series' events), late no more.
-  assert.equal((await review({ decision: 'approved', revisions })).status, 201);
-  await page.waitForSelector('table.board tr[data-episode="ep1"] td[data-language="es"][data-state="cleared"]', { timeout: 30000 });
-  assert.doesNotMatch(await cell.textContent(), /late/);
-  assert.match(await page.locator('#board-summary').textContent(), /\d+ cleared/);
-  await page.screenshot({ path: path.join(shots, 'board-cleared.png') });
+    // Approved through the API: the board changes by itself (the series' events), late no more.
+    assert.equal((await review({ decision: 'approved', revisions })).status, 201);
+    await page.waitForSelector('table.board tr[data-episode="ep1"] td[data-language="es"][data-state="cleared"]', { timeout: 30000 });
+    assert.doesNotMatch(await cell.textContent(), /late/);
+    assert.match(await page.locator('#board-summary').textContent(), /\d+ cleared/);
+    await page.screenshot({ path: path.join(shots, 'board-cleared.png') });
 
-  // The filters: late ones of mine (none now), then the whole board, every language.
-  await page.check('#filter-late');
-  await page.waitForFunction(() => location.hash === '#board/drama?mine=1&late=1');
-  await page.waitForFunction(() => document.getElementById('board-table').textContent.includes('No version matches'));
-  await page.uncheck('#filter-late');
-  await page.uncheck('#filter-mine');
-  await page.waitForFunction(() => location.hash === '#board/drama');
-  await page.waitForFunction(() => document.querySelectorAll('table.board tr[data-episode="ep1"] td[data-state]').length === 3);
-  assert.equal(await page.locator('#board-title').textContent(), 'Board: drama');
-  // A cell opens the version for review.
-  await page.click('table.board tr[data-episode="ep1"] td[data-language="es"] a');
-  await page.waitForSelector('#lines li.line');
-  assert.equal(await page.evaluate(() => location.hash), '#/drama/ep1/es');
-  assert.deepEqual(problems, []);
-  await context.close();
-  assert.equal((await station.api('DELETE', `/api/series/drama/assignments/${made.json.id}`, admin)).status, 200);
+    // The filters: late ones of mine (none now), then the whole board, every language.
+    await page.check('#filter-late');
+    await page.waitForFunction(() => location.hash === '#board/drama?mine=1&late=1');
+    await page.waitForFunction(() => document.getElementById('board-table').textContent.includes('No version matches'));
+    await page.uncheck('#filter-late');
+    await page.uncheck('#filter-mine');
+    await page.waitForFunction(() => location.hash === '#board/drama');
+    await page.waitForFunction(() => document.querySelectorAll('table.board tr[data-episode="ep1"] td[data-state]').length === 3);
+    assert.equal(await page.locator('#board-title').textContent(), 'Board: drama');
+    // A cell opens the version for review.
+    await page.click('table.board tr[data-episode="ep1"] td[data-language="es"] a');
+    await page.waitForSelector('#lines li.line');
+    assert.equal(await page.evaluate(() => location.hash), '#/drama/ep1/es');
+    assert.deepEqual(problems, []);
+    await context.close();
+  } finally {  // the next tests' editor pages open on the list of episodes again
+    assert.equal((await station.api('DELETE', `/api/series/drama/assignments/${made.json.id}`, admin)).status, 200);
+  }
 });

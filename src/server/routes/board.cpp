@@ -33,6 +33,11 @@ json Station::board_json(const Series& s, const board::BoardFilter& filter) {
         in.deliveries = p.deliveries->list(in.series_id);
         in.assignments = p.assignments->list(in.series_id);
     }
+    // The station queues its renders in its own store: the first series' when there is no --db.
+    if (options.db_url.empty() && index_of(s) != 0) {
+        std::lock_guard lock(store_mutex);
+        for (auto& j : jobs::latest_plan_jobs(*store, in.series_id)) in.jobs.push_back(std::move(j));
+    }
     in.now_ms = wall_clock_ms();
     in.manifest = [&](const fs::path& folder) -> std::shared_ptr<const pipeline::Manifest> {
         auto m = manifest_of(s, folder.filename().string());

@@ -47,7 +47,7 @@ export const languagePath = (series, episode, language) =>
 // The series' events (render states, lines changed by others), reconnecting by itself.
 export function events(series, on) {
   const source = new EventSource(`${seriesPath(series)}/events`);
-  for (const name of ['render', 'line', 'review', 'episode', 'ready'])
+  for (const name of ['render', 'line', 'review', 'finding', 'episode', 'ready'])
     source.addEventListener(name, (e) => on(name, JSON.parse(e.data || '{}')));
   return source;
 }

@@ -71,6 +71,7 @@ function route() {
 
 async function start() {
   const where = route();
+  state.boardAsked += 1;  // a board still being read is no longer what the page shows
   try {
     if ($('sign-out').hidden) {  // who the cookie says, once
       const { session } = await api('GET', '/api/session');
@@ -273,14 +274,16 @@ function boardHash(series, filters) {
 
 async function showBoard() {
   const where = boardRoute();
-  const asked = ++state.boardAsked;  // a later address (a filter clicked meanwhile) wins
+  const asked = ++state.boardAsked;  // a later address or view (a filter clicked, a cell followed) wins
+  const current = () => asked === state.boardAsked && location.hash.startsWith('#board/');
   const list = await seriesList();
+  if (!current()) return;
   const s = list.find((x) => x.id === where.series);
   if (!s) throw new ApiError(404, { detail: `no series ${where.series} on this server` });
-  showOnly('board-view');
   const query = ['mine', 'late', 'blocked'].filter((f) => where[f]).map((f) => `${f}=1`).join('&');
   const board = await api('GET', `${seriesPath(s.id)}/board${query ? `?${query}` : ''}`);
-  if (asked !== state.boardAsked) return;
+  if (!current()) return;
+  showOnly('board-view');
   const title = where.mine ? 'My assignments' : 'Board';
   setWhere([s.title || s.id, `#${encodeURIComponent(s.id)}`], [title]);
   setTitle(s.title || s.id, title);
@@ -300,7 +303,7 @@ async function showBoard() {
     if (state.boardStream) state.boardStream.close();
     let pending = null;  // news comes in bursts (a stream opens with every render state): one read each
     state.boardStream = events(s.id, (name) => {
-      if (!['review', 'render', 'line', 'episode'].includes(name) || pending) return;
+      if (!['review', 'render', 'line', 'episode', 'finding'].includes(name) || pending) return;
       pending = setTimeout(() => {
         pending = null;
         if (location.hash.startsWith('#board/')) showBoard().catch((e) => say(e.message, 'error'));
@@ -319,7 +322,13 @@ $('board-filters').addEventListener('change', () => {
 // any. Whether it went there.
 async function openMyAssignments() {
   for (const s of await seriesList()) {
-    const board = await api('GET', `${seriesPath(s.id)}/board?mine=1`);
+    let board;
+    try {
+      board = await api('GET', `${seriesPath(s.id)}/board?mine=1`);
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 401) throw e;
+      continue;  // a series whose board cannot be read: the others still can, and the list is shown
+    }
     if (board.versions.length) {
       location.replace(boardHash(s.id, { mine: true }));
       return true;
