@@ -137,6 +137,7 @@ test('axe finds nothing critical or serious on any view of the page', async () =
 
   await page.evaluate(() => { location.hash = '#board/drama'; });
   await page.waitForSelector('#board-view:not([hidden]) table.board');
+  assert.equal(await page.inputValue('#search'), '', 'away from the results, the search box no longer says what the page shows');
   await assertAccessible(page, 'the production board');
   await page.screenshot({ path: path.join(shots, 'a11y-board.png') });
 

@@ -87,6 +87,7 @@ async function start() {
     if (location.hash.startsWith('#search=')) {
       await showSearch(decodeURIComponent(location.hash.slice(8)));
     } else if (location.hash.startsWith('#board/')) {
+      $('search').value = '';  // away from the results, as below
       await showBoard();
     } else if (first && !location.hash.replace(/^#\/?/, '') && await openMyAssignments()) {
       return;  // the address changed: start() runs again
