@@ -120,11 +120,13 @@ fs::path published(const Version& v, const std::string& suffix) {
 // Whether the episode's last publish wrote this file: one an earlier publish left (a stem
 // from before [mix] stems was turned off, a burned-in version from before the language left
 // [series] burn_in) belongs to older lines and is not delivered.
-bool published_now(const Version& v, const std::string& suffix) {
-    const std::string name = published(v, suffix).filename().string();
+bool written_by_last_publish(const Version& v, const fs::path& file) {
     const auto& outputs = v.manifest.outputs;
-    return std::find(outputs.begin(), outputs.end(), name) != outputs.end() && fs::exists(published(v, suffix));
+    return std::find(outputs.begin(), outputs.end(), file.filename().string()) != outputs.end() && fs::exists(file);
 }
+
+// The same, for the language's own output NAME.LANG.SUFFIX.
+bool published_now(const Version& v, const std::string& suffix) { return written_by_last_publish(v, published(v, suffix)); }
 
 // The picture a version is delivered with: a published video, copied as it is when it is what
 // the profile asks for, else encoded to it.
@@ -170,8 +172,7 @@ std::string choose_picture(const Version& v, const Profile& p, Picture& picture)
         if (p.picture.text == "textless" && v.manifest.source.contains("hardsubs")) {
             // The source has burned-in subtitles: the picture cleaned of them ([series] textless).
             picture.file = v.folder / (base + ".textless.mp4");
-            const auto& outputs = v.manifest.outputs;
-            if (std::find(outputs.begin(), outputs.end(), picture.file.filename().string()) == outputs.end() || !fs::exists(picture.file))
+            if (!written_by_last_publish(v, picture.file))
                 return "the picture has burned-in source subtitles and the profile wants it textless: set textless = true under "
                        "[series] in the series file and run it again";
             picture.cleaned_band = hardsubs::parse_band(v.manifest.source.at("hardsubs").at("band").get<std::string>());
@@ -517,7 +518,7 @@ VersionResult deliver_version(Version& v, const Profile& p, const DeliverOptions
                            {"approval", {{"who", v.approval.who}, {"when", v.approval.when}, {"comment", v.approval.comment}, {"revisions", revisions_json(v.approval)}}},
                            {"loudness", loudness_json(p, speech)},
                            {"files", files},
-                           {"burned_text", picture.text_area.is_null() ? json(nullptr) : picture.text_area},
+                           {"burned_text", picture.text_area},
                            {"textless", textless},
                            {"inputs", inputs},
                            {"delivered_at", utc_now()}};
