@@ -64,13 +64,15 @@ Board make_board(const series::SeriesProject& project, const BoardInputs& in) {
     b.title = project.options.languages.series ? project.options.languages.series->title : "";
     if (b.title.empty()) b.title = project.file.stem().string();
     b.languages = project.options.languages.targets;
-    for (const auto& e : project.episodes) b.episodes.push_back(e.stem().string());
+    for (const auto& e : in.episodes ? *in.episodes : project.episodes) b.episodes.push_back(e.stem().string());
     const fs::path& out = project.options.run.out_dir;
 
     // The series' logs, each read once.
-    const auto reviews = series::read_reviews(out);
+    const std::vector<series::Review> read_reviews = in.reviews ? std::vector<series::Review>{} : series::read_reviews(out);
+    const std::vector<series::LineEdit> read_history = in.history ? std::vector<series::LineEdit>{} : series::EditLog(out).history();
+    const auto& reviews = in.reviews ? *in.reviews : read_reviews;
     std::map<std::pair<std::string, std::string>, Edits> edits;
-    for (const auto& e : series::EditLog(out).history()) {
+    for (const auto& e : in.history ? *in.history : read_history) {
         auto& x = edits[{e.episode, e.language}];
         ++x.revisions[e.line];
         x.last_who = e.who;

@@ -35,6 +35,8 @@
 
 namespace dramaloc::series {
 struct SeriesProject;
+struct Review;
+struct LineEdit;
 }
 
 namespace dramaloc::board {
@@ -74,6 +76,11 @@ struct BoardInputs {
     std::int64_t now_ms = 0;
     // The episode's manifest (a cache may serve it); null when there is none. Default: read it.
     std::function<std::shared_ptr<const pipeline::Manifest>(const std::filesystem::path& folder)> manifest;
+    // The series' episodes, reviews and edit history as a caller keeps them (the review station's
+    // caches); null: the project's episodes, and the logs read from its outputs.
+    const std::vector<std::filesystem::path>* episodes = nullptr;
+    const std::vector<series::Review>* reviews = nullptr;
+    const std::vector<series::LineEdit>* history = nullptr;
 };
 
 // Throws InputError when a file of the outputs is damaged (naming it).

@@ -43,9 +43,13 @@ json Station::board_json(const Series& s, const board::BoardFilter& filter) {
         auto m = manifest_of(s, folder.filename().string());
         return m->scripts.empty() && m->failed_languages.empty() ? nullptr : m;  // none, or nothing published in it
     };
-    series::SeriesProject project = s.project;
-    project.episodes = episodes_of(s);  // uploads add episodes
-    json out = board::board_json(board::make_board(project, in), filter);
+    const auto episodes = episodes_of(s);  // uploads add episodes
+    const auto reviews = review_logs.get(s.out_dir / "reviews.json", [&] { return series::read_reviews(s.out_dir); });
+    const auto history = history_of(s);
+    in.episodes = &episodes;
+    in.reviews = reviews.get();
+    in.history = history.get();
+    json out = board::board_json(board::make_board(s.project, in), filter);
     out["series"] = s.id;
     return out;
 }
